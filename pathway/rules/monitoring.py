@@ -1,0 +1,47 @@
+"""Alerts of monitoring (CLINICAL_SPEC §4, §8): anti-MDA5 status, CMV reactivation, overdue
+PFT, CMV and plasma-exchange work."""
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+
+from ..chart import Chart
+from ..findings import Alert, CareTask
+
+__all__ = ["cmv_reactivation", "mda5_status_unknown", "overdue_alerts"]
+
+_OVERDUE_CODES = {
+    "pft": "PFT_OVERDUE",
+    "cmv_test": "CMV_MONITORING_OVERDUE",
+    "plasma_exchange": "PLASMA_EXCHANGE_OVERDUE",
+}
+
+
+def mda5_status_unknown(chart: Chart, day: date) -> Alert | None:
+    """`MDA5_STATUS_UNKNOWN` (§4): anti-MDA5 pending or unknown in rapidly progressive ILD,
+    where the choice between phenotypes A and C depends on it."""
+    phenotype = chart.phenotype(day)
+    if phenotype.anti_mda5 in {"pending", "unknown"} and phenotype.rapidly_progressive:
+        return Alert("MDA5_STATUS_UNKNOWN", "MDA5_STATUS_UNKNOWN", chart.definition.version,
+                     detail=f"anti-MDA5 {phenotype.anti_mda5}")
+    return None
+
+
+def cmv_reactivation(chart: Chart, day: date) -> Iterator[Alert]:
+    """`CMV_REACTIVATION` (§8, [S4]): a CMV DNA result above the detection threshold while an
+    immunosuppressive agent is active on the result's date."""
+    threshold = chart.definition.cmv_detection_threshold
+    for result in chart.observations("cmv", until=day):
+        if (result.iu_per_ml or 0) > threshold and chart.exposure.immunosuppressed_on(result.on):
+            yield Alert("CMV_REACTIVATION", f"CMV_REACTIVATION:{result.id}",
+                        chart.definition.version, (result.id,),
+                        f"{result.iu_per_ml:g} IU/mL on {result.on}")
+
+
+def overdue_alerts(chart: Chart, tasks: Iterable[CareTask], day: date) -> Iterator[Alert]:
+    """`PFT_OVERDUE`, `CMV_MONITORING_OVERDUE` (warnings) and `PLASMA_EXCHANGE_OVERDUE`
+    (critical, [S4] within 2 weeks): the task is open past its due date on ``day``."""
+    for task in tasks:
+        code = _OVERDUE_CODES.get(task.kind)
+        if code and task.is_overdue(day):
+            yield Alert(code, f"{code}:{task.key}", chart.definition.version, (task.key,),
+                        f"due {task.due_on}")

@@ -1,0 +1,151 @@
+"""Agents to avoid and the step-up pitfall (CLINICAL_SPEC §7). Alerts, never refusals:
+clinicians may have reasons, and acknowledge with a justification."""
+
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+
+from ..catalogue import AgentClass, agent_class
+from ..chart import Chart
+from ..exposure import Course
+from ..findings import Alert
+from ..phenotype import Phenotype
+
+__all__ = ["safety_alerts", "step_up_therapy"]
+
+_FIRST_LINE_TO_AVOID = frozenset({"methotrexate", "leflunomide", "azathioprine"})
+_AVOID_IN_MDA5 = frozenset({AgentClass.TNF_INHIBITOR, AgentClass.OTHER_BIOLOGIC_TO_AVOID})
+_ACUTE_STATES = frozenset({"diagnosis", "induction", "salvage"})
+
+
+def _course_days(chart: Chart, course: Course, day: date, follow: bool) -> list[date]:
+    """Days on which a course is judged: its start, and (if ``follow``) each later day in the
+    course on which the phenotype changed."""
+    days = [course.start.on]
+    if follow:
+        days += [
+            e.on
+            for e in chart.record.phenotype
+            if course.start.on < e.on <= day and course.active_on(e.on)
+        ]
+    return days
+
+
+def _courses_where(
+    chart: Chart,
+    day: date,
+    agents: Callable[[str], bool],
+    holds: Callable[[Phenotype, date], bool],
+    follow: bool,
+) -> Iterator[Course]:
+    for course in chart.exposure.courses:
+        if course.start.on > day or not agents(course.agent):
+            continue
+        if any(holds(chart.phenotype(d), d) for d in _course_days(chart, course, day, follow)):
+            yield course
+
+
+def _alert(chart: Chart, code: str, course: Course) -> Alert:
+    detail = f"{course.agent} started {course.start.on}"
+    return Alert(code, f"{code}:{course.start.id}", chart.definition.version,
+                 (course.start.id,), detail)
+
+
+def avoid_first_line_agent(chart: Chart, day: date) -> Iterator[Alert]:
+    """[S4]: methotrexate, leflunomide or azathioprine started at regimen line 1 in an anti-MDA5
+    positive or rapidly progressive patient."""
+    follow = chart.definition.raise_on_amendment_while_active
+    for course in _courses_where(
+        chart, day,
+        lambda agent: agent in _FIRST_LINE_TO_AVOID,
+        lambda p, _d: p.mda5_positive or p.rapidly_progressive,
+        follow,
+    ):
+        if chart.course.line_on(course.start.on) == 1:
+            yield _alert(chart, "AVOID_FIRST_LINE_AGENT", course)
+
+
+def avoid_agent(chart: Chart, day: date) -> Iterator[Alert]:
+    """[S4]: TNF inhibitors, abatacept and tocilizumab in an anti-MDA5 positive patient."""
+    follow = chart.definition.raise_on_amendment_while_active
+    for course in _courses_where(
+        chart, day,
+        lambda agent: agent_class(agent) in _AVOID_IN_MDA5,
+        lambda p, _d: p.mda5_positive,
+        follow,
+    ):
+        yield _alert(chart, "AVOID_AGENT", course)
+
+
+def antifibrotic_in_acute_rpild(chart: Chart, day: date) -> Iterator[Alert]:
+    """[S4]: nintedanib or pirfenidone started while the course is rapidly progressive and the
+    patient is in diagnosis, induction or salvage."""
+    for course in _courses_where(
+        chart, day,
+        lambda agent: agent_class(agent) is AgentClass.ANTIFIBROTIC,
+        lambda p, d: p.rapidly_progressive and chart.course.state_on(d) in _ACUTE_STATES,
+        follow=False,
+    ):
+        yield _alert(chart, "ANTIFIBROTIC_IN_ACUTE_RPILD", course)
+
+
+def _triple_group(chart: Chart, agent: str, day: date) -> int | None:
+    cls = agent_class(agent)
+    if cls is AgentClass.GLUCOCORTICOID:
+        return 0 if chart.exposure.high_dose_glucocorticoid_on(day) else None
+    if cls is AgentClass.CALCINEURIN_INHIBITOR or agent == "mycophenolate_mofetil":
+        return 1
+    if agent in {"cyclophosphamide", "rituximab"}:
+        return 2
+    return None
+
+
+def step_up_therapy(chart: Chart, day: date) -> Alert | None:
+    """`MDA5_STEP_UP_THERAPY` [S4 common pitfall]: in an anti-MDA5 positive patient, with F the
+    earliest start on or after enrolment of any of the three groups (high-dose glucocorticoid;
+    calcineurin inhibitor or mycophenolate; cyclophosphamide or rituximab), the three were not
+    all started by F + 3 days. Judged on what is known on ``day``: raised from F + 4."""
+    if not chart.phenotype(day).mda5_positive:
+        return None
+    window = chart.definition.triple_therapy_window_days
+    first_start: dict[int, date] = {}
+    for start in _group_starts(chart, day):
+        group, on = start
+        first_start.setdefault(group, on)
+    if not first_start:
+        return None
+    f = min(first_start.values())
+    deadline = f + timedelta(days=window)
+    if day <= deadline:
+        return None
+    if len(first_start) == 3 and max(first_start.values()) <= deadline:
+        return None
+    missing = [name for g, name in enumerate(("high-dose glucocorticoid",
+               "calcineurin inhibitor or mycophenolate", "cyclophosphamide or rituximab"))
+               if g not in first_start or first_start[g] > deadline]
+    return Alert("MDA5_STEP_UP_THERAPY", "MDA5_STEP_UP_THERAPY", chart.definition.version,
+                 detail=f"first agent {f}; not started by {deadline}: {', '.join(missing)}")
+
+
+def _group_starts(chart: Chart, day: date) -> Iterator[tuple[int, date]]:
+    """(group, day) for each day a group was (newly) given, in clinical order."""
+    enrolled = chart.record.enrolled_on
+    for d in chart.change_days:
+        if d > day:
+            break
+        if d < enrolled:
+            continue
+        for agent in chart.exposure.active_on(d):
+            group = _triple_group(chart, agent, d)
+            if group is not None:
+                yield group, d
+
+
+def safety_alerts(chart: Chart, day: date) -> Iterator[Alert]:
+    """Every §7 alert whose condition holds on what is known on ``day``."""
+    yield from avoid_first_line_agent(chart, day)
+    yield from avoid_agent(chart, day)
+    yield from antifibrotic_in_acute_rpild(chart, day)
+    alert = step_up_therapy(chart, day)
+    if alert is not None:
+        yield alert
+

@@ -1,0 +1,53 @@
+"""A ledger of task instances for one kind, enforcing that a kind is open at most once."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from ...findings import CareTask, TaskStatus
+
+__all__ = ["TaskLedger"]
+
+
+@dataclass
+class TaskLedger:
+    kind: str
+    version: str
+    tasks: list[CareTask] = field(default_factory=list)
+
+    @property
+    def current(self) -> CareTask | None:
+        """The open instance, if any (closed_on not yet set)."""
+        last = self.tasks[-1] if self.tasks else None
+        return last if last is not None and last.closed_on is None else None
+
+    def open(self, anchor: str, on: date, due_in_days: int,
+             evidence: tuple[str, ...] = ()) -> CareTask | None:
+        """Open an instance unless one is already open (§8: opening is idempotent)."""
+        return self.open_due(anchor, on, on + timedelta(days=due_in_days), evidence)
+
+    def open_due(self, anchor: str, on: date, due: date,
+                 evidence: tuple[str, ...] = ()) -> CareTask | None:
+        if self.current is not None:
+            return None
+        task = CareTask(self.kind, f"{self.kind}:{anchor}", on, due, self.version,
+                        evidence=evidence)
+        self.tasks.append(task)
+        return task
+
+    def _end(self, on: date, status: TaskStatus) -> bool:
+        task = self.current
+        if task is None:
+            return False
+        self.tasks[-1] = replace(task, status=status, closed_on=max(on, task.opened_on))
+        return True
+
+    def done(self, on: date) -> bool:
+        return self._end(on, TaskStatus.DONE)
+
+    def cancel(self, on: date) -> bool:
+        return self._end(on, TaskStatus.CANCELLED)
+
+    def redate_current(self, due: date) -> None:
+        task = self.current
+        if task is not None:
+            self.tasks[-1] = replace(task, due_on=due)

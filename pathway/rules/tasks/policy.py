@@ -1,0 +1,53 @@
+"""All care tasks of a patient as of a day, and what closing the pathway does to them (§8)."""
+
+from dataclasses import replace
+from datetime import date
+
+from ...chart import Chart
+from ...findings import CareTask, TaskStatus
+from ...record import AlertRaised
+from .ledger import TaskLedger
+from .monitoring import cmv_test_tasks, hrct_tasks, pft_tasks
+from .prevention import pulmonary_rehabilitation_tasks, vaccination_tasks
+from .treatment import (
+    bone_protection_tasks,
+    pjp_prophylaxis_tasks,
+    plasma_exchange_tasks,
+    transplant_referral_tasks,
+)
+
+__all__ = ["care_tasks"]
+
+
+def _ledgers(chart: Chart, as_of: date, alerts: tuple[AlertRaised, ...]) -> list[TaskLedger]:
+    return [
+        pft_tasks(chart, as_of),
+        hrct_tasks(chart, as_of, alerts),
+        cmv_test_tasks(chart, as_of),
+        plasma_exchange_tasks(chart, as_of),
+        transplant_referral_tasks(chart, as_of, alerts),
+        pjp_prophylaxis_tasks(chart, as_of),
+        bone_protection_tasks(chart, as_of),
+        *(vaccination_tasks(chart, as_of, v) for v in ("influenza", "pneumococcal", "covid19")),
+        pulmonary_rehabilitation_tasks(chart, as_of),
+    ]
+
+
+def care_tasks(chart: Chart, as_of: date, alerts: tuple[AlertRaised, ...]) -> list[CareTask]:
+    """Every task instance known on ``as_of``: open, done or cancelled.
+
+    `close` cancels every open task, and a closed patient gets no new task (§8).
+    """
+    closed_on = chart.course.closed_on()
+    tasks: list[CareTask] = []
+    for ledger in _ledgers(chart, as_of, alerts):
+        for task in ledger.tasks:
+            if task.opened_on > as_of:
+                continue
+            if closed_on is not None and closed_on <= as_of:
+                if task.opened_on > closed_on:
+                    continue
+                if task.closed_on is None or task.closed_on > closed_on:
+                    task = replace(task, status=TaskStatus.CANCELLED, closed_on=closed_on)
+            tasks.append(task)
+    return tasks

@@ -1,0 +1,47 @@
+"""Preventive tasks: vaccinations and pulmonary rehabilitation (§8, [S0] supportive care)."""
+
+from datetime import date, timedelta
+
+from ...chart import Chart
+from .ledger import TaskLedger
+
+__all__ = ["pulmonary_rehabilitation_tasks", "vaccination_tasks"]
+
+
+def vaccination_tasks(chart: Chart, as_of: date, vaccine: str) -> TaskLedger:
+    """`vaccination_<vaccine>` ([S0] influenza, pneumococcus, COVID-19): opened at enrolment,
+    due + 30 days; influenza again 365 days after each influenza vaccination; closed by the
+    matching vaccination."""
+    ledger = TaskLedger(f"vaccination_{vaccine}", chart.definition.version)
+    due_days = chart.definition.task_days["vaccination"]
+    given = sorted((v for v in chart.record.vaccinations if v.kind == vaccine and v.on <= as_of),
+                   key=lambda v: v.on)
+    ledger.open("enrolment", chart.record.enrolled_on, due_days)
+    revaccinate = timedelta(days=chart.definition.task_days["influenza_revaccination"])
+    for index, shot in enumerate(given):
+        if ledger.current is not None and shot.on >= ledger.current.opened_on:
+            ledger.done(shot.on)
+        if vaccine != "influenza":
+            continue
+        reopen = shot.on + revaccinate
+        following = given[index + 1] if index + 1 < len(given) else None
+        if reopen <= as_of and (following is None or following.on >= reopen):
+            ledger.open(shot.id, reopen, due_days, (shot.id,))
+    return ledger
+
+
+def pulmonary_rehabilitation_tasks(chart: Chart, as_of: date) -> TaskLedger:
+    """`pulmonary_rehabilitation` ([S0]): opened at the first entry into monitoring, due + 60
+    days; done by the procedure on or after that day."""
+    ledger = TaskLedger("pulmonary_rehabilitation", chart.definition.version)
+    entries = [t for t in chart.course.transitions if t.dest == "monitoring" and t.on <= as_of]
+    if not entries:
+        return ledger
+    first = entries[0]
+    ledger.open("first_monitoring", first.on,
+                chart.definition.task_days["pulmonary_rehabilitation"], (first.id,))
+    sessions = sorted(p.on for p in chart.record.procedures
+                      if p.kind == "pulmonary_rehabilitation" and first.on <= p.on <= as_of)
+    if sessions:
+        ledger.done(sessions[0])
+    return ledger
