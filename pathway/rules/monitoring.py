@@ -7,13 +7,15 @@ from datetime import date
 from ..chart import Chart
 from ..findings import Alert, CareTask
 
-__all__ = ["cmv_reactivation", "mda5_status_unknown", "overdue_alerts"]
+__all__ = ["OVERDUE_ALERTS", "cmv_reactivation", "mda5_status_unknown", "overdue_alerts"]
 
 _OVERDUE_CODES = {
     "pft": "PFT_OVERDUE",
     "cmv_test": "CMV_MONITORING_OVERDUE",
     "plasma_exchange": "PLASMA_EXCHANGE_OVERDUE",
 }
+OVERDUE_ALERTS = frozenset(_OVERDUE_CODES.values())
+"""Time-driven alerts: judged by the daily evaluation, after all of a day's events."""
 
 
 def mda5_status_unknown(chart: Chart, day: date) -> Alert | None:

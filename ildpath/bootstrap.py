@@ -1,0 +1,49 @@
+"""The composition root: settings, clock, definition and database wired once."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from pathway import PathwayDefinition, default_definition, load_definition
+from persistence.database import make_engine, upgrade_schema
+from persistence.unit_of_work import unit_of_work
+
+from .clock import Clock, SystemClock
+from .settings import Settings
+
+__all__ = ["App", "bootstrap"]
+
+
+@dataclass
+class App:
+    """What every use case needs; built by `bootstrap`, never at import time."""
+
+    engine: Engine
+    clock: Clock
+    definition: PathwayDefinition
+    settings: Settings
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with unit_of_work(self.engine) as session:
+            yield session
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    *,
+    upgrade: bool = True,
+) -> App:
+    """Build the application; upgrades the schema so a clinic never migrates by hand."""
+    settings = settings or Settings()
+    engine = make_engine(settings.database_url)
+    if upgrade:
+        upgrade_schema(engine)
+    definition = (
+        load_definition(settings.definition) if settings.definition else default_definition()
+    )
+    return App(engine, clock or SystemClock(settings.timezone), definition, settings)

@@ -1,0 +1,1 @@
+"""The `ildpath` command line."""

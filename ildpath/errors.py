@@ -1,0 +1,25 @@
+"""Errors of the application layer (the domain's live in `pathway.errors`)."""
+
+from pathway.errors import ClinicalError
+
+__all__ = ["AlertNotFound", "DuplicatePatient", "PatientClosed", "PatientNotFound"]
+
+
+class PatientNotFound(ClinicalError):
+    def __init__(self, patient_id: str) -> None:
+        super().__init__(f"patient: no patient with id {patient_id!r}")
+
+
+class PatientClosed(ClinicalError):
+    def __init__(self, patient_id: str) -> None:
+        super().__init__(f"patient: {patient_id!r} is closed; no new events are accepted")
+
+
+class DuplicatePatient(ClinicalError):
+    def __init__(self, patient_id: str) -> None:
+        super().__init__(f"id: a patient with id {patient_id!r} is already enrolled")
+
+
+class AlertNotFound(ClinicalError):
+    def __init__(self, alert_id: int) -> None:
+        super().__init__(f"alert: no alert with id {alert_id}")

@@ -1,0 +1,111 @@
+"""A use case's hold on one patient inside one transaction: load, write, audit."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, select
+
+from pathway import PatientRecord
+from pathway.validation import check_clinical_date
+from persistence.audit import append_event
+from persistence.records import load_record
+from persistence.tables import PatientRow
+
+from ..bootstrap import App
+from ..errors import PatientClosed, PatientNotFound
+
+__all__ = ["ENGINE", "Actor", "PatientWork", "find_patient"]
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it, in which role (recorded on every audit event and transition)."""
+
+    name: str
+    role: str
+
+
+ENGINE = Actor("ildpath-engine", "system")
+"""The actor of what the engine itself writes (alerts raised, tasks opened and closed)."""
+
+
+def find_patient(session: Session, external_id: str) -> PatientRow:
+    patient = session.exec(select(PatientRow).where(PatientRow.external_id == external_id)).first()
+    if patient is None:
+        raise PatientNotFound(external_id)
+    return patient
+
+
+class PatientWork:
+    """One patient within one unit of work."""
+
+    def __init__(self, app: App, session: Session, patient: PatientRow, actor: Actor) -> None:
+        self.app = app
+        self.session = session
+        self.patient = patient
+        self.actor = actor
+        self.today: date = app.clock.today()
+        self._record: PatientRecord | None = None
+
+    @classmethod
+    def open(cls, app: App, session: Session, external_id: str, actor: Actor) -> "PatientWork":
+        """The patient, refusing events for a closed one (§11)."""
+        patient = find_patient(session, external_id)
+        if patient.state == "closed":
+            raise PatientClosed(external_id)
+        return cls(app, session, patient, actor)
+
+    @property
+    def record(self) -> PatientRecord:
+        if self._record is None:
+            self._record = load_record(self.session, self.patient)
+        return self._record
+
+    def now(self) -> datetime:
+        return self.app.clock.now()
+
+    def check_date(self, field: str, on: date, *, baseline: bool = False) -> date:
+        return check_clinical_date(
+            field,
+            on,
+            recorded_on=self.today,
+            birth_date=self.patient.birth_date,
+            enrolled_on=self.patient.enrolled_on,
+            baseline_allowed=baseline,
+        )
+
+    def add(self, row: Row) -> Row:
+        """Write a row of the record and make the next read of the record see it."""
+        self.session.add(row)
+        self.session.flush()
+        self._record = None
+        return row
+
+    def audit(self, kind: str, payload: dict[str, Any], *, clinical_on: date | None = None,
+              actor: Actor | None = None) -> None:
+        who = actor or self.actor
+        append_event(
+            self.session,
+            self.patient,
+            kind=kind,
+            actor=who.name,
+            role=who.role,
+            recorded_at=self.now(),
+            pathway_version=self.app.definition.version,
+            payload=payload,
+            clinical_on=clinical_on,
+        )
+        self.session.add(self.patient)
+
+    def entry_columns(self, on: date) -> dict[str, Any]:
+        """Columns every record entry shares (patient, clinical and recorded day, actor)."""
+        return {
+            "patient_id": self.patient.id,
+            "clinical_on": on,
+            "recorded_on": self.today,
+            "recorded_at": self.now(),
+            "actor": self.actor.name,
+        }

@@ -1,0 +1,218 @@
+"""SQLModel tables: the patient record, what the engine said, and the audit trail.
+
+Clinical days are ``date`` columns (``clinical_on``: when it happened; ``recorded_on``: the
+clinic day it was entered), instants are timezone-aware UTC (``recorded_at``). States and codes
+are plain strings, not Enums (ARCHITECTURE: Alembic misses Enum changes). No
+``from __future__ import annotations`` here: SQLModel reads the annotations at class creation.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+__all__ = [
+    "AlertRow",
+    "AuditEventRow",
+    "CareTaskRow",
+    "ObservationRow",
+    "PatientRow",
+    "PhenotypeEntryRow",
+    "ProcedureRow",
+    "TherapyEventRow",
+    "TransitionRow",
+    "VaccinationRow",
+]
+
+
+def _utc() -> Any:
+    return Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+def _utc_nullable() -> Any:
+    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+
+
+def _json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+_version_column = Column("version", Integer, nullable=False)
+
+
+class PatientRow(SQLModel, table=True):
+    """One enrolled patient: the current phenotype and pathway state, with its version."""
+
+    __tablename__ = "patient"
+    __mapper_args__ = {"version_id_col": _version_column}
+
+    id: int | None = Field(default=None, primary_key=True)
+    external_id: str = Field(index=True, unique=True, max_length=64)
+    sex: str = Field(max_length=16)
+    birth_date: date
+    enrolled_on: date = Field(index=True)
+    diagnosis: str = Field(max_length=32, index=True)
+    anti_mda5: str = Field(max_length=16, index=True)
+    anti_ars: str = Field(max_length=16)
+    ild_course: str | None = Field(default=None, max_length=32)
+    risk_factors: list[str] = _json_list()
+    weight_kg: float | None = None
+    state: str = Field(default="diagnosis", max_length=32, index=True)
+    state_since: date
+    referral_origin: str | None = Field(default=None, max_length=32)
+    closing_reason: str | None = Field(default=None, max_length=32)
+    pathway_version: str = Field(max_length=32)
+    last_evaluated_on: date | None = None
+    audit_seq: int = 0
+    audit_head: str = Field(default="", max_length=64)
+    created_at: datetime = _utc()
+    version: int = Field(default=1, sa_column=_version_column)
+
+
+class _PatientEntry(SQLModel):
+    """Columns every entry of the record shares."""
+
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    clinical_on: date
+    recorded_on: date
+    actor: str = Field(max_length=64)
+
+
+class PhenotypeEntryRow(_PatientEntry, table=True):
+    """A phenotype value in force from ``clinical_on`` (enrolment or amendment, §1)."""
+
+    __tablename__ = "phenotype_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    field: str = Field(max_length=32)
+    value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+    reason: str | None = None
+    recorded_at: datetime = _utc()
+
+
+class ObservationRow(_PatientEntry, table=True):
+    """PFT, CMV DNA, HRCT or oxygen requirement (§11)."""
+
+    __tablename__ = "observation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    fvc_pct: float | None = None
+    dlco_pct: float | None = None
+    dlco_corrected_pct: float | None = None
+    fvc_l: float | None = None
+    iu_per_ml: float | None = None
+    oxygen: str | None = Field(default=None, max_length=32)
+    finding: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    extensive_ggo: bool | None = None
+    recorded_at: datetime = _utc()
+
+
+class TherapyEventRow(_PatientEntry, table=True):
+    """A start (or dose change) or stop of an agent (§9, §11)."""
+
+    __tablename__ = "therapy_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agent: str = Field(max_length=32)
+    action: str = Field(max_length=8)
+    route: str | None = Field(default=None, max_length=16)
+    dose_mg_per_day: float | None = None
+    recorded_at: datetime = _utc()
+
+
+class ProcedureRow(_PatientEntry, table=True):
+    __tablename__ = "procedure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    recorded_at: datetime = _utc()
+
+
+class VaccinationRow(_PatientEntry, table=True):
+    __tablename__ = "vaccination"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    recorded_at: datetime = _utc()
+
+
+class TransitionRow(_PatientEntry, table=True):
+    """A fired trigger: who, when (clinical and recorded), why, evidence, pathway version."""
+
+    __tablename__ = "transition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    trigger: str = Field(max_length=32)
+    from_state: str = Field(max_length=32)
+    to_state: str = Field(max_length=32)
+    role: str = Field(max_length=32)
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    outcome: str | None = Field(default=None, max_length=32)
+    closing_reason: str | None = Field(default=None, max_length=32)
+    evidence: list[str] = _json_list()
+    pathway_version: str = Field(max_length=32)
+    recorded_at: datetime = _utc()
+
+
+class AlertRow(SQLModel, table=True):
+    """An alert the engine raised; acknowledged by a clinician with a justification."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("patient_id", "key", name="uq_alert_patient_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    code: str = Field(max_length=40, index=True)
+    key: str = Field(max_length=160)
+    severity: str = Field(max_length=16)
+    message: str = Field(sa_column=Column(Text, nullable=False))
+    source: str = Field(max_length=120)
+    pathway_version: str = Field(max_length=32)
+    raised_on: date
+    raised_at: datetime = _utc()
+    evidence: list[str] = _json_list()
+    acknowledged_at: datetime | None = _utc_nullable()
+    acknowledged_by: str | None = Field(default=None, max_length=64)
+    justification: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class CareTaskRow(SQLModel, table=True):
+    """A care task; ``key`` is its idempotency key within the patient."""
+
+    __tablename__ = "care_task"
+    __table_args__ = (UniqueConstraint("patient_id", "key", name="uq_care_task_patient_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    kind: str = Field(max_length=40)
+    key: str = Field(max_length=160)
+    opened_on: date
+    due_on: date = Field(index=True)
+    status: str = Field(max_length=16, index=True)
+    closed_on: date | None = None
+    source: str = Field(max_length=120)
+    pathway_version: str = Field(max_length=32)
+    evidence: list[str] = _json_list()
+    updated_at: datetime = _utc()
+
+
+class AuditEventRow(SQLModel, table=True):
+    """Append-only audit trail, hash-chained per patient (``prev_hash`` -> ``hash``)."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("patient_id", "seq", name="uq_audit_patient_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    seq: int
+    kind: str = Field(max_length=40)
+    actor: str = Field(max_length=64)
+    role: str = Field(max_length=32)
+    clinical_on: date | None = None
+    recorded_at: datetime = _utc()
+    pathway_version: str = Field(max_length=32)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

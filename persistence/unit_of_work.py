@@ -1,0 +1,46 @@
+"""One transaction per use case: commit together, or write nothing.
+
+A stale write (the patient's version moved since it was read) becomes ConcurrencyConflict,
+and so does losing a race on a per-patient unique key (audit sequence, alert or task key).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlmodel import Session
+
+from .errors import ConcurrencyConflict
+
+__all__ = ["unit_of_work"]
+
+_RACE_CONSTRAINTS = ("uq_audit_patient_seq", "uq_alert_patient_key", "uq_care_task_patient_key")
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed if the block ends normally, else rolled back."""
+    session = Session(engine, expire_on_commit=False, autoflush=False)
+    try:
+        yield session
+        session.commit()
+    except StaleDataError as error:
+        session.rollback()
+        raise ConcurrencyConflict(
+            "the patient was changed by someone else since it was read; reload and retry"
+        ) from error
+    except IntegrityError as error:
+        session.rollback()
+        text = str(error.orig)
+        if any(name in text for name in _RACE_CONSTRAINTS) or "audit_event.patient_id" in text:
+            raise ConcurrencyConflict(
+                "the patient was changed by someone else at the same time; reload and retry"
+            ) from error
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
