@@ -91,8 +91,12 @@ class Chart:
             or phenotype.rapidly_progressive
         ):
             return True
-        if self.course.state_on(day) in {"induction", "progression", "salvage",
-                                          "transplant_referral"}:
+        if self.course.state_on(day) in {
+            "induction",
+            "progression",
+            "salvage",
+            "transplant_referral",
+        }:
             return True
         lookback = self.definition.detect_progression_lookback_days
         return any(

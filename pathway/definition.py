@@ -58,9 +58,7 @@ class PathwayDefinition:
             task_days={k.removesuffix("_days"): int(v) for k, v in tasks.items()},
             cmv_detection_threshold=float(data["cmv"]["detection_threshold_iu_per_ml"]),
             audit_grace_days=int(data["audit"]["grace_days"]),
-            raise_on_amendment_while_active=bool(
-                data["safety"]["raise_on_amendment_while_active"]
-            ),
+            raise_on_amendment_while_active=bool(data["safety"]["raise_on_amendment_while_active"]),
             recommendations={k: tuple(v) for k, v in data["recommendations"].items()},
         )
 

@@ -49,22 +49,28 @@ def _state_alerts(chart: Chart, day: date, state: str) -> Iterator[Alert]:
         evidence = progression_suspected(chart, day)
         if evidence is not None:
             ids = (evidence.latest.id, *(o.id for o in evidence.compared_with))
-            yield Alert("PROGRESSION_SUSPECTED", f"PROGRESSION_SUSPECTED:{evidence.latest.id}",
-                        version, ids, evidence.detail)
+            yield Alert(
+                "PROGRESSION_SUSPECTED",
+                f"PROGRESSION_SUSPECTED:{evidence.latest.id}",
+                version,
+                ids,
+                evidence.detail,
+            )
     yield from cmv_reactivation(chart, day)
     yield from safety_alerts(chart, day)
 
 
-def _with_raised(history: tuple[AlertRaised, ...], alerts: list[Alert],
-                 day: date) -> tuple[AlertRaised, ...]:
+def _with_raised(
+    history: tuple[AlertRaised, ...], alerts: list[Alert], day: date
+) -> tuple[AlertRaised, ...]:
     known = {a.key for a in history}
-    fresh = tuple(AlertRaised(a.code, a.key, day, a.evidence) for a in alerts
-                  if a.key not in known)
+    fresh = tuple(AlertRaised(a.code, a.key, day, a.evidence) for a in alerts if a.key not in known)
     return history + fresh
 
 
-def _proposals(chart: Chart, day: date, state: str, alerts: list[Alert],
-               tasks: list[CareTask]) -> tuple[Proposal, ...]:
+def _proposals(
+    chart: Chart, day: date, state: str, alerts: list[Alert], tasks: list[CareTask]
+) -> tuple[Proposal, ...]:
     """§3: detect_progression while PROGRESSION_SUSPECTED holds in monitoring; refer_transplant
     while a transplant_referral task is open."""
     allowed = allowed_triggers(state)
@@ -74,7 +80,9 @@ def _proposals(chart: Chart, day: date, state: str, alerts: list[Alert],
         proposals.append(Proposal("detect_progression", suspected.evidence, suspected.detail))
     referral = next((t for t in tasks if t.kind == "transplant_referral" and t.is_open(day)), None)
     if referral is not None and "refer_transplant" in allowed:
-        proposals.append(Proposal("refer_transplant", referral.evidence, "transplant referral task open"))
+        proposals.append(
+            Proposal("refer_transplant", referral.evidence, "transplant referral task open")
+        )
     return tuple(proposals)
 
 

@@ -27,8 +27,8 @@ __all__ = [
     "check_choice",
     "check_clinical_date",
     "check_flags",
-    "check_range",
     "check_phenotype",
+    "check_range",
 ]
 
 BASELINE_DAYS = 365
@@ -116,8 +116,11 @@ def check_clinical_date(
     """§11: not before birth, not after the day it is recorded, not before enrolment (except a
     baseline observation up to 365 days before)."""
     if on > recorded_on:
-        raise InvalidValue(field, on.isoformat(), f"a date on or before the recorded date "
-                           f"{recorded_on.isoformat()} (no future dates)")
+        raise InvalidValue(
+            field,
+            on.isoformat(),
+            f"a date on or before the recorded date {recorded_on.isoformat()} (no future dates)",
+        )
     if on < birth_date:
         raise InvalidValue(field, on.isoformat(), f"a date on or after birth {birth_date}")
     earliest = enrolled_on - timedelta(days=BASELINE_DAYS) if baseline_allowed else enrolled_on

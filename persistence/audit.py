@@ -119,8 +119,12 @@ def _first_break(patient: PatientRow, events: list[AuditEventRow]) -> ChainBreak
         previous = event.hash
     if len(events) != patient.audit_seq or previous != (patient.audit_head or GENESIS):
         seq = len(events) + 1
-        return broken(seq, None, f"chain ends at event {len(events)} but the patient's head is "
-                      f"event {patient.audit_seq} (events deleted from the end)")
+        return broken(
+            seq,
+            None,
+            f"chain ends at event {len(events)} but the patient's head is "
+            f"event {patient.audit_seq} (events deleted from the end)",
+        )
     return None
 
 

@@ -66,8 +66,15 @@ def load_record(session: Session, patient: PatientRow) -> PatientRecord:
         ),
         observations=tuple(_observation(r) for r in _rows(session, ObservationRow, pid)),
         therapies=tuple(
-            TherapyEvent(record_id(r), r.agent, r.action, r.clinical_on, r.recorded_on, r.route,
-                         r.dose_mg_per_day)
+            TherapyEvent(
+                record_id(r),
+                r.agent,
+                r.action,
+                r.clinical_on,
+                r.recorded_on,
+                r.route,
+                r.dose_mg_per_day,
+            )
             for r in _rows(session, TherapyEventRow, pid)
         ),
         procedures=tuple(
@@ -79,8 +86,17 @@ def load_record(session: Session, patient: PatientRow) -> PatientRecord:
             for r in _rows(session, VaccinationRow, pid)
         ),
         transitions=tuple(
-            TransitionEntry(record_id(r), r.trigger, r.from_state, r.to_state, r.clinical_on,
-                            r.recorded_on, r.reason, r.outcome, r.closing_reason)
+            TransitionEntry(
+                record_id(r),
+                r.trigger,
+                r.from_state,
+                r.to_state,
+                r.clinical_on,
+                r.recorded_on,
+                r.reason,
+                r.outcome,
+                r.closing_reason,
+            )
             for r in _rows(session, TransitionRow, pid)
         ),
         alerts=tuple(

@@ -9,8 +9,10 @@ are plain strings, not Enums (ARCHITECTURE: Alembic misses Enum changes). No
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from .types import UTCDateTime
 
 __all__ = [
     "AlertRow",
@@ -27,11 +29,11 @@ __all__ = [
 
 
 def _utc() -> Any:
-    return Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    return Field(sa_column=Column(UTCDateTime(), nullable=False))
 
 
 def _utc_nullable() -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 def _json_list() -> Any:

@@ -16,12 +16,16 @@ def verify() -> None:
     console = Console(highlight=False, soft_wrap=True)
     report = verify_audit(bootstrap())
     for found in report.breaks:
-        console.print(f"[bold red]BROKEN[/] patient {found.external_id}: event {found.seq}"
-                      f"{'' if found.event_id is None else f' (row {found.event_id})'}: "
-                      f"{found.problem}")
+        console.print(
+            f"[bold red]BROKEN[/] patient {found.external_id}: event {found.seq}"
+            f"{'' if found.event_id is None else f' (row {found.event_id})'}: "
+            f"{found.problem}"
+        )
     if report.breaks:
-        console.print(f"{len(report.breaks)} of {report.patients} patients have a broken "
-                      "audit chain")
+        console.print(
+            f"{len(report.breaks)} of {report.patients} patients have a broken audit chain"
+        )
         raise typer.Exit(1)
-    console.print(f"[green]Audit trail intact[/] for all {report.patients} patients "
-                  f"({report.events} events)")
+    console.print(
+        f"[green]Audit trail intact[/] for all {report.patients} patients ({report.events} events)"
+    )

@@ -40,14 +40,27 @@ def _therapy(app: App, pid: str, event: ScenarioEvent, actor: Actor) -> None:
     unknown = set(body) - {"agent", "route", "dose_mg_per_day"}
     if unknown:
         raise InvalidValue(event.kind, sorted(unknown), "agent, route, dose_mg_per_day")
-    record_therapy(app, pid, event.kind, body.get("agent"), event.on, actor,  # type: ignore[arg-type]
-                   route=body.get("route"), dose_mg_per_day=body.get("dose_mg_per_day"))
+    record_therapy(
+        app,
+        pid,
+        event.kind,
+        body.get("agent"),
+        event.on,
+        actor,  # type: ignore[arg-type]
+        route=body.get("route"),
+        dose_mg_per_day=body.get("dose_mg_per_day"),
+    )
 
 
 def _trigger(app: App, pid: str, event: ScenarioEvent, actor: Actor) -> None:
     options = event.options
-    command = TriggerCommand(str(event.body), event.on, options.get("reason"),
-                             options.get("outcome"), options.get("closing_reason"))
+    command = TriggerCommand(
+        str(event.body),
+        event.on,
+        options.get("reason"),
+        options.get("outcome"),
+        options.get("closing_reason"),
+    )
     fire_trigger(app, pid, command, actor)
 
 
@@ -78,6 +91,8 @@ _APPLY: dict[str, Callable[[App, str, ScenarioEvent, Actor], None]] = {
 
 
 def apply_event(app: App, patient_id: str, event: ScenarioEvent) -> None:
-    actor = Actor(str(event.options.get("actor", SCENARIO_CLINICIAN.name)),
-                  str(event.options.get("role", SCENARIO_CLINICIAN.role)))
+    actor = Actor(
+        str(event.options.get("actor", SCENARIO_CLINICIAN.name)),
+        str(event.options.get("role", SCENARIO_CLINICIAN.role)),
+    )
     _APPLY[event.kind](app, patient_id, event, actor)

@@ -7,15 +7,45 @@ from typing import Any
 
 from .yaml_loader import load_yaml
 
-__all__ = ["EVENT_KINDS", "EXPECTATION_KEYS", "Scenario", "ScenarioEvent",
-           "ScenarioFormatError", "load_scenario"]
+__all__ = [
+    "EVENT_KINDS",
+    "EXPECTATION_KEYS",
+    "Scenario",
+    "ScenarioEvent",
+    "ScenarioFormatError",
+    "load_scenario",
+]
 
-EVENT_KINDS = ("pft", "cmv", "hrct", "oxygen", "start", "stop", "procedure", "vaccination",
-               "trigger", "amend")
-_EVENT_OPTIONS = {"on", "recorded_on", "expect_refused", "reason", "actor", "role", "outcome",
-                  "closing_reason"}
-_LISTS = ("alerts", "proposed_triggers", "recommendations", "tasks_open", "tasks_overdue",
-          "tasks_done")
+EVENT_KINDS = (
+    "pft",
+    "cmv",
+    "hrct",
+    "oxygen",
+    "start",
+    "stop",
+    "procedure",
+    "vaccination",
+    "trigger",
+    "amend",
+)
+_EVENT_OPTIONS = {
+    "on",
+    "recorded_on",
+    "expect_refused",
+    "reason",
+    "actor",
+    "role",
+    "outcome",
+    "closing_reason",
+}
+_LISTS = (
+    "alerts",
+    "proposed_triggers",
+    "recommendations",
+    "tasks_open",
+    "tasks_overdue",
+    "tasks_done",
+)
 EXPECTATION_KEYS = frozenset(
     {"as_of", "state", "recommendations_first"}
     | {f"{name}_{form}" for name in _LISTS for form in ("include", "exclude")}
@@ -69,8 +99,15 @@ def _event(index: int, raw: Any) -> ScenarioEvent:
     on = _day(raw["on"], f"{where}.on")
     recorded = _day(raw.get("recorded_on", on), f"{where}.recorded_on")
     options = {k: raw[k] for k in raw if k in _EVENT_OPTIONS - {"on", "recorded_on"}}
-    return ScenarioEvent(index, kinds[0], raw[kinds[0]], on, recorded,
-                         bool(options.pop("expect_refused", False)), options)
+    return ScenarioEvent(
+        index,
+        kinds[0],
+        raw[kinds[0]],
+        on,
+        recorded,
+        bool(options.pop("expect_refused", False)),
+        options,
+    )
 
 
 def _expectation(index: int, raw: Any) -> dict[str, Any]:
@@ -79,8 +116,10 @@ def _expectation(index: int, raw: Any) -> dict[str, Any]:
         raise ScenarioFormatError(f"{where}: an expectation is a mapping with 'as_of'")
     unknown = sorted(set(map(str, raw)) - EXPECTATION_KEYS)
     if unknown:
-        raise ScenarioFormatError(f"{where}: unknown keys {', '.join(unknown)}; allowed: "
-                                  + ", ".join(sorted(EXPECTATION_KEYS)))
+        raise ScenarioFormatError(
+            f"{where}: unknown keys {', '.join(unknown)}; allowed: "
+            + ", ".join(sorted(EXPECTATION_KEYS))
+        )
     return {**raw, "as_of": _day(raw["as_of"], f"{where}.as_of")}
 
 
@@ -95,5 +134,4 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioFormatError(f"{path}: a scenario needs a 'patient' mapping")
     events = [_event(i, e) for i, e in enumerate(data.get("events") or [])]
     expectations = [_expectation(i, x) for i, x in enumerate(data.get("expect") or [])]
-    return Scenario(path, str(data.get("name", path.stem)), data["patient"], events,
-                    expectations)
+    return Scenario(path, str(data.get("name", path.stem)), data["patient"], events, expectations)

@@ -34,8 +34,18 @@ from .loader import Scenario, ScenarioEvent
 
 __all__ = ["ScenarioResult", "run_scenario"]
 
-_TABLES = (PatientRow, PhenotypeEntryRow, ObservationRow, TherapyEventRow, ProcedureRow,
-           VaccinationRow, TransitionRow, AlertRow, CareTaskRow, AuditEventRow)
+_TABLES = (
+    PatientRow,
+    PhenotypeEntryRow,
+    ObservationRow,
+    TherapyEventRow,
+    ProcedureRow,
+    VaccinationRow,
+    TransitionRow,
+    AlertRow,
+    CareTaskRow,
+    AuditEventRow,
+)
 
 
 @dataclass
@@ -51,8 +61,9 @@ class ScenarioResult:
 def _fingerprint(app: App) -> tuple[Any, ...]:
     """Row counts and the patient's version: a refused event must change none of them."""
     with app.engine.connect() as connection:
-        counts = tuple(connection.execute(select(func.count()).select_from(t)).scalar_one()
-                       for t in _TABLES)
+        counts = tuple(
+            connection.execute(select(func.count()).select_from(t)).scalar_one() for t in _TABLES
+        )
         versions = tuple(connection.execute(select(PatientRow.version, PatientRow.audit_head)))
     return counts, versions
 
@@ -60,10 +71,15 @@ def _fingerprint(app: App) -> tuple[Any, ...]:
 def _enrolment(scenario: Scenario) -> EnrolPatient:
     p = scenario.patient
     return EnrolPatient(
-        id=str(p.get("id")), sex=p.get("sex", "unknown"), birth_date=p.get("birth_date"),
-        enrolled_on=p.get("enrolled_on"), diagnosis=p.get("diagnosis"),
-        anti_mda5=p.get("anti_mda5", "unknown"), anti_ars=p.get("anti_ars", "unknown"),
-        ild_course=p.get("ild_course"), risk_factors=tuple(p.get("risk_factors") or ()),
+        id=str(p.get("id")),
+        sex=p.get("sex", "unknown"),
+        birth_date=p.get("birth_date"),
+        enrolled_on=p.get("enrolled_on"),
+        diagnosis=p.get("diagnosis"),
+        anti_mda5=p.get("anti_mda5", "unknown"),
+        anti_ars=p.get("anti_ars", "unknown"),
+        ild_course=p.get("ild_course"),
+        risk_factors=tuple(p.get("risk_factors") or ()),
         weight_kg=p.get("weight_kg"),
     )
 
@@ -97,13 +113,17 @@ def _check(app: App, pid: str, expectation: dict[str, Any], result: ScenarioResu
     }
     fail = result.failures.append
     if "state" in expectation and expectation["state"] != summary.evaluation.state:
-        fail(f"as_of {as_of}: state: expected {expectation['state']}; "
-             f"engine said {summary.evaluation.state}")
+        fail(
+            f"as_of {as_of}: state: expected {expectation['state']}; "
+            f"engine said {summary.evaluation.state}"
+        )
     if "recommendations_first" in expectation:
         first = said["recommendations"][:1]
         if first != [expectation["recommendations_first"]]:
-            fail(f"as_of {as_of}: recommendations_first: expected "
-                 f"{expectation['recommendations_first']}; engine said {said['recommendations']}")
+            fail(
+                f"as_of {as_of}: recommendations_first: expected "
+                f"{expectation['recommendations_first']}; engine said {said['recommendations']}"
+            )
     for name, values in said.items():
         for code in expectation.get(f"{name}_include") or []:
             if code not in values:
@@ -136,8 +156,9 @@ def _run(scenario: Scenario, url: str) -> ScenarioResult:
         checks = sorted(scenario.expectations, key=lambda x: x["as_of"])
         for early in (x for x in checks if x["as_of"] < start):
             result.failures.append(f"as_of {early['as_of']}: before enrolment ({start})")
-        last = max([max(e.recorded_on, start) for e in events]
-                   + [x["as_of"] for x in checks] + [start])
+        last = max(
+            [max(e.recorded_on, start) for e in events] + [x["as_of"] for x in checks] + [start]
+        )
         day = start
         while day <= last:
             clock.move_to(day)

@@ -24,4 +24,4 @@ _ClinicalLoader.add_implicit_resolver(
 
 
 def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_ClinicalLoader)  # noqa: S506 (a SafeLoader subclass)
+    return yaml.load(text, Loader=_ClinicalLoader)

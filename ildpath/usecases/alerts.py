@@ -19,9 +19,12 @@ def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor)
         if alert is None:
             raise AlertNotFound(alert_id)
         if alert.acknowledged_at is not None:
-            raise InvalidValue("alert", alert_id,
-                               f"an unacknowledged alert (acknowledged by "
-                               f"{alert.acknowledged_by} at {alert.acknowledged_at})")
+            raise InvalidValue(
+                "alert",
+                alert_id,
+                f"an unacknowledged alert (acknowledged by "
+                f"{alert.acknowledged_by} at {alert.acknowledged_at})",
+            )
         patient = session.get(PatientRow, alert.patient_id)
         assert patient is not None
         work = PatientWork(app, session, patient, actor)
@@ -29,5 +32,12 @@ def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor)
         alert.acknowledged_by = actor.name
         alert.justification = justification.strip()
         session.add(alert)
-        work.audit("alert_acknowledged", {"alert_id": alert_id, "code": alert.code,
-                                          "key": alert.key, "justification": alert.justification})
+        work.audit(
+            "alert_acknowledged",
+            {
+                "alert_id": alert_id,
+                "code": alert.code,
+                "key": alert.key,
+                "justification": alert.justification,
+            },
+        )

@@ -18,8 +18,7 @@ from .work import Actor, PatientWork
 
 __all__ = ["PHENOTYPE_FIELDS", "EnrolPatient", "amend_phenotype", "enrol_patient"]
 
-PHENOTYPE_FIELDS = ("diagnosis", "anti_mda5", "anti_ars", "ild_course", "risk_factors",
-                    "weight_kg")
+PHENOTYPE_FIELDS = ("diagnosis", "anti_mda5", "anti_ars", "ild_course", "risk_factors", "weight_kg")
 
 
 @dataclass(frozen=True)
@@ -55,11 +54,15 @@ def _check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
     if command.birth_date > today:
         raise InvalidValue("birth_date", command.birth_date.isoformat(), "a date in the past")
     if command.enrolled_on > today:
-        raise InvalidValue("enrolled_on", command.enrolled_on.isoformat(),
-                           f"a date on or before today ({today})")
+        raise InvalidValue(
+            "enrolled_on", command.enrolled_on.isoformat(), f"a date on or before today ({today})"
+        )
     if command.enrolled_on < command.birth_date:
-        raise InvalidValue("enrolled_on", command.enrolled_on.isoformat(),
-                           f"a date on or after birth ({command.birth_date})")
+        raise InvalidValue(
+            "enrolled_on",
+            command.enrolled_on.isoformat(),
+            f"a date on or after birth ({command.birth_date})",
+        )
     return {name: check_phenotype(name, value) for name, value in command.phenotype().items()}
 
 
@@ -73,27 +76,50 @@ def enrol_patient(app: App, command: EnrolPatient, actor: Actor) -> str:
         if taken.first() is not None:
             raise DuplicatePatient(command.id)
         patient = PatientRow(
-            external_id=command.id, sex=command.sex, birth_date=command.birth_date,
-            enrolled_on=command.enrolled_on, state="diagnosis", state_since=command.enrolled_on,
-            pathway_version=app.definition.version, created_at=app.clock.now(),
-            last_evaluated_on=today - timedelta(days=1), **phenotype,  # type: ignore[arg-type]
+            external_id=command.id,
+            sex=command.sex,
+            birth_date=command.birth_date,
+            enrolled_on=command.enrolled_on,
+            state="diagnosis",
+            state_since=command.enrolled_on,
+            pathway_version=app.definition.version,
+            created_at=app.clock.now(),
+            last_evaluated_on=today - timedelta(days=1),
+            **phenotype,  # type: ignore[arg-type]
         )
         session.add(patient)
         session.flush()
         work = PatientWork(app, session, patient, actor)
         for name, value in phenotype.items():
-            work.add(PhenotypeEntryRow(field=name, value=value, **work.entry_columns(
-                command.enrolled_on)))
-        work.audit("patient_enrolled", {"id": command.id, "sex": command.sex,
-                                        "birth_date": command.birth_date,
-                                        "enrolled_on": command.enrolled_on, **phenotype},
-                   clinical_on=command.enrolled_on)
+            work.add(
+                PhenotypeEntryRow(
+                    field=name, value=value, **work.entry_columns(command.enrolled_on)
+                )
+            )
+        work.audit(
+            "patient_enrolled",
+            {
+                "id": command.id,
+                "sex": command.sex,
+                "birth_date": command.birth_date,
+                "enrolled_on": command.enrolled_on,
+                **phenotype,
+            },
+            clinical_on=command.enrolled_on,
+        )
         apply_evaluation(work)
     return command.id
 
 
-def amend_phenotype(app: App, external_id: str, field_name: str, value: object, on: date,
-                    actor: Actor, reason: str | None = None) -> None:
+def amend_phenotype(
+    app: App,
+    external_id: str,
+    field_name: str,
+    value: object,
+    on: date,
+    actor: Actor,
+    reason: str | None = None,
+) -> None:
     """Amend one phenotype field from its clinical date; rules that depend on it apply from
     then on (e.g. anti-MDA5 becoming positive opens the transplant referral task)."""
     with app.transaction() as session:
@@ -103,14 +129,23 @@ def amend_phenotype(app: App, external_id: str, field_name: str, value: object, 
         checked = check_phenotype(field_name, value)
         work.check_date("on", on)
         old = getattr(work.patient, field_name)
-        work.add(PhenotypeEntryRow(field=field_name, value=checked, reason=reason,
-                                   **work.entry_columns(on)))
+        work.add(
+            PhenotypeEntryRow(
+                field=field_name, value=checked, reason=reason, **work.entry_columns(on)
+            )
+        )
         current = phenotype_on(work.record, work.today)
         patient = work.patient
         patient.diagnosis, patient.anti_mda5, patient.anti_ars = (
-            current.diagnosis, current.anti_mda5, current.anti_ars)
+            current.diagnosis,
+            current.anti_mda5,
+            current.anti_ars,
+        )
         patient.ild_course, patient.weight_kg = current.ild_course, current.weight_kg
         patient.risk_factors = sorted(current.flags)
-        work.audit("phenotype_amended", {"field": field_name, "old": old, "new": checked,
-                                         "reason": reason}, clinical_on=on)
+        work.audit(
+            "phenotype_amended",
+            {"field": field_name, "old": old, "new": checked, "reason": reason},
+            clinical_on=on,
+        )
         apply_evaluation(work)

@@ -30,57 +30,99 @@ def raise_alerts(work: PatientWork, alerts: tuple[Alert, ...], day: date) -> lis
             continue
         known.add(alert.key)
         row = AlertRow(
-            patient_id=work.patient.id, code=alert.code, key=alert.key,
-            severity=alert.severity.value, message=alert.message, source=alert.source,
-            pathway_version=alert.version, raised_on=day, raised_at=work.now(),
+            patient_id=work.patient.id,
+            code=alert.code,
+            key=alert.key,
+            severity=alert.severity.value,
+            message=alert.message,
+            source=alert.source,
+            pathway_version=alert.version,
+            raised_on=day,
+            raised_at=work.now(),
             evidence=list(alert.evidence),
         )
         work.add(row)
-        work.audit("alert_raised", {"alert_id": row.id, "code": alert.code, "key": alert.key,
-                                    "severity": row.severity, "raised_on": day},
-                   clinical_on=day, actor=ENGINE)
+        work.audit(
+            "alert_raised",
+            {
+                "alert_id": row.id,
+                "code": alert.code,
+                "key": alert.key,
+                "severity": row.severity,
+                "raised_on": day,
+            },
+            clinical_on=day,
+            actor=ENGINE,
+        )
         raised.append(row)
     return raised
 
 
 def _task_fields(task: CareTask) -> dict[str, object]:
-    return {"due_on": task.due_on, "status": task.status.value, "closed_on": task.closed_on,
-            "opened_on": task.opened_on}
+    return {
+        "due_on": task.due_on,
+        "status": task.status.value,
+        "closed_on": task.closed_on,
+        "opened_on": task.opened_on,
+    }
 
 
 def reconcile_tasks(work: PatientWork, tasks: tuple[CareTask, ...]) -> None:
     """Make the task rows say what the pathway says; a row the pathway no longer derives (a
     late entry rewrote the course) is cancelled, never deleted."""
-    rows = {r.key: r for r in work.session.exec(
-        select(CareTaskRow).where(CareTaskRow.patient_id == work.patient.id))}
+    rows = {
+        r.key: r
+        for r in work.session.exec(
+            select(CareTaskRow).where(CareTaskRow.patient_id == work.patient.id)
+        )
+    }
     derived = {t.key for t in tasks}
     for task in tasks:
         row = rows.get(task.key)
         fields = _task_fields(task)
         if row is None:
-            row = CareTaskRow(patient_id=work.patient.id, kind=task.kind, key=task.key,
-                              source=task.source, pathway_version=task.version,
-                              evidence=list(task.evidence), updated_at=work.now(), **fields)
+            row = CareTaskRow(
+                patient_id=work.patient.id,
+                kind=task.kind,
+                key=task.key,
+                source=task.source,
+                pathway_version=task.version,
+                evidence=list(task.evidence),
+                updated_at=work.now(),
+                **fields,
+            )
             work.session.add(row)
-            work.audit("task_opened", {"key": task.key, "kind": task.kind, **fields},
-                       clinical_on=task.opened_on, actor=ENGINE)
+            work.audit(
+                "task_opened",
+                {"key": task.key, "kind": task.kind, **fields},
+                clinical_on=task.opened_on,
+                actor=ENGINE,
+            )
         elif any(getattr(row, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(row, k, v)
             row.updated_at = work.now()
             work.session.add(row)
-            work.audit("task_updated", {"key": task.key, "kind": task.kind, **fields},
-                       actor=ENGINE)
+            work.audit("task_updated", {"key": task.key, "kind": task.kind, **fields}, actor=ENGINE)
     for key, row in rows.items():
         if key not in derived and row.status == "open":
             row.status, row.closed_on, row.updated_at = "cancelled", work.today, work.now()
             work.session.add(row)
-            work.audit("task_updated", {"key": key, "kind": row.kind, "status": "cancelled",
-                                        "why": "no longer follows from the record"}, actor=ENGINE)
+            work.audit(
+                "task_updated",
+                {
+                    "key": key,
+                    "kind": row.kind,
+                    "status": "cancelled",
+                    "why": "no longer follows from the record",
+                },
+                actor=ENGINE,
+            )
 
 
-def apply_evaluation(work: PatientWork, day: date | None = None, *,
-                     daily: bool = False) -> Evaluation:
+def apply_evaluation(
+    work: PatientWork, day: date | None = None, *, daily: bool = False
+) -> Evaluation:
     """Evaluate on ``day`` (default: today), raise new alerts, reconcile tasks.
 
     Overdue alerts wait for the daily run: a day is judged after all of its events (§9), so a
@@ -88,8 +130,11 @@ def apply_evaluation(work: PatientWork, day: date | None = None, *,
     """
     day = day or work.today
     evaluation = evaluate(work.record, day, work.app.definition)
-    alerts = evaluation.alerts if daily else tuple(
-        a for a in evaluation.alerts if a.code not in OVERDUE_ALERTS)
+    alerts = (
+        evaluation.alerts
+        if daily
+        else tuple(a for a in evaluation.alerts if a.code not in OVERDUE_ALERTS)
+    )
     raise_alerts(work, alerts, day)
     reconcile_tasks(work, evaluation.tasks)
     return evaluation
@@ -120,10 +165,13 @@ def run_daily_evaluation(app: App, as_of: date | None = None) -> int:
     """Evaluate every patient not closed, one transaction each; returns how many."""
     day = as_of or app.clock.today()
     with app.transaction() as session:
-        ids = list(session.exec(select(PatientRow.external_id)
-                                .where(PatientRow.state != "closed")
-                                .order_by(col(PatientRow.id))))
+        ids = list(
+            session.exec(
+                select(PatientRow.external_id)
+                .where(PatientRow.state != "closed")
+                .order_by(col(PatientRow.id))
+            )
+        )
     for external_id in ids:
         evaluate_patient(app, external_id, day)
     return len(ids)
-

@@ -62,8 +62,9 @@ def _observation_values(kind: str, values: Mapping[str, object]) -> dict[str, ob
     return checked
 
 
-def record_observation(app: App, external_id: str, kind: str, values: Mapping[str, object],
-                       on: date, actor: Actor) -> int:
+def record_observation(
+    app: App, external_id: str, kind: str, values: Mapping[str, object], on: date, actor: Actor
+) -> int:
     """A PFT, CMV DNA result, HRCT or oxygen requirement; a baseline observation may be dated
     up to 365 days before enrolment."""
     checked = _observation_values(kind, values)
@@ -71,15 +72,19 @@ def record_observation(app: App, external_id: str, kind: str, values: Mapping[st
         work = PatientWork.open(app, session, external_id, actor)
         work.check_date("on", on, baseline=True)
         row = work.add(ObservationRow(kind=kind, **checked, **work.entry_columns(on)))
-        work.audit("observation_recorded", {"observation_id": row.id, "kind": kind, **checked},
-                   clinical_on=on)
+        work.audit(
+            "observation_recorded",
+            {"observation_id": row.id, "kind": kind, **checked},
+            clinical_on=on,
+        )
         apply_evaluation(work)
         assert row.id is not None
         return row.id
 
 
-def _check_therapy(work: PatientWork, action: str, agent: str, route: str | None,
-                   dose: float | None, on: date) -> None:
+def _check_therapy(
+    work: PatientWork, action: str, agent: str, route: str | None, dose: float | None, on: date
+) -> None:
     check_choice("action", action, ("start", "stop"))
     check_choice("agent", agent)
     if route is not None:
@@ -90,23 +95,47 @@ def _check_therapy(work: PatientWork, action: str, agent: str, route: str | None
     if action == "stop":
         chart = Chart(work.record, work.app.definition)
         if agent not in chart.exposure.active_on(on):
-            raise InvalidValue("agent", agent, "an agent active on "
-                               f"{on.isoformat()} (only an active agent can be stopped)")
+            raise InvalidValue(
+                "agent",
+                agent,
+                f"an agent active on {on.isoformat()} (only an active agent can be stopped)",
+            )
 
 
-def record_therapy(app: App, external_id: str, action: str, agent: str, on: date,
-                   actor: Actor, route: str | None = None,
-                   dose_mg_per_day: float | None = None) -> int:
+def record_therapy(
+    app: App,
+    external_id: str,
+    action: str,
+    agent: str,
+    on: date,
+    actor: Actor,
+    route: str | None = None,
+    dose_mg_per_day: float | None = None,
+) -> int:
     """A start (a dose change when the agent is already active) or a stop (§9, §11)."""
     with app.transaction() as session:
         work = PatientWork.open(app, session, external_id, actor)
         _check_therapy(work, action, agent, route, dose_mg_per_day, on)
-        row = work.add(TherapyEventRow(agent=agent, action=action, route=route,
-                                       dose_mg_per_day=dose_mg_per_day,
-                                       **work.entry_columns(on)))
-        work.audit("therapy_recorded", {"therapy_event_id": row.id, "action": action,
-                                        "agent": agent, "route": route,
-                                        "dose_mg_per_day": dose_mg_per_day}, clinical_on=on)
+        row = work.add(
+            TherapyEventRow(
+                agent=agent,
+                action=action,
+                route=route,
+                dose_mg_per_day=dose_mg_per_day,
+                **work.entry_columns(on),
+            )
+        )
+        work.audit(
+            "therapy_recorded",
+            {
+                "therapy_event_id": row.id,
+                "action": action,
+                "agent": agent,
+                "route": route,
+                "dose_mg_per_day": dose_mg_per_day,
+            },
+            clinical_on=on,
+        )
         apply_evaluation(work)
         assert row.id is not None
         return row.id
@@ -132,9 +161,7 @@ def record_vaccination(app: App, external_id: str, kind: str, on: date, actor: A
         work = PatientWork.open(app, session, external_id, actor)
         work.check_date("on", on)
         row = work.add(VaccinationRow(kind=kind, **work.entry_columns(on)))
-        work.audit("vaccination_recorded", {"vaccination_id": row.id, "kind": kind},
-                   clinical_on=on)
+        work.audit("vaccination_recorded", {"vaccination_id": row.id, "kind": kind}, clinical_on=on)
         apply_evaluation(work)
         assert row.id is not None
         return row.id
-

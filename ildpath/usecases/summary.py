@@ -34,10 +34,17 @@ class PatientSummary:
         """Task kinds by status on ``as_of``: open, overdue or done."""
         day = self.as_of
         if status == "done":
-            return {t.kind for t in self.tasks
-                    if t.status == "done" and t.closed_on is not None and t.closed_on <= day}
-        open_tasks = [t for t in self.tasks if t.opened_on <= day
-                      and (t.status == "open" or (t.closed_on is not None and t.closed_on > day))]
+            return {
+                t.kind
+                for t in self.tasks
+                if t.status == "done" and t.closed_on is not None and t.closed_on <= day
+            }
+        open_tasks = [
+            t
+            for t in self.tasks
+            if t.opened_on <= day
+            and (t.status == "open" or (t.closed_on is not None and t.closed_on > day))
+        ]
         if status == "overdue":
             return {t.kind for t in open_tasks if day > t.due_on}
         return {t.kind for t in open_tasks}
@@ -52,11 +59,14 @@ def patient_summary(app: App, external_id: str, as_of: date | None = None) -> Pa
         evaluation = evaluate(load_record(session, patient), day, app.definition)
 
         def rows(table: type) -> list:  # type: ignore[type-arg]
-            return list(session.exec(select(table).where(table.patient_id == patient.id)  # type: ignore[attr-defined]
-                                     .order_by(col(table.id))))  # type: ignore[attr-defined]
+            return list(
+                session.exec(
+                    select(table)
+                    .where(table.patient_id == patient.id)  # type: ignore[attr-defined]
+                    .order_by(col(table.id))
+                )
+            )  # type: ignore[attr-defined]
 
-        return PatientSummary(patient, day, evaluation, rows(AlertRow), rows(CareTaskRow),
-                              rows(TransitionRow))
-
-
-
+        return PatientSummary(
+            patient, day, evaluation, rows(AlertRow), rows(CareTaskRow), rows(TransitionRow)
+        )

@@ -27,8 +27,7 @@ class TriggerCommand:
     evidence: tuple[str, ...] = field(default=())
 
     def request(self) -> TriggerRequest:
-        return TriggerRequest(self.trigger, self.on, self.reason, self.outcome,
-                              self.closing_reason)
+        return TriggerRequest(self.trigger, self.on, self.reason, self.outcome, self.closing_reason)
 
 
 def _evidence(chart: Chart, command: TriggerCommand) -> list[str]:
@@ -49,27 +48,49 @@ def fire_trigger(app: App, external_id: str, command: TriggerCommand, actor: Act
         work = PatientWork(app, session, find_patient(session, external_id), actor)
         patient = work.patient
         chart = Chart(work.record, app.definition)
-        new_state = fire(app.definition.version, command.trigger, patient.state,
-                         chart.course.referral_origin)
+        new_state = fire(
+            app.definition.version, command.trigger, patient.state, chart.course.referral_origin
+        )
         work.check_date("on", command.on)
         last = chart.course.transitions[-1].on if chart.course.transitions else None
         if last is not None and command.on < last:
-            raise InvalidValue("on", command.on.isoformat(),
-                               f"a date on or after the last transition ({last.isoformat()})")
+            raise InvalidValue(
+                "on",
+                command.on.isoformat(),
+                f"a date on or after the last transition ({last.isoformat()})",
+            )
         missing = guard_failures(chart, command.request())
         if missing:
             raise GuardFailed(command.trigger, missing)
-        row = work.add(TransitionRow(
-            trigger=command.trigger, from_state=patient.state, to_state=new_state,
-            role=actor.role, reason=command.reason, outcome=command.outcome,
-            closing_reason=command.closing_reason, evidence=_evidence(chart, command),
-            pathway_version=app.definition.version, **work.entry_columns(command.on)))
+        row = work.add(
+            TransitionRow(
+                trigger=command.trigger,
+                from_state=patient.state,
+                to_state=new_state,
+                role=actor.role,
+                reason=command.reason,
+                outcome=command.outcome,
+                closing_reason=command.closing_reason,
+                evidence=_evidence(chart, command),
+                pathway_version=app.definition.version,
+                **work.entry_columns(command.on),
+            )
+        )
         _move(work, command, new_state)
-        work.audit("transition_fired", {
-            "transition_id": row.id, "trigger": command.trigger, "from": row.from_state,
-            "to": new_state, "reason": command.reason, "outcome": command.outcome,
-            "closing_reason": command.closing_reason, "evidence": row.evidence,
-        }, clinical_on=command.on)
+        work.audit(
+            "transition_fired",
+            {
+                "transition_id": row.id,
+                "trigger": command.trigger,
+                "from": row.from_state,
+                "to": new_state,
+                "reason": command.reason,
+                "outcome": command.outcome,
+                "closing_reason": command.closing_reason,
+                "evidence": row.evidence,
+            },
+            clinical_on=command.on,
+        )
         apply_evaluation(work)
         return new_state
 

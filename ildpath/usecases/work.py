@@ -84,8 +84,14 @@ class PatientWork:
         self._record = None
         return row
 
-    def audit(self, kind: str, payload: dict[str, Any], *, clinical_on: date | None = None,
-              actor: Actor | None = None) -> None:
+    def audit(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        clinical_on: date | None = None,
+        actor: Actor | None = None,
+    ) -> None:
         who = actor or self.actor
         append_event(
             self.session,

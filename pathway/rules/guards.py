@@ -38,16 +38,19 @@ def _start_induction(chart: Chart, request: TriggerRequest) -> list[str]:
         )
     state = chart.course.state_on(request.on)
     if state == "diagnosis" and chart.phenotype(request.on).ild_course is None:
-        missing.append("the ILD course (non_progressive, progressive, rapidly_progressive) "
-                       "is not known")
+        missing.append(
+            "the ILD course (non_progressive, progressive, rapidly_progressive) is not known"
+        )
     return missing
 
 
 def _detect_progression(chart: Chart, request: TriggerRequest) -> list[str]:
     if request.has_reason or progression_suspected(chart, request.on) is not None:
         return []
-    return [f"PROGRESSION_SUSPECTED does not hold on the PFTs known on {request.on}, "
-            "and no reason (clinician's assertion) was given"]
+    return [
+        f"PROGRESSION_SUSPECTED does not hold on the PFTs known on {request.on}, "
+        "and no reason (clinician's assertion) was given"
+    ]
 
 
 def _needs_reason(chart: Chart, request: TriggerRequest) -> list[str]:
@@ -57,15 +60,18 @@ def _needs_reason(chart: Chart, request: TriggerRequest) -> list[str]:
 def _return_from_referral(chart: Chart, request: TriggerRequest) -> list[str]:
     if request.outcome in REFERRAL_OUTCOMES:
         return []
-    return [f"outcome: {request.outcome!r} is not allowed; allowed: "
-            + ", ".join(REFERRAL_OUTCOMES)]
+    return [
+        f"outcome: {request.outcome!r} is not allowed; allowed: " + ", ".join(REFERRAL_OUTCOMES)
+    ]
 
 
 def _close(chart: Chart, request: TriggerRequest) -> list[str]:
     if request.closing_reason in CLOSING_REASONS:
         return []
-    return [f"closing_reason: {request.closing_reason!r} is not allowed; allowed: "
-            + ", ".join(CLOSING_REASONS)]
+    return [
+        f"closing_reason: {request.closing_reason!r} is not allowed; allowed: "
+        + ", ".join(CLOSING_REASONS)
+    ]
 
 
 _GUARDS = {

@@ -46,8 +46,9 @@ def _courses_where(
 
 def _alert(chart: Chart, code: str, course: Course) -> Alert:
     detail = f"{course.agent} started {course.start.on}"
-    return Alert(code, f"{code}:{course.start.id}", chart.definition.version,
-                 (course.start.id,), detail)
+    return Alert(
+        code, f"{code}:{course.start.id}", chart.definition.version, (course.start.id,), detail
+    )
 
 
 def avoid_first_line_agent(chart: Chart, day: date) -> Iterator[Alert]:
@@ -55,7 +56,8 @@ def avoid_first_line_agent(chart: Chart, day: date) -> Iterator[Alert]:
     positive or rapidly progressive patient."""
     follow = chart.definition.raise_on_amendment_while_active
     for course in _courses_where(
-        chart, day,
+        chart,
+        day,
         lambda agent: agent in _FIRST_LINE_TO_AVOID,
         lambda p, _d: p.mda5_positive or p.rapidly_progressive,
         follow,
@@ -68,7 +70,8 @@ def avoid_agent(chart: Chart, day: date) -> Iterator[Alert]:
     """[S4]: TNF inhibitors, abatacept and tocilizumab in an anti-MDA5 positive patient."""
     follow = chart.definition.raise_on_amendment_while_active
     for course in _courses_where(
-        chart, day,
+        chart,
+        day,
         lambda agent: agent_class(agent) in _AVOID_IN_MDA5,
         lambda p, _d: p.mda5_positive,
         follow,
@@ -80,7 +83,8 @@ def antifibrotic_in_acute_rpild(chart: Chart, day: date) -> Iterator[Alert]:
     """[S4]: nintedanib or pirfenidone started while the course is rapidly progressive and the
     patient is in diagnosis, induction or salvage."""
     for course in _courses_where(
-        chart, day,
+        chart,
+        day,
         lambda agent: agent_class(agent) is AgentClass.ANTIFIBROTIC,
         lambda p, d: p.rapidly_progressive and chart.course.state_on(d) in _ACUTE_STATES,
         follow=False,
@@ -119,11 +123,23 @@ def step_up_therapy(chart: Chart, day: date) -> Alert | None:
         return None
     if len(first_start) == 3 and max(first_start.values()) <= deadline:
         return None
-    missing = [name for g, name in enumerate(("high-dose glucocorticoid",
-               "calcineurin inhibitor or mycophenolate", "cyclophosphamide or rituximab"))
-               if g not in first_start or first_start[g] > deadline]
-    return Alert("MDA5_STEP_UP_THERAPY", "MDA5_STEP_UP_THERAPY", chart.definition.version,
-                 detail=f"first agent {f}; not started by {deadline}: {', '.join(missing)}")
+    missing = [
+        name
+        for g, name in enumerate(
+            (
+                "high-dose glucocorticoid",
+                "calcineurin inhibitor or mycophenolate",
+                "cyclophosphamide or rituximab",
+            )
+        )
+        if g not in first_start or first_start[g] > deadline
+    ]
+    return Alert(
+        "MDA5_STEP_UP_THERAPY",
+        "MDA5_STEP_UP_THERAPY",
+        chart.definition.version,
+        detail=f"first agent {f}; not started by {deadline}: {', '.join(missing)}",
+    )
 
 
 def _group_starts(chart: Chart, day: date) -> Iterator[tuple[int, date]]:
@@ -148,4 +164,3 @@ def safety_alerts(chart: Chart, day: date) -> Iterator[Alert]:
     alert = step_up_therapy(chart, day)
     if alert is not None:
         yield alert
-

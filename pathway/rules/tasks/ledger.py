@@ -20,17 +20,20 @@ class TaskLedger:
         last = self.tasks[-1] if self.tasks else None
         return last if last is not None and last.closed_on is None else None
 
-    def open(self, anchor: str, on: date, due_in_days: int,
-             evidence: tuple[str, ...] = ()) -> CareTask | None:
+    def open(
+        self, anchor: str, on: date, due_in_days: int, evidence: tuple[str, ...] = ()
+    ) -> CareTask | None:
         """Open an instance unless one is already open (§8: opening is idempotent)."""
         return self.open_due(anchor, on, on + timedelta(days=due_in_days), evidence)
 
-    def open_due(self, anchor: str, on: date, due: date,
-                 evidence: tuple[str, ...] = ()) -> CareTask | None:
+    def open_due(
+        self, anchor: str, on: date, due: date, evidence: tuple[str, ...] = ()
+    ) -> CareTask | None:
         if self.current is not None:
             return None
-        task = CareTask(self.kind, f"{self.kind}:{anchor}", on, due, self.version,
-                        evidence=evidence)
+        task = CareTask(
+            self.kind, f"{self.kind}:{anchor}", on, due, self.version, evidence=evidence
+        )
         self.tasks.append(task)
         return task
 

@@ -55,8 +55,9 @@ def hrct_tasks(chart: Chart, as_of: date, alerts: tuple[AlertRaised, ...]) -> Ta
             continue
         _close_on_first(ledger, scans, floor, alert.raised_on)
         pft = chart.observation(alert.evidence[0]) if alert.evidence else None
-        if ledger.open(alert.key, alert.raised_on, chart.definition.task_days["hrct"],
-                       alert.evidence):
+        if ledger.open(
+            alert.key, alert.raised_on, chart.definition.task_days["hrct"], alert.evidence
+        ):
             floor = min(pft.on, alert.raised_on) if pft is not None else alert.raised_on
     _close_on_first(ledger, scans, floor, as_of)
     return ledger

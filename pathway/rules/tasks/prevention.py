@@ -14,8 +14,10 @@ def vaccination_tasks(chart: Chart, as_of: date, vaccine: str) -> TaskLedger:
     matching vaccination."""
     ledger = TaskLedger(f"vaccination_{vaccine}", chart.definition.version)
     due_days = chart.definition.task_days["vaccination"]
-    given = sorted((v for v in chart.record.vaccinations if v.kind == vaccine and v.on <= as_of),
-                   key=lambda v: v.on)
+    given = sorted(
+        (v for v in chart.record.vaccinations if v.kind == vaccine and v.on <= as_of),
+        key=lambda v: v.on,
+    )
     ledger.open("enrolment", chart.record.enrolled_on, due_days)
     revaccinate = timedelta(days=chart.definition.task_days["influenza_revaccination"])
     for index, shot in enumerate(given):
@@ -38,10 +40,17 @@ def pulmonary_rehabilitation_tasks(chart: Chart, as_of: date) -> TaskLedger:
     if not entries:
         return ledger
     first = entries[0]
-    ledger.open("first_monitoring", first.on,
-                chart.definition.task_days["pulmonary_rehabilitation"], (first.id,))
-    sessions = sorted(p.on for p in chart.record.procedures
-                      if p.kind == "pulmonary_rehabilitation" and first.on <= p.on <= as_of)
+    ledger.open(
+        "first_monitoring",
+        first.on,
+        chart.definition.task_days["pulmonary_rehabilitation"],
+        (first.id,),
+    )
+    sessions = sorted(
+        p.on
+        for p in chart.record.procedures
+        if p.kind == "pulmonary_rehabilitation" and first.on <= p.on <= as_of
+    )
     if sessions:
         ledger.done(sessions[0])
     return ledger

@@ -27,8 +27,9 @@ def pjp_prophylaxis_tasks(chart: Chart, as_of: date) -> TaskLedger:
         return exposure.high_dose_glucocorticoid_on(day) and not exposure.is_active("tmp_smx", day)
 
     for period in chart.periods(uncovered, as_of):
-        ledger.open(period.start.isoformat(), period.start,
-                    chart.definition.task_days["pjp_prophylaxis"])
+        ledger.open(
+            period.start.isoformat(), period.start, chart.definition.task_days["pjp_prophylaxis"]
+        )
         if period.end is not None:
             if exposure.is_active("tmp_smx", period.end):
                 ledger.done(period.end)
@@ -52,8 +53,11 @@ def bone_protection_tasks(chart: Chart, as_of: date) -> TaskLedger:
     a glucocorticoid starts (not a change of dose) unless already protected, due + 30 days;
     done once protection is complete."""
     ledger = TaskLedger("bone_protection", chart.definition.version)
-    starts = [s for s in chart.exposure.starts
-              if agent_class(s.agent) is AgentClass.GLUCOCORTICOID and s.on <= as_of]
+    starts = [
+        s
+        for s in chart.exposure.starts
+        if agent_class(s.agent) is AgentClass.GLUCOCORTICOID and s.on <= as_of
+    ]
     for day in chart.change_days:
         if day > as_of:
             break
@@ -61,8 +65,9 @@ def bone_protection_tasks(chart: Chart, as_of: date) -> TaskLedger:
             ledger.done(day)
         for start in (s for s in starts if s.on == day):
             if not bone_protected(chart, day):
-                ledger.open(start.id, day, chart.definition.task_days["bone_protection"],
-                            (start.id,))
+                ledger.open(
+                    start.id, day, chart.definition.task_days["bone_protection"], (start.id,)
+                )
     return ledger
 
 
@@ -71,13 +76,18 @@ def plasma_exchange_tasks(chart: Chart, as_of: date) -> TaskLedger:
     `declare_refractory` in an anti-MDA5 positive patient, due + 14 days from the refractory
     date; done by a plasma exchange on or after it."""
     ledger = TaskLedger("plasma_exchange", chart.definition.version)
-    exchanges = sorted(p.on for p in chart.record.procedures
-                       if p.kind == "plasma_exchange" and p.on <= as_of)
+    exchanges = sorted(
+        p.on for p in chart.record.procedures if p.kind == "plasma_exchange" and p.on <= as_of
+    )
     for refractory in chart.course.all_of("declare_refractory"):
         if refractory.on > as_of or not chart.phenotype(refractory.on).mda5_positive:
             continue
-        ledger.open(refractory.id, refractory.on,
-                    chart.definition.plasma_exchange_window_days, (refractory.id,))
+        ledger.open(
+            refractory.id,
+            refractory.on,
+            chart.definition.plasma_exchange_window_days,
+            (refractory.id,),
+        )
         _done_by_first(ledger, exchanges)
     return ledger
 
@@ -95,12 +105,16 @@ def transplant_referral_tasks(
     if chart.phenotype(chart.record.enrolled_on).mda5_positive:
         openings.append((chart.record.enrolled_on, "enrolment", ()))
     for entry in sorted(chart.record.phenotype, key=lambda e: e.on):
-        if (entry.field == "anti_mda5" and entry.value == "positive"
-                and entry.on > chart.record.enrolled_on
-                and not chart.phenotype(entry.on - timedelta(days=1)).mda5_positive):
+        if (
+            entry.field == "anti_mda5"
+            and entry.value == "positive"
+            and entry.on > chart.record.enrolled_on
+            and not chart.phenotype(entry.on - timedelta(days=1)).mda5_positive
+        ):
             openings.append((entry.on, entry.id, (entry.id,)))
-    openings += [(a.raised_on, a.key, a.evidence) for a in alerts
-                 if a.code == "TRANSPLANT_REFERRAL_NEEDED"]
+    openings += [
+        (a.raised_on, a.key, a.evidence) for a in alerts if a.code == "TRANSPLANT_REFERRAL_NEEDED"
+    ]
     for on, anchor, evidence in sorted(openings, key=lambda o: o[0]):
         if on > as_of:
             continue
@@ -117,4 +131,3 @@ def _done_by_first(ledger: TaskLedger, days: list[date]) -> None:
     hits = [d for d in days if d >= task.opened_on]
     if hits:
         ledger.done(min(hits))
-

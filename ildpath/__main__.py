@@ -1,0 +1,5 @@
+"""`python -m ildpath` runs the command line."""
+
+from ildpath.cli.main import app
+
+app()

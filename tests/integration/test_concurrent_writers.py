@@ -1,0 +1,74 @@
+"""Optimistic concurrency: two people writing to the same patient at once never overwrite
+each other; one succeeds, the other is told to reload."""
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from ildpath.usecases import record_observation, work
+from persistence.errors import ConcurrencyConflict
+
+from .apps import CLINICIAN, clinic, enrol
+
+DAY = date(2026, 3, 2)
+
+
+def _both_read_before_either_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold each writer after it has read the patient until the other has read it too."""
+    barrier = threading.Barrier(2, timeout=20)
+    original = work.PatientWork.open.__func__  # type: ignore[attr-defined]
+
+    def open_then_wait(cls, app, session, external_id, actor):  # type: ignore[no-untyped-def]
+        held = original(cls, app, session, external_id, actor)
+        barrier.wait()
+        return held
+
+    monkeypatch.setattr(work.PatientWork, "open", classmethod(open_then_wait))
+
+
+def _race(app) -> list[object]:  # type: ignore[no-untyped-def]
+    outcomes: list[object] = []
+
+    def writer(fvc: int) -> None:
+        try:
+            outcomes.append(record_observation(app, "P-001", "pft", {"fvc_pct": fvc}, DAY,
+                                               CLINICIAN))
+        except ConcurrencyConflict as conflict:
+            outcomes.append(conflict)
+
+    threads = [threading.Thread(target=writer, args=(fvc,)) for fvc in (70, 71)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+def test_two_concurrent_writers_give_one_success_and_one_conflict_on_postgres(
+    postgres_url, monkeypatch
+):
+    with clinic(postgres_url, DAY) as (app, _):
+        enrol(app)
+        _both_read_before_either_writes(monkeypatch)
+        outcomes = _race(app)
+        assert len(outcomes) == 2
+        assert sum(isinstance(o, ConcurrencyConflict) for o in outcomes) == 1
+        assert sum(isinstance(o, int) for o in outcomes) == 1
+        with app.engine.connect() as connection:
+            stored = connection.execute(text("SELECT count(*) FROM observation")).scalar_one()
+        assert stored == 1
+
+
+def test_stale_write_is_a_conflict_not_an_overwrite(database_url):
+    with clinic(database_url, DAY) as (app, _):
+        enrol(app)
+        with pytest.raises(ConcurrencyConflict, match="reload"), app.transaction() as slow:
+            stale = work.PatientWork.open(app, slow, "P-001", CLINICIAN)
+            record_observation(app, "P-001", "pft", {"fvc_pct": 70}, DAY, CLINICIAN)
+            stale.patient.weight_kg = 99
+            slow.add(stale.patient)
+        with app.engine.connect() as connection:
+            weight = connection.execute(text("SELECT weight_kg FROM patient")).scalar_one()
+        assert weight == 60
