@@ -4,6 +4,7 @@ Every refusal names the field and what is allowed (`InvalidValue`), so the entry
 corrected at once.
 """
 
+import math
 from collections.abc import Collection
 from datetime import date, timedelta
 
@@ -73,7 +74,7 @@ def check_range(field: str, value: object) -> float:
     allowed = f"a number from {low:g}" + (f" to {high:g}" if high is not None else " upwards")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidValue(field, value, allowed)
-    if value < low or (high is not None and value > high):
+    if not math.isfinite(value) or value < low or (high is not None and value > high):
         raise InvalidValue(field, value, allowed)
     return float(value)
 

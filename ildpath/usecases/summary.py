@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import col, select
 
 from pathway import Evaluation, evaluate
+from persistence.records import load_record
 from persistence.tables import AlertRow, CareTaskRow, PatientRow, TransitionRow
 
 from ..bootstrap import App
@@ -54,8 +55,6 @@ def patient_summary(app: App, external_id: str, as_of: date | None = None) -> Pa
     day = as_of or app.clock.today()
     with app.transaction() as session:
         patient = find_patient(session, external_id)
-        from persistence.records import load_record
-
         evaluation = evaluate(load_record(session, patient), day, app.definition)
 
         def rows(table: type) -> list:  # type: ignore[type-arg]

@@ -13,7 +13,10 @@ __all__ = ["transplant_referral_needed"]
 def transplant_referral_needed(chart: Chart, day: date) -> Alert | None:
     """`TRANSPLANT_REFERRAL_NEEDED`: the latest recorded oxygen requirement is high-flow,
     mechanical ventilation or ECMO, and no `refer_transplant` is effective since it was
-    recorded. One alert per referral episode (keyed on the last referral before it)."""
+    recorded. One alert per referral episode (keyed on the last referral before it); none while
+    the patient is in `transplant_referral`, where the referral is already under way."""
+    if chart.course.state_on(day) == "transplant_referral":
+        return None  # already under transplant evaluation (docs/clinical-readings.md)
     oxygen = chart.observations("oxygen", until=day)
     if not oxygen or oxygen[-1].oxygen not in HIGH_OXYGEN:
         return None

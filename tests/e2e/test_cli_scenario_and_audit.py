@@ -19,8 +19,14 @@ ILDPATH = [sys.executable, "-m", "ildpath"]
 
 
 def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):  # type: ignore[no-untyped-def]
-    return subprocess.run([*ILDPATH, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})}, cwd=cwd)
+    return subprocess.run(
+        [*ILDPATH, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
 
 
 def test_scenario_run_passes_the_public_scenarios() -> None:
@@ -32,8 +38,11 @@ def test_scenario_run_passes_the_public_scenarios() -> None:
 def test_scenario_run_prints_expected_and_said_and_exits_1(tmp_path: Path) -> None:
     wrong = tmp_path / "wrong.yaml"
     text_ = (SHARED / "mda5_step_up.yaml").read_text()
-    wrong.write_text(text_.replace("alerts_exclude: [MDA5_STEP_UP_THERAPY]",
-                                   "alerts_include: [MDA5_STEP_UP_THERAPY]"))
+    wrong.write_text(
+        text_.replace(
+            "alerts_exclude: [MDA5_STEP_UP_THERAPY]", "alerts_include: [MDA5_STEP_UP_THERAPY]"
+        )
+    )
     done = _run("scenario", "run", str(wrong))
     assert done.returncode == 1
     assert "FAIL" in done.stdout
@@ -51,11 +60,23 @@ def test_scenario_run_refuses_a_malformed_file_with_exit_2(tmp_path: Path) -> No
 def test_audit_verify_reports_intact_then_names_the_tampered_event(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'clinic.db'}"
     app = bootstrap(Settings(database_url=url), SimulatedClock(date(2026, 3, 2)))
-    enrol_patient(app, EnrolPatient("P-9", "male", date(1960, 1, 1), date(2026, 3, 2),
-                                    "polymyositis", "negative", "negative", "progressive"),
-                  Actor("coord", "coordinator"))
-    record_observation(app, "P-9", "pft", {"fvc_pct": 70}, date(2026, 3, 2),
-                       Actor("coord", "coordinator"))
+    enrol_patient(
+        app,
+        EnrolPatient(
+            "P-9",
+            "male",
+            date(1960, 1, 1),
+            date(2026, 3, 2),
+            "polymyositis",
+            "negative",
+            "negative",
+            "progressive",
+        ),
+        Actor("coord", "coordinator"),
+    )
+    record_observation(
+        app, "P-9", "pft", {"fvc_pct": 70}, date(2026, 3, 2), Actor("coord", "coordinator")
+    )
     env = {"ILDPATH_DATABASE_URL": url}
     intact = _run("audit", "verify", env=env)
     assert intact.returncode == 0, intact.stdout + intact.stderr

@@ -26,9 +26,12 @@ def _sql(app, statement: str) -> None:  # type: ignore[no-untyped-def]
 
 def _seq_of(app, pid: str, kind: str) -> int:  # type: ignore[no-untyped-def]
     with app.engine.connect() as connection:
-        return connection.execute(text(
-            "SELECT min(a.seq) FROM audit_event a JOIN patient p ON p.id = a.patient_id "
-            "WHERE p.external_id = :pid AND a.kind = :kind"), {"pid": pid, "kind": kind}
+        return connection.execute(
+            text(
+                "SELECT min(a.seq) FROM audit_event a JOIN patient p ON p.id = a.patient_id "
+                "WHERE p.external_id = :pid AND a.kind = :kind"
+            ),
+            {"pid": pid, "kind": kind},
         ).scalar_one()
 
 
@@ -43,9 +46,12 @@ def test_altered_event_is_named(database_url):
     with clinic(database_url, DAY) as (app, _):
         _two_patients(app)
         seq = _seq_of(app, "P-002", "observation_recorded")
-        _sql(app, "UPDATE audit_event SET payload = replace(payload, '70.0', '80.0') "
-                  f"WHERE seq = {seq} AND patient_id = "
-                  "(SELECT id FROM patient WHERE external_id = 'P-002')")
+        _sql(
+            app,
+            "UPDATE audit_event SET payload = replace(payload, '70.0', '80.0') "
+            f"WHERE seq = {seq} AND patient_id = "
+            "(SELECT id FROM patient WHERE external_id = 'P-002')",
+        )
         [broken] = verify_audit(app).breaks
         assert (broken.external_id, broken.seq) == ("P-002", seq)
         assert "altered" in broken.problem
@@ -55,8 +61,11 @@ def test_deleted_event_is_named(database_url):
     with clinic(database_url, DAY) as (app, _):
         _two_patients(app)
         seq = _seq_of(app, "P-001", "observation_recorded")
-        _sql(app, f"DELETE FROM audit_event WHERE seq = {seq} AND patient_id = "
-                  "(SELECT id FROM patient WHERE external_id = 'P-001')")
+        _sql(
+            app,
+            f"DELETE FROM audit_event WHERE seq = {seq} AND patient_id = "
+            "(SELECT id FROM patient WHERE external_id = 'P-001')",
+        )
         [broken] = verify_audit(app).breaks
         assert (broken.external_id, broken.seq) == ("P-001", seq)
         assert "deleted" in broken.problem
@@ -65,8 +74,11 @@ def test_deleted_event_is_named(database_url):
 def test_events_deleted_from_the_end_are_caught(database_url):
     with clinic(database_url, DAY) as (app, _):
         _two_patients(app)
-        _sql(app, "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event "
-                  "WHERE patient_id = (SELECT id FROM patient WHERE external_id = 'P-001')) "
-                  "AND patient_id = (SELECT id FROM patient WHERE external_id = 'P-001')")
+        _sql(
+            app,
+            "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event "
+            "WHERE patient_id = (SELECT id FROM patient WHERE external_id = 'P-001')) "
+            "AND patient_id = (SELECT id FROM patient WHERE external_id = 'P-001')",
+        )
         [broken] = verify_audit(app).breaks
         assert broken.external_id == "P-001" and "deleted from the end" in broken.problem

@@ -33,8 +33,9 @@ def _race(app) -> list[object]:  # type: ignore[no-untyped-def]
 
     def writer(fvc: int) -> None:
         try:
-            outcomes.append(record_observation(app, "P-001", "pft", {"fvc_pct": fvc}, DAY,
-                                               CLINICIAN))
+            outcomes.append(
+                record_observation(app, "P-001", "pft", {"fvc_pct": fvc}, DAY, CLINICIAN)
+            )
         except ConcurrencyConflict as conflict:
             outcomes.append(conflict)
 

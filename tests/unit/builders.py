@@ -106,7 +106,7 @@ class PatientBuilder:
                 PhenotypeEntry(self._id("ph"), field, value, self.enrolled, self.enrolled)
             )
 
-    # -- helpers ------------------------------------------------------------------------------
+    # -- helpers ---------------------------------------------------------------------------
 
     def _id(self, prefix: str) -> str:
         self._counter += 1
@@ -120,12 +120,10 @@ class PatientBuilder:
 
     def _observe(self, kind: str, on: DateLike, recorded_on: DateLike | None, **values: Any):
         clinical, recorded = self._dates(on, recorded_on)
-        self._observations.append(
-            Observation(self._id(kind), kind, clinical, recorded, **values)
-        )
+        self._observations.append(Observation(self._id(kind), kind, clinical, recorded, **values))
         return self
 
-    # -- observations ---------------------------------------------------------------------------
+    # -- observations ----------------------------------------------------------------------
 
     def pft(
         self,
@@ -161,11 +159,9 @@ class PatientBuilder:
         extensive_ggo: bool = False,
         recorded_on: DateLike | None = None,
     ) -> PatientBuilder:
-        return self._observe(
-            "hrct", on, recorded_on, finding=finding, extensive_ggo=extensive_ggo
-        )
+        return self._observe("hrct", on, recorded_on, finding=finding, extensive_ggo=extensive_ggo)
 
-    # -- therapy ----------------------------------------------------------------------------------
+    # -- therapy ---------------------------------------------------------------------------
 
     def start(
         self,
@@ -187,7 +183,7 @@ class PatientBuilder:
         self._therapies.append(TherapyEvent(self._id("rx"), agent, "stop", clinical, recorded))
         return self
 
-    # -- procedures, vaccinations ------------------------------------------------------------------
+    # -- procedures, vaccinations ----------------------------------------------------------
 
     def procedure(self, on: DateLike, kind: str, *, recorded_on: DateLike | None = None):
         clinical, recorded = self._dates(on, recorded_on)
@@ -199,7 +195,7 @@ class PatientBuilder:
         self._vaccinations.append(Vaccination(self._id("vac"), kind, clinical, recorded))
         return self
 
-    # -- pathway ------------------------------------------------------------------------------------
+    # -- pathway ---------------------------------------------------------------------------
 
     def transition(
         self,
@@ -272,7 +268,7 @@ def patient(enrolled: DateLike = "2026-01-05", **phenotype: Any) -> PatientBuild
     return PatientBuilder(enrolled, **phenotype)
 
 
-# -- evaluating ------------------------------------------------------------------------------------
+# -- evaluating ----------------------------------------------------------------------------
 
 
 def evaluate_on(
@@ -309,7 +305,7 @@ def simulate(
         current += timedelta(days=1)
 
 
-# -- reading an evaluation ---------------------------------------------------------------------------
+# -- reading an evaluation -----------------------------------------------------------------
 
 
 def alert_codes(evaluation: pathway.Evaluation) -> set[str]:

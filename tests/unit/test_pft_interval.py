@@ -176,3 +176,15 @@ def test_detect_progression_366_days_ago_no_longer_sets_a_3_month_pft_interval()
     record = back_in_monitoring_after_progression_on("2026-03-02")
 
     assert pft_due(record, plus("2026-03-02", 366)) == date(2027, 7, 15)
+
+
+def test_amendment_adding_a_risk_factor_re_dates_the_open_pft_task_from_its_date():
+    record = (
+        patient(enrolled="2026-01-05")
+        .pft("2026-01-10", fvc=80, dlco=60)
+        .amend("2026-02-01", "flags", ["bal_neutrophilia"])
+        .build()
+    )
+
+    assert pft_due(record, "2026-01-31") == date(2026, 7, 10)
+    assert pft_due(record, "2026-02-01") == date(2026, 4, 10)

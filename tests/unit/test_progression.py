@@ -93,24 +93,14 @@ def test_haemoglobin_corrected_dlco_is_used_rather_than_a_raw_dlco_decline():
 
 def test_comparison_pft_exactly_365_days_before_the_latest_counts():
     latest = plus("2026-02-02", 365)
-    record = (
-        in_monitoring()
-        .pft("2026-02-02", fvc=80, dlco=60)
-        .pft(latest, fvc=75, dlco=60)
-        .build()
-    )
+    record = in_monitoring().pft("2026-02-02", fvc=80, dlco=60).pft(latest, fvc=75, dlco=60).build()
 
     assert suspected(record, as_of=latest)
 
 
 def test_comparison_pft_366_days_before_the_latest_does_not_count():
     latest = plus("2026-02-02", 366)
-    record = (
-        in_monitoring()
-        .pft("2026-02-02", fvc=80, dlco=60)
-        .pft(latest, fvc=75, dlco=60)
-        .build()
-    )
+    record = in_monitoring().pft("2026-02-02", fvc=80, dlco=60).pft(latest, fvc=75, dlco=60).build()
 
     assert not suspected(record, as_of=latest)
 

@@ -8,9 +8,7 @@ F = "2026-03-02"
 
 
 def mda5_positive(**phenotype):
-    return patient(
-        enrolled=F, anti_mda5="positive", ild_course="rapidly_progressive", **phenotype
-    )
+    return patient(enrolled=F, anti_mda5="positive", ild_course="rapidly_progressive", **phenotype)
 
 
 def first_two_groups_on_f(builder):
@@ -123,3 +121,18 @@ def test_late_entry_of_a_timely_third_agent_leaves_the_alert_raised_on_f_plus_4(
 
     assert raised(history, "MDA5_STEP_UP_THERAPY") == [plus(F, 4)]
     assert "MDA5_STEP_UP_THERAPY" not in alert_codes(last)
+
+
+def test_whole_sequence_entered_late_raises_step_up_alert_on_the_day_it_is_recorded():
+    late = plus(F, 10)
+    record = (
+        mda5_positive()
+        .start(F, "prednisone", dose=60, recorded_on=late)
+        .start(F, "tacrolimus", dose=4, recorded_on=late)
+        .start(plus(F, 6), "cyclophosphamide", recorded_on=late)
+        .build()
+    )
+
+    history, _ = simulate(record, plus(F, 12))
+
+    assert raised(history, "MDA5_STEP_UP_THERAPY") == [late]
