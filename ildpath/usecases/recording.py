@@ -4,8 +4,11 @@ Each is validated before anything is written, stored with its clinical and recor
 audited, and followed by an evaluation, so its alerts are raised when it is recorded (§7).
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
+
+from sqlmodel import SQLModel
 
 from pathway.catalogue import PROCEDURES, VACCINATIONS
 from pathway.chart import Chart
@@ -62,37 +65,68 @@ def _observation_values(kind: str, values: Mapping[str, object]) -> dict[str, ob
     return checked
 
 
+def _record_entry(
+    app: App,
+    external_id: str,
+    actor: Actor,
+    on: date,
+    audit_kind: str,
+    payload: dict[str, object],
+    build: Callable[[dict[str, Any]], SQLModel],
+    *,
+    baseline: bool = False,
+    check: Callable[[PatientWork], None] | None = None,
+) -> int:
+    """The shape of every recording: check the patient and the date, write the entry, audit
+    it, and evaluate so its alerts are raised at once. One transaction."""
+    with app.transaction() as session:
+        work = PatientWork.open(app, session, external_id, actor)
+        work.check_date("on", on, baseline=baseline)
+        if check is not None:
+            check(work)
+        row = work.add(build(work.entry_columns(on)))
+        row_id: int = row.id  # type: ignore[attr-defined]
+        work.audit(audit_kind, {"id": row_id, **payload}, clinical_on=on)
+        apply_evaluation(work)
+        return row_id
+
+
 def record_observation(
-    app: App, external_id: str, kind: str, values: Mapping[str, object], on: date, actor: Actor
+    app: App,
+    external_id: str,
+    kind: str,
+    values: Mapping[str, object],
+    on: date,
+    actor: Actor,
 ) -> int:
     """A PFT, CMV DNA result, HRCT or oxygen requirement; a baseline observation may be dated
     up to 365 days before enrolment."""
     checked = _observation_values(kind, values)
-    with app.transaction() as session:
-        work = PatientWork.open(app, session, external_id, actor)
-        work.check_date("on", on, baseline=True)
-        row = work.add(ObservationRow(kind=kind, **checked, **work.entry_columns(on)))
-        work.audit(
-            "observation_recorded",
-            {"observation_id": row.id, "kind": kind, **checked},
-            clinical_on=on,
-        )
-        apply_evaluation(work)
-        assert row.id is not None
-        return row.id
+    return _record_entry(
+        app,
+        external_id,
+        actor,
+        on,
+        "observation_recorded",
+        {"kind": kind, **checked},
+        lambda columns: ObservationRow(kind=kind, **checked, **columns),
+        baseline=True,
+    )
 
 
 def _check_therapy(
-    work: PatientWork, action: str, agent: str, route: str | None, dose: float | None, on: date
-) -> None:
+    action: str, agent: str, route: str | None, dose: float | None, on: date
+) -> Callable[[PatientWork], None]:
     check_choice("action", action, ("start", "stop"))
     check_choice("agent", agent)
     if route is not None:
         check_choice("route", route)
     if dose is not None:
         check_range("dose_mg_per_day", dose)
-    work.check_date("on", on)
-    if action == "stop":
+
+    def only_active_agents_stop(work: PatientWork) -> None:
+        if action != "stop":
+            return
         chart = Chart(work.record, work.app.definition)
         if agent not in chart.exposure.active_on(on):
             raise InvalidValue(
@@ -100,6 +134,8 @@ def _check_therapy(
                 agent,
                 f"an agent active on {on.isoformat()} (only an active agent can be stopped)",
             )
+
+    return only_active_agents_stop
 
 
 def record_therapy(
@@ -113,55 +149,43 @@ def record_therapy(
     dose_mg_per_day: float | None = None,
 ) -> int:
     """A start (a dose change when the agent is already active) or a stop (§9, §11)."""
-    with app.transaction() as session:
-        work = PatientWork.open(app, session, external_id, actor)
-        _check_therapy(work, action, agent, route, dose_mg_per_day, on)
-        row = work.add(
-            TherapyEventRow(
-                agent=agent,
-                action=action,
-                route=route,
-                dose_mg_per_day=dose_mg_per_day,
-                **work.entry_columns(on),
-            )
-        )
-        work.audit(
-            "therapy_recorded",
-            {
-                "therapy_event_id": row.id,
-                "action": action,
-                "agent": agent,
-                "route": route,
-                "dose_mg_per_day": dose_mg_per_day,
-            },
-            clinical_on=on,
-        )
-        apply_evaluation(work)
-        assert row.id is not None
-        return row.id
+    check = _check_therapy(action, agent, route, dose_mg_per_day, on)
+    fields = {"agent": agent, "action": action, "route": route, "dose_mg_per_day": dose_mg_per_day}
+    return _record_entry(
+        app,
+        external_id,
+        actor,
+        on,
+        "therapy_recorded",
+        fields,
+        lambda columns: TherapyEventRow(**fields, **columns),
+        check=check,
+    )
 
 
 def record_procedure(app: App, external_id: str, kind: str, on: date, actor: Actor) -> int:
     """A procedure done: plasma exchange, pulmonary rehabilitation."""
     check_choice("procedure", kind, PROCEDURES)
-    with app.transaction() as session:
-        work = PatientWork.open(app, session, external_id, actor)
-        work.check_date("on", on)
-        row = work.add(ProcedureRow(kind=kind, **work.entry_columns(on)))
-        work.audit("procedure_recorded", {"procedure_id": row.id, "kind": kind}, clinical_on=on)
-        apply_evaluation(work)
-        assert row.id is not None
-        return row.id
+    return _record_entry(
+        app,
+        external_id,
+        actor,
+        on,
+        "procedure_recorded",
+        {"kind": kind},
+        lambda columns: ProcedureRow(kind=kind, **columns),
+    )
 
 
 def record_vaccination(app: App, external_id: str, kind: str, on: date, actor: Actor) -> int:
     """A vaccination given: influenza, pneumococcal, COVID-19."""
     check_choice("vaccination", kind, VACCINATIONS)
-    with app.transaction() as session:
-        work = PatientWork.open(app, session, external_id, actor)
-        work.check_date("on", on)
-        row = work.add(VaccinationRow(kind=kind, **work.entry_columns(on)))
-        work.audit("vaccination_recorded", {"vaccination_id": row.id, "kind": kind}, clinical_on=on)
-        apply_evaluation(work)
-        assert row.id is not None
-        return row.id
+    return _record_entry(
+        app,
+        external_id,
+        actor,
+        on,
+        "vaccination_recorded",
+        {"kind": kind},
+        lambda columns: VaccinationRow(kind=kind, **columns),
+    )
