@@ -9,21 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlmodel import SQLModel
 
 from pathway.errors import ClinicalError
 from persistence.errors import ConcurrencyConflict
-from persistence.tables import (
-    AlertRow,
-    AuditEventRow,
-    CareTaskRow,
-    ObservationRow,
-    PatientRow,
-    PhenotypeEntryRow,
-    ProcedureRow,
-    TherapyEventRow,
-    TransitionRow,
-    VaccinationRow,
-)
+from persistence.tables import PatientRow
 
 from ..bootstrap import App, bootstrap
 from ..clock import SimulatedClock
@@ -33,19 +23,6 @@ from .events import SCENARIO_CLINICIAN, apply_event
 from .loader import Scenario, ScenarioEvent
 
 __all__ = ["ScenarioResult", "run_scenario"]
-
-_TABLES = (
-    PatientRow,
-    PhenotypeEntryRow,
-    ObservationRow,
-    TherapyEventRow,
-    ProcedureRow,
-    VaccinationRow,
-    TransitionRow,
-    AlertRow,
-    CareTaskRow,
-    AuditEventRow,
-)
 
 
 @dataclass
@@ -62,7 +39,8 @@ def _fingerprint(app: App) -> tuple[Any, ...]:
     """Row counts and the patient's version: a refused event must change none of them."""
     with app.engine.connect() as connection:
         counts = tuple(
-            connection.execute(select(func.count()).select_from(t)).scalar_one() for t in _TABLES
+            connection.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in SQLModel.metadata.sorted_tables
         )
         versions = tuple(connection.execute(select(PatientRow.version, PatientRow.audit_head)))
     return counts, versions

@@ -1,7 +1,6 @@
 """Fire a trigger of the pathway: a person moves the patient, the engine only checks (§3)."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from pathway.chart import Chart
 from pathway.errors import GuardFailed, InvalidValue
@@ -18,16 +17,10 @@ __all__ = ["TriggerCommand", "fire_trigger"]
 
 
 @dataclass(frozen=True)
-class TriggerCommand:
-    trigger: str
-    on: date
-    reason: str | None = None
-    outcome: str | None = None
-    closing_reason: str | None = None
-    evidence: tuple[str, ...] = field(default=())
+class TriggerCommand(TriggerRequest):
+    """A trigger as a person fires it: the request, plus the observations they cite."""
 
-    def request(self) -> TriggerRequest:
-        return TriggerRequest(self.trigger, self.on, self.reason, self.outcome, self.closing_reason)
+    evidence: tuple[str, ...] = field(default=())
 
 
 def _evidence(chart: Chart, command: TriggerCommand) -> list[str]:
@@ -59,7 +52,7 @@ def fire_trigger(app: App, external_id: str, command: TriggerCommand, actor: Act
                 command.on.isoformat(),
                 f"a date on or after the last transition ({last.isoformat()})",
             )
-        missing = guard_failures(chart, command.request())
+        missing = guard_failures(chart, command)
         if missing:
             raise GuardFailed(command.trigger, missing)
         row = work.add(
