@@ -22,6 +22,7 @@ __all__ = [
     "PatientRow",
     "PhenotypeEntryRow",
     "ProcedureRow",
+    "ReminderDeliveryRow",
     "TherapyEventRow",
     "TransitionRow",
     "VaccinationRow",
@@ -218,3 +219,28 @@ class AuditEventRow(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class ReminderDeliveryRow(SQLModel, table=True):
+    """One reminder for one channel: the outbox the dispatcher works through.
+
+    ``key`` (task or alert, channel, reminder kind) is unique, so planning the same reminder
+    twice, by one scheduler or two, writes it once.
+    """
+
+    __tablename__ = "reminder_delivery"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=240, unique=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    task_id: int | None = Field(default=None, foreign_key="care_task.id")
+    alert_id: int | None = Field(default=None, foreign_key="alert.id")
+    channel: str = Field(max_length=16)
+    kind: str = Field(max_length=32)
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    message: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    planned_on: date
+    created_at: datetime = _utc()
+    sent_at: datetime | None = _utc_nullable()

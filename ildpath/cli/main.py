@@ -4,6 +4,7 @@ import typer
 
 from .audit import audit_app
 from .scenario import scenario_app
+from .tasks import tasks_app
 
 app = typer.Typer(
     name="ildpath",
@@ -14,3 +15,4 @@ app = typer.Typer(
 )
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(audit_app, name="audit")
+app.add_typer(tasks_app, name="tasks")

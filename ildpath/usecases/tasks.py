@@ -1,0 +1,79 @@
+"""Open care tasks across the cohort, and their calendar (RFC 5545) for coordinators."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from icalendar import Calendar, Event
+from sqlmodel import col, select
+
+from pathway.codes import TASKS
+from persistence.tables import CareTaskRow, PatientRow
+
+from ..bootstrap import App
+
+__all__ = ["OpenTask", "open_tasks", "tasks_calendar"]
+
+
+CLOSED_TASKS_KEPT_DAYS = 90
+"""Closed tasks stay in the calendar this long as cancelled events, so a re-import removes
+them from the coordinator's calendar instead of leaving stale ones."""
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    patient_id: str
+    kind: str
+    key: str
+    opened_on: date
+    due_on: date
+    status: str = "open"
+
+
+def open_tasks(app: App, *, closed_since: date | None = None) -> list[OpenTask]:
+    """Every open task of every patient, soonest due first (and those closed since
+    ``closed_since``, when given)."""
+    with app.transaction() as session:
+        wanted = col(CareTaskRow.status) == "open"
+        if closed_since is not None:
+            wanted = wanted | (col(CareTaskRow.closed_on) >= closed_since)
+        rows = session.exec(
+            select(PatientRow.external_id, CareTaskRow)
+            .join(CareTaskRow, col(CareTaskRow.patient_id) == col(PatientRow.id))
+            .where(wanted)
+            .order_by(col(CareTaskRow.due_on), col(PatientRow.external_id))
+        )
+        return [OpenTask(pid, t.kind, t.key, t.opened_on, t.due_on, t.status) for pid, t in rows]
+
+
+def _uid(task: OpenTask) -> str:
+    """Stable across exports, so re-importing the file updates events instead of adding."""
+    digest = hashlib.sha256(f"{task.patient_id}\x1f{task.key}".encode()).hexdigest()[:32]
+    return f"{digest}@ildpath"
+
+
+def tasks_calendar(app: App) -> bytes:
+    """One all-day event per open task, on its due date; recently closed ones as cancelled."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//ildpath//care tasks//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "ildpath care tasks")
+    stamp = app.clock.now()
+    since = app.clock.today() - timedelta(days=CLOSED_TASKS_KEPT_DAYS)
+    for task in open_tasks(app, closed_since=since):
+        event = Event()
+        event.add("status", "CONFIRMED" if task.status == "open" else "CANCELLED")
+        event.add("uid", _uid(task))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", task.due_on)
+        event.add("dtend", task.due_on + timedelta(days=1))
+        state = "due" if task.status == "open" else task.status
+        event.add("summary", f"{task.kind} {state} - patient {task.patient_id}")
+        event.add(
+            "description",
+            f"{TASKS[task.kind].message} Source: {TASKS[task.kind].source}."
+            " Decision support: the care team decides.",
+        )
+        event.add("categories", ["ildpath", task.kind])
+        calendar.add_component(event)
+    return calendar.to_ical()

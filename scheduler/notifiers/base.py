@@ -1,0 +1,37 @@
+"""The contract every channel fulfils, and the one error it raises.
+
+The dispatcher records a send keyed by ``reminder.key`` before (or with) the side effect, so
+after a crash it may send the same reminder again. Every channel therefore carries the key in
+the message itself, letting the receiving end drop a duplicate.
+"""
+
+from typing import Protocol
+
+from ..reminder import Reminder
+
+__all__ = ["DeliveryFailed", "Notifier"]
+
+
+class Notifier(Protocol):
+    """A channel that carries reminders to people (``log``, ``email``, ``webhook``)."""
+
+    channel: str
+
+    def send(self, reminder: Reminder) -> None:
+        """Deliver one reminder, or raise `DeliveryFailed`; never report success on doubt."""
+        ...
+
+
+class DeliveryFailed(Exception):
+    """A reminder was not delivered.
+
+    ``retryable`` tells the dispatcher whether trying again later may succeed (a server down,
+    a 4xx SMTP reply, an HTTP 503) or whether a person must fix something first (a refused
+    password, an unknown recipient, an HTTP 400).
+    """
+
+    def __init__(self, channel: str, reason: str, *, retryable: bool) -> None:
+        super().__init__(f"{channel}: {reason}")
+        self.channel = channel
+        self.reason = reason
+        self.retryable = retryable

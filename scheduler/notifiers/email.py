@@ -1,0 +1,142 @@
+"""Email over SMTP: a readable message to the clinic's coordinators.
+
+The body names the patient by pseudonymous identifier, the task and the due date, and
+nothing else about the patient (not even the reminder's free text): mail leaves the clinic's
+systems. The ``Message-ID`` is derived from the reminder key, so a mailbox or a filter can
+drop the duplicate a crash-restart may send; ``X-Ildpath-Reminder-Key`` carries the key as is.
+"""
+
+import hashlib
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate
+
+from ..reminder import Reminder
+from .base import DeliveryFailed
+from .wording import DISCLAIMER, headline, one_line, task_label
+
+__all__ = ["EmailNotifier", "compose", "message_id"]
+
+CHANNEL = "email"
+
+
+class EmailNotifier:
+    """Sends each reminder to the configured recipients through one SMTP server.
+
+    ``starttls`` upgrades a plain connection (port 587); ``ssl`` connects with implicit TLS
+    (port 465). ``ssl_context`` defaults to the system's trust store; tests pass their own.
+    """
+
+    channel = CHANNEL
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        recipients: list[str],
+        username: str | None = None,
+        password: str | None = None,
+        starttls: bool = False,
+        ssl: bool = False,
+        timeout: float = 10,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        if not recipients:
+            raise ValueError("email notifier: at least one recipient is needed")
+        if starttls and ssl:
+            raise ValueError("email notifier: choose STARTTLS or implicit TLS (ssl), not both")
+        self.host, self.port, self.timeout = host, port, timeout
+        self.sender, self.recipients = sender, list(recipients)
+        self._username, self._password = username, password
+        self._starttls, self._implicit_tls = starttls, ssl
+        self._context = ssl_context
+
+    def send(self, reminder: Reminder) -> None:
+        message = compose(reminder, self.sender, self.recipients)
+        try:
+            refused = self._deliver(message)
+        except smtplib.SMTPRecipientsRefused as error:
+            raise _refused(error.recipients) from error
+        except smtplib.SMTPResponseException as error:
+            raise _rejected(error.smtp_code, error.smtp_error) from error
+        except ssl.SSLCertVerificationError as error:
+            reason = f"server certificate refused: {error}"
+            raise DeliveryFailed(CHANNEL, reason, retryable=False) from error
+        except (OSError, smtplib.SMTPServerDisconnected) as error:
+            reason = f"cannot reach {self.host}:{self.port}: {str(error) or type(error).__name__}"
+            raise DeliveryFailed(CHANNEL, reason, retryable=True) from error
+        except smtplib.SMTPException as error:  # no STARTTLS or AUTH offered, etc.
+            raise DeliveryFailed(CHANNEL, str(error), retryable=False) from error
+        if refused:
+            raise _refused(refused, partial=True)
+
+    def _deliver(self, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """One SMTP session; returns the recipients the server refused (if others passed)."""
+        with self._connect() as smtp:
+            if self._starttls:
+                smtp.ehlo()
+                smtp.starttls(context=self._tls_context())
+                smtp.ehlo()
+            if self._username is not None:
+                smtp.login(self._username, self._password or "")
+            return smtp.send_message(message, self.sender, self.recipients)
+
+    def _connect(self) -> smtplib.SMTP:
+        if self._implicit_tls:
+            context = self._tls_context()
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        return self._context or ssl.create_default_context()
+
+
+def compose(reminder: Reminder, sender: str, recipients: list[str]) -> EmailMessage:
+    """The message for one reminder: readable subject, plain-text body, stable Message-ID."""
+    message = EmailMessage()
+    message["Subject"] = f"[ildpath] {headline(reminder)}"
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = message_id(reminder.key)
+    message["X-Ildpath-Reminder-Key"] = one_line(reminder.key)
+    message.set_content(_body(reminder))
+    return message
+
+
+def message_id(key: str) -> str:
+    """``<first 32 hex digits of sha256(key)@ildpath>``: the same reminder, the same id."""
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@ildpath>"
+
+
+def _body(reminder: Reminder) -> str:
+    due = reminder.due_on.isoformat() if reminder.due_on else "not set"
+    status = "critical alert" if reminder.kind == "critical_alert" else reminder.kind
+    return "\n".join(
+        [
+            f"Patient: {one_line(reminder.patient_id)}",
+            f"To do: {task_label(reminder.subject)} ({one_line(status)})",
+            f"Due: {due}",
+            "",
+            "Open the patient's record in ildpath for the details.",
+            DISCLAIMER,
+            "",
+        ]
+    )
+
+
+def _rejected(code: int, text: bytes | str) -> DeliveryFailed:
+    """4xx is temporary (try again later), 5xx permanent (a person must act)."""
+    message = text.decode(errors="replace") if isinstance(text, bytes) else text
+    return DeliveryFailed(CHANNEL, f"server replied {code} {message}", retryable=400 <= code < 500)
+
+
+def _refused(refused: dict[str, tuple[int, bytes]], *, partial: bool = False) -> DeliveryFailed:
+    """Retryable only if every refusal was temporary; a retry re-sends to the accepted ones
+    too, which the stable Message-ID lets their mailboxes drop."""
+    listed = ", ".join(f"{rcpt} ({code})" for rcpt, (code, _) in refused.items())
+    scope = "some recipients refused (the others received it)" if partial else "all refused"
+    retryable = all(400 <= code < 500 for code, _ in refused.values())
+    return DeliveryFailed(CHANNEL, f"{scope}: {listed}", retryable=retryable)

@@ -1,0 +1,119 @@
+"""Webhook: a signed JSON POST to the clinic's endpoint, retried with exponential backoff.
+
+The body is ``{"key", "kind", "patient_id", "subject", "due_on", "text", "severity"}``; the
+headers are ``Idempotency-Key`` (the reminder key, also the ``key`` field, so the receiver can
+drop the duplicate a crash-restart or a lost response may cause), ``X-Ildpath-Timestamp`` and
+``X-Ildpath-Signature: sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">`` (see `signature`;
+receivers check it with `verify_signature`).
+
+Connection errors, timeouts, 429 and 5xx are retried (``backoff_seconds * 2**n`` between
+attempts); other 4xx are not: sending the same request again will not fix it. Redirects are
+not followed, so the signed body never goes anywhere but the configured URL.
+"""
+
+import http.client
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..reminder import Reminder
+from .base import DeliveryFailed
+from .signature import sign, verify_signature
+
+__all__ = ["WebhookNotifier", "payload", "verify_signature"]
+
+CHANNEL = "webhook"
+
+
+class WebhookNotifier:
+    """POSTs each reminder to one URL; raises `DeliveryFailed` after ``attempts`` tries."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self,
+        url: str,
+        secret: bytes,
+        timeout: float = 10,
+        attempts: int = 4,
+        backoff_seconds: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise ValueError(f"webhook notifier: the URL must be http(s), not {url!r}")
+        if not secret:
+            raise ValueError("webhook notifier: an empty secret signs nothing")
+        if attempts < 1:
+            raise ValueError("webhook notifier: attempts must be at least 1")
+        self.url, self.timeout = url, timeout
+        self.attempts, self.backoff_seconds = attempts, backoff_seconds
+        self._secret, self._sleep, self._clock = secret, sleep, clock
+        self._opener = urllib.request.build_opener(_RefuseRedirects)
+
+    def send(self, reminder: Reminder) -> None:
+        body = json.dumps(payload(reminder), separators=(",", ":")).encode()
+        for attempt in range(self.attempts):
+            if attempt:
+                self._sleep(self.backoff_seconds * 2 ** (attempt - 1))
+            try:
+                self._post(body, reminder.key)
+                return
+            except DeliveryFailed as failure:
+                if not failure.retryable:
+                    raise
+                if attempt + 1 == self.attempts:
+                    reason = f"{failure.reason} (gave up after {self.attempts} attempts)"
+                    raise DeliveryFailed(CHANNEL, reason, retryable=True) from failure
+
+    def _post(self, body: bytes, key: str) -> None:
+        """One signed attempt (signed anew, so the timestamp is fresh on every retry)."""
+        timestamp = str(int(self._clock()))
+        headers = {
+            "Content-Type": "application/json",
+            "Idempotency-Key": key,
+            "X-Ildpath-Timestamp": timestamp,
+            "X-Ildpath-Signature": sign(self._secret, timestamp, body),
+            "User-Agent": "ildpath-notifier",
+        }
+        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                response.read()
+        except urllib.error.HTTPError as error:
+            error.close()
+            retryable = error.code == 429 or error.code >= 500
+            reason = f"{self.url} answered {error.code} {error.reason}"
+            raise DeliveryFailed(CHANNEL, reason, retryable=retryable) from error
+        except (OSError, http.client.HTTPException) as error:  # URLError, timeouts, resets
+            reason = f"cannot reach {self.url}: {_reason(error)}"
+            raise DeliveryFailed(CHANNEL, reason, retryable=True) from error
+
+
+def payload(reminder: Reminder) -> dict[str, Any]:
+    """The JSON object sent for a reminder (``due_on`` as an ISO date or null)."""
+    return {
+        "key": reminder.key,
+        "kind": reminder.kind,
+        "patient_id": reminder.patient_id,
+        "subject": reminder.subject,
+        "due_on": reminder.due_on.isoformat() if reminder.due_on else None,
+        "text": reminder.text,
+        "severity": reminder.severity,
+    }
+
+
+def _reason(error: BaseException) -> str:
+    inner = getattr(error, "reason", None)
+    return str(inner if inner is not None else error) or type(error).__name__
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx becomes an `HTTPError` (not retried) instead of a silent re-POST or GET."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None

@@ -1,0 +1,49 @@
+"""How a reminder reads to a person: one headline, the same in the log and an email subject.
+
+Built from the reminder's structured fields only (kind, task code, due date, patient
+identifier), never from its free ``text``, so no clinical detail reaches a mailbox or a log.
+"""
+
+from ..reminder import Reminder
+
+__all__ = ["DISCLAIMER", "headline", "task_label"]
+
+DISCLAIMER = "Decision support: the care team decides."
+
+_LABELS = {
+    "pft": "PFT",
+    "hrct": "HRCT",
+    "cmv_test": "CMV test",
+    "pjp_prophylaxis": "PJP prophylaxis",
+    "vaccination_covid19": "COVID-19 vaccination",
+}
+
+
+def task_label(subject: str) -> str:
+    """``pft`` -> ``PFT``, ``plasma_exchange`` -> ``Plasma exchange``; alert codes unchanged."""
+    if subject in _LABELS:
+        return _LABELS[subject]
+    if subject.isupper():
+        return one_line(subject)
+    return one_line(subject.replace("_", " ")).capitalize()
+
+
+def headline(reminder: Reminder) -> str:
+    """``PFT due 2026-04-05 — patient PUB-001`` (or ``OVERDUE: …``, ``CRITICAL alert …``)."""
+    patient = f"patient {one_line(reminder.patient_id)}"
+    label = task_label(reminder.subject)
+    due = reminder.due_on.isoformat() if reminder.due_on else None
+    if reminder.kind == "critical_alert":
+        when = f" on {due}" if due else ""
+        return f"CRITICAL alert {label}{when} — {patient}"
+    if reminder.kind.startswith("overdue"):
+        repeat = reminder.kind.removeprefix("overdue").removeprefix("-repeat-")
+        tag = f"OVERDUE (reminder {one_line(repeat)})" if repeat else "OVERDUE"
+        return f"{tag}: {label} was due {due or 'earlier'} — {patient}"
+    return f"{label} due {due or 'now'} — {patient}"
+
+
+def one_line(value: str) -> str:
+    """Collapse line breaks and runs of whitespace: a field must not forge a log line or a
+    mail header."""
+    return " ".join(value.split())
