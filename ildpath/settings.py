@@ -10,10 +10,19 @@ __all__ = ["Settings"]
 class Settings(BaseSettings):
     """``ILDPATH_DATABASE_URL`` (default: ``ildpath.db`` in the working directory),
     ``ILDPATH_TIMEZONE`` (the clinic's days), ``ILDPATH_DEFINITION`` (a reviewed copy of the
-    pathway definition; default: the packaged one)."""
+    pathway definition; default: the packaged one), and the reminder schedule below; the
+    channels are `scheduler.notifiers.settings.NotifierSettings` (``ILDPATH_NOTIFY_*``,
+    ``ILDPATH_SMTP_*``, ``ILDPATH_WEBHOOK_*``)."""
 
     model_config = SettingsConfigDict(env_prefix="ILDPATH_", extra="ignore")
 
     database_url: str = "sqlite:///ildpath.db"
     timezone: str = "UTC"
     definition: Path | None = None
+    daily_evaluation_at: str = "06:00"
+    """Clinic time of the daily re-evaluation (HH:MM)."""
+    dispatch_interval_seconds: int = 300
+    """How often due reminders are looked for and sent."""
+    reminder_cadence_days: int = 7
+    """After the overdue reminder, repeat every this many days while the task stays open
+    (0: no repeats)."""

@@ -4,6 +4,7 @@ import typer
 
 from .audit import audit_app
 from .scenario import scenario_app
+from .scheduler import scheduler_app
 from .tasks import tasks_app
 
 app = typer.Typer(
@@ -16,3 +17,4 @@ app = typer.Typer(
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(audit_app, name="audit")
 app.add_typer(tasks_app, name="tasks")
+app.add_typer(scheduler_app, name="scheduler")

@@ -1,0 +1,128 @@
+"""`ildpath scheduler run`: the reminder scheduler, live or on a simulated clock."""
+
+import logging
+import signal
+import threading
+from datetime import date, timedelta
+from typing import Annotated
+
+import typer
+from apscheduler.schedulers.blocking import BlockingScheduler
+from rich.console import Console
+from sqlalchemy import func, select
+
+from persistence.tables import PatientRow
+from scheduler.leadership import leadership
+from scheduler.notifiers.settings import notifiers_from_settings
+from scheduler.service import ScheduleSettings, build_scheduler
+
+from .. import jobs
+from ..bootstrap import bootstrap
+from ..clock import SimulatedClock
+from ..settings import Settings
+
+scheduler_app = typer.Typer(
+    help="Care reminders: daily re-evaluation and due-task dispatch.", no_args_is_help=True
+)
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _first_unevaluated_day(settings: Settings) -> date:
+    app = bootstrap(settings)
+    with app.engine.connect() as connection:
+        last = connection.execute(select(func.max(PatientRow.last_evaluated_on))).scalar()
+    app.engine.dispose()
+    return last + timedelta(days=1) if last else app.clock.today()
+
+
+def _simulate(start: date | None, until: date) -> None:
+    settings = Settings()
+    first = start or _first_unevaluated_day(settings)
+    if until < first:
+        raise typer.BadParameter(f"--until {until} is before the first day to run ({first})")
+    clock = SimulatedClock(first)
+    app = bootstrap(settings, clock)
+    notifiers = {n.channel: n for n in notifiers_from_settings()}
+    console = Console(highlight=False)
+    day, sent = first, 0
+    while day <= until:
+        clock.move_to(day)
+        report = jobs.run_day(app, day, notifiers)
+        sent += report.sent
+        if report.sent or report.failed:
+            console.print(f"{day}: {report.sent} reminders sent, {report.failed} failed")
+        day += timedelta(days=1)
+    console.print(f"simulated {first} to {until}: {sent} reminders sent")
+
+
+@scheduler_app.command("run")
+def run(
+    simulate: Annotated[
+        bool,
+        typer.Option(
+            "--simulate", help="Fast-forward a simulated clock day by day (demos, tests)."
+        ),
+    ] = False,
+    until: Annotated[
+        str | None, typer.Option(help="With --simulate: last day to run (YYYY-MM-DD).")
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="With --simulate: first day (default: the day after the last "
+            "evaluation, or today).",
+        ),
+    ] = None,
+) -> None:
+    """Run the reminder scheduler in the foreground until SIGTERM/SIGINT: re-evaluate every
+    active patient daily, and send reminders for due and overdue tasks and critical alerts
+    (log, email, webhook; see README). Decision support: reminders inform, people decide."""
+    _logging()
+    if simulate:
+        if until is None:
+            raise typer.BadParameter("--simulate needs --until YYYY-MM-DD")
+        _simulate(date.fromisoformat(start) if start else None, date.fromisoformat(until))
+        return
+    settings = Settings()
+    bootstrap(settings).engine.dispose()
+    log = logging.getLogger("ildpath.scheduler")
+    stopping = threading.Event()
+    service: BlockingScheduler | None = None
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("signal %s: finishing the job in hand, then stopping", signum)
+        stopping.set()
+        if service is not None and service.running:
+            service.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("waiting to become the scheduler leader on %s", settings.database_url.split("@")[-1])
+    with leadership(settings.database_url, stopping.is_set) as leader:
+        if leader and not stopping.is_set():
+            log.info(
+                "leader: running daily evaluation at %s and dispatch every %ss",
+                settings.daily_evaluation_at,
+                settings.dispatch_interval_seconds,
+            )
+            service = build_scheduler(
+                settings.database_url,
+                jobs.TARGETS,
+                ScheduleSettings(
+                    settings.daily_evaluation_at,
+                    settings.dispatch_interval_seconds,
+                    settings.timezone,
+                ),
+            )
+            jobs.daily_evaluation()
+            jobs.dispatch_reminders()
+            if not stopping.is_set():
+                service.start()
+    log.info("scheduler stopped")

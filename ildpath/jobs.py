@@ -1,0 +1,63 @@
+"""The scheduler's jobs, referenced by APScheduler as "ildpath.jobs:<name>" strings: the
+daily re-evaluation and the reminder dispatch, on the application built once per process."""
+
+import logging
+from datetime import date
+from functools import cache
+
+from scheduler.dispatcher import DispatchReport, dispatch
+from scheduler.notifiers.base import Notifier
+from scheduler.notifiers.settings import notifiers_from_settings
+from scheduler.service import JobTargets
+
+from .bootstrap import App, bootstrap
+from .usecases import run_daily_evaluation
+
+__all__ = ["TARGETS", "daily_evaluation", "dispatch_reminders", "run_day"]
+
+log = logging.getLogger("ildpath.scheduler")
+
+TARGETS = JobTargets(
+    daily_evaluation="ildpath.jobs:daily_evaluation", dispatch="ildpath.jobs:dispatch_reminders"
+)
+
+
+@cache
+def _app() -> App:
+    return bootstrap()
+
+
+@cache
+def _notifiers() -> dict[str, Notifier]:
+    return {n.channel: n for n in notifiers_from_settings()}
+
+
+def daily_evaluation() -> None:
+    app = _app()
+    count = run_daily_evaluation(app)
+    log.info("daily evaluation of %d active patients for %s", count, app.clock.today())
+
+
+def dispatch_reminders() -> None:
+    app = _app()
+    report = dispatch(
+        app.engine,
+        _notifiers(),
+        app.clock.today(),
+        app.clock.now,
+        app.settings.reminder_cadence_days,
+    )
+    if report.planned or report.sent or report.failed:
+        log.info(
+            "reminders: %d planned, %d sent, %d failed, %d to retry",
+            report.planned,
+            report.sent,
+            report.failed,
+            report.retrying,
+        )
+
+
+def run_day(app: App, day: date, notifiers: dict[str, Notifier]) -> DispatchReport:
+    """One simulated day: the daily evaluation, then dispatch (for --simulate and demos)."""
+    run_daily_evaluation(app, day)
+    return dispatch(app.engine, notifiers, day, app.clock.now, app.settings.reminder_cadence_days)
