@@ -13,7 +13,7 @@ from scheduler.service import JobTargets
 from .bootstrap import App, bootstrap
 from .usecases import run_daily_evaluation
 
-__all__ = ["TARGETS", "daily_evaluation", "dispatch_reminders", "run_day"]
+__all__ = ["TARGETS", "application", "daily_evaluation", "dispatch_reminders", "run_day"]
 
 log = logging.getLogger("ildpath.scheduler")
 
@@ -23,7 +23,8 @@ TARGETS = JobTargets(
 
 
 @cache
-def _app() -> App:
+def application() -> App:
+    """The process's application: built (and the schema upgraded) once, shared by the jobs."""
     return bootstrap()
 
 
@@ -33,13 +34,13 @@ def _notifiers() -> dict[str, Notifier]:
 
 
 def daily_evaluation() -> None:
-    app = _app()
+    app = application()
     count = run_daily_evaluation(app)
     log.info("daily evaluation of %d active patients for %s", count, app.clock.today())
 
 
 def dispatch_reminders() -> None:
-    app = _app()
+    app = application()
     report = dispatch(
         app.engine,
         _notifiers(),

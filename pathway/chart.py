@@ -69,9 +69,10 @@ class Chart:
         for day in self.change_days:
             if day > until:
                 break
-            if holds(day) and start is None:
+            held = holds(day)
+            if held and start is None:
                 start = day
-            elif not holds(day) and start is not None:
+            elif not held and start is not None:
                 yield Period(start, day)
                 start = None
         if start is not None:

@@ -17,8 +17,8 @@ from scheduler.notifiers.settings import notifiers_from_settings
 from scheduler.service import ScheduleSettings, build_scheduler
 
 from .. import jobs
-from ..bootstrap import bootstrap
-from ..clock import SimulatedClock
+from ..bootstrap import App, bootstrap
+from ..clock import SimulatedClock, SystemClock
 from ..settings import Settings
 
 scheduler_app = typer.Typer(
@@ -33,21 +33,19 @@ def _logging() -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
-def _first_unevaluated_day(settings: Settings) -> date:
-    app = bootstrap(settings)
+def _last_evaluated(app: App) -> date | None:
     with app.engine.connect() as connection:
-        last = connection.execute(select(func.max(PatientRow.last_evaluated_on))).scalar()
-    app.engine.dispose()
-    return last + timedelta(days=1) if last else app.clock.today()
+        return connection.execute(select(func.max(PatientRow.last_evaluated_on))).scalar()
 
 
 def _simulate(start: date | None, until: date) -> None:
     settings = Settings()
-    first = start or _first_unevaluated_day(settings)
+    clock = SimulatedClock(SystemClock(settings.timezone).today())
+    app = bootstrap(settings, clock)
+    last = _last_evaluated(app)
+    first = start or (last + timedelta(days=1) if last else clock.today())
     if until < first:
         raise typer.BadParameter(f"--until {until} is before the first day to run ({first})")
-    clock = SimulatedClock(first)
-    app = bootstrap(settings, clock)
     notifiers = {n.channel: n for n in notifiers_from_settings()}
     console = Console(highlight=False)
     day, sent = first, 0
@@ -90,8 +88,7 @@ def run(
             raise typer.BadParameter("--simulate needs --until YYYY-MM-DD")
         _simulate(date.fromisoformat(start) if start else None, date.fromisoformat(until))
         return
-    settings = Settings()
-    bootstrap(settings).engine.dispose()
+    settings = jobs.application().settings
     log = logging.getLogger("ildpath.scheduler")
     stopping = threading.Event()
     service: BlockingScheduler | None = None

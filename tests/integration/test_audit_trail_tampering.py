@@ -19,9 +19,11 @@ def _two_patients(app) -> None:  # type: ignore[no-untyped-def]
         record_therapy(app, pid, "start", "prednisone", DAY, CLINICIAN, dose_mg_per_day=40)
 
 
-def _sql(app, statement: str) -> None:  # type: ignore[no-untyped-def]
+def _tamper(app, pid: str, statement: str) -> None:  # type: ignore[no-untyped-def]
+    """Run ``statement`` (an UPDATE or DELETE of audit_event) on one patient's events only."""
+    owner = f"patient_id = (SELECT id FROM patient WHERE external_id = '{pid}')"
     with app.engine.begin() as connection:
-        connection.execute(text(statement))
+        connection.execute(text(statement.format(owner=owner)))
 
 
 def _seq_of(app, pid: str, kind: str) -> int:  # type: ignore[no-untyped-def]
@@ -32,6 +34,17 @@ def _seq_of(app, pid: str, kind: str) -> int:  # type: ignore[no-untyped-def]
                 "WHERE p.external_id = :pid AND a.kind = :kind"
             ),
             {"pid": pid, "kind": kind},
+        ).scalar_one()
+
+
+def _last_seq(app, pid: str) -> int:  # type: ignore[no-untyped-def]
+    with app.engine.connect() as connection:
+        return connection.execute(
+            text(
+                "SELECT max(a.seq) FROM audit_event a JOIN patient p ON p.id = a.patient_id "
+                "WHERE p.external_id = :pid"
+            ),
+            {"pid": pid},
         ).scalar_one()
 
 
@@ -46,11 +59,11 @@ def test_altered_event_is_named(database_url):
     with clinic(database_url, DAY) as (app, _):
         _two_patients(app)
         seq = _seq_of(app, "P-002", "observation_recorded")
-        _sql(
+        _tamper(
             app,
-            "UPDATE audit_event SET payload = replace(payload, '70.0', '80.0') "
-            f"WHERE seq = {seq} AND patient_id = "
-            "(SELECT id FROM patient WHERE external_id = 'P-002')",
+            "P-002",
+            "UPDATE audit_event SET payload = replace(payload, '70.0', "
+            f"'80.0') WHERE seq = {seq} AND {{owner}}",
         )
         [broken] = verify_audit(app).breaks
         assert (broken.external_id, broken.seq) == ("P-002", seq)
@@ -61,11 +74,7 @@ def test_deleted_event_is_named(database_url):
     with clinic(database_url, DAY) as (app, _):
         _two_patients(app)
         seq = _seq_of(app, "P-001", "observation_recorded")
-        _sql(
-            app,
-            f"DELETE FROM audit_event WHERE seq = {seq} AND patient_id = "
-            "(SELECT id FROM patient WHERE external_id = 'P-001')",
-        )
+        _tamper(app, "P-001", f"DELETE FROM audit_event WHERE seq = {seq} AND {{owner}}")
         [broken] = verify_audit(app).breaks
         assert (broken.external_id, broken.seq) == ("P-001", seq)
         assert "deleted" in broken.problem
@@ -74,11 +83,7 @@ def test_deleted_event_is_named(database_url):
 def test_events_deleted_from_the_end_are_caught(database_url):
     with clinic(database_url, DAY) as (app, _):
         _two_patients(app)
-        _sql(
-            app,
-            "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event "
-            "WHERE patient_id = (SELECT id FROM patient WHERE external_id = 'P-001')) "
-            "AND patient_id = (SELECT id FROM patient WHERE external_id = 'P-001')",
-        )
+        last = _last_seq(app, "P-001")
+        _tamper(app, "P-001", f"DELETE FROM audit_event WHERE seq = {last} AND {{owner}}")
         [broken] = verify_audit(app).breaks
         assert broken.external_id == "P-001" and "deleted from the end" in broken.problem

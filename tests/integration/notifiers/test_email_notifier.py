@@ -75,10 +75,10 @@ def test_overdue_and_critical_subjects_say_so() -> None:
     ]
 
 
-def test_starttls_and_login_deliver_to_a_server_that_requires_both(
-    certificate: Certificate,
+def _send_through_starttls_and_auth(
+    mailbox: Mailbox, certificate: Certificate, password: str
 ) -> None:
-    mailbox = Mailbox()
+    """Send one reminder to a server that requires STARTTLS and login as ildpath/s3cret."""
     with smtp_server(
         mailbox,
         tls_context=certificate.server_context(),
@@ -86,14 +86,20 @@ def test_starttls_and_login_deliver_to_a_server_that_requires_both(
         auth_required=True,
         authenticator=password_checker("ildpath", "s3cret"),
     ) as port:
-        sender = notifier(
+        notifier(
             port,
             starttls=True,
             username="ildpath",
-            password="s3cret",
+            password=password,
             ssl_context=certificate.client_context(),
-        )
-        sender.send(pft_reminder())
+        ).send(pft_reminder())
+
+
+def test_starttls_and_login_deliver_to_a_server_that_requires_both(
+    certificate: Certificate,
+) -> None:
+    mailbox = Mailbox()
+    _send_through_starttls_and_auth(mailbox, certificate, "s3cret")
 
     assert len(mailbox.received) == 1
 
@@ -102,22 +108,8 @@ def test_wrong_password_is_a_permanent_failure_and_nothing_is_delivered(
     certificate: Certificate,
 ) -> None:
     mailbox = Mailbox()
-    with smtp_server(
-        mailbox,
-        tls_context=certificate.server_context(),
-        require_starttls=True,
-        auth_required=True,
-        authenticator=password_checker("ildpath", "s3cret"),
-    ) as port:
-        sender = notifier(
-            port,
-            starttls=True,
-            username="ildpath",
-            password="wrong",
-            ssl_context=certificate.client_context(),
-        )
-        with pytest.raises(DeliveryFailed) as failure:
-            sender.send(pft_reminder())
+    with pytest.raises(DeliveryFailed) as failure:
+        _send_through_starttls_and_auth(mailbox, certificate, "wrong")
 
     assert failure.value.retryable is False
     assert failure.value.channel == "email"

@@ -10,6 +10,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from ildpath.usecases import evaluate_patient
@@ -33,24 +34,37 @@ def _cohort_with_overdue_work(url: str) -> None:
             evaluate_patient(app, f"P-{n:03d}", TODAY)
 
 
-def _start(url: str, hook: str, log: Path) -> subprocess.Popen[str]:
-    """A scheduler process; its log goes to a file (a pipe nobody reads would block it)."""
-    env = {
-        **os.environ,
-        "ILDPATH_DATABASE_URL": url,
-        "ILDPATH_NOTIFY_CHANNELS": "webhook",
-        "ILDPATH_WEBHOOK_URL": hook,
-        "ILDPATH_WEBHOOK_SECRET": "test-secret",
-        "ILDPATH_DISPATCH_INTERVAL_SECONDS": "1",
-    }
-    with log.open("a") as out:
-        return subprocess.Popen(
-            [sys.executable, "-m", "ildpath", "scheduler", "run"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+@pytest.fixture
+def start_scheduler():  # type: ignore[no-untyped-def]
+    """Starts scheduler processes (log to a file: a pipe nobody reads would block them) and
+    kills any still running when the test ends, whatever its outcome."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(url: str, hook: str, log: Path) -> subprocess.Popen[str]:
+        env = {
+            **os.environ,
+            "ILDPATH_DATABASE_URL": url,
+            "ILDPATH_NOTIFY_CHANNELS": "webhook",
+            "ILDPATH_WEBHOOK_URL": hook,
+            "ILDPATH_WEBHOOK_SECRET": "test-secret",
+            "ILDPATH_DISPATCH_INTERVAL_SECONDS": "1",
+        }
+        with log.open("a") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "ildpath", "scheduler", "run"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
 
 
 def _deliveries(url: str) -> dict[str, int]:
@@ -90,16 +104,18 @@ def _stop(process: subprocess.Popen[str]) -> int:
     return process.wait(timeout=30)
 
 
-def test_killed_mid_dispatch_and_restarted_every_reminder_arrives_once(database_url, tmp_path):
+def test_killed_mid_dispatch_and_restarted_every_reminder_arrives_once(
+    database_url, tmp_path, start_scheduler
+):
     _cohort_with_overdue_work(database_url)
     log = tmp_path / "scheduler.log"
     with webhook_receiver(delay_seconds=0.03) as (receiver, hook):
-        first = _start(database_url, hook, log)
+        first = start_scheduler(database_url, hook, log)
         _wait_for(lambda: len(receiver.distinct) >= 20)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
         killed_at = len(receiver.distinct)
-        second = _start(database_url, hook, log)
+        second = start_scheduler(database_url, hook, log)
         _wait_for(lambda: _all_sent(database_url) and len(receiver.distinct) > killed_at)
         assert _stop(second) == 0
     sent = _sent_keys(database_url)
@@ -110,7 +126,9 @@ def test_killed_mid_dispatch_and_restarted_every_reminder_arrives_once(database_
     assert "scheduler stopped" in log.read_text()  # clean shutdown on SIGTERM
 
 
-def test_two_schedulers_on_postgres_send_each_reminder_once(postgres_url, tmp_path):
+def test_two_schedulers_on_postgres_send_each_reminder_once(
+    postgres_url, tmp_path, start_scheduler
+):
     _cohort_with_overdue_work(postgres_url)
     log = tmp_path / "schedulers.log"
 
@@ -118,9 +136,9 @@ def test_two_schedulers_on_postgres_send_each_reminder_once(postgres_url, tmp_pa
         return log.read_text().count("leader: running")
 
     with webhook_receiver(delay_seconds=0.01) as (receiver, hook):
-        leader = _start(postgres_url, hook, log)
+        leader = start_scheduler(postgres_url, hook, log)
         _wait_for(lambda: leaders() == 1)
-        follower = _start(postgres_url, hook, log)
+        follower = start_scheduler(postgres_url, hook, log)
         _wait_for(
             lambda: _all_sent(postgres_url) and len(receiver.distinct) == PATIENTS * PER_PATIENT
         )
