@@ -129,6 +129,8 @@ def apply_evaluation(
     PFT recorded later the same day is not reported overdue in between.
     """
     day = day or work.today
+    if not daily:
+        _catch_up_days_before(work, day)
     evaluation = evaluate(work.record, day, work.app.definition)
     alerts = (
         evaluation.alerts
@@ -147,13 +149,24 @@ def evaluate_patient(app: App, external_id: str, as_of: date | None = None) -> E
         return _catch_up(work, as_of or work.today)
 
 
-def _catch_up(work: PatientWork, as_of: date) -> Evaluation:
+def _catch_up_days_before(work: PatientWork, as_of: date) -> None:
+    """Raise, dated as the daily run would have dated them, the alerts of every day since the
+    last daily run and before ``as_of`` (what was known on each day: an entry recorded today
+    is not), so a scheduler that was down never makes an alert late."""
     patient = work.patient
     first = (patient.last_evaluated_on or patient.enrolled_on - timedelta(days=1)) + timedelta(1)
     day = min(first, as_of)
     while day < as_of:
         raise_alerts(work, evaluate(work.record, day, work.app.definition).alerts, day)
         day += timedelta(days=1)
+    if day > first and (patient.last_evaluated_on or date.min) < as_of - timedelta(days=1):
+        patient.last_evaluated_on = as_of - timedelta(days=1)
+        work.session.add(patient)
+
+
+def _catch_up(work: PatientWork, as_of: date) -> Evaluation:
+    patient = work.patient
+    _catch_up_days_before(work, as_of)
     evaluation = apply_evaluation(work, as_of, daily=True)
     if patient.last_evaluated_on is None or patient.last_evaluated_on < as_of:
         patient.last_evaluated_on = as_of
