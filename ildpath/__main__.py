@@ -1,5 +1,5 @@
 """`python -m ildpath` runs the command line."""
 
-from ildpath.cli.main import app
+from ildpath.cli.main import main
 
-app()
+main()

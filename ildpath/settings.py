@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     """Clinic time of the daily re-evaluation (HH:MM)."""
     dispatch_interval_seconds: int = 300
     """How often due reminders are looked for and sent."""
+    pseudonym_key: str | None = None
+    """Key of pseudonymised reports (``--pseudonymise``): set it to give a patient the same
+    pseudonym in every report; unset, each report draws its own random key."""
     reminder_cadence_days: int = 7
     """After the overdue reminder, repeat every this many days while the task stays open
     (0: no repeats)."""

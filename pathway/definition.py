@@ -32,6 +32,7 @@ class PathwayDefinition:
     pft_interval_months_low_risk: int
     cmv_detection_threshold: float
     audit_grace_days: int
+    audit_cmv_grace_days: int
     raise_on_amendment_while_active: bool
     recommendations: dict[str, tuple[str, ...]]
 
@@ -58,6 +59,7 @@ class PathwayDefinition:
             task_days={k.removesuffix("_days"): int(v) for k, v in tasks.items()},
             cmv_detection_threshold=float(data["cmv"]["detection_threshold_iu_per_ml"]),
             audit_grace_days=int(data["audit"]["grace_days"]),
+            audit_cmv_grace_days=int(data["audit"].get("cmv_grace_days", 0)),
             raise_on_amendment_while_active=bool(data["safety"]["raise_on_amendment_while_active"]),
             recommendations={k: tuple(v) for k, v in data["recommendations"].items()},
         )

@@ -22,6 +22,7 @@ __all__ = [
     "allowed_triggers",
     "fire",
     "pathway_machine",
+    "transition_table",
 ]
 
 STATES: tuple[str, ...] = (
@@ -66,7 +67,9 @@ class PatientStateHolder:
         return self.referral_origin == origin
 
 
-def _transitions() -> list[dict[str, object]]:
+def transition_table() -> list[dict[str, object]]:
+    """The Machine's transitions, one row per trigger; `return_from_referral` has one row per
+    origin, guarded by the holder's `referral_origin`. The engine and the diagram both use it."""
     rows: list[dict[str, object]] = []
     for trigger, (sources, dest) in TRIGGERS.items():
         if trigger == "return_from_referral":
@@ -90,7 +93,7 @@ def pathway_machine(version: str) -> Machine:
     return Machine(
         model=None,
         states=list(STATES),
-        transitions=_transitions(),
+        transitions=transition_table(),
         initial="diagnosis",
         auto_transitions=False,
         send_event=True,

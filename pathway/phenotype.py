@@ -10,7 +10,27 @@ from datetime import date
 from .catalogue import RISK_FACTORS
 from .record import PatientRecord
 
-__all__ = ["Phenotype", "phenotype_on"]
+__all__ = ["PHENOTYPE_GROUPS", "Phenotype", "phenotype_group", "phenotype_on"]
+
+
+PHENOTYPE_GROUPS: dict[str, str] = {
+    "A": "anti-MDA5 positive [S4]",
+    "B": "anti-MDA5 not positive, non-progressive [S0]",
+    "C": "anti-MDA5 not positive, progressive or rapidly progressive [S0]",
+    "unclassified": "ILD course not yet known",
+}
+"""The §4 phenotypes coordinators filter and audit by."""
+
+
+def phenotype_group(anti_mda5: str, ild_course: str | None) -> str:
+    """§4: A (anti-MDA5 positive), B (non-progressive), C (progressive or RP-ILD)."""
+    if anti_mda5 == "positive":
+        return "A"
+    if ild_course == "non_progressive":
+        return "B"
+    if ild_course in {"progressive", "rapidly_progressive"}:
+        return "C"
+    return "unclassified"
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,10 @@ class Phenotype:
     @property
     def rapidly_progressive(self) -> bool:
         return self.ild_course == "rapidly_progressive"
+
+    @property
+    def group(self) -> str:
+        return phenotype_group(self.anti_mda5, self.ild_course)
 
     @property
     def has_risk_factor(self) -> bool:

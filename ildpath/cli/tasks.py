@@ -1,25 +1,67 @@
-"""`ildpath tasks`: the care tasks coordinators work through."""
+"""`ildpath tasks`: the care tasks coordinators work through, and their calendar."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.table import Table
 
-from ..bootstrap import bootstrap
-from ..usecases.tasks import tasks_calendar
+from ..roles import Permission
+from ..usecases.tasks import tasks_calendar, tasks_due
+from .edge import console, emit_json, open_app, operator, parse_day
 
 tasks_app = typer.Typer(
-    help="Care tasks: PFTs, CMV tests, prophylaxis, referrals.", no_args_is_help=True
+    help="Care tasks: PFTs, CMV tests, prophylaxis, referrals. Without a subcommand: the "
+    "worklist of tasks due or overdue.",
+    invoke_without_command=True,
 )
+
+
+@tasks_app.callback()
+def worklist(
+    ctx: typer.Context,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Due on or after (default: today).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="Due on or before (default: 14 days from today).")
+    ] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option(help="Only this task kind (repeat for several).")
+    ] = None,
+    patient_id: Annotated[str | None, typer.Option("--patient", help="One patient.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Open tasks due in the date range, and every task already overdue, soonest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    operator(ctx).acting(Permission.READ)
+    app = open_app()
+    today = app.clock.today()
+    first = parse_day("from", start, today)
+    last = parse_day("to", end, today + timedelta(days=14))
+    tasks = tasks_due(app, first, last, kinds=tuple(kind or ()), patient_id=patient_id)
+    if as_json:
+        emit_json([{**t.__dict__, "overdue": t.overdue} for t in tasks])
+        return
+    table = Table("due", "patient", "task", "status", "source")
+    for t in tasks:
+        status = f"[bold red]overdue {t.days_overdue} d[/]" if t.overdue else "due"
+        table.add_row(str(t.due_on), t.patient_id, t.kind, status, t.source)
+    console.print(table)
+    overdue = sum(t.overdue for t in tasks)
+    console.print(f"{len(tasks)} tasks ({overdue} overdue) due by {last}")
 
 
 @tasks_app.command("ical")
 def ical(
+    ctx: typer.Context,
     out: Annotated[Path, typer.Option("--out", help="Calendar file to write (.ics).")],
 ) -> None:
     """Write an iCalendar (RFC 5545) file with one all-day event per open task on its due date.
     UIDs are stable, so importing the file again updates the events instead of duplicating."""
-    data = tasks_calendar(bootstrap())
+    operator(ctx).acting(Permission.READ)
+    data = tasks_calendar(open_app())
     out.write_bytes(data)
-    Console(highlight=False).print(f"wrote {data.count(b'BEGIN:VEVENT')} tasks to {out}")
+    console.print(f"wrote {data.count(b'BEGIN:VEVENT')} tasks to {out}")

@@ -1,5 +1,10 @@
 """Acknowledge an alert: a clinician's justification, kept in the audit trail (§7)."""
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import col, select
+
 from pathway.errors import InvalidValue
 from persistence.tables import AlertRow, PatientRow
 
@@ -7,7 +12,7 @@ from ..bootstrap import App
 from ..errors import AlertNotFound
 from .work import Actor, PatientWork
 
-__all__ = ["acknowledge_alert"]
+__all__ = ["AlertEntry", "acknowledge_alert", "list_alerts"]
 
 
 def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor) -> None:
@@ -41,3 +46,64 @@ def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor)
                 "justification": alert.justification,
             },
         )
+
+
+@dataclass(frozen=True)
+class AlertEntry:
+    id: int
+    patient_id: str
+    code: str
+    severity: str
+    raised_on: date
+    message: str
+    source: str
+    pathway_version: str
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    justification: str | None
+
+
+def list_alerts(
+    app: App,
+    *,
+    patient_id: str | None = None,
+    severities: tuple[str, ...] = (),
+    unacknowledged: bool = False,
+    raised_from: date | None = None,
+    raised_to: date | None = None,
+) -> list[AlertEntry]:
+    """Alerts across the cohort, newest first, filtered as a coordinator asks."""
+    for severity in severities:
+        if severity not in ("info", "warning", "critical"):
+            raise InvalidValue("severity", severity, "info, warning, critical")
+    query = select(PatientRow.external_id, AlertRow).join(
+        PatientRow, col(PatientRow.id) == col(AlertRow.patient_id)
+    )
+    if patient_id is not None:
+        query = query.where(PatientRow.external_id == patient_id)
+    if severities:
+        query = query.where(col(AlertRow.severity).in_(severities))
+    if unacknowledged:
+        query = query.where(col(AlertRow.acknowledged_at).is_(None))
+    if raised_from is not None:
+        query = query.where(AlertRow.raised_on >= raised_from)
+    if raised_to is not None:
+        query = query.where(AlertRow.raised_on <= raised_to)
+    query = query.order_by(col(AlertRow.raised_on).desc(), col(AlertRow.id).desc())
+    with app.transaction() as session:
+        return [
+            AlertEntry(
+                a.id or 0,
+                pid,
+                a.code,
+                a.severity,
+                a.raised_on,
+                a.message,
+                a.source,
+                a.pathway_version,
+                a.acknowledged_at,
+                a.acknowledged_by,
+                a.justification,
+            )
+            for pid, a in session.exec(query)
+        ]

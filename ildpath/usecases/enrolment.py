@@ -16,7 +16,13 @@ from ..errors import DuplicatePatient
 from .evaluation import apply_evaluation
 from .work import Actor, PatientWork
 
-__all__ = ["PHENOTYPE_FIELDS", "EnrolPatient", "amend_phenotype", "enrol_patient"]
+__all__ = [
+    "PHENOTYPE_FIELDS",
+    "EnrolPatient",
+    "amend_phenotype",
+    "check_enrolment",
+    "enrol_patient",
+]
 
 PHENOTYPE_FIELDS = ("diagnosis", "anti_mda5", "anti_ars", "ild_course", "risk_factors", "weight_kg")
 
@@ -47,7 +53,7 @@ class EnrolPatient:
         }
 
 
-def _check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
+def check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
     if not command.id or not command.id.strip() or len(command.id) > 64:
         raise InvalidValue("id", command.id, "a non-empty identifier of at most 64 characters")
     check_choice("sex", command.sex, SEXES)
@@ -70,7 +76,7 @@ def enrol_patient(app: App, command: EnrolPatient, actor: Actor) -> str:
     """Enrol; opens the enrolment tasks (PFT, vaccinations, and the transplant referral of an
     anti-MDA5 positive patient)."""
     today = app.clock.today()
-    phenotype = _check_enrolment(command, today)
+    phenotype = check_enrolment(command, today)
     with app.transaction() as session:
         taken = session.exec(select(PatientRow).where(PatientRow.external_id == command.id))
         if taken.first() is not None:

@@ -1,16 +1,31 @@
-"""What a coordinator sees of one patient on a day: state, alerts, tasks, recommendations.
+"""What a coordinator sees of one patient on a day: state, alerts, tasks, recommendations,
+and the record behind them.
 
 Read-only: it evaluates without writing, so looking never changes the record.
 """
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from pathway import Evaluation, evaluate
+from pathway import Evaluation, PatientRecord, evaluate
+from pathway.chart import Chart
+from pathway.exposure import Course
+from pathway.phenotype import Phenotype, phenotype_on
 from persistence.records import load_record
-from persistence.tables import AlertRow, CareTaskRow, PatientRow, TransitionRow
+from persistence.tables import (
+    AlertRow,
+    CareTaskRow,
+    ObservationRow,
+    PatientRow,
+    PhenotypeEntryRow,
+    ProcedureRow,
+    TherapyEventRow,
+    TransitionRow,
+    VaccinationRow,
+)
 
 from ..bootstrap import App
 from .work import find_patient
@@ -26,6 +41,24 @@ class PatientSummary:
     alerts: list[AlertRow]
     tasks: list[CareTaskRow]
     transitions: list[TransitionRow]
+    record: PatientRecord
+    chart: Chart
+    observations: list[ObservationRow]
+    therapy_events: list[TherapyEventRow]
+    procedures: list[ProcedureRow]
+    vaccinations: list[VaccinationRow]
+    phenotype_entries: list[PhenotypeEntryRow]
+
+    @property
+    def phenotype(self) -> Phenotype:
+        return phenotype_on(self.record, self.as_of)
+
+    def therapy_courses(self) -> list[Course]:
+        """Every course of every agent started by ``as_of``, in the order started."""
+        return [c for c in self.chart.exposure.courses if c.start.on <= self.as_of]
+
+    def active_courses(self) -> list[Course]:
+        return [c for c in self.therapy_courses() if c.active_on(self.as_of)]
 
     def alert_codes(self) -> set[str]:
         """Alerts raised on or before ``as_of``, acknowledged or not."""
@@ -51,21 +84,44 @@ class PatientSummary:
         return {t.kind for t in open_tasks}
 
 
+def _rows(session: Session, table: Any, patient_id: int | None) -> list[Any]:
+    return list(
+        session.exec(select(table).where(table.patient_id == patient_id).order_by(col(table.id)))
+    )
+
+
 def patient_summary(app: App, external_id: str, as_of: date | None = None) -> PatientSummary:
     day = as_of or app.clock.today()
     with app.transaction() as session:
         patient = find_patient(session, external_id)
-        evaluation = evaluate(load_record(session, patient), day, app.definition)
-
-        def rows(table: type) -> list:  # type: ignore[type-arg]
-            return list(
-                session.exec(
-                    select(table)
-                    .where(table.patient_id == patient.id)  # type: ignore[attr-defined]
-                    .order_by(col(table.id))
-                )
-            )  # type: ignore[attr-defined]
-
+        record = load_record(session, patient)
+        evaluation = evaluate(record, day, app.definition)
+        rows = [
+            _rows(session, table, patient.id)
+            for table in (
+                AlertRow,
+                CareTaskRow,
+                TransitionRow,
+                ObservationRow,
+                TherapyEventRow,
+                ProcedureRow,
+                VaccinationRow,
+                PhenotypeEntryRow,
+            )
+        ]
+        alerts, tasks, transitions, observations, therapies, procedures, vaccines, entries = rows
         return PatientSummary(
-            patient, day, evaluation, rows(AlertRow), rows(CareTaskRow), rows(TransitionRow)
+            patient,
+            day,
+            evaluation,
+            alerts,
+            tasks,
+            transitions,
+            record,
+            Chart(record.known_on(day), app.definition),
+            observations,
+            therapies,
+            procedures,
+            vaccines,
+            entries,
         )

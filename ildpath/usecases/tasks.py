@@ -8,11 +8,13 @@ from icalendar import Calendar, Event
 from sqlmodel import col, select
 
 from pathway.codes import TASKS
+from pathway.errors import InvalidValue
+from pathway.validation import check_choice
 from persistence.tables import CareTaskRow, PatientRow
 
 from ..bootstrap import App
 
-__all__ = ["OpenTask", "open_tasks", "tasks_calendar"]
+__all__ = ["DueTask", "OpenTask", "open_tasks", "tasks_calendar", "tasks_due"]
 
 
 CLOSED_TASKS_KEPT_DAYS = 90
@@ -44,6 +46,60 @@ def open_tasks(app: App, *, closed_since: date | None = None) -> list[OpenTask]:
             .order_by(col(CareTaskRow.due_on), col(PatientRow.external_id))
         )
         return [OpenTask(pid, t.kind, t.key, t.opened_on, t.due_on, t.status) for pid, t in rows]
+
+
+@dataclass(frozen=True)
+class DueTask:
+    """A task on the coordinator's worklist; ``days_overdue`` is 0 until the day after due."""
+
+    patient_id: str
+    kind: str
+    opened_on: date
+    due_on: date
+    days_overdue: int
+    message: str
+    source: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_overdue > 0
+
+
+def tasks_due(
+    app: App,
+    start: date,
+    end: date,
+    *,
+    kinds: tuple[str, ...] = (),
+    patient_id: str | None = None,
+) -> list[DueTask]:
+    """Open tasks due between ``start`` and ``end``, plus every task already overdue today
+    (an overdue task never drops off the worklist because its due date is in the past)."""
+    if end < start:
+        raise InvalidValue("to", end.isoformat(), f"a date on or after --from ({start})")
+    for kind in kinds:
+        check_choice("kind", kind, tuple(TASKS))
+    today = app.clock.today()
+    due = []
+    for task in open_tasks(app):
+        if task.due_on > end or (task.due_on < start and task.due_on >= today):
+            continue
+        if (kinds and task.kind not in kinds) or (patient_id and task.patient_id != patient_id):
+            continue
+        info = TASKS[task.kind]
+        late = max(0, (today - task.due_on).days)
+        due.append(
+            DueTask(
+                task.patient_id,
+                task.kind,
+                task.opened_on,
+                task.due_on,
+                late,
+                info.message,
+                info.source,
+            )
+        )
+    return due
 
 
 def _uid(task: OpenTask) -> str:

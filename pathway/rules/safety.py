@@ -10,7 +10,7 @@ from ..exposure import Course
 from ..findings import Alert
 from ..phenotype import Phenotype
 
-__all__ = ["safety_alerts", "step_up_therapy"]
+__all__ = ["safety_alerts", "step_up_therapy", "triple_therapy_starts"]
 
 _FIRST_LINE_TO_AVOID = frozenset({"methotrexate", "leflunomide", "azathioprine"})
 _AVOID_IN_MDA5 = frozenset({AgentClass.TNF_INHIBITOR, AgentClass.OTHER_BIOLOGIC_TO_AVOID})
@@ -111,10 +111,7 @@ def step_up_therapy(chart: Chart, day: date) -> Alert | None:
     if not chart.phenotype(day).mda5_positive:
         return None
     window = chart.definition.triple_therapy_window_days
-    first_start: dict[int, date] = {}
-    for start in _group_starts(chart, day):
-        group, on = start
-        first_start.setdefault(group, on)
+    first_start = triple_therapy_starts(chart, day)
     if not first_start:
         return None
     f = min(first_start.values())
@@ -140,6 +137,16 @@ def step_up_therapy(chart: Chart, day: date) -> Alert | None:
         chart.definition.version,
         detail=f"first agent {f}; not started by {deadline}: {', '.join(missing)}",
     )
+
+
+def triple_therapy_starts(chart: Chart, day: date) -> dict[int, date]:
+    """The first day, on or after enrolment and known by ``day``, each of the three §7 groups
+    was given (0: high-dose glucocorticoid, 1: calcineurin inhibitor or mycophenolate,
+    2: cyclophosphamide or rituximab)."""
+    first_start: dict[int, date] = {}
+    for group, on in _group_starts(chart, day):
+        first_start.setdefault(group, on)
+    return first_start
 
 
 def _group_starts(chart: Chart, day: date) -> Iterator[tuple[int, date]]:

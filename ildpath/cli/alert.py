@@ -1,0 +1,70 @@
+"""`ildpath alert`: the alerts the engine raised, and a clinician's acknowledgement."""
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..roles import Permission
+from ..usecases import acknowledge_alert
+from ..usecases.alerts import list_alerts
+from .edge import console, emit_json, open_app, operator, parse_day
+from .patient_view import SEVERITY_STYLE
+
+alert_app = typer.Typer(
+    help="Safety and monitoring alerts: list them, acknowledge with a justification.",
+    no_args_is_help=True,
+)
+
+
+@alert_app.command("ack")
+def ack(
+    ctx: typer.Context,
+    alert_id: Annotated[int, typer.Argument(help="Alert number (see `ildpath alert list`).")],
+    justification: Annotated[
+        str, typer.Option(help="Why care continues as it is (kept in the audit trail).")
+    ],
+) -> None:
+    """Acknowledge an alert (clinician role): who, when and why go into the audit trail and
+    the reports. An alert is a warning, never a refusal; acknowledging does not hide it."""
+    actor = operator(ctx).acting(Permission.ACKNOWLEDGE_ALERT)
+    acknowledge_alert(open_app(), alert_id, justification, actor)
+    console.print(f"alert {alert_id} acknowledged by {actor.name}")
+
+
+@alert_app.command("list")
+def list_(
+    ctx: typer.Context,
+    patient_id: Annotated[str | None, typer.Option("--patient", help="One patient.")] = None,
+    severity: Annotated[
+        list[str] | None, typer.Option(help="info, warning, critical (repeat for several).")
+    ] = None,
+    unacknowledged: Annotated[
+        bool, typer.Option("--unacknowledged", help="Only those not yet acknowledged.")
+    ] = False,
+    start: Annotated[str | None, typer.Option("--from", help="Raised on or after.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Raised on or before.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Alerts across the cohort, newest first."""
+    operator(ctx).acting(Permission.READ)
+    alerts = list_alerts(
+        open_app(),
+        patient_id=patient_id,
+        severities=tuple(severity or ()),
+        unacknowledged=unacknowledged,
+        raised_from=parse_day("from", start) if start else None,
+        raised_to=parse_day("to", end) if end else None,
+    )
+    if as_json:
+        emit_json(alerts)
+        return
+    table = Table("id", "patient", "raised", "severity", "code", "acknowledged")
+    for a in alerts:
+        style = SEVERITY_STYLE.get(a.severity, "")
+        done = f"{a.acknowledged_by}: {a.justification}" if a.acknowledged_at else "no"
+        table.add_row(
+            str(a.id), a.patient_id, str(a.raised_on), f"[{style}]{a.severity}[/]", a.code, done
+        )
+    console.print(table)
+    console.print(f"{len(alerts)} alerts")

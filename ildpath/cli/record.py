@@ -1,0 +1,234 @@
+"""`ildpath record`: enter what happened to a patient, on its clinical date.
+
+After each entry the engine re-evaluates at once, and any alert it raised is printed, so the
+person entering a therapy sees an agent-to-avoid alert before they leave the screen.
+"""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+import typer
+from sqlmodel import col, select
+
+from persistence.tables import AlertRow, PatientRow
+
+from ..bootstrap import App
+from ..roles import Permission
+from ..usecases import (
+    Actor,
+    record_observation,
+    record_procedure,
+    record_therapy,
+    record_vaccination,
+)
+from .edge import console, open_app, operator, parse_day
+from .patient_view import SEVERITY_STYLE
+
+record_app = typer.Typer(
+    help="Record PFTs, CMV results, HRCT, oxygen, therapies, procedures, vaccinations.",
+    no_args_is_help=True,
+)
+
+PatientId = Annotated[str, typer.Argument(help="Patient id.")]
+Day = Annotated[str | None, typer.Option("--on", help="Clinical date YYYY-MM-DD (default: today).")]
+
+
+def _alert_ids(app: App, patient_id: str) -> set[int]:
+    with app.transaction() as session:
+        rows = session.exec(
+            select(AlertRow.id)
+            .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
+            .where(PatientRow.external_id == patient_id)
+        )
+        return {i for i in rows if i is not None}
+
+
+def _print_new_alerts(app: App, patient_id: str, before: set[int]) -> None:
+    with app.transaction() as session:
+        rows = session.exec(
+            select(AlertRow)
+            .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
+            .where(PatientRow.external_id == patient_id)
+            .order_by(col(AlertRow.id))
+        )
+        for alert in rows:
+            if alert.id in before:
+                continue
+            style = SEVERITY_STYLE.get(alert.severity, "")
+            console.print(
+                f"[{style}]{alert.severity.upper()} alert {alert.id} {alert.code}[/]: "
+                f"{alert.message} [dim]({alert.source})[/]"
+            )
+
+
+def _record(
+    ctx: typer.Context,
+    patient_id: str,
+    on: str | None,
+    what: str,
+    entry: Callable[[App, date, Actor], int],
+) -> None:
+    actor = operator(ctx).acting(Permission.RECORD)
+    app = open_app()
+    day = parse_day("on", on, app.clock.today())
+    before = _alert_ids(app, patient_id)
+    row_id = entry(app, day, actor)
+    console.print(f"recorded {what} (#{row_id}) for {patient_id} on {day}")
+    _print_new_alerts(app, patient_id, before)
+
+
+@record_app.command("pft")
+def pft(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    fvc: Annotated[float | None, typer.Option("--fvc", help="FVC % predicted (10-200).")] = None,
+    dlco: Annotated[float | None, typer.Option("--dlco", help="DLCO % predicted (5-200).")] = None,
+    dlco_corrected: Annotated[
+        float | None,
+        typer.Option("--dlco-corrected", help="DLCO % predicted, haemoglobin-corrected."),
+    ] = None,
+    fvc_l: Annotated[float | None, typer.Option("--fvc-l", help="FVC in litres.")] = None,
+    on: Day = None,
+) -> None:
+    """A pulmonary function test (FVC and/or DLCO % predicted)."""
+    values = {
+        "fvc_pct": fvc,
+        "dlco_pct": dlco,
+        "dlco_corrected_pct": dlco_corrected,
+        "fvc_l": fvc_l,
+    }
+    _record(
+        ctx,
+        patient_id,
+        on,
+        "PFT",
+        lambda app, day, actor: record_observation(app, patient_id, "pft", values, day, actor),
+    )
+
+
+@record_app.command("cmv")
+def cmv(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    iu_per_ml: Annotated[
+        float, typer.Option("--iu-per-ml", help="CMV DNA viral load, IU/mL (0: not detected).")
+    ],
+    on: Day = None,
+) -> None:
+    """A CMV DNA (PCR) result."""
+    _record(
+        ctx,
+        patient_id,
+        on,
+        "CMV result",
+        lambda app, day, actor: record_observation(
+            app, patient_id, "cmv", {"iu_per_ml": iu_per_ml}, day, actor
+        ),
+    )
+
+
+@record_app.command("hrct")
+def hrct(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    finding: Annotated[str, typer.Option(help="The radiologist's finding (free text).")],
+    extensive_ggo: Annotated[
+        bool,
+        typer.Option(
+            "--extensive-ggo/--no-extensive-ggo", help="Extensive ground-glass opacities."
+        ),
+    ] = False,
+    on: Day = None,
+) -> None:
+    """A high-resolution CT of the chest."""
+    values = {"finding": finding, "extensive_ggo": extensive_ggo}
+    _record(
+        ctx,
+        patient_id,
+        on,
+        "HRCT",
+        lambda app, day, actor: record_observation(app, patient_id, "hrct", values, day, actor),
+    )
+
+
+@record_app.command("oxygen")
+def oxygen(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    requirement: Annotated[
+        str,
+        typer.Argument(help="none, low_flow, high_flow, mechanical_ventilation, ecmo."),
+    ],
+    on: Day = None,
+) -> None:
+    """The patient's current oxygen requirement."""
+    _record(
+        ctx,
+        patient_id,
+        on,
+        f"oxygen {requirement}",
+        lambda app, day, actor: record_observation(
+            app, patient_id, "oxygen", {"oxygen": requirement}, day, actor
+        ),
+    )
+
+
+@record_app.command("therapy")
+def therapy(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    action: Annotated[str, typer.Argument(help="start (or change dose) | stop.")],
+    agent: Annotated[
+        str, typer.Argument(help="Generic name in lower case, e.g. tacrolimus, prednisone.")
+    ],
+    dose: Annotated[
+        float | None, typer.Option("--dose", help="mg/day (glucocorticoids: for high dose).")
+    ] = None,
+    route: Annotated[str | None, typer.Option(help="iv or oral.")] = None,
+    on: Day = None,
+) -> None:
+    """Start an agent (a start of an active agent changes its dose) or stop it."""
+    _record(
+        ctx,
+        patient_id,
+        on,
+        f"{action} {agent}",
+        lambda app, day, actor: record_therapy(
+            app, patient_id, action, agent, day, actor, route=route, dose_mg_per_day=dose
+        ),
+    )
+
+
+@record_app.command("procedure")
+def procedure(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    kind: Annotated[str, typer.Argument(help="plasma_exchange, pulmonary_rehabilitation.")],
+    on: Day = None,
+) -> None:
+    """A procedure done."""
+    _record(
+        ctx,
+        patient_id,
+        on,
+        kind,
+        lambda app, day, actor: record_procedure(app, patient_id, kind, day, actor),
+    )
+
+
+@record_app.command("vaccination")
+def vaccination(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    kind: Annotated[str, typer.Argument(help="influenza, pneumococcal, covid19.")],
+    on: Day = None,
+) -> None:
+    """A vaccination given."""
+    _record(
+        ctx,
+        patient_id,
+        on,
+        f"{kind} vaccination",
+        lambda app, day, actor: record_vaccination(app, patient_id, kind, day, actor),
+    )

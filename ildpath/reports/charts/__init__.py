@@ -1,0 +1,23 @@
+"""Inline SVG charts for the HTML/PDF reports (and the dashboard).
+
+Pure functions from data to an SVG string: plain SVG 1.1 with presentation attributes, so the
+same markup renders in a browser and in WeasyPrint; accessible (role="img", <title>, <desc>),
+colour-blind safe and deterministic.
+"""
+
+from .bars import bar_chart
+from .flow import flow_chart
+from .palette import STATE_COLOURS, THERAPY_COLOURS
+from .pft import PftPoint, pft_chart
+from .timeline import Band, timeline_chart
+
+__all__ = [
+    "STATE_COLOURS",
+    "THERAPY_COLOURS",
+    "Band",
+    "PftPoint",
+    "bar_chart",
+    "flow_chart",
+    "pft_chart",
+    "timeline_chart",
+]

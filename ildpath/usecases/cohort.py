@@ -1,0 +1,157 @@
+"""The coordinator's cohort board: who is where, what is due next, what is overdue.
+
+Three aggregate queries (patients, open tasks, unacknowledged alerts) rather than one record
+per patient, so the board stays quick as the cohort grows.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from pathway.codes import Severity
+from pathway.errors import InvalidValue
+from pathway.machine import STATES
+from pathway.phenotype import PHENOTYPE_GROUPS, phenotype_group
+from persistence.tables import AlertRow, CareTaskRow, PatientRow
+
+from ..bootstrap import App
+
+__all__ = ["SEVERITY_RANK", "CohortEntry", "CohortFilter", "list_cohort"]
+
+SEVERITY_RANK = {Severity.INFO.value: 0, Severity.WARNING.value: 1, Severity.CRITICAL.value: 2}
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    """Empty fields do not filter. ``alert_severity``: at least one unacknowledged alert of
+    this severity or higher."""
+
+    states: tuple[str, ...] = ()
+    phenotype: str | None = None
+    overdue_only: bool = False
+    alert_severity: str | None = None
+
+    def check(self) -> None:
+        for state in self.states:
+            if state not in STATES:
+                raise InvalidValue("state", state, ", ".join(STATES))
+        if self.phenotype is not None and self.phenotype not in PHENOTYPE_GROUPS:
+            raise InvalidValue("phenotype", self.phenotype, ", ".join(PHENOTYPE_GROUPS))
+        if self.alert_severity is not None and self.alert_severity not in SEVERITY_RANK:
+            raise InvalidValue("alert_severity", self.alert_severity, ", ".join(SEVERITY_RANK))
+
+
+@dataclass(frozen=True)
+class CohortEntry:
+    patient_id: str
+    state: str
+    state_since: date
+    phenotype: str
+    diagnosis: str
+    anti_mda5: str
+    anti_ars: str
+    ild_course: str | None
+    next_task: str | None = None
+    next_due_on: date | None = None
+    open_tasks: int = 0
+    overdue_tasks: int = 0
+    unacknowledged_alerts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def highest_severity(self) -> str | None:
+        present = [s for s, n in self.unacknowledged_alerts.items() if n]
+        return max(present, key=SEVERITY_RANK.__getitem__) if present else None
+
+
+def _task_totals(session: Session, as_of: date) -> dict[int, tuple[date, int, int]]:
+    """patient -> (soonest due date, open tasks, overdue tasks)."""
+    overdue = func.sum(case((col(CareTaskRow.due_on) < as_of, 1), else_=0))
+    rows = session.exec(
+        select(
+            CareTaskRow.patient_id,
+            func.min(CareTaskRow.due_on),
+            func.count(),
+            overdue,
+        )
+        .where(CareTaskRow.status == "open", CareTaskRow.opened_on <= as_of)
+        .group_by(col(CareTaskRow.patient_id))
+    )
+    return {pid: (soonest, total, int(late or 0)) for pid, soonest, total, late in rows}
+
+
+def _next_task_kinds(session: Session, soonest: dict[int, date]) -> dict[int, str]:
+    rows = session.exec(
+        select(CareTaskRow.patient_id, CareTaskRow.kind, CareTaskRow.due_on)
+        .where(CareTaskRow.status == "open")
+        .order_by(col(CareTaskRow.due_on), col(CareTaskRow.kind))
+    )
+    kinds: dict[int, str] = {}
+    for pid, kind, due in rows:
+        if soonest.get(pid) == due:
+            kinds.setdefault(pid, kind)
+    return kinds
+
+
+def _alert_totals(session: Session, as_of: date) -> dict[int, dict[str, int]]:
+    rows = session.exec(
+        select(AlertRow.patient_id, AlertRow.severity, func.count())
+        .where(col(AlertRow.acknowledged_at).is_(None), AlertRow.raised_on <= as_of)
+        .group_by(col(AlertRow.patient_id), col(AlertRow.severity))
+    )
+    totals: dict[int, dict[str, int]] = {}
+    for pid, severity, count in rows:
+        totals.setdefault(pid, {})[severity] = count
+    return totals
+
+
+def _wanted(entry: CohortEntry, wanted: CohortFilter) -> bool:
+    if wanted.phenotype is not None and entry.phenotype != wanted.phenotype:
+        return False
+    if wanted.overdue_only and not entry.overdue_tasks:
+        return False
+    if wanted.alert_severity is not None:
+        floor = SEVERITY_RANK[wanted.alert_severity]
+        return any(SEVERITY_RANK[s] >= floor and n for s, n in entry.unacknowledged_alerts.items())
+    return True
+
+
+def _sort_key(entry: CohortEntry) -> tuple[bool, date, str]:
+    """Soonest next due date first; patients with nothing due last."""
+    return (entry.next_due_on is None, entry.next_due_on or date.max, entry.patient_id)
+
+
+def list_cohort(app: App, wanted: CohortFilter, as_of: date | None = None) -> list[CohortEntry]:
+    """The patients matching the filter, soonest next due task first."""
+    wanted.check()
+    day = as_of or app.clock.today()
+    with app.transaction() as session:
+        query = select(PatientRow).where(PatientRow.enrolled_on <= day)
+        if wanted.states:
+            query = query.where(col(PatientRow.state).in_(wanted.states))
+        patients = list(session.exec(query))
+        tasks = _task_totals(session, day)
+        kinds = _next_task_kinds(session, {pid: t[0] for pid, t in tasks.items()})
+        alerts = _alert_totals(session, day)
+    entries = []
+    for p in patients:
+        soonest, total, late = tasks.get(p.id or 0, (None, 0, 0))
+        entry = CohortEntry(
+            patient_id=p.external_id,
+            state=p.state,
+            state_since=p.state_since,
+            phenotype=phenotype_group(p.anti_mda5, p.ild_course),
+            diagnosis=p.diagnosis,
+            anti_mda5=p.anti_mda5,
+            anti_ars=p.anti_ars,
+            ild_course=p.ild_course,
+            next_task=kinds.get(p.id or 0),
+            next_due_on=soonest,
+            open_tasks=total,
+            overdue_tasks=late,
+            unacknowledged_alerts=alerts.get(p.id or 0, {}),
+        )
+        if _wanted(entry, wanted):
+            entries.append(entry)
+    return sorted(entries, key=_sort_key)

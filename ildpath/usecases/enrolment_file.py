@@ -1,0 +1,102 @@
+"""Enrolment from a file (YAML or JSON): one patient as a mapping, or a list of them.
+
+Every patient in the file is checked before the first is written, so a mistake in the tenth
+leaves the database as it was.
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import col, select
+
+from pathway.errors import InvalidValue
+from persistence.tables import PatientRow
+
+from ..bootstrap import App
+from ..scenarios.yaml_loader import load_yaml
+from .enrolment import EnrolPatient, check_enrolment
+
+__all__ = ["ENROLMENT_KEYS", "read_enrolments"]
+
+ENROLMENT_KEYS = (
+    "id",
+    "sex",
+    "birth_date",
+    "enrolled_on",
+    "diagnosis",
+    "anti_mda5",
+    "anti_ars",
+    "ild_course",
+    "risk_factors",
+    "weight_kg",
+)
+_REQUIRED = ("id", "sex", "birth_date", "diagnosis")
+
+
+def _day(where: str, value: object, today: date) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidValue(where, value, "a date YYYY-MM-DD") from None
+
+
+def _enrolment(where: str, data: object, today: date) -> EnrolPatient:
+    if not isinstance(data, dict):
+        raise InvalidValue(where, data, "a mapping of " + ", ".join(ENROLMENT_KEYS))
+    for key in data:
+        if key not in ENROLMENT_KEYS:
+            raise InvalidValue(f"{where}.{key}", data[key], "keys " + ", ".join(ENROLMENT_KEYS))
+    for key in _REQUIRED:
+        if data.get(key) in (None, ""):
+            raise InvalidValue(f"{where}.{key}", None, "a value (required)")
+    return EnrolPatient(
+        id=str(data["id"]),
+        sex=data["sex"],
+        birth_date=_day(f"{where}.birth_date", data["birth_date"], today),
+        enrolled_on=_day(f"{where}.enrolled_on", data.get("enrolled_on", today), today),
+        diagnosis=data["diagnosis"],
+        anti_mda5=data.get("anti_mda5", "unknown"),
+        anti_ars=data.get("anti_ars", "unknown"),
+        ild_course=data.get("ild_course"),
+        risk_factors=tuple(data.get("risk_factors") or ()),
+        weight_kg=data.get("weight_kg"),
+    )
+
+
+def _parse(path: Path) -> object:
+    text = path.read_text(encoding="utf-8")
+    try:
+        return json.loads(text) if path.suffix.lower() == ".json" else load_yaml(text)
+    except ValueError as error:  # json.JSONDecodeError and yaml errors carry a position
+        raise InvalidValue("file", str(path), f"valid JSON or YAML ({error})") from None
+    except Exception as error:
+        raise InvalidValue("file", str(path), f"valid YAML ({error})") from None
+
+
+def read_enrolments(app: App, path: Path) -> list[EnrolPatient]:
+    """Every patient of the file, each checked (values, dates, ids not already enrolled)."""
+    if not path.is_file():
+        raise InvalidValue("file", str(path), "an existing YAML or JSON file")
+    data = _parse(path)
+    items = data if isinstance(data, list) else [data]
+    today = app.clock.today()
+    commands = [_enrolment(f"patients[{i}]", item, today) for i, item in enumerate(items)]
+    seen: set[str] = set()
+    for i, command in enumerate(commands):
+        check_enrolment(command, today)
+        if command.id in seen:
+            raise InvalidValue(f"patients[{i}].id", command.id, "an id not repeated in the file")
+        seen.add(command.id)
+    with app.transaction() as session:
+        taken = set(
+            session.exec(
+                select(PatientRow.external_id).where(col(PatientRow.external_id).in_(seen))
+            )
+        )
+    for i, command in enumerate(commands):
+        if command.id in taken:
+            raise InvalidValue(f"patients[{i}].id", command.id, "an id not already enrolled")
+    return commands

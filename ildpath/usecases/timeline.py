@@ -1,0 +1,109 @@
+"""One patient's course as a dated list a person reads top to bottom: what was recorded,
+what the engine said, and what people decided."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from persistence.tables import ObservationRow, TherapyEventRow
+
+from .summary import PatientSummary
+
+__all__ = ["TimelineEntry", "describe_observation", "describe_therapy", "timeline"]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    category: str
+    """enrolment, phenotype, observation, therapy, procedure, vaccination, transition, alert,
+    acknowledgement, task."""
+    text: str
+    actor: str = ""
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def describe_observation(row: ObservationRow) -> str:
+    if row.kind == "pft":
+        parts = [
+            f"FVC {_number(row.fvc_pct)}%" if row.fvc_pct is not None else "",
+            f"({_number(row.fvc_l)} L)" if row.fvc_l is not None else "",
+            f"DLCO {_number(row.dlco_pct)}%" if row.dlco_pct is not None else "",
+            f"(Hb-corrected {_number(row.dlco_corrected_pct)}%)"
+            if row.dlco_corrected_pct is not None
+            else "",
+        ]
+        return "PFT: " + " ".join(p for p in parts if p) + " predicted"
+    if row.kind == "cmv":
+        return f"CMV DNA: {_number(row.iu_per_ml or 0)} IU/mL"
+    if row.kind == "hrct":
+        ggo = " (extensive ground-glass opacities)" if row.extensive_ggo else ""
+        return f"HRCT: {row.finding or 'no finding text'}{ggo}"
+    return f"Oxygen requirement: {(row.oxygen or '').replace('_', ' ')}"
+
+
+def describe_therapy(row: TherapyEventRow) -> str:
+    details = [
+        row.route or "",
+        f"{_number(row.dose_mg_per_day)} mg/day" if row.dose_mg_per_day is not None else "",
+    ]
+    extra = " ".join(d for d in details if d)
+    return f"{row.action} {row.agent}" + (f" ({extra})" if extra else "")
+
+
+def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
+    patient = summary.patient
+    enrolled = [
+        e
+        for e in summary.phenotype_entries
+        if e.clinical_on == patient.enrolled_on and e.reason is None
+    ]
+    yield TimelineEntry(
+        patient.enrolled_on,
+        "enrolment",
+        "Enrolled in the pathway",
+        enrolled[0].actor if enrolled else "",
+    )
+    for e in summary.phenotype_entries:
+        if e not in enrolled:
+            why = f" ({e.reason})" if e.reason else ""
+            yield TimelineEntry(
+                e.clinical_on, "phenotype", f"{e.field} set to {e.value}{why}", e.actor
+            )
+    for o in summary.observations:
+        yield TimelineEntry(o.clinical_on, "observation", describe_observation(o), o.actor)
+    for t in summary.therapy_events:
+        yield TimelineEntry(t.clinical_on, "therapy", describe_therapy(t), t.actor)
+    for p in summary.procedures:
+        yield TimelineEntry(p.clinical_on, "procedure", p.kind.replace("_", " "), p.actor)
+    for v in summary.vaccinations:
+        yield TimelineEntry(v.clinical_on, "vaccination", f"{v.kind} vaccination", v.actor)
+    for tr in summary.transitions:
+        why = f": {tr.reason}" if tr.reason else ""
+        yield TimelineEntry(
+            tr.clinical_on,
+            "transition",
+            f"{tr.trigger} ({tr.from_state} → {tr.to_state}){why}",
+            tr.actor,
+        )
+    for a in summary.alerts:
+        yield TimelineEntry(a.raised_on, "alert", f"{a.severity} {a.code}", "ildpath-engine")
+        if a.acknowledged_at is not None:
+            yield TimelineEntry(
+                a.acknowledged_at.date(),
+                "acknowledgement",
+                f"{a.code} acknowledged: {a.justification}",
+                a.acknowledged_by or "",
+            )
+    for task in summary.tasks:
+        if task.status == "done" and task.closed_on is not None:
+            yield TimelineEntry(task.closed_on, "task", f"{task.kind} done (due {task.due_on})")
+
+
+def timeline(summary: PatientSummary) -> list[TimelineEntry]:
+    """Everything dated on or before the summary's day, oldest first."""
+    entries = [e for e in _entries(summary) if e.on <= summary.as_of]
+    return sorted(entries, key=lambda e: e.on)
