@@ -6,8 +6,6 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 from sqlmodel import select
 
 from pathway.dates import add_months
@@ -19,17 +17,9 @@ from ..demo import DemoSummary, build_demo
 from ..demo.courses import MAX_SPAN_DAYS
 from ..roles import Permission
 from ..settings import Settings
-from .edge import EXIT_REFUSED, console, fail, operator
+from .edge import EXIT_REFUSED, console, fail, operator, safe_url
 
 __all__ = ["demo"]
-
-
-def _shown(url: str) -> str:
-    """The database URL without its password."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:  # unparsable: shown as typed (bootstrap will say what is wrong)
-        return url
 
 
 def _patients(app: App) -> int:
@@ -87,7 +77,7 @@ def demo(
         )
     settings = Settings()
     today = SystemClock(settings.timezone).today()
-    url = _shown(settings.database_url)
+    url = safe_url(settings.database_url)
     app = bootstrap(settings, SimulatedClock(today - timedelta(days=MAX_SPAN_DAYS)))
     try:
         existing = _patients(app)

@@ -1,17 +1,10 @@
 """`ildpath init`: make (or bring up to date) the clinic's database."""
 
-import typer
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from persistence.tables import PatientRow
 
-from .edge import console, open_app
-
-
-def safe_url(url: str) -> str:
-    """The database URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+from .edge import console, open_app, safe_url
 
 
 def init() -> None:
@@ -22,4 +15,3 @@ def init() -> None:
         patients = connection.execute(select(func.count()).select_from(PatientRow)).scalar_one()
     console.print(f"database ready: {safe_url(app.settings.database_url)} ({patients} patients)")
     console.print("next: `ildpath patient enrol --help`, or `ildpath demo` for a synthetic cohort")
-    raise typer.Exit(0)
