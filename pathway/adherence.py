@@ -21,6 +21,7 @@ __all__ = [
     "high_oxygen_first_recorded",
     "pjp_coverage_days",
     "plasma_exchange_within",
+    "status_on",
     "task_timeliness",
     "triple_therapy_start",
 ]
@@ -32,6 +33,14 @@ class TaskTimeliness(StrEnum):
     MISSED = "missed"
     PENDING = "pending"
     CANCELLED = "cancelled"
+
+
+def status_on(status: str, closed_on: date | None, day: date) -> str:
+    """A stored task's status as it stood at the end of ``day``: a task closed later was still
+    open then."""
+    if status != "open" and closed_on is not None and closed_on > day:
+        return "open"
+    return status
 
 
 def task_timeliness(

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated
 
 import typer
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from persistence.tables import AlertRow, PatientRow
@@ -34,32 +35,31 @@ PatientId = Annotated[str, typer.Argument(help="Patient id.")]
 Day = Annotated[str | None, typer.Option("--on", help="Clinical date YYYY-MM-DD (default: today).")]
 
 
-def _alert_ids(app: App, patient_id: str) -> set[int]:
+def _last_alert_id(app: App) -> int:
     with app.transaction() as session:
-        rows = session.exec(
-            select(AlertRow.id)
-            .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
-            .where(PatientRow.external_id == patient_id)
-        )
-        return {i for i in rows if i is not None}
+        return session.exec(select(func.max(AlertRow.id))).one() or 0
 
 
-def _print_new_alerts(app: App, patient_id: str, before: set[int]) -> None:
+def _alerts_after(app: App, patient_id: str, after: int) -> list[AlertRow]:
+    """The patient's alerts with an id above ``after``, oldest first."""
     with app.transaction() as session:
-        rows = session.exec(
-            select(AlertRow)
-            .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
-            .where(PatientRow.external_id == patient_id)
-            .order_by(col(AlertRow.id))
-        )
-        for alert in rows:
-            if alert.id in before:
-                continue
-            style = SEVERITY_STYLE.get(alert.severity, "")
-            console.print(
-                f"[{style}]{alert.severity.upper()} alert {alert.id} {alert.code}[/]: "
-                f"{alert.message} [dim]({alert.source})[/]"
+        return list(
+            session.exec(
+                select(AlertRow)
+                .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
+                .where(PatientRow.external_id == patient_id, col(AlertRow.id) > after)
+                .order_by(col(AlertRow.id))
             )
+        )
+
+
+def _print_alerts(alerts: list[AlertRow]) -> None:
+    for alert in alerts:
+        style = SEVERITY_STYLE.get(alert.severity, "")
+        console.print(
+            f"[{style}]{alert.severity.upper()} alert {alert.id} {alert.code}[/]: "
+            f"{alert.message} [dim]({alert.source})[/]"
+        )
 
 
 def _record(
@@ -72,10 +72,10 @@ def _record(
     actor = operator(ctx).acting(Permission.RECORD)
     app = open_app()
     day = parse_day("on", on, app.clock.today())
-    before = _alert_ids(app, patient_id)
+    last = _last_alert_id(app)
     row_id = entry(app, day, actor)
     console.print(f"recorded {what} (#{row_id}) for {patient_id} on {day}")
-    _print_new_alerts(app, patient_id, before)
+    _print_alerts(_alerts_after(app, patient_id, last))
 
 
 @record_app.command("pft")

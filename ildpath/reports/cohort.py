@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pathway.adherence import TaskTimeliness, task_timeliness
+from pathway.adherence import TaskTimeliness, status_on, task_timeliness
 from pathway.errors import InvalidValue
 from pathway.machine import STATES
 
@@ -104,9 +104,8 @@ class _Collector:
 
     def _tasks(self, pid: str, bundle: PatientBundle) -> None:
         for task in bundle.tasks:
-            open_at_end = task.opened_on <= self.end and (
-                task.status == "open" or (task.closed_on is not None and task.closed_on > self.end)
-            )
+            status = status_on(task.status, task.closed_on, self.end)
+            open_at_end = task.opened_on <= self.end and status == "open"
             if open_at_end and task.due_on < self.end:
                 self.overdue.append(
                     {
@@ -117,7 +116,6 @@ class _Collector:
                     }
                 )
             if task.kind in self.grace and self.start <= task.due_on <= self.end:
-                status = "open" if open_at_end else task.status
                 judged = task_timeliness(
                     task.due_on, status, task.closed_on, self.end, self.grace[task.kind]
                 )

@@ -14,6 +14,7 @@ from pathway.adherence import (
     high_oxygen_first_recorded,
     pjp_coverage_days,
     plasma_exchange_within,
+    status_on,
     task_timeliness,
     triple_therapy_start,
 )
@@ -155,9 +156,7 @@ class MeasureTally:
         for task in bundle.tasks:
             if task.kind not in counts or not self.start <= task.due_on <= self.end:
                 continue
-            status = task.status
-            if task.closed_on is not None and task.closed_on > self.end:
-                status = "open"  # done after the period: as it stood at the period's end
+            status = status_on(task.status, task.closed_on, self.end)
             judged = task_timeliness(
                 task.due_on, status, task.closed_on, self.end, graces[task.kind]
             )

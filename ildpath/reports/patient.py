@@ -35,7 +35,7 @@ def state_bands(summary: PatientSummary) -> list[Band]:
         bands.append(Band("State", state, since, move.on, state))
         since, state = move.on, move.dest
     bands.append(Band("State", state, since, None, state))
-    return [b for b in bands if b.end is None or b.end > b.start or b.start == b.end]
+    return bands
 
 
 def _tone(agent: str) -> str:

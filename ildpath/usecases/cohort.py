@@ -7,7 +7,7 @@ per patient, so the board stays quick as the cohort grows.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from pathway.codes import Severity
@@ -65,33 +65,29 @@ class CohortEntry:
         return max(present, key=SEVERITY_RANK.__getitem__) if present else None
 
 
-def _task_totals(session: Session, as_of: date) -> dict[int, tuple[date, int, int]]:
-    """patient -> (soonest due date, open tasks, overdue tasks)."""
-    overdue = func.sum(case((col(CareTaskRow.due_on) < as_of, 1), else_=0))
-    rows = session.exec(
-        select(
-            CareTaskRow.patient_id,
-            func.min(CareTaskRow.due_on),
-            func.count(),
-            overdue,
-        )
-        .where(CareTaskRow.status == "open", CareTaskRow.opened_on <= as_of)
-        .group_by(col(CareTaskRow.patient_id))
-    )
-    return {pid: (soonest, total, int(late or 0)) for pid, soonest, total, late in rows}
+@dataclass
+class _OpenTasks:
+    """One patient's open tasks, tallied from a single pass over the open-task rows."""
+
+    soonest: date
+    kind: str
+    total: int = 0
+    overdue: int = 0
 
 
-def _next_task_kinds(session: Session, soonest: dict[int, date]) -> dict[int, str]:
+def _open_tasks(session: Session, as_of: date) -> dict[int, _OpenTasks]:
+    """patient -> soonest due task (kind and date), open and overdue counts: one query."""
     rows = session.exec(
         select(CareTaskRow.patient_id, CareTaskRow.kind, CareTaskRow.due_on)
-        .where(CareTaskRow.status == "open")
+        .where(CareTaskRow.status == "open", CareTaskRow.opened_on <= as_of)
         .order_by(col(CareTaskRow.due_on), col(CareTaskRow.kind))
     )
-    kinds: dict[int, str] = {}
+    tallies: dict[int, _OpenTasks] = {}
     for pid, kind, due in rows:
-        if soonest.get(pid) == due:
-            kinds.setdefault(pid, kind)
-    return kinds
+        tally = tallies.setdefault(pid, _OpenTasks(due, kind))
+        tally.total += 1
+        tally.overdue += due < as_of
+    return tallies
 
 
 def _alert_totals(session: Session, as_of: date) -> dict[int, dict[str, int]]:
@@ -131,12 +127,11 @@ def list_cohort(app: App, wanted: CohortFilter, as_of: date | None = None) -> li
         if wanted.states:
             query = query.where(col(PatientRow.state).in_(wanted.states))
         patients = list(session.exec(query))
-        tasks = _task_totals(session, day)
-        kinds = _next_task_kinds(session, {pid: t[0] for pid, t in tasks.items()})
+        tasks = _open_tasks(session, day)
         alerts = _alert_totals(session, day)
     entries = []
     for p in patients:
-        soonest, total, late = tasks.get(p.id or 0, (None, 0, 0))
+        open_tasks = tasks.get(p.id or 0)
         entry = CohortEntry(
             patient_id=p.external_id,
             state=p.state,
@@ -146,10 +141,10 @@ def list_cohort(app: App, wanted: CohortFilter, as_of: date | None = None) -> li
             anti_mda5=p.anti_mda5,
             anti_ars=p.anti_ars,
             ild_course=p.ild_course,
-            next_task=kinds.get(p.id or 0),
-            next_due_on=soonest,
-            open_tasks=total,
-            overdue_tasks=late,
+            next_task=open_tasks.kind if open_tasks else None,
+            next_due_on=open_tasks.soonest if open_tasks else None,
+            open_tasks=open_tasks.total if open_tasks else 0,
+            overdue_tasks=open_tasks.overdue if open_tasks else 0,
             unacknowledged_alerts=alerts.get(p.id or 0, {}),
         )
         if _wanted(entry, wanted):

@@ -34,7 +34,7 @@ ENROLMENT_KEYS = (
 _REQUIRED = ("id", "sex", "birth_date", "diagnosis")
 
 
-def _day(where: str, value: object, today: date) -> date:
+def _day(where: str, value: object) -> date:
     if isinstance(value, date):
         return value
     try:
@@ -55,8 +55,8 @@ def _enrolment(where: str, data: object, today: date) -> EnrolPatient:
     return EnrolPatient(
         id=str(data["id"]),
         sex=data["sex"],
-        birth_date=_day(f"{where}.birth_date", data["birth_date"], today),
-        enrolled_on=_day(f"{where}.enrolled_on", data.get("enrolled_on", today), today),
+        birth_date=_day(f"{where}.birth_date", data["birth_date"]),
+        enrolled_on=_day(f"{where}.enrolled_on", data.get("enrolled_on", today)),
         diagnosis=data["diagnosis"],
         anti_mda5=data.get("anti_mda5", "unknown"),
         anti_ars=data.get("anti_ars", "unknown"),

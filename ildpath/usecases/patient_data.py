@@ -3,7 +3,7 @@ fields, in the same words, wherever the patient is shown."""
 
 from typing import Any
 
-from pathway.adherence import task_timeliness
+from pathway.adherence import status_on, task_timeliness
 from persistence.tables import AlertRow, TransitionRow
 
 from .summary import PatientSummary
@@ -44,18 +44,17 @@ def _tasks(summary: PatientSummary) -> list[dict[str, Any]]:
     for t in summary.tasks:
         if t.opened_on > day:
             continue
-        still_open = t.status == "open" or (t.closed_on is not None and t.closed_on > day)
+        status = status_on(t.status, t.closed_on, day)
+        still_open = status == "open"
         rows.append(
             {
                 "kind": t.kind,
                 "opened_on": t.opened_on,
                 "due_on": t.due_on,
-                "status": "open" if still_open else t.status,
+                "status": status,
                 "closed_on": None if still_open else t.closed_on,
                 "overdue": still_open and day > t.due_on,
-                "timeliness": task_timeliness(
-                    t.due_on, "open" if still_open else t.status, t.closed_on, day, grace
-                ).value,
+                "timeliness": task_timeliness(t.due_on, status, t.closed_on, day, grace).value,
                 "source": t.source,
                 "pathway_version": t.pathway_version,
             }

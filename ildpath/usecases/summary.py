@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from pathway import Evaluation, PatientRecord, evaluate
+from pathway.adherence import status_on
 from pathway.chart import Chart
 from pathway.exposure import Course
 from pathway.phenotype import Phenotype, phenotype_on
@@ -76,8 +77,7 @@ class PatientSummary:
         open_tasks = [
             t
             for t in self.tasks
-            if t.opened_on <= day
-            and (t.status == "open" or (t.closed_on is not None and t.closed_on > day))
+            if t.opened_on <= day and status_on(t.status, t.closed_on, day) == "open"
         ]
         if status == "overdue":
             return {t.kind for t in open_tasks if day > t.due_on}
