@@ -29,3 +29,9 @@ class Settings(BaseSettings):
     reminder_cadence_days: int = 7
     """After the overdue reminder, repeat every this many days while the task stays open
     (0: no repeats)."""
+    secure_cookies: bool = True
+    """Mark the dashboard's session cookie Secure (sent over HTTPS only; browsers also send it
+    to http://localhost and 127.0.0.1). Turn off only behind a trusted TLS-terminating proxy
+    that forwards plain HTTP from a non-loopback address."""
+    session_hours: int = 12
+    """A dashboard sign-in lasts this long."""

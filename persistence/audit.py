@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from .tables import AuditEventRow, PatientRow
 
-__all__ = ["ChainBreak", "append_event", "canonical_json", "verify_chains"]
+__all__ = ["ChainBreak", "append_event", "canonical_json", "chains", "verify_chains"]
 
 GENESIS = "0" * 64
 
@@ -128,16 +128,18 @@ def _first_break(patient: PatientRow, events: list[AuditEventRow]) -> ChainBreak
     return None
 
 
+def chains(session: Session, table: Any) -> Iterator[tuple[PatientRow, list[Any]]]:
+    """Each patient with its rows of ``table`` (a per-patient chain with ``seq``), in order."""
+    for patient in session.exec(select(PatientRow).order_by(col(PatientRow.id))):
+        rows = session.exec(
+            select(table).where(table.patient_id == patient.id).order_by(col(table.seq))
+        )
+        yield patient, list(rows)
+
+
 def verify_chains(session: Session) -> Iterator[ChainBreak]:
     """The first break of every patient whose chain is not intact (nothing when all are)."""
-    for patient in session.exec(select(PatientRow).order_by(col(PatientRow.id))):
-        events = list(
-            session.exec(
-                select(AuditEventRow)
-                .where(AuditEventRow.patient_id == patient.id)
-                .order_by(col(AuditEventRow.seq))
-            )
-        )
+    for patient, events in chains(session, AuditEventRow):
         found = _first_break(patient, events)
         if found is not None:
             yield found

@@ -1,6 +1,6 @@
 """Errors of the store, translated once at each edge like the domain's."""
 
-__all__ = ["ConcurrencyConflict"]
+__all__ = ["ConcurrencyConflict", "StaleWrite"]
 
 
 class ConcurrencyConflict(Exception):
@@ -8,3 +8,14 @@ class ConcurrencyConflict(Exception):
 
     Raised instead of overwriting (optimistic concurrency on the patient's version).
     """
+
+
+class StaleWrite(ConcurrencyConflict):
+    """The writer saw an older version of the patient than the one stored (If-Match)."""
+
+    def __init__(self, expected: int, current: int) -> None:
+        self.expected, self.current = expected, current
+        super().__init__(
+            f"version: the patient is at version {current}, not {expected} as read; "
+            "someone changed it meanwhile: reload and retry"
+        )

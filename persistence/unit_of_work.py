@@ -16,7 +16,13 @@ from .errors import ConcurrencyConflict
 
 __all__ = ["unit_of_work"]
 
-_RACE_CONSTRAINTS = ("uq_audit_patient_seq", "uq_alert_patient_key", "uq_care_task_patient_key")
+_RACE_CONSTRAINTS = (
+    "uq_audit_patient_seq",
+    "uq_alert_patient_key",
+    "uq_care_task_patient_key",
+    "uq_record_view_patient_seq",
+    "record_view.patient_id",
+)
 
 
 @contextmanager

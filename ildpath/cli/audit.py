@@ -27,5 +27,6 @@ def verify() -> None:
         )
         raise typer.Exit(1)
     console.print(
-        f"[green]Audit trail intact[/] for all {report.patients} patients ({report.events} events)"
+        f"[green]Audit trail intact[/] for all {report.patients} patients ({report.events} events, "
+        f"{report.views} record views)"
     )

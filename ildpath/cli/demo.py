@@ -19,10 +19,10 @@ from ..roles import Permission
 from ..settings import Settings
 from .edge import EXIT_REFUSED, console, fail, operator, safe_url
 
-__all__ = ["demo"]
+__all__ = ["count_patients", "demo", "seed_demo"]
 
 
-def _patients(app: App) -> int:
+def count_patients(app: App) -> int:
     with app.transaction() as session:
         return int(session.exec(select(func.count()).select_from(PatientRow)).one())
 
@@ -53,6 +53,41 @@ def _report(url: str, summary: DemoSummary, first_report_day: str, today: str) -
         console.print(f"  {command}", markup=False)
 
 
+def seed_demo(settings: Settings, size: int, seed: int) -> DemoSummary:
+    """Fill the settings' EMPTY database with the demo cohort, with a progress bar; refuse a
+    database that already holds patients."""
+    today = SystemClock(settings.timezone).today()
+    url = safe_url(settings.database_url)
+    app = bootstrap(settings, SimulatedClock(today - timedelta(days=MAX_SPAN_DAYS)))
+    try:
+        existing = count_patients(app)
+        if existing:
+            fail(
+                f"database {url} already holds {existing} patient{'s' * (existing != 1)}; "
+                "the demo fills an empty database only. Choose another one, e.g. "
+                "ILDPATH_DATABASE_URL=sqlite:///demo.db ildpath demo",
+                EXIT_REFUSED,
+            )
+        with Progress(
+            TextColumn("Simulating clinic days"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
+            days = bar.add_task("days", total=None)
+            return build_demo(
+                app,
+                size,
+                seed,
+                end=today,
+                progress=lambda done, total: bar.update(days, completed=done, total=total),
+            )
+    finally:
+        app.engine.dispose()
+
+
 def demo(
     ctx: typer.Context,
     size: Annotated[
@@ -78,32 +113,5 @@ def demo(
     settings = Settings()
     today = SystemClock(settings.timezone).today()
     url = safe_url(settings.database_url)
-    app = bootstrap(settings, SimulatedClock(today - timedelta(days=MAX_SPAN_DAYS)))
-    try:
-        existing = _patients(app)
-        if existing:
-            fail(
-                f"database {url} already holds {existing} patient{'s' * (existing != 1)}; "
-                "the demo fills an empty database only. Choose another one, e.g. "
-                "ILDPATH_DATABASE_URL=sqlite:///demo.db ildpath demo",
-                EXIT_REFUSED,
-            )
-        with Progress(
-            TextColumn("Simulating clinic days"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            days = bar.add_task("days", total=None)
-            summary = build_demo(
-                app,
-                size,
-                seed,
-                end=today,
-                progress=lambda done, total: bar.update(days, completed=done, total=total),
-            )
-        _report(url, summary, add_months(today, -15).isoformat(), today.isoformat())
-    finally:
-        app.engine.dispose()
+    summary = seed_demo(settings, size, seed)
+    _report(url, summary, add_months(today, -15).isoformat(), today.isoformat())

@@ -16,8 +16,10 @@ from .record import record_app
 from .report import report_app
 from .scenario import scenario_app
 from .scheduler import scheduler_app
+from .serve import serve
 from .tasks import tasks_app
 from .trigger import trigger
+from .user import user_app
 
 __all__ = ["app", "main"]
 
@@ -62,7 +64,9 @@ app.command("demo")(demo)
 app.add_typer(pathway_app, name="pathway")
 app.add_typer(audit_app, name="audit")
 app.add_typer(scheduler_app, name="scheduler")
+app.command("serve")(serve)
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(user_app, name="user")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from ..usecases import EnrolPatient, amend_phenotype, enrol_patient, patient_sum
 from ..usecases.enrolment import PHENOTYPE_FIELDS
 from ..usecases.enrolment_file import read_enrolments
 from ..usecases.patient_data import patient_data
+from ..usecases.views import record_view
 from .edge import console, emit_json, open_app, operator, parse_day
 from .patient_view import print_patient
 
@@ -114,9 +115,10 @@ def show(
 ) -> None:
     """The whole picture: state, phenotype, active therapies, open tasks with due dates,
     alerts, recommendations with their sources, proposed triggers, and the timeline."""
-    operator(ctx).acting(Permission.READ)
+    actor = operator(ctx).acting(Permission.READ)
     app = open_app()
     summary = patient_summary(app, patient_id, parse_day("as_of", as_of, app.clock.today()))
+    record_view(app, patient_id, actor, via="cli", what="patient record")
     if as_json:
         emit_json(patient_data(summary))
     else:

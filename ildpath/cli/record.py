@@ -9,10 +9,8 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from sqlalchemy import func
-from sqlmodel import col, select
 
-from persistence.tables import AlertRow, PatientRow
+from persistence.tables import AlertRow
 
 from ..bootstrap import App
 from ..roles import Permission
@@ -23,6 +21,7 @@ from ..usecases import (
     record_therapy,
     record_vaccination,
 )
+from ..usecases.alerts import alerts_after, last_alert_id
 from .edge import console, open_app, operator, parse_day
 from .patient_view import SEVERITY_STYLE
 
@@ -33,24 +32,6 @@ record_app = typer.Typer(
 
 PatientId = Annotated[str, typer.Argument(help="Patient id.")]
 Day = Annotated[str | None, typer.Option("--on", help="Clinical date YYYY-MM-DD (default: today).")]
-
-
-def _last_alert_id(app: App) -> int:
-    with app.transaction() as session:
-        return session.exec(select(func.max(AlertRow.id))).one() or 0
-
-
-def _alerts_after(app: App, patient_id: str, after: int) -> list[AlertRow]:
-    """The patient's alerts with an id above ``after``, oldest first."""
-    with app.transaction() as session:
-        return list(
-            session.exec(
-                select(AlertRow)
-                .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
-                .where(PatientRow.external_id == patient_id, col(AlertRow.id) > after)
-                .order_by(col(AlertRow.id))
-            )
-        )
 
 
 def _print_alerts(alerts: list[AlertRow]) -> None:
@@ -72,10 +53,10 @@ def _record(
     actor = operator(ctx).acting(Permission.RECORD)
     app = open_app()
     day = parse_day("on", on, app.clock.today())
-    last = _last_alert_id(app)
+    last = last_alert_id(app)
     row_id = entry(app, day, actor)
     console.print(f"recorded {what} (#{row_id}) for {patient_id} on {day}")
-    _print_alerts(_alerts_after(app, patient_id, last))
+    _print_alerts(alerts_after(app, patient_id, last))
 
 
 @record_app.command("pft")

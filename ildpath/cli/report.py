@@ -10,6 +10,7 @@ from pathway.errors import InvalidValue
 
 from ..reports.output import REPORT_FORMATS, cohort_report, patient_report
 from ..roles import Permission
+from ..usecases.views import record_view
 from .edge import console, open_app, operator, parse_day
 
 report_app = typer.Typer(
@@ -55,12 +56,13 @@ def patient(
 ) -> None:
     """One patient: timeline of states, therapies and observations with the FVC/DLCO chart,
     alerts with acknowledgements, tasks done on time or late, every transition."""
-    operator(ctx).acting(Permission.REPORT)
+    actor = operator(ctx).acting(Permission.REPORT)
     if fmt == "pdf" and out is None:
         raise InvalidValue("out", None, "a file for the PDF: give --out FILE.pdf")
     app = open_app()
     day = parse_day("as_of", as_of, app.clock.today())
     data = patient_report(app, patient_id, fmt, as_of=day, pseudonymise=pseudonymise)
+    record_view(app, patient_id, actor, via="cli", what=f"patient report ({fmt})")
     _write(data, fmt, out, f"patient report of {patient_id}")
 
 

@@ -2,23 +2,20 @@
 
 import logging
 import signal
-import threading
 from datetime import date, timedelta
 from typing import Annotated
 
 import typer
-from apscheduler.schedulers.blocking import BlockingScheduler
 from rich.console import Console
 from sqlalchemy import func, select
 
 from persistence.tables import PatientRow
-from scheduler.leadership import leadership
 from scheduler.notifiers.settings import notifiers_from_settings
-from scheduler.service import ScheduleSettings, build_scheduler
 
 from .. import jobs
 from ..bootstrap import App, bootstrap
 from ..clock import SimulatedClock, SystemClock
+from ..scheduling import LiveScheduler
 from ..settings import Settings
 
 scheduler_app = typer.Typer(
@@ -88,38 +85,13 @@ def run(
             raise typer.BadParameter("--simulate needs --until YYYY-MM-DD")
         _simulate(date.fromisoformat(start) if start else None, date.fromisoformat(until))
         return
-    settings = jobs.application().settings
+    runner = LiveScheduler()
     log = logging.getLogger("ildpath.scheduler")
-    stopping = threading.Event()
-    service: BlockingScheduler | None = None
 
     def stop(signum: int, _frame: object) -> None:
         log.info("signal %s: finishing the job in hand, then stopping", signum)
-        stopping.set()
-        if service is not None and service.running:
-            service.shutdown(wait=False)
+        runner.stop()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    log.info("waiting to become the scheduler leader on %s", settings.database_url.split("@")[-1])
-    with leadership(settings.database_url, stopping.is_set) as leader:
-        if leader and not stopping.is_set():
-            log.info(
-                "leader: running daily evaluation at %s and dispatch every %ss",
-                settings.daily_evaluation_at,
-                settings.dispatch_interval_seconds,
-            )
-            service = build_scheduler(
-                settings.database_url,
-                jobs.TARGETS,
-                ScheduleSettings(
-                    settings.daily_evaluation_at,
-                    settings.dispatch_interval_seconds,
-                    settings.timezone,
-                ),
-            )
-            jobs.daily_evaluation()
-            jobs.dispatch_reminders()
-            if not stopping.is_set():
-                service.start()
-    log.info("scheduler stopped")
+    runner.run()

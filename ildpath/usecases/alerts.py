@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from pathway.errors import InvalidValue
@@ -12,7 +13,7 @@ from ..bootstrap import App
 from ..errors import AlertNotFound
 from .work import Actor, PatientWork
 
-__all__ = ["AlertEntry", "acknowledge_alert", "list_alerts"]
+__all__ = ["AlertEntry", "acknowledge_alert", "alerts_after", "last_alert_id", "list_alerts"]
 
 
 def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor) -> None:
@@ -107,3 +108,22 @@ def list_alerts(
             )
             for pid, a in session.exec(query)
         ]
+
+
+def last_alert_id(app: App) -> int:
+    """The newest alert id, so that an entry can tell which alerts it raised."""
+    with app.transaction() as session:
+        return session.exec(select(func.max(AlertRow.id))).one() or 0
+
+
+def alerts_after(app: App, patient_id: str, after: int) -> list[AlertRow]:
+    """The patient's alerts with an id above ``after``, oldest first."""
+    with app.transaction() as session:
+        return list(
+            session.exec(
+                select(AlertRow)
+                .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
+                .where(PatientRow.external_id == patient_id, col(AlertRow.id) > after)
+                .order_by(col(AlertRow.id))
+            )
+        )

@@ -1,4 +1,4 @@
-"""Verify the audit trail of every patient."""
+"""Verify the audit trail of every patient: the clinical chain and the access log."""
 
 from dataclasses import dataclass
 
@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from persistence.audit import ChainBreak, verify_chains
+from persistence.record_views import count_views, verify_view_chains
 from persistence.tables import AuditEventRow, PatientRow
 
 from ..bootstrap import App
@@ -18,11 +19,13 @@ class AuditReport:
     patients: int
     events: int
     breaks: list[ChainBreak]
+    views: int = 0
 
 
 def verify_audit(app: App) -> AuditReport:
     with app.transaction() as session:
-        breaks = list(verify_chains(session))
+        breaks = list(verify_chains(session)) + list(verify_view_chains(session))
         patients = session.exec(select(func.count()).select_from(PatientRow)).one()
         events = session.exec(select(func.count()).select_from(AuditEventRow)).one()
-    return AuditReport(patients, events, breaks)
+        views = count_views(session)
+    return AuditReport(patients, events, breaks, views)

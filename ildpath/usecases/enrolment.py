@@ -125,11 +125,13 @@ def amend_phenotype(
     on: date,
     actor: Actor,
     reason: str | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> None:
     """Amend one phenotype field from its clinical date; rules that depend on it apply from
     then on (e.g. anti-MDA5 becoming positive opens the transplant referral task)."""
     with app.transaction() as session:
-        work = PatientWork.open(app, session, external_id, actor)
+        work = PatientWork.open(app, session, external_id, actor, expected_version)
         if field_name not in PHENOTYPE_FIELDS:
             raise InvalidValue("field", field_name, ", ".join(PHENOTYPE_FIELDS))
         checked = check_phenotype(field_name, value)

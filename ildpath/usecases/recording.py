@@ -76,11 +76,12 @@ def _record_entry(
     *,
     baseline: bool = False,
     check: Callable[[PatientWork], None] | None = None,
+    expected_version: int | None = None,
 ) -> int:
     """The shape of every recording: check the patient and the date, write the entry, audit
     it, and evaluate so its alerts are raised at once. One transaction."""
     with app.transaction() as session:
-        work = PatientWork.open(app, session, external_id, actor)
+        work = PatientWork.open(app, session, external_id, actor, expected_version)
         work.check_date("on", on, baseline=baseline)
         if check is not None:
             check(work)
@@ -98,6 +99,8 @@ def record_observation(
     values: Mapping[str, object],
     on: date,
     actor: Actor,
+    *,
+    expected_version: int | None = None,
 ) -> int:
     """A PFT, CMV DNA result, HRCT or oxygen requirement; a baseline observation may be dated
     up to 365 days before enrolment."""
@@ -111,6 +114,7 @@ def record_observation(
         {"kind": kind, **checked},
         lambda columns: ObservationRow(kind=kind, **checked, **columns),
         baseline=True,
+        expected_version=expected_version,
     )
 
 
@@ -147,6 +151,7 @@ def record_therapy(
     actor: Actor,
     route: str | None = None,
     dose_mg_per_day: float | None = None,
+    expected_version: int | None = None,
 ) -> int:
     """A start (a dose change when the agent is already active) or a stop (§9, §11)."""
     check = _check_therapy(action, agent, route, dose_mg_per_day, on)
@@ -160,10 +165,19 @@ def record_therapy(
         fields,
         lambda columns: TherapyEventRow(**fields, **columns),
         check=check,
+        expected_version=expected_version,
     )
 
 
-def record_procedure(app: App, external_id: str, kind: str, on: date, actor: Actor) -> int:
+def record_procedure(
+    app: App,
+    external_id: str,
+    kind: str,
+    on: date,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> int:
     """A procedure done: plasma exchange, pulmonary rehabilitation."""
     check_choice("procedure", kind, PROCEDURES)
     return _record_entry(
@@ -174,10 +188,19 @@ def record_procedure(app: App, external_id: str, kind: str, on: date, actor: Act
         "procedure_recorded",
         {"kind": kind},
         lambda columns: ProcedureRow(kind=kind, **columns),
+        expected_version=expected_version,
     )
 
 
-def record_vaccination(app: App, external_id: str, kind: str, on: date, actor: Actor) -> int:
+def record_vaccination(
+    app: App,
+    external_id: str,
+    kind: str,
+    on: date,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> int:
     """A vaccination given: influenza, pneumococcal, COVID-19."""
     check_choice("vaccination", kind, VACCINATIONS)
     return _record_entry(
@@ -188,4 +211,5 @@ def record_vaccination(app: App, external_id: str, kind: str, on: date, actor: A
         "vaccination_recorded",
         {"kind": kind},
         lambda columns: VaccinationRow(kind=kind, **columns),
+        expected_version=expected_version,
     )

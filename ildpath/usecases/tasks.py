@@ -76,7 +76,9 @@ def tasks_due(
     """Open tasks due between ``start`` and ``end``, plus every task already overdue today
     (an overdue task never drops off the worklist because its due date is in the past)."""
     if end < start:
-        raise InvalidValue("to", end.isoformat(), f"a date on or after --from ({start})")
+        raise InvalidValue(
+            "to", end.isoformat(), f"a date on or after the first day, from ({start})"
+        )
     for kind in kinds:
         check_choice("kind", kind, tuple(TASKS))
     today = app.clock.today()

@@ -11,7 +11,7 @@ from persistence.tables import TransitionRow
 
 from ..bootstrap import App
 from .evaluation import apply_evaluation
-from .work import Actor, PatientWork, find_patient
+from .work import Actor, PatientWork, check_version, find_patient
 
 __all__ = ["TriggerCommand", "fire_trigger"]
 
@@ -34,12 +34,20 @@ def _evidence(chart: Chart, command: TriggerCommand) -> list[str]:
     return list(dict.fromkeys(evidence))
 
 
-def fire_trigger(app: App, external_id: str, command: TriggerCommand, actor: Actor) -> str:
+def fire_trigger(
+    app: App,
+    external_id: str,
+    command: TriggerCommand,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> str:
     """Move the patient if the trigger is allowed from the current state and its guard holds;
     otherwise refuse, naming the state and allowed triggers, or what is missing."""
     with app.transaction() as session:
         work = PatientWork(app, session, find_patient(session, external_id), actor)
         patient = work.patient
+        check_version(patient, expected_version)
         chart = Chart(work.record, app.definition)
         new_state = fire(
             app.definition.version, command.trigger, patient.state, chart.course.referral_origin

@@ -9,13 +9,14 @@ from sqlmodel import Session, SQLModel, select
 from pathway import PatientRecord
 from pathway.validation import check_clinical_date
 from persistence.audit import append_event
+from persistence.errors import StaleWrite
 from persistence.records import load_record
 from persistence.tables import PatientRow
 
 from ..bootstrap import App
 from ..errors import PatientClosed, PatientNotFound
 
-__all__ = ["ENGINE", "Actor", "PatientWork", "find_patient"]
+__all__ = ["ENGINE", "Actor", "PatientWork", "check_version", "find_patient"]
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -39,6 +40,13 @@ def find_patient(session: Session, external_id: str) -> PatientRow:
     return patient
 
 
+def check_version(patient: PatientRow, expected: int | None) -> None:
+    """A write based on an older read is refused; the database's version check then guards
+    the race between this check and the commit."""
+    if expected is not None and patient.version != expected:
+        raise StaleWrite(expected, patient.version)
+
+
 class PatientWork:
     """One patient within one unit of work."""
 
@@ -51,9 +59,18 @@ class PatientWork:
         self._record: PatientRecord | None = None
 
     @classmethod
-    def open(cls, app: App, session: Session, external_id: str, actor: Actor) -> "PatientWork":
-        """The patient, refusing events for a closed one (§11)."""
+    def open(
+        cls,
+        app: App,
+        session: Session,
+        external_id: str,
+        actor: Actor,
+        expected_version: int | None = None,
+    ) -> "PatientWork":
+        """The patient, refusing events for a closed one (§11), and refusing a writer who
+        read an older version (``expected_version``: the API's If-Match)."""
         patient = find_patient(session, external_id)
+        check_version(patient, expected_version)
         if patient.state == "closed":
             raise PatientClosed(external_id)
         return cls(app, session, patient, actor)

@@ -5,6 +5,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
+import persistence.account_tables  # registers the accounts (users, API tokens, sessions)
+import persistence.record_views  # registers the access log on SQLModel.metadata
 import persistence.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config

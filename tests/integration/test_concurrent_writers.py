@@ -20,8 +20,8 @@ def _both_read_before_either_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     barrier = threading.Barrier(2, timeout=20)
     original = work.PatientWork.open.__func__  # type: ignore[attr-defined]
 
-    def open_then_wait(cls, app, session, external_id, actor):  # type: ignore[no-untyped-def]
-        held = original(cls, app, session, external_id, actor)
+    def open_then_wait(cls, app, session, external_id, actor, expected_version=None):  # type: ignore[no-untyped-def]
+        held = original(cls, app, session, external_id, actor, expected_version)
         barrier.wait()
         return held
 

@@ -1,0 +1,47 @@
+"""Accounts of the dashboard and the API: users, API tokens and dashboard sessions.
+
+The command line trusts the local login; these are what the web edge checks instead.
+"""
+
+from .errors import TokenNotFound, UsernameTaken, UserNotFound
+from .hashing import hash_secret, verify_secret
+from .sessions import close_session, open_session, session_for
+from .tokens import TokenEntry, account_for_token, issue_token, list_tokens, revoke_token
+from .users import (
+    PERSON_ROLES,
+    Account,
+    UserEntry,
+    add_user,
+    authenticate,
+    deactivate_user,
+    demo_accounts,
+    has_users,
+    list_users,
+    set_password,
+)
+
+__all__ = [
+    "PERSON_ROLES",
+    "Account",
+    "TokenEntry",
+    "TokenNotFound",
+    "UserEntry",
+    "UserNotFound",
+    "UsernameTaken",
+    "account_for_token",
+    "add_user",
+    "authenticate",
+    "close_session",
+    "deactivate_user",
+    "demo_accounts",
+    "has_users",
+    "hash_secret",
+    "issue_token",
+    "list_tokens",
+    "list_users",
+    "open_session",
+    "revoke_token",
+    "session_for",
+    "set_password",
+    "verify_secret",
+]

@@ -1,0 +1,26 @@
+"""Refusals about accounts, translated at each edge like the domain's."""
+
+from pathway.errors import ClinicalError, InvalidValue
+
+__all__ = ["TokenNotFound", "UserNotFound", "UsernameTaken"]
+
+
+class UsernameTaken(InvalidValue):
+    """A second account with a name already in use (active or not: names stay unique so the
+    audit trail's names keep meaning one person)."""
+
+    def __init__(self, username: str) -> None:
+        self.field, self.value, self.allowed = "username", username, "a username not yet taken"
+        ClinicalError.__init__(self, f"username: {username!r} is already taken")
+
+
+class UserNotFound(ClinicalError):
+    def __init__(self, username: str) -> None:
+        self.username = username
+        super().__init__(f"username: no user {username!r}")
+
+
+class TokenNotFound(ClinicalError):
+    def __init__(self, token_id: int) -> None:
+        self.token_id = token_id
+        super().__init__(f"token: no API token with id {token_id}")

@@ -1,0 +1,184 @@
+"""API tokens: issued to a user for scripts, shown once, stored only as an argon2 hash.
+
+A token reads ``ildp_<token id>_<secret>``: the id finds the row without scanning, the secret
+(256 random bits) is what proves possession. Argon2 costs tens of milliseconds, too much for
+every API call, so a token verified in this process is trusted for a minute by the SHA-256 of
+its text; whether it is revoked, or its user deactivated, is still read from the database on
+every call, so a revocation takes effect at once, in every process.
+"""
+
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from pathway.errors import InvalidValue
+from persistence.account_tables import ApiTokenRow, UserRow
+
+from ..bootstrap import App
+from .errors import TokenNotFound
+from .hashing import hash_secret, verify_secret
+from .users import Account, find_user
+
+__all__ = [
+    "TOKEN_PREFIX",
+    "TokenEntry",
+    "account_for_token",
+    "issue_token",
+    "list_tokens",
+    "revoke_token",
+]
+
+TOKEN_PREFIX = "ildp"
+_SECRET_BYTES = 32
+_LONGEST = 128
+_TOUCH_EVERY = timedelta(minutes=1)
+_ID_LIMIT = 2**31
+"""Ids are INTEGER columns: PostgreSQL refuses a larger number in the query itself."""
+
+
+@dataclass(frozen=True)
+class TokenEntry:
+    id: int
+    username: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class _RecentlyVerified:
+    """SHA-256 of a token -> (its id, monotonic deadline): argon2 once a minute per token."""
+
+    def __init__(self, seconds: float = 60.0, most: int = 1024) -> None:
+        self._seconds, self._most = seconds, most
+        self._entries: dict[str, tuple[int, float]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def holds(self, token: str, token_id: int) -> bool:
+        with self._lock:
+            found = self._entries.get(self._key(token))
+        return found is not None and found[0] == token_id and found[1] > time.monotonic()
+
+    def remember(self, token: str, token_id: int) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._entries) >= self._most:
+                self._entries = {k: v for k, v in self._entries.items() if v[1] > now}
+            if len(self._entries) >= self._most:
+                self._entries.clear()
+            self._entries[self._key(token)] = (token_id, now + self._seconds)
+
+    def forget(self, token_id: int) -> None:
+        with self._lock:
+            self._entries = {k: v for k, v in self._entries.items() if v[0] != token_id}
+
+
+_recent = _RecentlyVerified()
+
+
+def _storable(token_id: int) -> bool:
+    return 0 < token_id < _ID_LIMIT
+
+
+def _token_id(token: str) -> int | None:
+    """The id in a well-formed token, else None (nothing is looked up for garbage)."""
+    prefix, _, rest = token.partition("_")
+    id_text, _, secret = rest.partition("_")
+    if prefix != TOKEN_PREFIX or len(token) > _LONGEST or len(secret) < 32:
+        return None
+    if not (id_text.isascii() and id_text.isdigit() and len(id_text) <= 10):
+        return None
+    return int(id_text) if _storable(int(id_text)) else None
+
+
+def issue_token(app: App, username: str, name: str) -> str:
+    """A new token for ``username``, returned in plain text this once and never again."""
+    if not 1 <= len(name.strip()) <= 64:
+        raise InvalidValue("name", name, "1 to 64 characters saying what the token is for")
+    with app.transaction() as session:
+        user = find_user(session, username)
+        row = ApiTokenRow(
+            user_id=user.id or 0, name=name.strip(), token_hash="", created_at=app.clock.now()
+        )
+        session.add(row)
+        session.flush()
+        token = f"{TOKEN_PREFIX}_{row.id}_{secrets.token_urlsafe(_SECRET_BYTES)}"
+        row.token_hash = hash_secret(token)
+        session.add(row)
+    return token
+
+
+def _live(session: Session, token_id: int) -> tuple[ApiTokenRow, UserRow] | None:
+    query = (
+        select(ApiTokenRow, UserRow)
+        .join(UserRow, col(ApiTokenRow.user_id) == col(UserRow.id))
+        .where(ApiTokenRow.id == token_id)
+        .where(col(ApiTokenRow.revoked_at).is_(None))
+        .where(col(UserRow.active))
+    )
+    return session.exec(query).first()
+
+
+def _touch(app: App, row: ApiTokenRow) -> None:
+    """Record the use, at most once a minute (a busy script must not write on every call)."""
+    now = app.clock.now()
+    if row.last_used_at is not None and now - row.last_used_at < _TOUCH_EVERY:
+        return
+    with app.transaction() as session:
+        session.exec(
+            update(ApiTokenRow).where(col(ApiTokenRow.id) == row.id).values(last_used_at=now)
+        )
+
+
+def account_for_token(app: App, token: str) -> Account | None:
+    """The account a live token acts for; None if malformed, unknown, revoked, wrong, or its
+    user is deactivated."""
+    token_id = _token_id(token)
+    if token_id is None:
+        return None
+    with app.transaction() as session:
+        found = _live(session, token_id)
+    if found is None:
+        return None
+    row, user = found
+    if not _recent.holds(token, token_id):
+        if not verify_secret(row.token_hash, token):
+            return None
+        _recent.remember(token, token_id)
+    _touch(app, row)
+    return Account(user.username, user.role)
+
+
+def revoke_token(app: App, token_id: int) -> None:
+    """Refuse the token from the next call on; revoking twice keeps the first instant."""
+    with app.transaction() as session:
+        row = session.get(ApiTokenRow, token_id) if _storable(token_id) else None
+        if row is None:
+            raise TokenNotFound(token_id)
+        if row.revoked_at is None:
+            row.revoked_at = app.clock.now()
+            session.add(row)
+    _recent.forget(token_id)
+
+
+def list_tokens(app: App, username: str) -> list[TokenEntry]:
+    """A user's tokens, oldest first, without anything that could be used as one."""
+    with app.transaction() as session:
+        user = find_user(session, username)
+        rows = session.exec(
+            select(ApiTokenRow).where(ApiTokenRow.user_id == user.id).order_by(col(ApiTokenRow.id))
+        ).all()
+    return [
+        TokenEntry(r.id or 0, username, r.name, r.created_at, r.last_used_at, r.revoked_at)
+        for r in rows
+    ]

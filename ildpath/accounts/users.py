@@ -1,0 +1,163 @@
+"""People who sign in: add, authenticate, change a password, deactivate, list.
+
+The roles are the command line's (`ildpath.roles.ROLES`), so a person is refused the same
+things in the dashboard, the API and the terminal. ``system`` is the engine's own role and is
+never given to a person.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from pathway.errors import InvalidValue
+from persistence.account_tables import UserRow, WebSessionRow
+
+from ..bootstrap import App
+from ..roles import ROLES
+from .errors import UsernameTaken, UserNotFound
+from .hashing import hash_secret, spend_verify, verify_secret
+
+__all__ = [
+    "PERSON_ROLES",
+    "Account",
+    "UserEntry",
+    "add_user",
+    "authenticate",
+    "deactivate_user",
+    "demo_accounts",
+    "find_user",
+    "has_users",
+    "list_users",
+    "set_password",
+]
+
+PERSON_ROLES = tuple(role for role in ROLES if role != "system")
+MIN_PASSWORD = 12
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is signed in (or holds the token), and in which role they act."""
+
+    username: str
+    role: str
+
+
+@dataclass(frozen=True)
+class UserEntry:
+    username: str
+    role: str
+    active: bool
+    demo: bool
+    created_at: datetime
+
+
+def _check_username(username: str) -> None:
+    if not _USERNAME.fullmatch(username):
+        raise InvalidValue(
+            "username",
+            username,
+            "2 to 64 characters: lower-case letters a-z, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
+        )
+
+
+def _check_role(role: str) -> None:
+    if role not in PERSON_ROLES:
+        raise InvalidValue("role", role, ", ".join(PERSON_ROLES))
+
+
+def _check_password(password: str) -> None:
+    """Length is what resists guessing; the value itself never appears in a message."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidValue("password", "(hidden)", f"at least {MIN_PASSWORD} characters")
+
+
+def find_user(session: Session, username: str) -> UserRow:
+    user = session.exec(select(UserRow).where(UserRow.username == username)).first()
+    if user is None:
+        raise UserNotFound(username)
+    return user
+
+
+def add_user(app: App, username: str, role: str, password: str, *, demo: bool = False) -> Account:
+    """Create an active account; every value is checked before anything is written."""
+    _check_username(username)
+    _check_role(role)
+    _check_password(password)
+    hashed = hash_secret(password)  # slow on purpose: done before the write lock is taken
+    try:
+        with app.transaction() as session:
+            if session.exec(select(UserRow.id).where(UserRow.username == username)).first():
+                raise UsernameTaken(username)
+            session.add(
+                UserRow(
+                    username=username,
+                    role=role,
+                    password_hash=hashed,
+                    demo=demo,
+                    created_at=app.clock.now(),
+                )
+            )
+    except IntegrityError:  # the same name added at the same moment by someone else
+        raise UsernameTaken(username) from None
+    return Account(username, role)
+
+
+def authenticate(app: App, username: str, password: str) -> Account | None:
+    """The account if the password is right and the account active, else None (the caller
+    says only "wrong username or password", whichever it was)."""
+    with app.transaction() as session:
+        user = session.exec(select(UserRow).where(UserRow.username == username)).first()
+    if user is None:
+        spend_verify(password)
+        return None
+    if not verify_secret(user.password_hash, password) or not user.active:
+        return None
+    return Account(user.username, user.role)
+
+
+def set_password(app: App, username: str, password: str) -> None:
+    """Replace the password and end the user's dashboard sessions, so a reset after a
+    suspected leak also locks out whoever used the old one."""
+    _check_password(password)
+    hashed = hash_secret(password)
+    with app.transaction() as session:
+        user = find_user(session, username)
+        user.password_hash = hashed
+        session.add(user)
+        session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user.id))
+
+
+def deactivate_user(app: App, username: str) -> None:
+    """Refuse the account from now on (sign-in, sessions, tokens); kept, never deleted, so
+    the audit trail's names still mean someone."""
+    with app.transaction() as session:
+        user = find_user(session, username)
+        user.active = False
+        session.add(user)
+        session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user.id))
+
+
+def list_users(app: App) -> list[UserEntry]:
+    with app.transaction() as session:
+        users = session.exec(select(UserRow).order_by(col(UserRow.username))).all()
+    return [UserEntry(u.username, u.role, u.active, u.demo, u.created_at) for u in users]
+
+
+def has_users(app: App) -> bool:
+    """Whether any account exists (the first one may be created without an admin)."""
+    with app.transaction() as session:
+        return session.exec(select(func.count()).select_from(UserRow)).one() > 0
+
+
+def demo_accounts(app: App) -> list[str]:
+    """Usernames made by ``serve --demo`` (their passwords are published: warn about them)."""
+    with app.transaction() as session:
+        query = select(UserRow.username).where(col(UserRow.demo)).order_by(col(UserRow.username))
+        return list(session.exec(query).all())

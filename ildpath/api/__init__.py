@@ -1,0 +1,1 @@
+"""The REST API (and, mounted beside it, the dashboard) of ildpath."""

@@ -1,0 +1,51 @@
+"""/api/alerts: the cohort's alerts, and a clinician's acknowledgement with a justification."""
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query
+
+from ...bootstrap import App
+from ...roles import Permission
+from ...usecases import Actor, acknowledge_alert
+from ...usecases.alerts import list_alerts
+from ..schemas import AcknowledgementIn, RowId
+from ..security import clinic_app, permitted
+
+router = APIRouter(prefix="/api/alerts", tags=["alerts"])
+
+
+@router.get("", summary="Alerts across the cohort, newest first")
+def alerts(
+    patient: str | None = Query(default=None, max_length=64),
+    severity: list[str] = Query(default=[], description="info, warning, critical (repeat)."),
+    unacknowledged: bool = False,
+    raised_from: date | None = None,
+    raised_to: date | None = None,
+    app: App = Depends(clinic_app),
+    _: Actor = permitted(Permission.READ),
+) -> dict[str, Any]:
+    found = list_alerts(
+        app,
+        patient_id=patient,
+        severities=tuple(severity),
+        unacknowledged=unacknowledged,
+        raised_from=raised_from,
+        raised_to=raised_to,
+    )
+    return {"count": len(found), "alerts": found}
+
+
+@router.post(
+    "/{alert_id}/acknowledgement",
+    status_code=201,
+    summary="Acknowledge an alert with a justification (clinicians)",
+)
+def acknowledge(
+    alert_id: RowId,
+    body: AcknowledgementIn,
+    app: App = Depends(clinic_app),
+    actor: Actor = permitted(Permission.ACKNOWLEDGE_ALERT),
+) -> dict[str, Any]:
+    acknowledge_alert(app, alert_id, body.justification, actor)
+    return {"alert": alert_id, "acknowledged_by": actor.name}

@@ -1,0 +1,170 @@
+"""/api/patients/{id}/…: record what happened, and hear at once which alerts it raised."""
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+
+from ...bootstrap import App
+from ...roles import Permission
+from ...usecases import (
+    Actor,
+    TriggerCommand,
+    fire_trigger,
+    record_observation,
+    record_procedure,
+    record_therapy,
+    record_vaccination,
+)
+from ...usecases.alerts import alerts_after, last_alert_id
+from ...usecases.patient_data import alert_line
+from ..concurrency import IfMatch, expected_version, set_etag
+from ..schemas import ObservationIn, ProcedureIn, TherapyIn, TransitionIn, VaccinationIn
+from ..security import clinic_app, permitted
+
+router = APIRouter(prefix="/api/patients/{patient_id}", tags=["record"])
+
+_APP = Depends(clinic_app)
+_RECORD = permitted(Permission.RECORD)
+
+
+def _entered(
+    app: App,
+    patient_id: str,
+    response: Response,
+    if_match: str | None,
+    on: date | None,
+    write: Callable[[date, int | None], object],
+) -> dict[str, Any]:
+    """Write (on the day given, or today; refused if the patient moved past ``If-Match``),
+    then answer with the new version and the alerts the entry raised."""
+    version = expected_version(if_match)
+    before = last_alert_id(app)
+    result = write(on or app.clock.today(), version)
+    return {
+        "id": result,
+        "patient": patient_id,
+        "version": set_etag(response, app, patient_id),
+        "alerts": [alert_line(a) for a in alerts_after(app, patient_id, before)],
+    }
+
+
+@router.post("/observations", status_code=201, summary="Record a PFT, CMV, HRCT or oxygen")
+def observation(
+    patient_id: str,
+    body: ObservationIn,
+    response: Response,
+    if_match: str | None = IfMatch,
+    app: App = _APP,
+    actor: Actor = _RECORD,
+) -> dict[str, Any]:
+    return _entered(
+        app,
+        patient_id,
+        response,
+        if_match,
+        body.on,
+        lambda on, version: record_observation(
+            app, patient_id, body.kind, body.values(), on, actor, expected_version=version
+        ),
+    )
+
+
+@router.post("/therapies", status_code=201, summary="Start, change or stop an agent")
+def therapy(
+    patient_id: str,
+    body: TherapyIn,
+    response: Response,
+    if_match: str | None = IfMatch,
+    app: App = _APP,
+    actor: Actor = _RECORD,
+) -> dict[str, Any]:
+    return _entered(
+        app,
+        patient_id,
+        response,
+        if_match,
+        body.on,
+        lambda on, version: record_therapy(
+            app,
+            patient_id,
+            body.action,
+            body.agent,
+            on,
+            actor,
+            route=body.route,
+            dose_mg_per_day=body.dose_mg_per_day,
+            expected_version=version,
+        ),
+    )
+
+
+@router.post("/procedures", status_code=201, summary="Record a procedure done")
+def procedure(
+    patient_id: str,
+    body: ProcedureIn,
+    response: Response,
+    if_match: str | None = IfMatch,
+    app: App = _APP,
+    actor: Actor = _RECORD,
+) -> dict[str, Any]:
+    return _entered(
+        app,
+        patient_id,
+        response,
+        if_match,
+        body.on,
+        lambda on, version: record_procedure(
+            app, patient_id, body.kind, on, actor, expected_version=version
+        ),
+    )
+
+
+@router.post("/vaccinations", status_code=201, summary="Record a vaccination given")
+def vaccination(
+    patient_id: str,
+    body: VaccinationIn,
+    response: Response,
+    if_match: str | None = IfMatch,
+    app: App = _APP,
+    actor: Actor = _RECORD,
+) -> dict[str, Any]:
+    return _entered(
+        app,
+        patient_id,
+        response,
+        if_match,
+        body.on,
+        lambda on, version: record_vaccination(
+            app, patient_id, body.kind, on, actor, expected_version=version
+        ),
+    )
+
+
+@router.post(
+    "/transitions",
+    status_code=201,
+    summary="Fire a trigger (clinicians): the engine checks the state and the guard",
+)
+def transition(
+    patient_id: str,
+    body: TransitionIn,
+    response: Response,
+    if_match: str | None = IfMatch,
+    app: App = _APP,
+    actor: Actor = permitted(Permission.FIRE_TRIGGER),
+) -> dict[str, Any]:
+    def fire(on: date, version: int | None) -> str:
+        command = TriggerCommand(
+            trigger=body.trigger,
+            on=on,
+            reason=body.reason,
+            outcome=body.outcome,
+            closing_reason=body.closing_reason,
+            evidence=tuple(body.evidence),
+        )
+        return fire_trigger(app, patient_id, command, actor, expected_version=version)
+
+    entered = _entered(app, patient_id, response, if_match, body.on, fire)
+    return {**entered, "state": entered.pop("id")}

@@ -1,0 +1,90 @@
+"""/api/patients: the cohort, enrolment, one patient's whole picture, phenotype amendments."""
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from ...bootstrap import App
+from ...roles import Permission
+from ...usecases import Actor, EnrolPatient, amend_phenotype, enrol_patient, patient_summary
+from ...usecases.cohort import CohortFilter, list_cohort
+from ...usecases.patient_data import patient_data
+from ...usecases.views import record_view
+from ..concurrency import IfMatch, expected_version, set_etag
+from ..schemas import AmendmentIn, EnrolmentIn
+from ..security import clinic_app, permitted
+
+router = APIRouter(prefix="/api/patients", tags=["patients"])
+
+_APP = Depends(clinic_app)
+_READ = permitted(Permission.READ)
+
+
+@router.get("", summary="The cohort board, soonest next due task first")
+def cohort(
+    state: list[str] = Query(default=[], description="Only these states (repeat)."),
+    phenotype: str | None = Query(default=None, max_length=32, description="A, B, C"),
+    overdue: bool = Query(default=False, description="Only patients with overdue tasks."),
+    alert_severity: str | None = Query(
+        default=None, max_length=16, description="At least one unacknowledged alert this severe."
+    ),
+    app: App = _APP,
+    _: Actor = _READ,
+) -> dict[str, Any]:
+    entries = list_cohort(
+        app,
+        CohortFilter(tuple(state), phenotype, overdue, alert_severity),
+    )
+    return {"count": len(entries), "patients": entries}
+
+
+@router.post("", status_code=201, summary="Enrol a patient")
+def enrol(
+    body: EnrolmentIn,
+    response: Response,
+    app: App = _APP,
+    actor: Actor = permitted(Permission.ENROL),
+) -> dict[str, Any]:
+    fields = body.model_dump()
+    fields["risk_factors"] = tuple(body.risk_factors)
+    fields["enrolled_on"] = body.enrolled_on or app.clock.today()
+    command = EnrolPatient(**fields)
+    patient_id = enrol_patient(app, command, actor)
+    response.headers["Location"] = f"/api/patients/{patient_id}"
+    return {"id": patient_id, "version": set_etag(response, app, patient_id)}
+
+
+@router.get("/{patient_id}", summary="The whole picture of one patient (the view is audited)")
+def show(
+    patient_id: str,
+    response: Response,
+    as_of: date | None = Query(default=None, description="As on this day (default today)."),
+    app: App = _APP,
+    actor: Actor = _READ,
+) -> dict[str, Any]:
+    data = patient_data(patient_summary(app, patient_id, as_of))
+    record_view(app, patient_id, actor, via="api", what="patient record")
+    return {**data, "version": set_etag(response, app, patient_id)}
+
+
+@router.patch("/{patient_id}/phenotype", summary="Amend one phenotype field from a date")
+def amend(
+    patient_id: str,
+    body: AmendmentIn,
+    response: Response,
+    if_match: str | None = IfMatch,
+    app: App = _APP,
+    actor: Actor = permitted(Permission.RECORD),
+) -> dict[str, Any]:
+    amend_phenotype(
+        app,
+        patient_id,
+        body.field,
+        body.value,
+        body.on or app.clock.today(),
+        actor,
+        body.reason,
+        expected_version=expected_version(if_match),
+    )
+    return {"id": patient_id, "version": set_etag(response, app, patient_id)}

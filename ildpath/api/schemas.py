@@ -1,0 +1,130 @@
+"""Request bodies of the API. Types only: the clinical vocabulary and ranges are checked by
+the use cases, which name the field and the allowed values when they refuse."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "AcknowledgementIn",
+    "AmendmentIn",
+    "EnrolmentIn",
+    "ObservationIn",
+    "ProcedureIn",
+    "RowId",
+    "TherapyIn",
+    "TokenIn",
+    "TransitionIn",
+    "UserIn",
+    "VaccinationIn",
+]
+
+_STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
+Text = Field(default=None, max_length=2000)
+
+
+class EnrolmentIn(BaseModel):
+    """A new patient (pseudonymous id; no names)."""
+
+    model_config = _STRICT
+    id: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern=r"^[^/\x00-\x1f\x7f]+$",
+        description="Pseudonymous id: no '/' (it names the patient in the URL), no control "
+        "characters.",
+    )
+    sex: str = Field(max_length=32, description="female, male, other, unknown")
+    birth_date: date
+    enrolled_on: date | None = Field(default=None, description="default: today")
+    diagnosis: str = Field(max_length=64)
+    anti_mda5: str = Field(default="unknown", max_length=32)
+    anti_ars: str = Field(default="unknown", max_length=32)
+    ild_course: str | None = Field(default=None, max_length=64)
+    risk_factors: list[str] = Field(default_factory=list, max_length=20)
+    weight_kg: float | None = None
+
+
+class AmendmentIn(BaseModel):
+    """One phenotype field from its clinical date (e.g. anti-MDA5 pending -> positive)."""
+
+    model_config = _STRICT
+    field: str = Field(max_length=32)
+    value: str | float | list[str] | None
+    on: date | None = None
+    reason: str | None = Text
+
+
+class ObservationIn(BaseModel):
+    """pft: fvc_pct/dlco_pct (…); cmv: iu_per_ml; hrct: finding, extensive_ggo; oxygen."""
+
+    model_config = _STRICT
+    kind: str = Field(max_length=16, description="pft, cmv, hrct, oxygen")
+    on: date | None = None
+    fvc_pct: float | None = None
+    dlco_pct: float | None = None
+    dlco_corrected_pct: float | None = None
+    fvc_l: float | None = None
+    iu_per_ml: float | None = None
+    finding: str | None = Text
+    extensive_ggo: bool | None = None
+    oxygen: str | None = Field(default=None, max_length=32)
+
+    def values(self) -> dict[str, object]:
+        return self.model_dump(exclude={"kind", "on"}, exclude_none=True)
+
+
+class TherapyIn(BaseModel):
+    model_config = _STRICT
+    action: str = Field(max_length=8, description="start (or dose change), stop")
+    agent: str = Field(max_length=64)
+    on: date | None = None
+    route: str | None = Field(default=None, max_length=16)
+    dose_mg_per_day: float | None = None
+
+
+class ProcedureIn(BaseModel):
+    model_config = _STRICT
+    kind: str = Field(max_length=64, description="plasma_exchange, pulmonary_rehabilitation")
+    on: date | None = None
+
+
+class VaccinationIn(BaseModel):
+    model_config = _STRICT
+    kind: str = Field(max_length=64, description="influenza, pneumococcal, covid19")
+    on: date | None = None
+
+
+class TransitionIn(BaseModel):
+    """A trigger a clinician fires; the engine checks the state and the guard."""
+
+    model_config = _STRICT
+    trigger: str = Field(max_length=64)
+    on: date | None = None
+    reason: str | None = Text
+    outcome: str | None = Field(default=None, max_length=64)
+    closing_reason: str | None = Field(default=None, max_length=64)
+    evidence: list[str] = Field(default_factory=list, max_length=50)
+
+
+class AcknowledgementIn(BaseModel):
+    model_config = _STRICT
+    justification: str = Field(max_length=2000)
+
+
+class UserIn(BaseModel):
+    model_config = _STRICT
+    username: str = Field(max_length=64)
+    role: str = Field(max_length=32, description="coordinator, clinician, auditor, admin")
+    password: str = Field(max_length=200, description="at least 12 characters")
+
+
+class TokenIn(BaseModel):
+    model_config = _STRICT
+    name: str = Field(min_length=1, max_length=64)
+
+
+RowId = Annotated[int, Path(ge=1, le=2_147_483_647, description="A row id (1 to 2^31-1).")]
+"""Ids the database can hold on every backend (32-bit INTEGER on PostgreSQL)."""

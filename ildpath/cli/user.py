@@ -1,0 +1,164 @@
+"""`ildpath user`: the accounts of the web dashboard and API, and their API tokens.
+
+The command line itself trusts the local login (see `edge.Operator`); these accounts are what
+the dashboard and the API check. Managing them takes the admin role (``--role admin``), with
+one exception: the first account of an empty user table may be added by anyone at the
+terminal, or nobody could ever sign in to the dashboard as an admin.
+"""
+
+import sys
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..accounts import (
+    add_user,
+    deactivate_user,
+    has_users,
+    issue_token,
+    list_tokens,
+    list_users,
+    revoke_token,
+    set_password,
+)
+from ..bootstrap import App
+from ..roles import Permission
+from .edge import console, emit_json, open_app, operator
+
+user_app = typer.Typer(
+    help="Accounts of the web dashboard and API: add, list, change a password, deactivate, "
+    "issue and revoke API tokens (admin role; the very first account needs none).",
+    no_args_is_help=True,
+)
+
+PasswordStdin = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin",
+        help="Read the password as one line from standard input (for scripts) instead of "
+        "asking twice without echo.",
+    ),
+]
+
+
+def _password(from_stdin: bool) -> str:
+    """The new password: one line of stdin, or typed twice at a hidden prompt."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _may_add(ctx: typer.Context, app: App) -> None:
+    """Admins add accounts; but an empty table has no admin yet, so its first account may be
+    added by any local operator (who could edit the database file anyway)."""
+    if has_users(app):
+        operator(ctx).acting(Permission.ADMINISTER)
+
+
+@user_app.command("add")
+def add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="2-64 of a-z 0-9 . _ - (e.g. anna.rossi).")],
+    role: Annotated[str, typer.Option("--role", help="coordinator, clinician, auditor or admin.")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Add an account (admin role). Exception: the first account of an empty user table may
+    be added by anyone at this terminal, so that someone can become the first admin (make
+    that one an admin). The password (at least 12 characters) is asked twice without echo."""
+    app = open_app()
+    _may_add(ctx, app)
+    account = add_user(app, username, role, _password(password_stdin))
+    console.print(f"user {account.username} added ({account.role})", markup=False)
+
+
+@user_app.command("list")
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every account, active or not, by username."""
+    operator(ctx).acting(Permission.READ)
+    users = list_users(open_app())
+    if as_json:
+        emit_json(users)
+        return
+    table = Table("username", "role", "active", "demo", "created")
+    for u in users:
+        active = "yes" if u.active else "[red]no[/]"
+        table.add_row(u.username, u.role, active, "yes" if u.demo else "", f"{u.created_at:%c}")
+    console.print(table)
+    console.print(f"{len(users)} users")
+
+
+@user_app.command("password")
+def password(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose password.")],
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Set a new password (admin role); the user's dashboard sessions end."""
+    operator(ctx).acting(Permission.ADMINISTER)
+    set_password(open_app(), username, _password(password_stdin))
+    console.print(f"password of {username} changed; their sessions are closed", markup=False)
+
+
+@user_app.command("deactivate")
+def deactivate(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="Whose account.")]
+) -> None:
+    """Refuse the account from now on (admin role): sign-in, sessions and API tokens. The
+    account is kept, so the names in the audit trail still mean someone."""
+    operator(ctx).acting(Permission.ADMINISTER)
+    deactivate_user(open_app(), username)
+    console.print(f"user {username} deactivated", markup=False)
+
+
+@user_app.command("token")
+def token(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Who the token acts as (in their role).")],
+    name: Annotated[str, typer.Option("--name", help="What it is for, e.g. 'lab import'.")],
+) -> None:
+    """Issue an API token (admin role). It is printed once and never stored in clear."""
+    operator(ctx).acting(Permission.ADMINISTER)
+    issued = issue_token(open_app(), username, name)
+    token_id = issued.split("_", 2)[1]
+    console.print(f"API token {token_id} for {username} ({name.strip()}):", markup=False)
+    sys.stdout.write(issued + "\n")
+    console.print(
+        f"It will not be shown again: store it now. Revoke: `ildpath user revoke {token_id}`.",
+        markup=False,
+    )
+
+
+@user_app.command("tokens")
+def tokens(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose tokens.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """A user's API tokens (never the tokens themselves): name, issued, last used, revoked."""
+    operator(ctx).acting(Permission.READ)
+    found = list_tokens(open_app(), username)
+    if as_json:
+        emit_json(found)
+        return
+    table = Table("id", "name", "issued", "last used", "revoked")
+    for t in found:
+        used = f"{t.last_used_at:%c}" if t.last_used_at else ""
+        revoked = f"{t.revoked_at:%c}" if t.revoked_at else ""
+        table.add_row(str(t.id), escape(t.name), f"{t.created_at:%c}", used, revoked)
+    console.print(table)
+
+
+@user_app.command("revoke")
+def revoke(
+    ctx: typer.Context,
+    token_id: Annotated[int, typer.Argument(help="Token number (see `ildpath user tokens`).")],
+) -> None:
+    """Revoke an API token (admin role): refused from its next use on."""
+    operator(ctx).acting(Permission.ADMINISTER)
+    revoke_token(open_app(), token_id)
+    console.print(f"API token {token_id} revoked")

@@ -1,0 +1,107 @@
+"""Signing in and out of the dashboard: a session cookie (HttpOnly, SameSite=Strict, Secure
+unless the settings say otherwise) and nothing else the browser keeps.
+
+A failed sign-in never says whether the username or the password was wrong.
+"""
+
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import FormData
+
+from ..accounts import authenticate, close_session, open_session
+from ..api.security import SESSION_COOKIE, Caller, clinic_app, identify
+from ..bootstrap import App
+from .access import check_form, local_path, posted_form, signed_in
+from .errors_page import error_page
+from .form_values import text
+from .templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+WRONG = "Wrong username or password, or the account is not active. Check both and try again."
+
+
+def _login_page(request: Request, wanted: str, *, error: str = "", username: str = "") -> Response:
+    return render(
+        request,
+        None,
+        "login.html",
+        status=401 if error else 200,
+        wanted=wanted,
+        error=error,
+        username=username,
+    )
+
+
+def _same_origin(request: Request) -> bool:
+    """A sign-in posted from this site's own page, not planted by another (login CSRF).
+
+    Browsers say where a request comes from in ``Sec-Fetch-Site``; older ones only in
+    ``Origin``, which is ``null`` under this site's ``Referrer-Policy: no-referrer``."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/", app: App = Depends(clinic_app)) -> Response:
+    wanted = local_path(next)
+    found = identify(request, app)
+    if found is not None and found.csrf is not None:
+        return RedirectResponse(wanted, status_code=303)
+    return _login_page(request, wanted)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request, app: App = Depends(clinic_app), form: FormData = Depends(posted_form)
+) -> Response:
+    wanted = local_path(text(form, "next"))
+    if not _same_origin(request):
+        return error_page(request, None, 403, "Sign-in refused", "Sign in from this site's page.")
+    username, password = text(form, "username") or "", form.get("password")
+    account = authenticate(app, username, password if isinstance(password, str) else "")
+    if account is None:
+        return _login_page(request, wanted, error=WRONG, username=username)
+    previous = request.cookies.get(SESSION_COOKIE)
+    if previous:
+        close_session(app, previous)
+    cookie, _ = open_session(app, account, hours=app.settings.session_hours)
+    response = RedirectResponse(wanted, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=app.settings.secure_cookies,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(
+    request: Request,
+    app: App = Depends(clinic_app),
+    caller: Caller = Depends(signed_in),
+    form: FormData = Depends(posted_form),
+) -> Response:
+    check_form(caller, form)
+    close_session(app, request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=app.settings.secure_cookies,
+    )
+    return response

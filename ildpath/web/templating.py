@@ -1,0 +1,68 @@
+"""The dashboard's Jinja2 templates and the frame every page shares (banner, nav, footer)."""
+
+from functools import cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from ..api.app import DECISION_SUPPORT
+from ..api.security import Caller, clinic_app
+
+__all__ = ["NAV", "render"]
+
+NAV = (("/", "Cohort"), ("/tasks", "Tasks"), ("/reports", "Reports"), ("/pathway", "Pathway"))
+"""The header's navigation: (path, label)."""
+
+
+def _words(code: object) -> str:
+    """A code as words for people: ``transplant_referral`` -> ``transplant referral``."""
+    return "" if code is None else str(code).replace("_", " ")
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("ildpath.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(words=_words, blank=_blank, number=_number)
+    return env
+
+
+def render(
+    request: Request,
+    caller: Caller | None,
+    template: str,
+    *,
+    status: int = 200,
+    nav: str = "",
+    **context: Any,
+) -> HTMLResponse:
+    """The page: the template in the shared frame, as the signed-in person sees it."""
+    app = clinic_app(request)
+    html = (
+        _environment()
+        .get_template(template)
+        .render(
+            caller=caller,
+            banner=DECISION_SUPPORT,
+            pathway_version=app.definition.version,
+            nav_links=NAV,
+            nav=nav,
+            **context,
+        )
+    )
+    return HTMLResponse(html, status_code=status)

@@ -1,0 +1,59 @@
+"""SQLModel tables of the people who use the dashboard and the API, and their credentials.
+
+Secrets are never stored: passwords and API tokens as argon2 hashes, a dashboard session by
+the SHA-256 digest of its cookie value (the cookie is already 256 random bits, so a fast
+digest suffices and a lookup by it stays cheap). Users are deactivated, never deleted, so
+the names in the audit trail keep meaning someone. No ``from __future__ import annotations``
+here: SQLModel reads the annotations at class creation.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from .tables import _utc, _utc_nullable
+
+__all__ = ["ApiTokenRow", "UserRow", "WebSessionRow"]
+
+
+class UserRow(SQLModel, table=True):
+    """A person who signs in to the dashboard or holds API tokens, in one role."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True, index=True)
+    role: str = Field(max_length=32)
+    password_hash: str = Field(sa_column=Column(Text, nullable=False))
+    active: bool = True
+    demo: bool = False
+    """Made by ``serve --demo`` with a published password: never for real patients."""
+    created_at: datetime = _utc()
+
+
+class ApiTokenRow(SQLModel, table=True):
+    """A named API token of a user; revoked, never deleted, so its use stays explainable."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    name: str = Field(max_length=64)
+    token_hash: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _utc()
+    last_used_at: datetime | None = _utc_nullable()
+    revoked_at: datetime | None = _utc_nullable()
+
+
+class WebSessionRow(SQLModel, table=True):
+    """A signed-in dashboard session, found by the digest of its cookie value."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    digest: str = Field(max_length=64, unique=True)
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc()

@@ -1,0 +1,115 @@
+"""Who looked at which patient record: an append-only access log, hash-chained per patient.
+
+Kept apart from the clinical audit chain on purpose: a view must not move the patient's
+version, or every coordinator who opens a page would turn the next write of a colleague into a
+conflict. Verified like the clinical chain (`verify_view_chains`).
+"""
+
+import hashlib
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Column, UniqueConstraint, func
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from .audit import GENESIS, ChainBreak, canonical_json, chains
+from .tables import PatientRow
+from .types import UTCDateTime
+
+__all__ = ["RecordViewRow", "append_view", "count_views", "verify_view_chains"]
+
+
+class RecordViewRow(SQLModel, table=True):
+    """One view of one patient's record (page, API read or report) by one person."""
+
+    __tablename__ = "record_view"
+    __table_args__ = (UniqueConstraint("patient_id", "seq", name="uq_record_view_patient_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    seq: int
+    actor: str = Field(max_length=64)
+    role: str = Field(max_length=32)
+    via: str = Field(max_length=16)
+    what: str = Field(max_length=64)
+    viewed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+def _digest(row: RecordViewRow) -> str:
+    material = canonical_json(
+        {
+            "patient_id": row.patient_id,
+            "seq": row.seq,
+            "actor": row.actor,
+            "role": row.role,
+            "via": row.via,
+            "what": row.what,
+            "viewed_at": row.viewed_at.isoformat(timespec="microseconds"),
+            "prev_hash": row.prev_hash,
+        }
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
+def append_view(
+    session: Session,
+    patient_id: int,
+    *,
+    actor: str,
+    role: str,
+    via: str,
+    what: str,
+    viewed_at: datetime,
+) -> RecordViewRow:
+    """Append one view after the patient's last; a concurrent view of the same patient makes
+    the unique (patient, seq) refuse one of the two, and the caller retries."""
+    last = session.exec(
+        select(RecordViewRow)
+        .where(RecordViewRow.patient_id == patient_id)
+        .order_by(col(RecordViewRow.seq).desc())
+        .limit(1)
+    ).first()
+    row = RecordViewRow(
+        patient_id=patient_id,
+        seq=(last.seq if last else 0) + 1,
+        actor=actor,
+        role=role,
+        via=via,
+        what=what,
+        viewed_at=viewed_at,
+        prev_hash=last.hash if last else GENESIS,
+        hash="",
+    )
+    row.hash = _digest(row)
+    session.add(row)
+    return row
+
+
+def _first_break(patient: PatientRow, views: list[RecordViewRow]) -> ChainBreak | None:
+    previous = GENESIS
+    for expected, view in enumerate(views, start=1):
+        problem = None
+        if view.seq != expected:
+            problem = f"view {expected} is missing (deleted)"
+        elif view.prev_hash != previous:
+            problem = "view does not follow the previous view"
+        elif _digest(view) != view.hash:
+            problem = "view content does not match its hash (altered)"
+        if problem is not None:
+            return ChainBreak(patient.id or 0, patient.external_id, expected, view.id, problem)
+        previous = view.hash
+    return None
+
+
+def verify_view_chains(session: Session) -> Iterator[ChainBreak]:
+    """The first break of every patient whose access log is not intact."""
+    for patient, views in chains(session, RecordViewRow):
+        found = _first_break(patient, views)
+        if found is not None:
+            yield found
+
+
+def count_views(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(RecordViewRow)).one())

@@ -1,0 +1,117 @@
+"""`ildpath user` as an administrator uses it, in a real subprocess: the first account needs
+no admin (or nobody could become one), every later change does; passwords come from a hidden
+prompt or, for scripts, one line of standard input."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ildpath.cli.main import app
+
+from .cli import ILDPATH, Terminal
+
+PASSWORD = "Ossigeno-Alto-2026"
+
+
+@pytest.fixture
+def shell(tmp_path: Path) -> Terminal:
+    terminal = Terminal(tmp_path)  # a coordinator, as ILDPATH_ROLE says
+    terminal.ok("init")
+    return terminal
+
+
+def typed(
+    shell: Terminal, stdin: str, *args: str, role: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `ildpath` with ``stdin`` piped in (Terminal.run has no input)."""
+    env = dict(shell.env, **({"ILDPATH_ROLE": role} if role else {}))
+    return subprocess.run(
+        [*ILDPATH, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        cwd=shell.folder,
+    )
+
+
+def add(shell: Terminal, username: str, role: str, *, acting: str | None = None):
+    command = ("user", "add", username, "--role", role, "--password-stdin")
+    return typed(shell, PASSWORD + "\n", *command, role=acting)
+
+
+def test_the_first_account_is_added_without_the_admin_role(shell):
+    done = add(shell, "admin.rossi", "admin")
+    assert done.returncode == 0, done.stderr
+    assert "user admin.rossi added (admin)" in done.stdout
+    [user] = shell.json("user", "list")
+    assert user["username"] == "admin.rossi"
+    assert user["role"] == "admin" and user["active"] is True and user["demo"] is False
+    written = b"".join(p.read_bytes() for p in shell.folder.glob("clinic.db*"))
+    assert PASSWORD.encode() not in written
+
+
+def test_later_accounts_need_the_admin_role(shell):
+    assert add(shell, "admin.rossi", "admin").returncode == 0
+    refused = add(shell, "anna", "clinician")
+    assert refused.returncode == 2
+    assert "coordinator" in refused.stderr and "manage users and tokens" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert add(shell, "anna", "clinician", acting="admin").returncode == 0
+    users = shell.json("user", "list", role="auditor")
+    assert [(u["username"], u["role"]) for u in users] == [
+        ("admin.rossi", "admin"),
+        ("anna", "clinician"),
+    ]
+
+
+def test_a_refused_password_is_one_line_that_does_not_repeat_it(shell):
+    done = typed(shell, "too-short\n", "user", "add", "anna", "--role", "admin", "--password-stdin")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "error: password: '(hidden)' is not allowed; allowed: at least 12 characters"
+    )
+    assert shell.json("user", "list") == []
+
+
+def test_a_token_is_shown_once_and_revoked_by_its_number(shell):
+    add(shell, "admin.rossi", "admin")
+    out = shell.ok("user", "token", "admin.rossi", "--name", "lab import", role="admin")
+    token = next(line for line in out.splitlines() if line.startswith("ildp_"))
+    token_id = token.split("_")[1]
+    assert "will not be shown again" in out
+    [listed] = shell.json("user", "tokens", "admin.rossi")
+    assert listed["name"] == "lab import" and token not in json.dumps(listed)
+    assert "revoked" in shell.ok("user", "revoke", token_id, role="admin")
+    assert shell.json("user", "tokens", "admin.rossi")[0]["revoked_at"] is not None
+    assert shell.run("user", "revoke", token_id).returncode == 2  # a coordinator may not
+
+
+def test_password_and_deactivate_take_the_admin_role(shell):
+    add(shell, "anna", "clinician")
+    as_coordinator = typed(
+        shell, "Another-Long-Pw\n", "user", "password", "anna", "--password-stdin"
+    )
+    assert as_coordinator.returncode == 2
+    assert shell.run("user", "deactivate", "anna").returncode == 2
+    changed = typed(
+        shell, "Another-Long-Pw\n", "user", "password", "anna", "--password-stdin", role="admin"
+    )
+    assert changed.returncode == 0, changed.stderr
+    shell.ok("user", "deactivate", "anna", role="admin")
+    assert shell.json("user", "list")[0]["active"] is False
+
+
+def test_the_password_is_asked_twice_without_echo(tmp_path, monkeypatch):
+    monkeypatch.setenv("ILDPATH_DATABASE_URL", f"sqlite:///{tmp_path}/clinic.db")
+    monkeypatch.setenv("ILDPATH_ROLE", "coordinator")
+    typed_in = f"{PASSWORD}\nsomething-else-x\n{PASSWORD}\n{PASSWORD}\n"
+    done = CliRunner().invoke(app, ["user", "add", "anna", "--role", "admin"], input=typed_in)
+    assert done.exit_code == 0, done.output
+    assert "do not match" in done.output
+    assert PASSWORD not in done.output
+    assert "user anna added (admin)" in done.output
