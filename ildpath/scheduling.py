@@ -8,8 +8,6 @@ several `serve` processes on one PostgreSQL database without doubling a reminder
 import logging
 import threading
 
-from apscheduler.schedulers.blocking import BlockingScheduler
-
 from scheduler.leadership import leadership
 from scheduler.service import ScheduleSettings, build_scheduler
 
@@ -22,16 +20,16 @@ log = logging.getLogger("ildpath.scheduler")
 
 
 class LiveScheduler:
-    """Daily re-evaluation and reminder dispatch until `stop` is called (from any thread)."""
+    """Daily re-evaluation and reminder dispatch until `stop` is called (from any thread, or
+    a signal handler: it only sets an event, so a stop that arrives while APScheduler is still
+    starting is never lost)."""
 
     def __init__(self) -> None:
         self._stopping = threading.Event()
-        self._service: BlockingScheduler | None = None
-        self._lock = threading.RLock()  # re-entrant: stop() may run in a signal handler
 
     def run(self) -> None:
         """Wait to lead, catch up at once (a run missed while down is not dropped), then
-        tick until stopped."""
+        tick in APScheduler's thread until stopped; the job in hand finishes first."""
         settings = jobs.application().settings
         log.info("waiting to become the scheduler leader on %s", safe_url(settings.database_url))
         with leadership(settings.database_url, self._stopping.is_set) as leader:
@@ -53,15 +51,12 @@ class LiveScheduler:
             )
             jobs.daily_evaluation()
             jobs.dispatch_reminders()
-            with self._lock:
-                if self._stopping.is_set():
-                    return
-                self._service = service
-            service.start()
+            if not self._stopping.is_set():
+                service.start()
+                while not self._stopping.wait(1.0):
+                    pass
+                service.shutdown(wait=True)
         log.info("scheduler stopped")
 
     def stop(self) -> None:
         self._stopping.set()
-        with self._lock:
-            if self._service is not None and self._service.running:
-                self._service.shutdown(wait=False)

@@ -9,7 +9,7 @@ once at restart instead of being dropped (the 3.x default of 1 s drops it).
 from dataclasses import dataclass
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 
 __all__ = ["JobTargets", "ScheduleSettings", "build_scheduler"]
 
@@ -29,8 +29,8 @@ class ScheduleSettings:
 
 def build_scheduler(
     database_url: str, targets: JobTargets, settings: ScheduleSettings
-) -> BlockingScheduler:
-    scheduler = BlockingScheduler(
+) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=database_url, tablename="apscheduler_jobs")},
         job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         timezone=settings.timezone,
