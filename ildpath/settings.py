@@ -35,3 +35,6 @@ class Settings(BaseSettings):
     that forwards plain HTTP from a non-loopback address."""
     session_hours: int = 12
     """A dashboard sign-in lasts this long."""
+    fhir_low_flow_max_l_per_min: float = 6.0
+    """FHIR import: the highest oxygen flow (LOINC 3151-8, L/min) read as ``low_flow``; above
+    it ``high_flow`` (a reading, not a standard: see docs/fhir.md)."""

@@ -9,6 +9,7 @@ from .audit import audit_app
 from .cohort import cohort
 from .demo import demo
 from .edge import Operator, check_role, default_user, run_guarded
+from .fhir import fhir_app
 from .init import init
 from .pathway import pathway_app
 from .patient import patient_app
@@ -67,6 +68,7 @@ app.add_typer(scheduler_app, name="scheduler")
 app.command("serve")(serve)
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(user_app, name="user")
+app.add_typer(fhir_app, name="fhir")
 
 
 def main() -> None:

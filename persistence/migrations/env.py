@@ -6,6 +6,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import persistence.account_tables  # registers the accounts (users, API tokens, sessions)
+import persistence.fhir_tables  # registers the ledger of imported FHIR resources
 import persistence.record_views  # registers the access log on SQLModel.metadata
 import persistence.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 

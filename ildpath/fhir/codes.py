@@ -1,0 +1,190 @@
+"""The codes ildpath reads and writes in FHIR, as data: LOINC for observations, RxNorm for
+agents, CVX for vaccines, SNOMED CT and CPT for procedures and routes, and the synthetic
+ildpath systems for what no standard code says (phenotype, pathway state, codes of the
+specification).
+
+Only codes whose meaning is certain are listed; anything else is matched by the exact
+catalogue name of its text (``docs/fhir.md``), and otherwise reported as unknown, never
+guessed. Every table maps a code to a word of the engine's vocabulary (CLINICAL_SPEC §11).
+"""
+
+from typing import Final
+
+__all__ = [
+    "CPT",
+    "CVX",
+    "CVX_VACCINES",
+    "ILDPATH",
+    "LOINC",
+    "LOINC_OBSERVATIONS",
+    "LOW_FLOW_MAX_L_PER_MIN",
+    "NAME_ALIASES",
+    "PROCEDURE_CODES",
+    "PROCEDURE_NAMES",
+    "ROUTE_CODES",
+    "ROUTE_NAMES",
+    "RXNORM",
+    "RXNORM_AGENTS",
+    "SNOMED",
+    "UCUM",
+    "UNITS",
+    "VACCINE_NAMES",
+    "extension_url",
+    "ildpath_system",
+    "normalise_name",
+    "oxygen_requirement",
+]
+
+LOINC: Final = "http://loinc.org"
+RXNORM: Final = "http://www.nlm.nih.gov/research/umls/rxnorm"
+CVX: Final = "http://hl7.org/fhir/sid/cvx"
+SNOMED: Final = "http://snomed.info/sct"
+CPT: Final = "http://www.ama-assn.org/go/cpt"
+UCUM: Final = "http://unitsofmeasure.org"
+
+ILDPATH: Final = "https://ildpath.example/fhir"
+"""The synthetic base of ildpath's own FHIR definitions (extensions, code systems, naming
+systems). It names things; nothing is fetched from it."""
+
+
+def extension_url(name: str) -> str:
+    """``https://ildpath.example/fhir/StructureDefinition/<name>``."""
+    return f"{ILDPATH}/StructureDefinition/{name}"
+
+
+def ildpath_system(name: str) -> str:
+    """``https://ildpath.example/fhir/CodeSystem/<name>`` (or a NamingSystem for ids)."""
+    return f"{ILDPATH}/CodeSystem/{name}"
+
+
+LOINC_OBSERVATIONS: Final[dict[str, tuple[str, str]]] = {
+    "19872-1": ("pft", "fvc_pct"),  # FVC measured/predicted
+    "19870-5": ("pft", "fvc_l"),  # Forced vital capacity [Volume] Respiratory system
+    "98130-8": ("pft", "dlco_pct"),  # Diffusion capacity.carbon monoxide/Predicted
+    "19911-7": ("pft", "dlco_pct"),  # Diffusion capacity.carbon monoxide: read only in %
+    "29604-6": ("cmv", "iu_per_ml"),  # Cytomegalovirus DNA (viral load) by NAA
+    "3151-8": ("oxygen", "oxygen"),  # Inhaled oxygen flow rate
+}
+"""LOINC code -> (observation kind, field of the engine's observation)."""
+
+UNITS: Final[dict[str, frozenset[str]]] = {
+    "fvc_pct": frozenset({"%"}),
+    "dlco_pct": frozenset({"%"}),
+    "fvc_l": frozenset({"L"}),
+    "iu_per_ml": frozenset({"[IU]/mL"}),
+    "oxygen": frozenset({"L/min"}),
+}
+"""The UCUM unit each field is accepted in. 19911-7 is defined as an absolute DLCO
+(mL/min/mm[Hg]); only a value sent in % is read, as % predicted. A CMV load in copies/mL is
+not converted (the copies-to-IU factor depends on the assay)."""
+
+LOW_FLOW_MAX_L_PER_MIN: Final = 6.0
+"""Oxygen flow (LOINC 3151-8, L/min) -> the engine's oxygen requirement: 0 is ``none``, up to
+and including this many L/min is ``low_flow`` (the usual ceiling of a nasal cannula), above it
+``high_flow``. This is a reading ildpath chose, not a standard: a face mask at 8-15 L/min is
+not high-flow nasal oxygen, yet reads as ``high_flow`` here and so raises
+TRANSPLANT_REFERRAL_NEEDED. A clinic that reads flows otherwise sets
+``ILDPATH_FHIR_LOW_FLOW_MAX_L_PER_MIN``; mechanical ventilation and ECMO cannot be told from a
+flow and are never inferred."""
+
+
+def oxygen_requirement(
+    litres_per_minute: float, low_flow_max: float = LOW_FLOW_MAX_L_PER_MIN
+) -> str:
+    """The oxygen requirement a flow reads as (see ``LOW_FLOW_MAX_L_PER_MIN``)."""
+    if litres_per_minute <= 0:
+        return "none"
+    return "low_flow" if litres_per_minute <= low_flow_max else "high_flow"
+
+
+RXNORM_AGENTS: Final[dict[str, str]] = {
+    "6902": "methylprednisolone",
+    "8640": "prednisone",
+    "8638": "prednisolone",
+    "42316": "tacrolimus",
+    "3008": "cyclosporine",
+    "68149": "mycophenolate_mofetil",
+    "1256": "azathioprine",
+    "6851": "methotrexate",
+    "27169": "leflunomide",
+    "3002": "cyclophosphamide",
+    "121191": "rituximab",
+    "1357536": "tofacitinib",
+    "191831": "infliximab",
+    "327361": "adalimumab",
+    "214555": "etanercept",
+    "10831": "tmp_smx",
+    "1895": "calcium",
+    "46041": "alendronate",
+    "73056": "risedronate",
+    "77655": "zoledronic_acid",
+}
+"""RxNorm ingredient CUIs (TTY IN; 10831 is the MIN sulfamethoxazole / trimethoprim) of the
+catalogue's agents. Agents without a CUI here (the newer JAK inhibitors and biologics, IVIG,
+vitamin D, the antifibrotics) are matched by name. Clinical drugs (SCD, SBD) are not mapped:
+their text is matched by name, and a product name is not an agent name."""
+
+NAME_ALIASES: Final[dict[str, str]] = {
+    "ciclosporin": "cyclosporine",
+    "co_trimoxazole": "tmp_smx",
+}
+"""Other official names of the same substance (INN and BAN spellings): exact synonyms, not
+near matches."""
+
+ROUTE_CODES: Final[dict[str, str]] = {
+    "47625008": "iv",  # Intravenous route
+    "26643006": "oral",  # Oral route
+    "34206005": "sc",  # Subcutaneous route
+    "78421000": "im",  # Intramuscular route
+}
+"""SNOMED CT route of administration -> the engine's route."""
+
+ROUTE_NAMES: Final[dict[str, str]] = {
+    "iv": "iv",
+    "intravenous": "iv",
+    "oral": "oral",
+    "sc": "sc",
+    "subcutaneous": "sc",
+    "im": "im",
+    "intramuscular": "im",
+    "inhaled": "inhaled",
+    "inhalation": "inhaled",
+}
+
+CVX_VACCINES: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        ("88", "135", "140", "141", "150", "158", "161", "171", "185", "186", "197", "205"),
+        "influenza",
+    ),
+    **dict.fromkeys(("33", "100", "109", "133", "152", "215", "216"), "pneumococcal"),
+    **dict.fromkeys(("207", "208", "210", "211", "212", "213"), "covid19"),
+}
+"""CVX vaccine codes -> the engine's vaccination kinds (seasonal influenza formulations,
+pneumococcal polysaccharide and conjugate vaccines, SARS-CoV-2 vaccines)."""
+
+VACCINE_NAMES: Final[dict[str, str]] = {
+    "influenza": "influenza",
+    "pneumococcal": "pneumococcal",
+    "covid19": "covid19",
+    "covid_19": "covid19",
+}
+
+PROCEDURE_CODES: Final[dict[tuple[str, str], str]] = {
+    (CPT, "36514"): "plasma_exchange",  # Therapeutic apheresis; for plasma pheresis
+    (SNOMED, "15081005"): "pulmonary_rehabilitation",  # Pulmonary rehabilitation
+}
+"""(system, code) -> the engine's procedure. SNOMED's "Apheresis" (127788007) is not mapped:
+it also covers cell apheresis, which is not plasma exchange."""
+
+PROCEDURE_NAMES: Final[dict[str, str]] = {
+    "plasma_exchange": "plasma_exchange",
+    "therapeutic_plasma_exchange": "plasma_exchange",
+    "pulmonary_rehabilitation": "pulmonary_rehabilitation",
+}
+
+
+def normalise_name(text: str) -> str:
+    """A name as the catalogue spells it: lower case, words joined by ``_``
+    ("Mycophenolate mofetil" -> ``mycophenolate_mofetil``)."""
+    words = text.strip().lower().replace("-", " ").replace("/", " ").split()
+    return "_".join(words)

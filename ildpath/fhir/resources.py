@@ -1,0 +1,293 @@
+"""Building the exported resources (FHIR R4B JSON, plain dicts validated by the exporter):
+the Patient, the engine as a Device, the CarePlan, a Task per care task, a DetectedIssue per
+alert, an AuditEvent per transition and per record view, and the CarePlan's Provenance.
+
+Ids and ``urn:uuid`` full URLs are derived from the rows, so exporting the same record twice
+gives the same bundle. What the specification calls a code (alert, task, recommendation,
+trigger) is sent in an ildpath code system with the code as its text.
+"""
+
+import re
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from pathway.codes import TASKS
+from persistence.record_views import RecordViewRow
+from persistence.tables import AlertRow, CareTaskRow, TransitionRow
+
+from .codes import extension_url, ildpath_system
+from .patients import PATIENT_ID_SYSTEM, patient_extensions
+
+__all__ = [
+    "ENGINE_ID",
+    "Refs",
+    "audit_transition",
+    "audit_view",
+    "care_plan",
+    "detected_issue",
+    "engine_device",
+    "patient",
+    "provenance",
+    "task",
+]
+
+ENGINE_ID = "ildpath-engine"
+_NAMESPACE = uuid.UUID("0b6c1c1e-5f57-4f4e-9a53-6a8d2f1f0c11")
+_FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+TASK_STATUS = {"open": "requested", "done": "completed", "cancelled": "cancelled"}
+"""A care task's status as a FHIR Task status."""
+ALERT_SEVERITY = {"critical": "high", "warning": "moderate", "info": "low"}
+"""An alert's severity as a DetectedIssue severity."""
+DCM = "http://dicom.nema.org/resources/ontology/DCM"
+
+
+def full_url(kind: str, rid: str, patient: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{patient}/{kind}/{rid}')}"
+
+
+class Refs:
+    """The full URLs of one patient's resources, so references resolve inside the bundle."""
+
+    def __init__(self, external_id: str, patient_pk: int) -> None:
+        self.external_id = external_id
+        self.pk = patient_pk
+        safe = _FHIR_ID.match(external_id) is not None
+        self.patient_id = external_id if safe else f"patient-{patient_pk}"
+
+    def url(self, kind: str, rid: str) -> str:
+        return full_url(kind, rid, self.external_id)
+
+    def patient(self) -> dict[str, str]:
+        return {"reference": self.url("Patient", self.patient_id), "display": self.external_id}
+
+    def care_plan_id(self) -> str:
+        return f"careplan-{self.pk}"
+
+    def care_plan(self) -> dict[str, str]:
+        return {"reference": self.url("CarePlan", self.care_plan_id())}
+
+    def task(self, row: CareTaskRow) -> dict[str, str]:
+        return {"reference": self.url("Task", f"task-{row.id}"), "display": row.kind}
+
+
+def engine_reference() -> dict[str, str]:
+    return {"reference": full_url("Device", ENGINE_ID, ""), "display": "ildpath"}
+
+
+def _ext(name: str, value: str) -> dict[str, str]:
+    return {"url": extension_url(name), "valueString": value}
+
+
+def _coded(system: str, code: str) -> dict[str, Any]:
+    return {"coding": [{"system": ildpath_system(system), "code": code}], "text": code}
+
+
+def _instant(value: datetime) -> str:
+    return value.isoformat()
+
+
+def engine_device(software: str, pathway_version: str) -> dict[str, Any]:
+    """The engine that proposed the plan, raised the alerts and opened the tasks."""
+    return {
+        "resourceType": "Device",
+        "id": ENGINE_ID,
+        "deviceName": [{"name": "ildpath", "type": "user-friendly-name"}],
+        "version": [
+            {"type": {"text": "software"}, "value": software},
+            {"type": {"text": "pathway definition"}, "value": pathway_version},
+        ],
+        "note": [{"text": "Decision support: the engine proposes; clinicians decide."}],
+    }
+
+
+def patient(refs: Refs, data: dict[str, Any]) -> dict[str, Any]:
+    """The Patient: pseudonymous id, sex, birth date and the phenotype extensions."""
+    return {
+        "resourceType": "Patient",
+        "id": refs.patient_id,
+        "identifier": [{"system": PATIENT_ID_SYSTEM, "value": refs.external_id}],
+        "gender": data["sex"],
+        "birthDate": data["birth_date"].isoformat(),
+        "extension": patient_extensions(data["phenotype"], data["enrolled_on"]),
+    }
+
+
+def care_plan(refs: Refs, data: dict[str, Any], open_tasks: list[CareTaskRow]) -> dict[str, Any]:
+    """The pathway as a CarePlan: active until the patient is closed; the state and the
+    pathway version as extensions; open care tasks and ranked recommendations as
+    activities, each recommendation with its source."""
+    state = data["state"]
+    activities: list[dict[str, Any]] = [{"reference": refs.task(t)} for t in open_tasks]
+    activities += [
+        {
+            "detail": {
+                "extension": [_ext("source", r["source"])],
+                "code": _coded("recommendation", r["code"]),
+                "status": "not-started",
+                "description": f"{r['rank']}. {r['message']} (source: {r['source']})",
+            }
+        }
+        for r in data["recommendations"]
+    ]
+    plan: dict[str, Any] = {
+        "resourceType": "CarePlan",
+        "id": refs.care_plan_id(),
+        "extension": [
+            {"url": extension_url("pathway-state"), "valueCode": state},
+            _ext("pathway-version", data["pathway_version"]),
+        ],
+        "status": "completed" if state == "closed" else "active",
+        "intent": "plan",
+        "title": "Care pathway: ILD in inflammatory myopathy",
+        "description": (
+            f"Pathway state: {state} since {data['state_since']}. "
+            "Decision support: the engine proposes; clinicians decide."
+        ),
+        "subject": refs.patient(),
+        "period": {"start": data["enrolled_on"].isoformat()},
+        "author": engine_reference(),
+    }
+    if activities:
+        plan["activity"] = activities
+    return plan
+
+
+def task(refs: Refs, row: CareTaskRow) -> dict[str, Any]:
+    """A care task: status, due date (``restriction.period.end``), when it was opened and
+    closed (``executionPeriod``), its source and pathway version."""
+    execution = {"start": row.opened_on.isoformat()}
+    if row.closed_on is not None and row.status != "open":
+        execution["end"] = row.closed_on.isoformat()
+    return {
+        "resourceType": "Task",
+        "id": f"task-{row.id}",
+        "extension": [_ext("source", row.source), _ext("pathway-version", row.pathway_version)],
+        "status": TASK_STATUS[row.status],
+        "intent": "plan",
+        "code": _coded("care-task", row.kind),
+        "description": TASKS[row.kind].message if row.kind in TASKS else row.kind,
+        "basedOn": [refs.care_plan()],
+        "for": refs.patient(),
+        "authoredOn": row.opened_on.isoformat(),
+        "lastModified": _instant(row.updated_at),
+        "requester": engine_reference(),
+        "executionPeriod": execution,
+        "restriction": {"period": {"end": row.due_on.isoformat()}},
+    }
+
+
+def detected_issue(refs: Refs, row: AlertRow) -> dict[str, Any]:
+    """An alert: code, severity, message, source; a clinician's acknowledgement is its
+    mitigation (who, when, and the justification)."""
+    issue: dict[str, Any] = {
+        "resourceType": "DetectedIssue",
+        "id": f"alert-{row.id}",
+        "extension": [_ext("source", row.source), _ext("pathway-version", row.pathway_version)],
+        "status": "final",
+        "code": _coded("alert", row.code),
+        "severity": ALERT_SEVERITY[row.severity],
+        "patient": refs.patient(),
+        "identifiedDateTime": row.raised_on.isoformat(),
+        "author": engine_reference(),
+        "detail": row.message,
+    }
+    if row.acknowledged_at is not None:
+        issue["mitigation"] = [
+            {
+                "action": {
+                    "coding": [
+                        {
+                            "system": ildpath_system("alert-mitigation"),
+                            "code": "acknowledged",
+                            "display": "Acknowledged by a clinician",
+                        }
+                    ],
+                    "text": row.justification or "acknowledged",
+                },
+                "date": _instant(row.acknowledged_at),
+                "author": {"display": row.acknowledged_by or "unknown"},
+            }
+        ]
+    return issue
+
+
+def _details(pairs: list[tuple[str, object]]) -> list[dict[str, str]]:
+    return [{"type": k, "valueString": str(v)} for k, v in pairs if v not in (None, "", [])]
+
+
+def _agent(name: str, role: str) -> dict[str, Any]:
+    return {"who": {"display": name}, "name": name, "role": [{"text": role}], "requestor": True}
+
+
+def audit_transition(refs: Refs, row: TransitionRow) -> dict[str, Any]:
+    """A fired trigger: who (actor and role), when (clinical day and recording instant), why,
+    from and to which state, and the pathway version."""
+    day: date = row.clinical_on
+    details = [
+        ("trigger", row.trigger),
+        ("from", row.from_state),
+        ("to", row.to_state),
+        ("reason", row.reason),
+        ("outcome", row.outcome),
+        ("closing_reason", row.closing_reason),
+        ("evidence", ", ".join(row.evidence)),
+        ("pathway_version", row.pathway_version),
+    ]
+    return {
+        "resourceType": "AuditEvent",
+        "id": f"transition-{row.id}",
+        "type": {"system": ildpath_system("audit-event-type"), "code": "transition"},
+        "subtype": [{"system": ildpath_system("trigger"), "code": row.trigger}],
+        "action": "U",
+        "period": {"start": day.isoformat(), "end": day.isoformat()},
+        "recorded": _instant(row.recorded_at),
+        "outcome": "0",
+        "agent": [_agent(row.actor, row.role)],
+        "source": {"site": "ildpath", "observer": engine_reference()},
+        "entity": [{"what": refs.patient(), "detail": _details(details)}],
+    }
+
+
+def audit_view(refs: Refs, row: RecordViewRow) -> dict[str, Any]:
+    """A view of the patient's record (page, API read, report or export) from the access
+    log."""
+    return {
+        "resourceType": "AuditEvent",
+        "id": f"view-{row.id}",
+        "type": {"system": DCM, "code": "110110", "display": "Patient Record"},
+        "action": "R",
+        "recorded": _instant(row.viewed_at),
+        "outcome": "0",
+        "agent": [_agent(row.actor, row.role)],
+        "source": {"site": "ildpath", "observer": engine_reference()},
+        "entity": [
+            {"what": refs.patient(), "detail": _details([("via", row.via), ("what", row.what)])}
+        ],
+    }
+
+
+def provenance(refs: Refs, as_of: date, recorded: datetime, version: str) -> dict[str, Any]:
+    """Who made the CarePlan: the engine, with the pathway version, as of the export day."""
+    return {
+        "resourceType": "Provenance",
+        "id": f"provenance-{refs.pk}",
+        "extension": [_ext("pathway-version", version)],
+        "target": [refs.care_plan()],
+        "occurredDateTime": as_of.isoformat(),
+        "recorded": _instant(recorded),
+        "agent": [
+            {
+                "type": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/"
+                            "provenance-participant-type",
+                            "code": "author",
+                        }
+                    ]
+                },
+                "who": engine_reference(),
+            }
+        ],
+    }
