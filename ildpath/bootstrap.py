@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -25,11 +25,23 @@ class App:
     clock: Clock
     definition: PathwayDefinition
     settings: Settings
+    session: Session | None = field(default=None, repr=False)
+    """Set by `within`: every use case then works inside this session, committed by whoever
+    opened it."""
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        if self.session is not None:
+            yield self.session
+            return
         with unit_of_work(self.engine) as session:
             yield session
+
+    def within(self, session: Session) -> "App":
+        """This application with every use case inside ``session``, so several use cases
+        (and the caller's own rows) commit together or not at all (e.g. a FHIR import's
+        entry with its ledger row)."""
+        return replace(self, session=session)
 
 
 def bootstrap(

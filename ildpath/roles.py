@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from pathway.errors import ClinicalError
 
-__all__ = ["ROLES", "Permission", "RoleNotPermitted", "require"]
+__all__ = ["ROLES", "Permission", "RoleNotPermitted", "allows", "require"]
 
 
 class Permission(StrEnum):
@@ -55,9 +55,12 @@ class RoleNotPermitted(ClinicalError):
         )
 
 
+def allows(role: str, permission: Permission) -> bool:
+    """Whether the role may do it (an unknown role may do nothing)."""
+    return permission in ROLES.get(role, frozenset())
+
+
 def require(role: str, permission: Permission) -> None:
     """Refuse, before anything is read or written, an action the role does not allow."""
-    if role not in ROLES:
-        raise RoleNotPermitted(role, permission)
-    if permission not in ROLES[role]:
+    if not allows(role, permission):
         raise RoleNotPermitted(role, permission)

@@ -12,7 +12,7 @@ from scheduler.leadership import leadership
 from scheduler.service import ScheduleSettings, build_scheduler
 
 from . import jobs
-from .cli.edge import safe_url
+from .settings import safe_url
 
 __all__ = ["LiveScheduler"]
 

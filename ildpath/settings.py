@@ -3,8 +3,19 @@
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "safe_url"]
+
+
+def safe_url(url: str) -> str:
+    """The database URL without its password, for messages and logs (as typed if
+    unparsable)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
 
 
 class Settings(BaseSettings):

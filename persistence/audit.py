@@ -16,7 +16,14 @@ from sqlmodel import Session, col, select
 
 from .tables import AuditEventRow, PatientRow
 
-__all__ = ["ChainBreak", "append_event", "canonical_json", "chains", "verify_chains"]
+__all__ = [
+    "ChainBreak",
+    "append_event",
+    "canonical_json",
+    "chains",
+    "instant_text",
+    "verify_chains",
+]
 
 GENESIS = "0" * 64
 
@@ -41,7 +48,7 @@ def _digest(row: AuditEventRow) -> str:
             "actor": row.actor,
             "role": row.role,
             "clinical_on": row.clinical_on,
-            "recorded_at": _instant(row.recorded_at),
+            "recorded_at": instant_text(row.recorded_at),
             "pathway_version": row.pathway_version,
             "payload": row.payload,
             "prev_hash": row.prev_hash,
@@ -50,7 +57,7 @@ def _digest(row: AuditEventRow) -> str:
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def _instant(value: datetime) -> str:
+def instant_text(value: datetime) -> str:
     """Microsecond UTC text, identical whether the database returned it aware or naive."""
     if value.tzinfo is not None:
         value = value.astimezone(UTC)

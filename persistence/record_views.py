@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import Column, UniqueConstraint, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from .audit import GENESIS, ChainBreak, canonical_json, chains
+from .audit import GENESIS, ChainBreak, canonical_json, chains, instant_text
 from .tables import PatientRow
 from .types import UTCDateTime
 
@@ -46,7 +46,7 @@ def _digest(row: RecordViewRow) -> str:
             "role": row.role,
             "via": row.via,
             "what": row.what,
-            "viewed_at": row.viewed_at.isoformat(timespec="microseconds"),
+            "viewed_at": instant_text(row.viewed_at),
             "prev_hash": row.prev_hash,
         }
     )

@@ -43,7 +43,7 @@ class WebClinic:
         return httpx.Client(base_url=self.url, headers=headers, timeout=60)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -52,7 +52,7 @@ def _free_port() -> int:
 @contextmanager
 def serving(app: App, *, dashboard: bool = True) -> Iterator[str]:
     """Serve the app on a free loopback port until the block ends."""
-    port = _free_port()
+    port = free_port()
     api = create_api(app, dashboard=dashboard)
     config = uvicorn.Config(api, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)

@@ -16,8 +16,8 @@ from ..clock import SimulatedClock, SystemClock
 from ..demo import DemoSummary, build_demo
 from ..demo.courses import MAX_SPAN_DAYS
 from ..roles import Permission
-from ..settings import Settings
-from .edge import EXIT_REFUSED, console, fail, operator, safe_url
+from ..settings import Settings, safe_url
+from .edge import EXIT_REFUSED, console, fail, operator
 
 __all__ = ["count_patients", "demo", "seed_demo"]
 

@@ -12,8 +12,7 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from pathway.errors import ClinicalError, InvalidValue
@@ -33,7 +32,6 @@ __all__ = [
     "open_app",
     "parse_day",
     "run_guarded",
-    "safe_url",
 ]
 
 EXIT_REFUSED = 2
@@ -77,14 +75,6 @@ def check_role(role: str) -> str:
     if role not in ROLES:
         raise InvalidValue("role", role, ", ".join(r for r in ROLES if r != "system"))
     return role
-
-
-def safe_url(url: str) -> str:
-    """The database URL without its password, for messages (as typed if unparsable)."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
 
 
 def open_app() -> App:

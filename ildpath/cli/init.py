@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from persistence.tables import PatientRow
 
-from .edge import console, open_app, safe_url
+from ..settings import safe_url
+from .edge import console, open_app
 
 
 def init() -> None:

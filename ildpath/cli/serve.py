@@ -16,9 +16,9 @@ from ..api.app import DECISION_SUPPORT, create_api
 from ..bootstrap import App, bootstrap
 from ..roles import Permission
 from ..scheduling import LiveScheduler
-from ..settings import Settings
+from ..settings import Settings, safe_url
 from .demo import count_patients, seed_demo
-from .edge import EXIT_REFUSED, console, fail, operator, safe_url
+from .edge import EXIT_REFUSED, console, fail, operator
 
 __all__ = ["DEMO_ACCOUNTS", "serve"]
 

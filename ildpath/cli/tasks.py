@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from ..roles import Permission
-from ..usecases.tasks import tasks_calendar, tasks_due
+from ..usecases.tasks import WORKLIST_DAYS, tasks_calendar, tasks_due
 from .edge import console, emit_json, open_app, operator, parse_day
 
 tasks_app = typer.Typer(
@@ -25,7 +25,7 @@ def worklist(
         str | None, typer.Option("--from", help="Due on or after (default: today).")
     ] = None,
     end: Annotated[
-        str | None, typer.Option("--to", help="Due on or before (default: 14 days from today).")
+        str | None, typer.Option("--to", help="Due on or before (default: 14 days after --from).")
     ] = None,
     kind: Annotated[
         list[str] | None, typer.Option(help="Only this task kind (repeat for several).")
@@ -40,7 +40,7 @@ def worklist(
     app = open_app()
     today = app.clock.today()
     first = parse_day("from", start, today)
-    last = parse_day("to", end, today + timedelta(days=14))
+    last = parse_day("to", end, first + timedelta(days=WORKLIST_DAYS))
     tasks = tasks_due(app, first, last, kinds=tuple(kind or ()), patient_id=patient_id)
     if as_json:
         emit_json([{**t.__dict__, "overdue": t.overdue} for t in tasks])

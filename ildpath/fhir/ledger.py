@@ -1,19 +1,15 @@
 """Writing an imported resource and its ledger row in one transaction.
 
-The use cases each open their own transaction; here they run inside the importer's, through a
-copy of the application whose ``transaction()`` hands them the importer's session. So the
+The use cases each open their own transaction; here they run inside the importer's
+(`App.within`). So the
 entry, its audit event, the evaluation it triggers and the ``fhir_import`` row commit
 together: a crash never leaves an entry without its ledger row (which a re-import would
 duplicate), and two imports of one resource at once write it once (the ledger's unique key
 refuses the second, which is then reported as already imported).
 """
 
-import copy
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from datetime import datetime
-
-from sqlmodel import Session
 
 from persistence.fhir_tables import FhirImportRow, find_imports, identity_hash
 
@@ -34,13 +30,6 @@ def imported(app: App, sources: Sequence[Source]) -> dict[tuple[str, str], FhirI
         return find_imports(session, [(identity, part) for _, identity, part in sources])
 
 
-def _joined(app: App, session: Session) -> App:
-    """The application with every ``transaction()`` inside the given session."""
-    joined = copy.copy(app)
-    joined.transaction = lambda: nullcontext(session)  # type: ignore[method-assign]
-    return joined
-
-
 def write_with_ledger(
     app: App,
     actor: Actor,
@@ -52,7 +41,7 @@ def write_with_ledger(
     """Run ``write`` (a use case) and add the ledger rows of ``sources``, one commit; returns
     the id of the row written (the patient's for an enrolment)."""
     with app.transaction() as session:
-        written = write(_joined(app, session))
+        written = write(app.within(session))
         patient_row = find_patient(session, patient)
         assert patient_row.id is not None
         row_id = patient_row.id if row_kind == "patient" else int(written)

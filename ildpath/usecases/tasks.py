@@ -14,8 +14,11 @@ from persistence.tables import CareTaskRow, PatientRow
 
 from ..bootstrap import App
 
-__all__ = ["DueTask", "OpenTask", "open_tasks", "tasks_calendar", "tasks_due"]
+__all__ = ["WORKLIST_DAYS", "DueTask", "OpenTask", "open_tasks", "tasks_calendar", "tasks_due"]
 
+
+WORKLIST_DAYS = 14
+"""The worklist looks this many days ahead unless asked otherwise (CLI, API, dashboard)."""
 
 CLOSED_TASKS_KEPT_DAYS = 90
 """Closed tasks stay in the calendar this long as cancelled events, so a re-import removes

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 
 from ..api.security import Caller, check_csrf, clinic_app, identify
 from ..bootstrap import App
-from ..roles import ROLES, Permission
+from ..roles import Permission, allows
 
 __all__ = [
     "CSRF_FIELD",
@@ -88,4 +88,4 @@ def check_form(caller: Caller, form: FormData) -> None:
 
 def may(caller: Caller, permission: Permission) -> bool:
     """Whether the page shows a control: the role table decides (`ildpath.roles`)."""
-    return permission in ROLES.get(caller.account.role, frozenset())
+    return allows(caller.account.role, permission)

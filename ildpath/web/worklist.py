@@ -11,18 +11,15 @@ from pathway.errors import InvalidValue
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
 from ..roles import Permission, require
-from ..usecases.tasks import tasks_due
+from ..usecases.tasks import WORKLIST_DAYS, tasks_due
 from .access import signed_in
 from .form_values import day
 from .refusals import refusal
 from .templating import render
 
-__all__ = ["DEFAULT_DAYS", "router"]
+__all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
-DEFAULT_DAYS = 14
-"""The worklist's default period: today and the next two weeks (as the API's)."""
 
 
 @router.get("/tasks", response_class=HTMLResponse)
@@ -32,11 +29,11 @@ def worklist(
     require(caller.account.role, Permission.READ)
     today = app.clock.today()
     query = request.query_params
-    start, end = today, today + timedelta(days=DEFAULT_DAYS)
+    start, end = today, today + timedelta(days=WORKLIST_DAYS)
     tasks, error, status = [], "", 200
     try:
         start = day(query, "from", today)
-        end = day(query, "to", start + timedelta(days=DEFAULT_DAYS))
+        end = day(query, "to", start + timedelta(days=WORKLIST_DAYS))
         tasks = tasks_due(app, start, end)
     except InvalidValue as refused:
         error, status = refusal(refused).message, 422

@@ -4,7 +4,6 @@ sign-in printed, the scheduler in the same process; a restart serves the same co
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,18 +13,14 @@ from pathlib import Path
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.web import free_port
 
 
 class Served:
     """`ildpath serve ...` in a subprocess, its output collected in a file."""
 
     def __init__(self, folder: Path, *args: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / f"serve-{self.port}.log"
         env = {**os.environ, "ILDPATH_DATABASE_URL": f"sqlite:///{folder}/clinic.db"}

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor
-from ...usecases.tasks import tasks_calendar, tasks_due
+from ...usecases.tasks import WORKLIST_DAYS, tasks_calendar, tasks_due
 from ..security import clinic_app, permitted
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -17,17 +17,18 @@ router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 @router.get("", summary="Open tasks due in the range, and every task already overdue")
 def worklist(
     start: date | None = Query(default=None, alias="from", description="Default: today."),
-    end: date | None = Query(default=None, alias="to", description="Default: today + 14 d."),
+    end: date | None = Query(default=None, alias="to", description="Default: from + 14 days."),
     kind: list[str] = Query(default=[], description="Only these task kinds (repeat)."),
     patient: str | None = Query(default=None, max_length=64),
     app: App = Depends(clinic_app),
     _: Actor = permitted(Permission.READ),
 ) -> dict[str, Any]:
     today = app.clock.today()
+    first = start or today
     tasks = tasks_due(
         app,
-        start or today,
-        end or today + timedelta(days=14),
+        first,
+        end or first + timedelta(days=WORKLIST_DAYS),
         kinds=tuple(kind),
         patient_id=patient,
     )
