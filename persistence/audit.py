@@ -18,10 +18,12 @@ from .tables import AuditEventRow, PatientRow
 
 __all__ = [
     "ChainBreak",
+    "ChainHead",
     "append_event",
     "canonical_json",
     "chains",
     "instant_text",
+    "next_event",
     "verify_chains",
 ]
 
@@ -39,7 +41,8 @@ def _plain(value: object) -> str:
     raise TypeError(f"not JSON serialisable: {value!r}")
 
 
-def _digest(row: AuditEventRow) -> str:
+def _digest(row: Any) -> str:
+    """The hash of an event (a row, or the plain values of one) chained to the one before."""
     material = canonical_json(
         {
             "patient_id": row.patient_id,
@@ -64,6 +67,59 @@ def instant_text(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
+@dataclass
+class ChainHead:
+    """Where a patient's chain ends: the patient row's ``audit_seq`` and ``audit_head``."""
+
+    patient_id: int
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class _Event:
+    patient_id: int
+    seq: int
+    kind: str
+    actor: str
+    role: str
+    clinical_on: date | None
+    recorded_at: datetime
+    pathway_version: str
+    payload: str
+    prev_hash: str
+
+
+def next_event(
+    head: ChainHead,
+    *,
+    kind: str,
+    actor: str,
+    role: str,
+    recorded_at: datetime,
+    pathway_version: str,
+    payload: dict[str, Any],
+    clinical_on: date | None = None,
+) -> dict[str, Any]:
+    """The columns of the event that follows ``head``, hash included; ``head`` moves on.
+    Bulk writers (the daily run, the bulk import) insert these as plain rows."""
+    event = _Event(
+        head.patient_id,
+        head.seq + 1,
+        kind,
+        actor,
+        role,
+        clinical_on,
+        recorded_at,
+        pathway_version,
+        canonical_json(payload),
+        head.hash or GENESIS,
+    )
+    digest = _digest(event)
+    head.seq, head.hash = event.seq, digest
+    return {**event.__dict__, "hash": digest}
+
+
 def append_event(
     session: Session,
     patient: PatientRow,
@@ -78,22 +134,21 @@ def append_event(
 ) -> AuditEventRow:
     """Append one event to the patient's chain and move the head on the patient row."""
     assert patient.id is not None
+    head = ChainHead(patient.id, patient.audit_seq, patient.audit_head)
     row = AuditEventRow(
-        patient_id=patient.id,
-        seq=patient.audit_seq + 1,
-        kind=kind,
-        actor=actor,
-        role=role,
-        clinical_on=clinical_on,
-        recorded_at=recorded_at,
-        pathway_version=pathway_version,
-        payload=canonical_json(payload),
-        prev_hash=patient.audit_head or GENESIS,
-        hash="",
+        **next_event(
+            head,
+            kind=kind,
+            actor=actor,
+            role=role,
+            recorded_at=recorded_at,
+            pathway_version=pathway_version,
+            payload=payload,
+            clinical_on=clinical_on,
+        )
     )
-    row.hash = _digest(row)
-    patient.audit_seq = row.seq
-    patient.audit_head = row.hash
+    patient.audit_seq = head.seq
+    patient.audit_head = head.hash
     session.add(row)
     return row
 

@@ -1,8 +1,9 @@
 """Use cases: one transaction each, named for what a person does in the clinic."""
 
 from .alerts import acknowledge_alert
+from .daily_run import run_daily_evaluation
 from .enrolment import EnrolPatient, amend_phenotype, enrol_patient
-from .evaluation import evaluate_patient, run_daily_evaluation
+from .evaluation import evaluate_patient
 from .recording import (
     record_observation,
     record_procedure,

@@ -6,7 +6,7 @@ caught up with what was known on that day, so nothing is raised in the past from
 and nothing is lost while the scheduler was down.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import col, select
 
@@ -16,20 +16,28 @@ from pathway.rules.monitoring import OVERDUE_ALERTS
 from persistence.tables import AlertRow, CareTaskRow, PatientRow
 
 from ..bootstrap import App
+from .changes import (
+    AuditNote,
+    StoredTask,
+    alert_note,
+    judge_missed_days,
+    missed_days,
+    task_changes,
+    unraised,
+)
 from .work import ENGINE, PatientWork, find_patient
 
-__all__ = ["apply_evaluation", "evaluate_patient", "raise_alerts", "run_daily_evaluation"]
+__all__ = [
+    "apply_evaluation",
+    "evaluate_patient",
+    "raise_alerts",
+    "run_daily_evaluation_per_patient",
+]
 
 
-def raise_alerts(work: PatientWork, alerts: tuple[Alert, ...], day: date) -> list[AlertRow]:
-    """Store the alerts not raised before (their key makes this idempotent)."""
-    known = {a.key for a in work.record.alerts}
-    raised: list[AlertRow] = []
-    for alert in alerts:
-        if alert.key in known:
-            continue
-        known.add(alert.key)
-        row = AlertRow(
+def _store_alert(work: PatientWork, alert: Alert, day: date) -> AlertRow:
+    row = work.add(
+        AlertRow(
             patient_id=work.patient.id,
             code=alert.code,
             key=alert.key,
@@ -41,46 +49,41 @@ def raise_alerts(work: PatientWork, alerts: tuple[Alert, ...], day: date) -> lis
             raised_at=work.now(),
             evidence=list(alert.evidence),
         )
-        work.add(row)
-        work.audit(
-            "alert_raised",
-            {
-                "alert_id": row.id,
-                "code": alert.code,
-                "key": alert.key,
-                "severity": row.severity,
-                "raised_on": day,
-            },
-            clinical_on=day,
-            actor=ENGINE,
-        )
-        raised.append(row)
-    return raised
+    )
+    _audit(work, alert_note(row.id, alert, day))
+    return row
 
 
-def _task_fields(task: CareTask) -> dict[str, object]:
-    return {
-        "due_on": task.due_on,
-        "status": task.status.value,
-        "closed_on": task.closed_on,
-        "opened_on": task.opened_on,
-    }
+def _audit(work: PatientWork, note: AuditNote) -> None:
+    work.audit(note.kind, note.payload, clinical_on=note.clinical_on, actor=ENGINE)
+
+
+def raise_alerts(work: PatientWork, alerts: tuple[Alert, ...], day: date) -> list[AlertRow]:
+    """Store the alerts not raised before (their key makes this idempotent)."""
+    known = (a.key for a in work.record.alerts)
+    return [_store_alert(work, alert, day) for alert in unraised(known, alerts)]
+
+
+def _stored(row: CareTaskRow) -> StoredTask:
+    return StoredTask(
+        row.id, row.key, row.kind, row.opened_on, row.due_on, row.status, row.closed_on
+    )
 
 
 def reconcile_tasks(work: PatientWork, tasks: tuple[CareTask, ...]) -> None:
-    """Make the task rows say what the pathway says; a row the pathway no longer derives (a
-    late entry rewrote the course) is cancelled, never deleted."""
-    rows = {
-        r.key: r
-        for r in work.session.exec(
-            select(CareTaskRow).where(CareTaskRow.patient_id == work.patient.id)
+    """Make the task rows say what the pathway says (`changes.task_changes`)."""
+    rows = list(
+        work.session.exec(
+            select(CareTaskRow)
+            .where(CareTaskRow.patient_id == work.patient.id)
+            .order_by(col(CareTaskRow.id))
         )
-    }
-    derived = {t.key for t in tasks}
-    for task in tasks:
-        row = rows.get(task.key)
-        fields = _task_fields(task)
-        if row is None:
+    )
+    by_key = {row.key: row for row in rows}
+    for change in task_changes((_stored(r) for r in rows), tasks, work.today):
+        if change.stored is None:
+            assert change.task is not None
+            task = change.task
             row = CareTaskRow(
                 patient_id=work.patient.id,
                 kind=task.kind,
@@ -89,35 +92,15 @@ def reconcile_tasks(work: PatientWork, tasks: tuple[CareTask, ...]) -> None:
                 pathway_version=task.version,
                 evidence=list(task.evidence),
                 updated_at=work.now(),
-                **fields,
+                **change.fields,
             )
-            work.session.add(row)
-            work.audit(
-                "task_opened",
-                {"key": task.key, "kind": task.kind, **fields},
-                clinical_on=task.opened_on,
-                actor=ENGINE,
-            )
-        elif any(getattr(row, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(row, k, v)
+        else:
+            row = by_key[change.key]
+            for name, value in change.fields.items():
+                setattr(row, name, value)
             row.updated_at = work.now()
-            work.session.add(row)
-            work.audit("task_updated", {"key": task.key, "kind": task.kind, **fields}, actor=ENGINE)
-    for key, row in rows.items():
-        if key not in derived and row.status == "open":
-            row.status, row.closed_on, row.updated_at = "cancelled", work.today, work.now()
-            work.session.add(row)
-            work.audit(
-                "task_updated",
-                {
-                    "key": key,
-                    "kind": row.kind,
-                    "status": "cancelled",
-                    "why": "no longer follows from the record",
-                },
-                actor=ENGINE,
-            )
+        work.session.add(row)
+        _audit(work, change.note)
 
 
 def apply_evaluation(
@@ -154,14 +137,14 @@ def _catch_up_days_before(work: PatientWork, as_of: date) -> None:
     last daily run and before ``as_of`` (what was known on each day: an entry recorded today
     is not), so a scheduler that was down never makes an alert late."""
     patient = work.patient
-    first = (patient.last_evaluated_on or patient.enrolled_on - timedelta(days=1)) + timedelta(1)
-    day = min(first, as_of)
-    while day < as_of:
-        raise_alerts(work, evaluate(work.record, day, work.app.definition).alerts, day)
-        day += timedelta(days=1)
-    if day > first and (patient.last_evaluated_on or date.min) < as_of - timedelta(days=1):
-        patient.last_evaluated_on = as_of - timedelta(days=1)
-        work.session.add(patient)
+    days = missed_days(patient.last_evaluated_on, patient.enrolled_on, as_of)
+    if not days:
+        return
+    raised, _ = judge_missed_days(work.record, days, work.app.definition)
+    for day, alert in raised:
+        _store_alert(work, alert, day)
+    patient.last_evaluated_on = days[-1]
+    work.session.add(patient)
 
 
 def _catch_up(work: PatientWork, as_of: date) -> Evaluation:
@@ -174,8 +157,9 @@ def _catch_up(work: PatientWork, as_of: date) -> Evaluation:
     return evaluation
 
 
-def run_daily_evaluation(app: App, as_of: date | None = None) -> int:
-    """Evaluate every patient not closed, one transaction each; returns how many."""
+def run_daily_evaluation_per_patient(app: App, as_of: date | None = None) -> int:
+    """The daily run one patient at a time, each in its own transaction: the reference the
+    batched daily run (`daily_run.run_daily_evaluation`) is tested against."""
     day = as_of or app.clock.today()
     with app.transaction() as session:
         ids = list(

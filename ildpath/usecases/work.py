@@ -10,7 +10,7 @@ from pathway import PatientRecord
 from pathway.validation import check_clinical_date
 from persistence.audit import append_event
 from persistence.errors import StaleWrite
-from persistence.records import load_record
+from persistence.records import load_record, with_entry
 from persistence.tables import PatientRow
 
 from ..bootstrap import App
@@ -95,10 +95,11 @@ class PatientWork:
         )
 
     def add(self, row: Row) -> Row:
-        """Write a row of the record and make the next read of the record see it."""
+        """Write a row of the record and make the record in hand include it."""
         self.session.add(row)
         self.session.flush()
-        self._record = None
+        if self._record is not None:
+            self._record = with_entry(self._record, row)
         return row
 
     def audit(

@@ -1,0 +1,286 @@
+"""The daily re-evaluation of the whole cohort, streamed a batch of patients at a time.
+
+A regional cohort is 100,000 patients: one transaction and a dozen queries per patient would
+spend the run in round trips and ORM objects. So each batch is read with one query per table
+as plain rows (`persistence.records.load_records`), every patient is judged exactly as the
+per-patient use case judges it (`changes`: same alerts, task changes and audit trail, in the
+same order), and the batch's changes are written with one statement per table. Only a batch
+is ever in memory.
+
+A patient changed by someone else while its batch was judged (its version moved) makes the
+batch roll back and be judged again one patient at a time, so the run never overwrites a
+colleague's write and never stops on one. A patient already judged for the day is skipped, so
+a scheduler restarting at noon does not judge the cohort twice.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, bindparam, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
+
+from pathway import evaluate
+from pathway.findings import Alert
+from persistence.audit import ChainHead, next_event
+from persistence.errors import ConcurrencyConflict
+from persistence.records import load_records
+from persistence.tables import AlertRow, AuditEventRow, CareTaskRow, PatientRow
+
+from ..bootstrap import App
+from .changes import (
+    AuditNote,
+    StoredTask,
+    TaskChange,
+    alert_note,
+    judge_missed_days,
+    missed_days,
+    task_changes,
+    unraised,
+)
+from .evaluation import evaluate_patient
+from .work import ENGINE
+
+__all__ = ["BATCH", "run_daily_evaluation"]
+
+BATCH = 500
+"""Patients per transaction: large enough that a query per table is cheap per patient, small
+enough that a batch's rows stay a few megabytes and a writer waits at most a fraction of a
+second for the batch to commit."""
+
+_PATIENT = PatientRow.__table__  # type: ignore[attr-defined]
+_ALERT = AlertRow.__table__  # type: ignore[attr-defined]
+_TASK = CareTaskRow.__table__  # type: ignore[attr-defined]
+_AUDIT = AuditEventRow.__table__  # type: ignore[attr-defined]
+_UPDATABLE_TASK_FIELDS = ("due_on", "status", "closed_on", "opened_on")
+
+
+@dataclass
+class _Judged:
+    """One patient's outcome: the alerts to raise (with their day) and the task changes."""
+
+    head: Row[Any]
+    alerts: list[tuple[date, Alert]] = field(default_factory=list)
+    tasks: list[TaskChange] = field(default_factory=list)
+
+
+def run_daily_evaluation(app: App, as_of: date | None = None, *, batch: int = BATCH) -> int:
+    """Judge every patient not closed and not yet judged on ``as_of`` (default today): the
+    days missed since their last run, then ``as_of`` itself. Returns how many were judged."""
+    day = as_of or app.clock.today()
+    judged = 0
+    after = 0
+    heads: Sequence[Row[Any]] = ()
+    while True:
+        try:
+            with app.transaction() as session:
+                heads = _heads(session, day, after, batch)
+                if not heads:
+                    return judged
+                _judge_batch(app, session, heads, day)
+        except (ConcurrencyConflict, OperationalError):
+            # someone wrote to a patient of the batch meanwhile (SQLite: after our snapshot)
+            for head in heads:
+                _judge_alone(app, head.external_id, day)
+        judged += len(heads)
+        after = heads[-1].id
+
+
+def _heads(session: Session, day: date, after: int, batch: int) -> Sequence[Row[Any]]:
+    query = (
+        select(
+            _PATIENT.c.id,
+            _PATIENT.c.external_id,
+            _PATIENT.c.birth_date,
+            _PATIENT.c.enrolled_on,
+            _PATIENT.c.last_evaluated_on,
+            _PATIENT.c.audit_seq,
+            _PATIENT.c.audit_head,
+            _PATIENT.c.version,
+        )
+        .where(
+            _PATIENT.c.state != "closed",
+            _PATIENT.c.id > after,
+            or_(_PATIENT.c.last_evaluated_on.is_(None), _PATIENT.c.last_evaluated_on < day),
+        )
+        .order_by(_PATIENT.c.id)
+        .limit(batch)
+    )
+    return session.execute(query).all()
+
+
+def _stored_tasks(session: Session, ids: list[int]) -> dict[int, list[StoredTask]]:
+    query = (
+        select(
+            _TASK.c.patient_id,
+            _TASK.c.id,
+            _TASK.c.key,
+            _TASK.c.kind,
+            _TASK.c.opened_on,
+            _TASK.c.due_on,
+            _TASK.c.status,
+            _TASK.c.closed_on,
+        )
+        .where(_TASK.c.patient_id.in_(ids))
+        .order_by(_TASK.c.patient_id, _TASK.c.id)
+    )
+    found: dict[int, list[StoredTask]] = defaultdict(list)
+    for row in session.execute(query):
+        found[row.patient_id].append(StoredTask(*row[1:]))
+    return found
+
+
+def _judge_batch(app: App, session: Session, heads: Sequence[Row[Any]], day: date) -> None:
+    definition = app.definition
+    today = app.clock.today()
+    ids = [head.id for head in heads]
+    records = load_records(session, heads)
+    stored = _stored_tasks(session, ids)
+    outcomes: list[_Judged] = []
+    for head in heads:
+        outcome = _Judged(head)
+        days = missed_days(head.last_evaluated_on, head.enrolled_on, day)
+        outcome.alerts, record = judge_missed_days(records[head.id], days, definition)
+        evaluation = evaluate(record, day, definition)
+        known = (a.key for a in record.alerts)
+        outcome.alerts += [(day, alert) for alert in unraised(known, evaluation.alerts)]
+        outcome.tasks = list(task_changes(stored.get(head.id, ()), evaluation.tasks, today))
+        outcomes.append(outcome)
+    _write(app, session, outcomes, day)
+
+
+def _write(app: App, session: Session, outcomes: list[_Judged], day: date) -> None:
+    """The batch's changes, one statement per table; the patients' version check last, so a
+    patient written meanwhile rolls the whole batch back."""
+    alert_ids = iter(_insert_alerts(app, session, outcomes))
+    events: list[dict[str, Any]] = []
+    new_tasks: list[dict[str, Any]] = []
+    task_updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    patients: list[dict[str, Any]] = []
+    for outcome in outcomes:
+        head = outcome.head
+        chain = ChainHead(head.id, head.audit_seq, head.audit_head)
+        notes = [alert_note(next(alert_ids), alert, on) for on, alert in outcome.alerts]
+        for change in outcome.tasks:
+            notes.append(change.note)
+            _task_row(app, head.id, change, new_tasks, task_updates)
+        events += (_event(app, chain, note) for note in notes)
+        patients.append(
+            {
+                "_id": head.id,
+                "_version": head.version,
+                "last_evaluated_on": day,
+                "audit_seq": chain.seq,
+                "audit_head": chain.hash,
+                "version": head.version + 1,
+            }
+        )
+    if new_tasks:
+        session.execute(insert(_TASK), new_tasks)
+    for names, rows in task_updates.items():
+        values = {name: bindparam(name) for name in names}
+        session.execute(update(_TASK).where(_TASK.c.id == bindparam("_id")).values(values), rows)
+    if events:
+        session.execute(insert(_AUDIT), events)
+    _update_patients(session, patients)
+
+
+def _insert_alerts(app: App, session: Session, outcomes: list[_Judged]) -> Iterator[int]:
+    rows = [
+        {
+            "patient_id": outcome.head.id,
+            "code": alert.code,
+            "key": alert.key,
+            "severity": alert.severity.value,
+            "message": alert.message,
+            "source": alert.source,
+            "pathway_version": alert.version,
+            "raised_on": on,
+            "raised_at": app.clock.now(),
+            "evidence": list(alert.evidence),
+        }
+        for outcome in outcomes
+        for on, alert in outcome.alerts
+    ]
+    if not rows:
+        return iter(())
+    statement = insert(_ALERT).returning(_ALERT.c.id, sort_by_parameter_order=True)
+    return iter([row.id for row in session.execute(statement, rows)])
+
+
+def _task_row(
+    app: App,
+    patient_id: int,
+    change: TaskChange,
+    new_tasks: list[dict[str, Any]],
+    task_updates: dict[tuple[str, ...], list[dict[str, Any]]],
+) -> None:
+    if change.stored is None:
+        assert change.task is not None
+        task = change.task
+        new_tasks.append(
+            {
+                "patient_id": patient_id,
+                "kind": task.kind,
+                "key": task.key,
+                "source": task.source,
+                "pathway_version": task.version,
+                "evidence": list(task.evidence),
+                "updated_at": app.clock.now(),
+                **change.fields,
+            }
+        )
+        return
+    names = (*sorted(change.fields), "updated_at")
+    task_updates[names].append(
+        {"_id": change.stored.id, **change.fields, "updated_at": app.clock.now()}
+    )
+
+
+def _event(app: App, chain: ChainHead, note: AuditNote) -> dict[str, Any]:
+    return next_event(
+        chain,
+        kind=note.kind,
+        actor=ENGINE.name,
+        role=ENGINE.role,
+        recorded_at=app.clock.now(),
+        pathway_version=app.definition.version,
+        payload=note.payload,
+        clinical_on=note.clinical_on,
+    )
+
+
+def _update_patients(session: Session, patients: list[dict[str, Any]]) -> None:
+    """Move each patient's day, audit head and version, only if its version is still the one
+    read; otherwise someone wrote meanwhile, and the batch is judged again patient by
+    patient."""
+    statement = (
+        update(_PATIENT)
+        .where(_PATIENT.c.id == bindparam("_id"), _PATIENT.c.version == bindparam("_version"))
+        .values(
+            last_evaluated_on=bindparam("last_evaluated_on"),
+            audit_seq=bindparam("audit_seq"),
+            audit_head=bindparam("audit_head"),
+            version=bindparam("version"),
+        )
+    )
+    if session.get_bind().dialect.supports_sane_multi_rowcount:
+        changed = session.execute(statement, patients).rowcount
+    else:
+        changed = sum(session.execute(statement, [row]).rowcount for row in patients)
+    if changed != len(patients):
+        raise ConcurrencyConflict("a patient of the batch was changed during the daily run")
+
+
+def _judge_alone(app: App, external_id: str, day: date) -> None:
+    """Judge one patient in its own transaction (after its batch met a concurrent write)."""
+    for attempt in range(3):
+        try:
+            evaluate_patient(app, external_id, day)
+            return
+        except (ConcurrencyConflict, IntegrityError, OperationalError):
+            if attempt == 2:
+                raise

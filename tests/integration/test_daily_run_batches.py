@@ -1,0 +1,90 @@
+"""The daily run judges the cohort a batch at a time (one query per table, one statement per
+change kind); it must store exactly what judging each patient alone stores: the same alerts
+on the same days, the same task rows, the same audit events in the same order, intact chains.
+Compared on the demo's 25 archetypal courses replayed with a weekly job (so missed days are
+caught up), on SQLite and PostgreSQL."""
+
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ildpath import jobs
+from ildpath.bootstrap import bootstrap
+from ildpath.clock import SimulatedClock
+from ildpath.demo.cohort import plan_cohort
+from ildpath.demo.courses import ARCHETYPES
+from ildpath.demo.replay import Replay
+from ildpath.settings import Settings
+from ildpath.usecases import daily_run
+from ildpath.usecases.evaluation import run_daily_evaluation_per_patient
+from persistence.audit import verify_chains
+from persistence.tables import AlertRow, AuditEventRow, CareTaskRow, PatientRow
+
+END = date(2026, 11, 20)
+SEED = 11
+
+
+def _stored(database_url: str, batch_run: Any) -> dict[str, Any]:
+    plans = plan_cohort(len(ARCHETYPES), SEED, END)
+    app = bootstrap(Settings(database_url=database_url), SimulatedClock(END))
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(jobs, "run_daily_evaluation", batch_run)
+            Replay(app, plans, SEED, END, job_every_days=7).run()
+        with Session(app.engine) as session:
+            assert list(verify_chains(session)) == []
+        with app.engine.connect() as db:
+            pid = PatientRow.external_id
+            alerts = db.execute(
+                select(pid, AlertRow.code, AlertRow.key, AlertRow.raised_on, AlertRow.evidence)
+                .join(PatientRow, PatientRow.id == AlertRow.patient_id)
+                .order_by(AlertRow.id)
+            ).all()
+            tasks = db.execute(
+                select(
+                    pid,
+                    CareTaskRow.key,
+                    CareTaskRow.status,
+                    CareTaskRow.opened_on,
+                    CareTaskRow.due_on,
+                    CareTaskRow.closed_on,
+                )
+                .join(PatientRow, PatientRow.id == CareTaskRow.patient_id)
+                .order_by(pid, CareTaskRow.key)
+            ).all()
+            events = db.execute(
+                select(pid, AuditEventRow.seq, AuditEventRow.kind, AuditEventRow.payload)
+                .join(PatientRow, PatientRow.id == AuditEventRow.patient_id)
+                .order_by(pid, AuditEventRow.seq)
+            ).all()
+            patients = db.execute(
+                select(pid, PatientRow.state, PatientRow.last_evaluated_on).order_by(pid)
+            ).all()
+    finally:
+        app.engine.dispose()
+    return {
+        "alerts": [tuple(a[:4]) + (tuple(a[4]),) for a in alerts],
+        "tasks": [tuple(t) for t in tasks],
+        "events": [(e[0], e[1], e[2], json.loads(e[3])) for e in events],
+        "patients": [tuple(p) for p in patients],
+    }
+
+
+def _small_batches(app: Any, as_of: date | None = None) -> int:
+    return daily_run.run_daily_evaluation(app, as_of, batch=4)
+
+
+def test_batched_daily_run_stores_what_judging_each_patient_alone_stores(
+    database_url: str, tmp_path: Any
+) -> None:
+    alone = _stored(f"sqlite:///{tmp_path / 'alone.db'}", run_daily_evaluation_per_patient)
+    batched = _stored(database_url, _small_batches)
+    assert batched["alerts"] == alone["alerts"]
+    assert batched["tasks"] == alone["tasks"]
+    assert batched["events"] == alone["events"]
+    assert batched["patients"] == alone["patients"]
+    assert len(alone["alerts"]) > 20 and len(alone["events"]) > 500
