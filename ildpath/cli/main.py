@@ -10,6 +10,7 @@ from .cohort import cohort
 from .demo import demo
 from .edge import Operator, check_role, default_user, run_guarded
 from .fhir import fhir_app
+from .importing import import_cohort
 from .init import init
 from .pathway import pathway_app
 from .patient import patient_app
@@ -69,6 +70,7 @@ app.command("serve")(serve)
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(user_app, name="user")
 app.add_typer(fhir_app, name="fhir")
+app.command("import")(import_cohort)
 
 
 def main() -> None:

@@ -67,12 +67,15 @@ class _Judged:
     tasks: list[TaskChange] = field(default_factory=list)
 
 
-def run_daily_evaluation(app: App, as_of: date | None = None, *, batch: int = BATCH) -> int:
+def run_daily_evaluation(
+    app: App, as_of: date | None = None, *, batch: int = BATCH, from_id: int = 1
+) -> int:
     """Judge every patient not closed and not yet judged on ``as_of`` (default today): the
-    days missed since their last run, then ``as_of`` itself. Returns how many were judged."""
+    days missed since their last run, then ``as_of`` itself. Returns how many were judged.
+    ``from_id`` starts at a patient row (a bulk import judges the patients it wrote)."""
     day = as_of or app.clock.today()
     judged = 0
-    after = 0
+    after = from_id - 1
     heads: Sequence[Row[Any]] = ()
     while True:
         try:

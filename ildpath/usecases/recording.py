@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import SQLModel
 
+from pathway import PathwayDefinition, PatientRecord
 from pathway.catalogue import PROCEDURES, VACCINATIONS
 from pathway.chart import Chart
 from pathway.errors import InvalidValue
@@ -22,6 +23,9 @@ from .work import Actor, PatientWork
 
 __all__ = [
     "OBSERVATION_KINDS",
+    "check_stop",
+    "check_therapy",
+    "observation_values",
     "record_observation",
     "record_procedure",
     "record_therapy",
@@ -37,7 +41,7 @@ _OBSERVATION_FIELDS = {
 }
 
 
-def _observation_values(kind: str, values: Mapping[str, object]) -> dict[str, object]:
+def observation_values(kind: str, values: Mapping[str, object]) -> dict[str, object]:
     """The checked value columns of one observation; unknown fields are refused."""
     check_choice("kind", kind, OBSERVATION_KINDS)
     allowed = _OBSERVATION_FIELDS[kind]
@@ -104,7 +108,7 @@ def record_observation(
 ) -> int:
     """A PFT, CMV DNA result, HRCT or oxygen requirement; a baseline observation may be dated
     up to 365 days before enrolment."""
-    checked = _observation_values(kind, values)
+    checked = observation_values(kind, values)
     return _record_entry(
         app,
         external_id,
@@ -118,9 +122,7 @@ def record_observation(
     )
 
 
-def _check_therapy(
-    action: str, agent: str, route: str | None, dose: float | None, on: date
-) -> Callable[[PatientWork], None]:
+def check_therapy(action: str, agent: str, route: str | None, dose: float | None) -> None:
     check_choice("action", action, ("start", "stop"))
     check_choice("agent", agent)
     if route is not None:
@@ -128,18 +130,19 @@ def _check_therapy(
     if dose is not None:
         check_range("dose_mg_per_day", dose)
 
-    def only_active_agents_stop(work: PatientWork) -> None:
-        if action != "stop":
-            return
-        chart = Chart(work.record, work.app.definition)
-        if agent not in chart.exposure.active_on(on):
-            raise InvalidValue(
-                "agent",
-                agent,
-                f"an agent active on {on.isoformat()} (only an active agent can be stopped)",
-            )
 
-    return only_active_agents_stop
+def check_stop(
+    record: PatientRecord, definition: PathwayDefinition, action: str, agent: str, on: date
+) -> None:
+    """Only an active agent can be stopped (on the record known now)."""
+    if action != "stop":
+        return
+    if agent not in Chart(record, definition).exposure.active_on(on):
+        raise InvalidValue(
+            "agent",
+            agent,
+            f"an agent active on {on.isoformat()} (only an active agent can be stopped)",
+        )
 
 
 def record_therapy(
@@ -154,7 +157,7 @@ def record_therapy(
     expected_version: int | None = None,
 ) -> int:
     """A start (a dose change when the agent is already active) or a stop (§9, §11)."""
-    check = _check_therapy(action, agent, route, dose_mg_per_day, on)
+    check_therapy(action, agent, route, dose_mg_per_day)
     fields = {"agent": agent, "action": action, "route": route, "dose_mg_per_day": dose_mg_per_day}
     return _record_entry(
         app,
@@ -164,7 +167,7 @@ def record_therapy(
         "therapy_recorded",
         fields,
         lambda columns: TherapyEventRow(**fields, **columns),
-        check=check,
+        check=lambda work: check_stop(work.record, app.definition, action, agent, on),
         expected_version=expected_version,
     )
 

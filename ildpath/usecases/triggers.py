@@ -1,6 +1,9 @@
 """Fire a trigger of the pathway: a person moves the patient, the engine only checks (§3)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from pathway.chart import Chart
 from pathway.errors import GuardFailed, InvalidValue
@@ -13,7 +16,7 @@ from ..bootstrap import App
 from .evaluation import apply_evaluation
 from .work import Actor, PatientWork, check_version, find_patient
 
-__all__ = ["TriggerCommand", "fire_trigger"]
+__all__ = ["TriggerCommand", "fire_trigger", "judge_trigger", "moved", "transition_payload"]
 
 
 @dataclass(frozen=True)
@@ -49,20 +52,9 @@ def fire_trigger(
         patient = work.patient
         check_version(patient, expected_version)
         chart = Chart(work.record, app.definition)
-        new_state = fire(
-            app.definition.version, command.trigger, patient.state, chart.course.referral_origin
+        new_state, evidence = judge_trigger(
+            chart, command, patient.state, patient.referral_origin, work.check_date
         )
-        work.check_date("on", command.on)
-        last = chart.course.transitions[-1].on if chart.course.transitions else None
-        if last is not None and command.on < last:
-            raise InvalidValue(
-                "on",
-                command.on.isoformat(),
-                f"a date on or after the last transition ({last.isoformat()})",
-            )
-        missing = guard_failures(chart, command)
-        if missing:
-            raise GuardFailed(command.trigger, missing)
         row = work.add(
             TransitionRow(
                 trigger=command.trigger,
@@ -72,37 +64,64 @@ def fire_trigger(
                 reason=command.reason,
                 outcome=command.outcome,
                 closing_reason=command.closing_reason,
-                evidence=_evidence(chart, command),
+                evidence=evidence,
                 pathway_version=app.definition.version,
                 **work.entry_columns(command.on),
             )
         )
-        _move(work, command, new_state)
-        work.audit(
-            "transition_fired",
-            {
-                "transition_id": row.id,
-                "trigger": command.trigger,
-                "from": row.from_state,
-                "to": new_state,
-                "reason": command.reason,
-                "outcome": command.outcome,
-                "closing_reason": command.closing_reason,
-                "evidence": row.evidence,
-            },
-            clinical_on=command.on,
-        )
+        for name, value in moved(command, patient.state, new_state).items():
+            setattr(patient, name, value)
+        session.add(patient)
+        work.audit("transition_fired", transition_payload(row.id, row), clinical_on=command.on)
         apply_evaluation(work)
         return new_state
 
 
-def _move(work: PatientWork, command: TriggerCommand, new_state: str) -> None:
-    patient = work.patient
+def judge_trigger(
+    chart: Chart,
+    command: TriggerCommand,
+    state: str,
+    referral_origin: str | None,
+    check_date: Callable[[str, date], date],
+) -> tuple[str, list[str]]:
+    """The state ``command`` moves to and its evidence, or the refusal: a trigger not allowed
+    from ``state``, a date before the last transition, or a guard that does not hold."""
+    new_state = fire(chart.definition.version, command.trigger, state, referral_origin)
+    check_date("on", command.on)
+    last = chart.course.transitions[-1].on if chart.course.transitions else None
+    if last is not None and command.on < last:
+        raise InvalidValue(
+            "on",
+            command.on.isoformat(),
+            f"a date on or after the last transition ({last.isoformat()})",
+        )
+    missing = guard_failures(chart, command)
+    if missing:
+        raise GuardFailed(command.trigger, missing)
+    return new_state, _evidence(chart, command)
+
+
+def transition_payload(transition_id: int | None, row: Any) -> dict[str, Any]:
+    """The audit payload of a fired trigger (``row``: the transition's columns)."""
+    return {
+        "transition_id": transition_id,
+        "trigger": row.trigger,
+        "from": row.from_state,
+        "to": row.to_state,
+        "reason": row.reason,
+        "outcome": row.outcome,
+        "closing_reason": row.closing_reason,
+        "evidence": row.evidence,
+    }
+
+
+def moved(command: TriggerCommand, state: str, new_state: str) -> dict[str, Any]:
+    """The patient columns a fired trigger changes."""
+    fields: dict[str, Any] = {"state": new_state, "state_since": command.on}
     if command.trigger == "refer_transplant":
-        patient.referral_origin = patient.state
+        fields["referral_origin"] = state
     elif command.trigger == "return_from_referral":
-        patient.referral_origin = None
+        fields["referral_origin"] = None
     if command.trigger == "close":
-        patient.closing_reason = command.closing_reason
-    patient.state, patient.state_since = new_state, command.on
-    work.session.add(patient)
+        fields["closing_reason"] = command.closing_reason
+    return fields

@@ -1,0 +1,167 @@
+"""(a) Ingest: the bulk import path and the use cases, each beside raw ``executemany`` of the
+same rows with the bare driver (sqlite3 or psycopg), the physical floor of writing them."""
+
+import time
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from ildpath.bootstrap import App
+from ildpath.usecases import (
+    Actor,
+    EnrolPatient,
+    TriggerCommand,
+    enrol_patient,
+    fire_trigger,
+    record_observation,
+    record_procedure,
+    record_therapy,
+    record_vaccination,
+)
+from ildpath.usecases.bulk_import import import_histories
+from ildpath.usecases.daily_run import run_daily_evaluation
+
+from .cohort import patient
+from .databases import bare_connection
+
+__all__ = ["RECORD_TABLES", "bulk_ingest", "raw_executemany", "usecase_ingest"]
+
+CLINICIAN = Actor("bench-clinician", "clinician")
+RECORD_TABLES = (
+    "patient",
+    "phenotype_entry",
+    "observation",
+    "therapy_event",
+    "procedure",
+    "vaccination",
+    "transition",
+    "audit_event",
+)
+"""What an import writes; the raw baseline copies exactly these rows."""
+
+
+def bulk_ingest(app: App, lines_file: Path) -> dict[str, Any]:
+    """The import as a clinic runs it (`ildpath import`), timed in its two phases: checking
+    and writing the file, then judging the imported patients once."""
+    started = time.perf_counter()
+    report = import_histories(
+        app, lambda: lines_file.open(encoding="utf-8"), CLINICIAN, judge=False
+    )
+    written = time.perf_counter() - started
+    judged_started = time.perf_counter()
+    judged = run_daily_evaluation(app, app.clock.today())
+    judging = time.perf_counter() - judged_started
+    return {
+        "patients": report.patients,
+        "events": report.events,
+        "write_s": written,
+        "judge_s": judging,
+        "judged": judged,
+        "events_per_s": report.events / written,
+        "events_per_s_with_judging": report.events / (written + judging),
+    }
+
+
+def raw_executemany(source_url: str, target_url: str, events: int) -> dict[str, Any]:
+    """Copy the rows the import wrote, as plain tuples, into an empty schema with the bare
+    driver's ``executemany`` in one transaction; only the inserts and the commit are timed."""
+    rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+    with bare_connection(source_url) as source:
+        cursor = source.cursor()
+        for table in RECORD_TABLES:
+            cursor.execute(f'SELECT * FROM "{table}" ORDER BY id')
+            names = [d[0] for d in cursor.description]
+            rows[table] = (names, [tuple(r) for r in cursor.fetchall()])
+    count = sum(len(r[1]) for r in rows.values())
+    with bare_connection(target_url) as target:
+        cursor = target.cursor()
+        marker = "?" if "sqlite" in target_url else "%s"
+        started = time.perf_counter()
+        for table, (names, values) in rows.items():
+            columns = ", ".join(f'"{n}"' for n in names)
+            params = ", ".join(marker for _ in names)
+            cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({params})', values)
+        target.commit()
+        seconds = time.perf_counter() - started
+    return {"rows": count, "seconds": seconds, "events_per_s": events / seconds}
+
+
+def _apply(app: App, pid: str, event: dict[str, Any]) -> None:
+    on = date.fromisoformat(event["on"])
+    kind = next(k for k in event if k != "on")
+    value = event[kind]
+    if kind == "therapy":
+        record_therapy(
+            app,
+            pid,
+            value["action"],
+            value["agent"],
+            on,
+            CLINICIAN,
+            route=value.get("route"),
+            dose_mg_per_day=value.get("dose_mg_per_day"),
+        )
+    elif kind == "trigger":
+        command = TriggerCommand(
+            value["trigger"],
+            on,
+            value.get("reason"),
+            value.get("outcome"),
+            value.get("closing_reason"),
+        )
+        fire_trigger(app, pid, command, CLINICIAN)
+    elif kind == "procedure":
+        record_procedure(app, pid, value, on, CLINICIAN)
+    elif kind == "vaccination":
+        record_vaccination(app, pid, value, on, CLINICIAN)
+    else:
+        record_observation(app, pid, kind, value, on, CLINICIAN)
+
+
+def usecase_ingest(app: App, numbers: Iterable[int], today: date, prefix: str) -> dict[str, Any]:
+    """The same kind of history typed in through the use cases (what `ildpath record` and the
+    API do): one transaction and one evaluation per event. Patients get ``prefix`` ids so they
+    never collide with the imported cohort."""
+    events = patients = 0
+    started = time.perf_counter()
+    for number in numbers:
+        data = patient(number, today)
+        pid = f"{prefix}-{number:06d}"
+        enrol_patient(
+            app,
+            EnrolPatient(
+                pid,
+                data["sex"],
+                date.fromisoformat(data["birth_date"]),
+                date.fromisoformat(data["enrolled_on"]),
+                data["diagnosis"],
+                data["anti_mda5"],
+                data["anti_ars"],
+                data["ild_course"],
+                tuple(data["risk_factors"]),
+                data["weight_kg"],
+            ),
+            CLINICIAN,
+        )
+        for event in data["events"]:
+            _apply(app, pid, event)
+        events += 1 + len(data["events"])
+        patients += 1
+    seconds = time.perf_counter() - started
+    return {
+        "patients": patients,
+        "events": events,
+        "seconds": seconds,
+        "events_per_s": events / seconds,
+    }
+
+
+def count_rows(app: App) -> dict[str, int]:
+    with app.engine.connect() as connection:
+        return {
+            table: connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+            for table in (*RECORD_TABLES, "alert", "care_task")
+        }

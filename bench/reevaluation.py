@@ -1,0 +1,97 @@
+"""(b) The daily re-evaluation of the whole cohort, beside a loop that only reads the same rows
+with raw SQL (the bare driver, the same batches and queries), the floor of any evaluation that
+reads the record. The daily run is timed in a child process so its peak memory is its own.
+
+Run alone: ``python -m bench.reevaluation URL YYYY-MM-DD`` prints its figures as JSON.
+"""
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from typing import Any
+
+from ildpath.bootstrap import bootstrap
+from ildpath.clock import SimulatedClock
+from ildpath.settings import Settings
+from ildpath.usecases.daily_run import BATCH, run_daily_evaluation
+
+from .databases import bare_connection
+
+__all__ = ["daily_run_in_child", "raw_read_loop"]
+
+_RECORD_QUERIES = {
+    "phenotype_entry": "patient_id, id, field, value, clinical_on, recorded_on",
+    "observation": "patient_id, id, kind, clinical_on, recorded_on, fvc_pct, dlco_pct, "
+    "dlco_corrected_pct, fvc_l, iu_per_ml, oxygen, finding, extensive_ggo",
+    "therapy_event": "patient_id, id, agent, action, clinical_on, recorded_on, route, "
+    "dose_mg_per_day",
+    "procedure": "patient_id, id, kind, clinical_on, recorded_on",
+    "vaccination": "patient_id, id, kind, clinical_on, recorded_on",
+    "transition": "patient_id, id, trigger, from_state, to_state, clinical_on, recorded_on, "
+    "reason, outcome, closing_reason",
+    "alert": "patient_id, id, code, key, raised_on, evidence",
+    "care_task": "patient_id, id, key, kind, opened_on, due_on, status, closed_on",
+}
+
+
+def raw_read_loop(url: str, batch: int = BATCH) -> dict[str, Any]:
+    """Read every active patient's record and tasks, a batch at a time, touching each row."""
+    marker = "?" if url.startswith("sqlite") else "%s"
+    rows = patients = 0
+    started = time.perf_counter()
+    with bare_connection(url) as connection:
+        cursor = connection.cursor()
+        after = 0
+        while True:
+            cursor.execute(
+                "SELECT id, external_id, birth_date, enrolled_on, last_evaluated_on, audit_seq, "
+                f"audit_head, version FROM patient WHERE state != 'closed' AND id > {marker} "
+                f"ORDER BY id LIMIT {batch}",
+                (after,),
+            )
+            heads = cursor.fetchall()
+            if not heads:
+                break
+            ids = [h[0] for h in heads]
+            params = ", ".join(marker for _ in ids)
+            for table, columns in _RECORD_QUERIES.items():
+                cursor.execute(
+                    f'SELECT {columns} FROM "{table}" WHERE patient_id IN ({params}) '
+                    "ORDER BY patient_id, id",
+                    ids,
+                )
+                for _row in cursor:
+                    rows += 1
+            patients += len(heads)
+            after = ids[-1]
+        connection.rollback()
+    return {"patients": patients, "rows": rows, "seconds": time.perf_counter() - started}
+
+
+def _run(url: str, day: date) -> dict[str, Any]:
+    app = bootstrap(Settings(database_url=url), SimulatedClock(day), upgrade=False)
+    started = time.perf_counter()
+    judged = run_daily_evaluation(app, day)
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    app.engine.dispose()
+    return {"judged": judged, "seconds": seconds, "peak_rss_mib": peak_kib / 1024}
+
+
+def daily_run_in_child(url: str, day: date) -> dict[str, Any]:
+    """The scheduler's daily job for ``day``, in a fresh Python process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.reevaluation", url, day.isoformat()],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(_run(sys.argv[1], date.fromisoformat(sys.argv[2]))))
