@@ -67,7 +67,7 @@ def _stored(database_url: str, batch_run: Any) -> dict[str, Any]:
     finally:
         app.engine.dispose()
     return {
-        "alerts": [tuple(a[:4]) + (tuple(a[4]),) for a in alerts],
+        "alerts": [(*a[:4], tuple(a[4])) for a in alerts],
         "tasks": [tuple(t) for t in tasks],
         "events": [(e[0], e[1], e[2], json.loads(e[3])) for e in events],
         "patients": [tuple(p) for p in patients],
