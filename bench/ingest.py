@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import text
 
 from ildpath.bootstrap import App
@@ -76,6 +77,8 @@ def raw_executemany(source_url: str, target_url: str, events: int) -> dict[str, 
             names = [d[0] for d in cursor.description]
             rows[table] = (names, [tuple(r) for r in cursor.fetchall()])
     count = sum(len(r[1]) for r in rows.values())
+    if not target_url.startswith("sqlite"):
+        rows = {t: (names, [_as_json(v) for v in values]) for t, (names, values) in rows.items()}
     with bare_connection(target_url) as target:
         cursor = target.cursor()
         marker = "?" if "sqlite" in target_url else "%s"
@@ -87,6 +90,11 @@ def raw_executemany(source_url: str, target_url: str, events: int) -> dict[str, 
         target.commit()
         seconds = time.perf_counter() - started
     return {"rows": count, "seconds": seconds, "events_per_s": events / seconds}
+
+
+def _as_json(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    """psycopg sends a list as an array; the JSON columns want it as JSON."""
+    return tuple(Jsonb(v) if isinstance(v, list | dict) else v for v in values)
 
 
 def _apply(app: App, pid: str, event: dict[str, Any]) -> None:

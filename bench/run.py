@@ -269,9 +269,15 @@ def main(argv: list[str] | None = None) -> int:
                 if args.postgres_sizes
                 else sizes
             )
+            args.out.mkdir(parents=True, exist_ok=True)
+            partial = args.out / "partial.json"
             for backend in backends:
                 chosen = sizes if backend.name == "sqlite" else pg_sizes
-                results = [_measure_size(backend, size, options, folder) for size in chosen]
+                results = []
+                for size in chosen:
+                    results.append(_measure_size(backend, size, options, folder))
+                    run["backends"][backend.name] = {"sizes": results}
+                    partial.write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
                 entry: dict[str, Any] = {"sizes": results, "growth": _growth(results)}
                 _log(f"[{backend.name}] scheduler: {open_tasks} open tasks, {due} due")
                 from .scheduler_scale import measure_scheduler
@@ -292,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.work is None:
             shutil.rmtree(folder, ignore_errors=True)
     run["targets"] = _targets(run)
-    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "partial.json").unlink(missing_ok=True)
     label = "-".join(str(s) for s in sizes)
     path = args.out / f"{run['machine']['date']}-{label}.json"
     path.write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")

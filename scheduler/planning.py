@@ -1,13 +1,18 @@
 """Which reminders are due on a day (issue 3): a task's `due` reminder on its due date, its
 `overdue` reminder the day after, then a repeat every ``cadence_days`` while it stays open; an
 urgent notice for every critical alert. Missed days are not lost: anything due by ``day`` and
-not yet planned is planned now."""
+not yet planned is planned now.
+
+The queries read plain columns, not ORM objects: the scheduler walks every open task due by
+``day`` on each pass (10k of them in a large clinic), and building an identity-mapped object
+per row cost more than the rest of planning together (bench/scheduler_scale.py)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session
 
 from persistence.tables import AlertRow, CareTaskRow, PatientRow
 
@@ -16,6 +21,10 @@ from .reminder import Reminder
 __all__ = ["PlannedReminder", "due_reminders"]
 
 DISCLAIMER = "Decision support: the care team decides."
+
+_task = CareTaskRow.__table__  # type: ignore[attr-defined]
+_alert = AlertRow.__table__  # type: ignore[attr-defined]
+_patient = PatientRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -26,10 +35,12 @@ class PlannedReminder:
     alert_id: int | None = None
 
 
-def _task_kinds(task: CareTaskRow, day: date, cadence_days: int) -> Iterator[str]:
-    if task.due_on <= day:
+def _task_kinds(due_on: date, day: date, cadence_days: int) -> Iterator[str]:
+    """Oldest first; the kinds of a later day always extend those of an earlier one (the
+    outbox relies on it to skip a task whose newest reminder is planned)."""
+    if due_on <= day:
         yield "due"
-    late = (day - task.due_on).days
+    late = (day - due_on).days
     if late >= 1:
         yield "overdue"
     if cadence_days > 0:
@@ -37,60 +48,73 @@ def _task_kinds(task: CareTaskRow, day: date, cadence_days: int) -> Iterator[str
             yield f"overdue-repeat-{repeat}"
 
 
-def _task_text(kind: str, task: CareTaskRow, patient_id: str) -> str:
+def _task_text(kind: str, subject: str, due_on: date, patient_id: str) -> str:
     state = "due" if kind == "due" else "OVERDUE"
-    return (
-        f"Patient {patient_id}: {task.kind} {state} (due {task.due_on.isoformat()}). {DISCLAIMER}"
-    )
+    return f"Patient {patient_id}: {subject} {state} (due {due_on.isoformat()}). {DISCLAIMER}"
 
 
-def due_reminders(session: Session, day: date, cadence_days: int) -> Iterator[PlannedReminder]:
-    """Every reminder that should have gone out by ``day`` (planning is idempotent)."""
-    tasks = session.exec(
-        select(CareTaskRow, PatientRow.external_id)
-        .join(PatientRow, col(PatientRow.id) == col(CareTaskRow.patient_id))
-        .where(CareTaskRow.status == "open", col(CareTaskRow.due_on) <= day)
-        .order_by(col(CareTaskRow.due_on), col(CareTaskRow.id))
+def _task_reminders(session: Session, day: date, cadence_days: int) -> Iterator[PlannedReminder]:
+    tasks = session.execute(
+        select(_task.c.id, _task.c.patient_id, _task.c.kind, _task.c.due_on, _patient.c.external_id)
+        .join(_patient, _patient.c.id == _task.c.patient_id)
+        .where(_task.c.status == "open", _task.c.due_on <= day)
+        .order_by(_task.c.due_on, _task.c.id)
     )
-    for task, patient_id in tasks:
-        for kind in _task_kinds(task, day, cadence_days):
+    for task_id, patient_row_id, subject, due_on, patient_id in tasks:
+        for kind in _task_kinds(due_on, day, cadence_days):
             yield PlannedReminder(
                 Reminder(
-                    f"task:{task.id}:{kind}",
+                    f"task:{task_id}:{kind}",
                     kind,
                     patient_id,
-                    task.kind,
-                    task.due_on,
-                    _task_text(kind, task, patient_id),
+                    subject,
+                    due_on,
+                    _task_text(kind, subject, due_on, patient_id),
                 ),
-                task.patient_id,
-                task_id=task.id,
+                patient_row_id,
+                task_id=task_id,
             )
-    alerts = session.exec(
-        select(AlertRow, PatientRow.external_id)
-        .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
-        .where(
-            AlertRow.severity == "critical",
-            col(AlertRow.raised_on) <= day,
-            col(AlertRow.raised_on) >= day - timedelta(days=365),
+
+
+def _alert_reminders(session: Session, day: date) -> Iterator[PlannedReminder]:
+    alerts = session.execute(
+        select(
+            _alert.c.id,
+            _alert.c.patient_id,
+            _alert.c.code,
+            _alert.c.raised_on,
+            _patient.c.external_id,
         )
-        .order_by(col(AlertRow.id))
+        .join(_patient, _patient.c.id == _alert.c.patient_id)
+        .where(
+            _alert.c.severity == "critical",
+            _alert.c.raised_on <= day,
+            _alert.c.raised_on >= day - timedelta(days=365),
+        )
+        .order_by(_alert.c.id)
     )
-    for alert, patient_id in alerts:
+    for alert_id, patient_row_id, code, raised_on, patient_id in alerts:
         text = (
-            f"Patient {patient_id}: CRITICAL alert {alert.code} raised "
-            f"{alert.raised_on.isoformat()}. {DISCLAIMER}"
+            f"Patient {patient_id}: CRITICAL alert {code} raised "
+            f"{raised_on.isoformat()}. {DISCLAIMER}"
         )
         yield PlannedReminder(
             Reminder(
-                f"alert:{alert.id}:critical_alert",
+                f"alert:{alert_id}:critical_alert",
                 "critical_alert",
                 patient_id,
-                alert.code,
+                code,
                 None,
                 text,
                 "critical",
             ),
-            alert.patient_id,
-            alert_id=alert.id,
+            patient_row_id,
+            alert_id=alert_id,
         )
+
+
+def due_reminders(session: Session, day: date, cadence_days: int) -> Iterator[PlannedReminder]:
+    """Every reminder that should have gone out by ``day`` (planning is idempotent). A task's
+    reminders come together, oldest kind first."""
+    yield from _task_reminders(session, day, cadence_days)
+    yield from _alert_reminders(session, day)

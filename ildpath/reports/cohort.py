@@ -81,7 +81,8 @@ class _Collector:
         pid = bundle.patient.external_id
         for a in bundle.alerts:
             if self.start <= a.raised_on <= self.end:
-                line = {"patient": pid, **alert_line(a)}
+                # A plain row with AlertRow's columns: the same line as every listing.
+                line = {"patient": pid, **alert_line(a)}  # type: ignore[arg-type]
                 self.report_alerts.append(line)
                 if a.code in DEVIATION_CODES:
                     self.deviations.append(
@@ -99,7 +100,8 @@ class _Collector:
                 self.flows[(t.from_state, t.to_state)] = (
                     self.flows.get((t.from_state, t.to_state), 0) + 1
                 )
-                self.transitions.append({"patient": pid, **transition_line(t)})
+                line = {"patient": pid, **transition_line(t)}  # type: ignore[arg-type]
+                self.transitions.append(line)
         self._tasks(pid, bundle)
 
     def _tasks(self, pid: str, bundle: PatientBundle) -> None:

@@ -89,6 +89,16 @@ class MeasureTally:
     cmv: TaskCounts = field(default_factory=TaskCounts)
     pjp_exposed_days: int = 0
     pjp_covered_days: int = 0
+    _graces: dict[str, int] = field(init=False, repr=False)
+    _task_counts: dict[str, TaskCounts] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """The audited task kinds with their grace, set once rather than per patient."""
+        self._graces = {
+            "pft": self.definition.audit_grace_days,
+            "cmv_test": self.definition.audit_cmv_grace_days,
+        }
+        self._task_counts = {"pft": self.pft, "cmv_test": self.cmv}
 
     def add(self, bundle: PatientBundle) -> None:
         chart = Chart(bundle.record.known_on(self.end), self.definition)
@@ -148,18 +158,12 @@ class MeasureTally:
         self.high_oxygen_referred += already or any(on >= first for on in referrals)
 
     def _tasks(self, bundle: PatientBundle) -> None:
-        graces = {
-            "pft": self.definition.audit_grace_days,
-            "cmv_test": self.definition.audit_cmv_grace_days,
-        }
-        counts = {"pft": self.pft, "cmv_test": self.cmv}
+        counts, graces, start, end = self._task_counts, self._graces, self.start, self.end
         for task in bundle.tasks:
-            if task.kind not in counts or not self.start <= task.due_on <= self.end:
+            if task.kind not in counts or not start <= task.due_on <= end:
                 continue
-            status = status_on(task.status, task.closed_on, self.end)
-            judged = task_timeliness(
-                task.due_on, status, task.closed_on, self.end, graces[task.kind]
-            )
+            status = status_on(task.status, task.closed_on, end)
+            judged = task_timeliness(task.due_on, status, task.closed_on, end, graces[task.kind])
             counts[task.kind].add(judged)
 
     def measures(self) -> list[Measure]:
