@@ -95,7 +95,6 @@ class CountingNotifier:
             self.sent = 0
             self.keys: set[str] = set()
             self.first_at: float | None = None
-            self.last_at: float | None = None
 
     def send(self, reminder: Reminder) -> None:
         now = time.perf_counter()
@@ -103,7 +102,6 @@ class CountingNotifier:
             self.sent += 1
             self.keys.add(reminder.key)
             self.first_at = self.first_at or now
-            self.last_at = now
 
 
 SINK = CountingNotifier()
