@@ -100,7 +100,7 @@ def _measure_size(backend: Backend, size: int, options: Options, folder: Path) -
         from .cohort_report import measure_cohort_report
 
         result["cohort_report"] = measure_cohort_report(
-            url, folder / f"report-{backend.name}", today=day
+            url, folder / f"report-{backend.name}", today=day, formats=("html", "csv", "json")
         )
     later.engine.dispose()
     backend.drop(url)
