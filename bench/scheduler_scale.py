@@ -45,7 +45,6 @@ import pickle
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -65,6 +64,8 @@ from persistence.tables import CareTaskRow, PatientRow
 from scheduler.dispatcher import dispatch
 from scheduler.reminder import Reminder
 from scheduler.service import JobTargets, ScheduleSettings, build_scheduler
+
+from .databases import Backend
 
 __all__ = ["CountingNotifier", "measure_scheduler", "remind"]
 
@@ -453,35 +454,6 @@ def measure_scheduler(
 # -- command line --------------------------------------------------------------------------
 
 
-@contextmanager
-def _postgres_databases(server_url: str) -> Iterator[tuple[str, str]]:
-    """Two fresh databases on the server (dropped afterwards): ildpath's and the
-    alternative's."""
-    import psycopg
-    from psycopg import sql
-
-    url = make_url(server_url)
-    admin = url.set(drivername="postgresql", database=url.database or "postgres")
-    names = [f"bench_{uuid.uuid4().hex[:12]}_{side}" for side in ("ildpath", "aps")]
-    dsn = admin.render_as_string(hide_password=False)
-    with psycopg.connect(dsn, autocommit=True) as connection:
-        for name in names:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield tuple(  # type: ignore[misc]
-            url.set(drivername="postgresql+psycopg", database=name).render_as_string(
-                hide_password=False
-            )
-            for name in names
-        )
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as connection:
-            for name in names:
-                connection.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-                )
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sqlite-dir", type=Path, help="where to make the two SQLite files")
@@ -505,8 +477,13 @@ def main(argv: list[str] | None = None) -> int:
                 **sizes,
             )
     if args.postgres is not None:
-        with _postgres_databases(args.postgres) as (ours, theirs):
+        server = Backend("postgresql", Path(tempfile.gettempdir()), args.postgres)
+        ours, theirs = server.new_database("sched"), server.new_database("apsched")
+        try:
             results["postgresql"] = measure_scheduler(ours, theirs, today=args.today, **sizes)
+        finally:
+            server.drop(ours)
+            server.drop(theirs)
     print(json.dumps(results, indent=2))
     return 0
 

@@ -129,6 +129,12 @@ class PatientRecord:
     transitions: tuple[TransitionEntry, ...] = ()
     alerts: tuple[AlertRaised, ...] = field(default=())
 
+    def appended(self, part: str, entry: Any) -> "PatientRecord":
+        """This record with one more entry at the end of ``part`` (``observations``,
+        ``alerts`` ...): what a writer holding the record adds, without reading it again."""
+        grown: dict[str, Any] = {part: (*getattr(self, part), entry)}
+        return replace(self, **grown)
+
     def known_on(self, day: date) -> "PatientRecord":
         """The record as the engine knew it at the end of ``day`` (entries recorded by then).
 

@@ -7,7 +7,7 @@ table (the daily run and the reports stream the cohort this way).
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
@@ -173,8 +173,7 @@ def with_entry(record: PatientRecord, row: object) -> PatientRecord | None:
     name = _TABLE_PART.get(type(row))
     if name is None:
         return None
-    entry = _PARTS[name].entry(row)
-    return replace(record, **{name: (*getattr(record, name), entry)})
+    return record.appended(name, _PARTS[name].entry(row))
 
 
 def _read(session: Session, part: _Part, ids: Sequence[int]) -> dict[int, list[object]]:

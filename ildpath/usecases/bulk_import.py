@@ -16,9 +16,10 @@ transition is what the engine finds (e.g. the PFTs behind detect_progression).
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import islice
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -38,6 +39,7 @@ from pathway.record import (
 )
 from pathway.validation import check_choice, check_clinical_date
 from persistence.audit import ChainHead, next_event
+from persistence.records import RECORD_PREFIX
 from persistence.tables import (
     AuditEventRow,
     ObservationRow,
@@ -382,11 +384,7 @@ class _Planner:
 
     def _grow(self, **entry: Any) -> None:
         ((name, value),) = entry.items()
-        self.record = _appended(self.record, name, value)
-
-
-def _appended(record: PatientRecord, name: str, value: Any) -> PatientRecord:
-    return replace(record, **{name: (*getattr(record, name), value)})
+        self.record = self.record.appended(name, value)
 
 
 # -- the import ------------------------------------------------------------------------------
@@ -470,16 +468,6 @@ def _returning_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> 
     return [row.id for row in session.execute(statement, rows)]
 
 
-_PREFIX = {
-    PhenotypeEntryRow: "ph",
-    ObservationRow: "obs",
-    TherapyEventRow: "rx",
-    ProcedureRow: "proc",
-    VaccinationRow: "vac",
-    TransitionRow: "tr",
-}
-
-
 def _write_batch(app: App, actor: Actor, plans: list[_Plan], skipped: list[str]) -> list[_Plan]:
     """One transaction: the patients, each table's entries, the audit events, the heads."""
     with app.transaction() as session:
@@ -529,7 +517,7 @@ def _write_batch(app: App, actor: Actor, plans: list[_Plan], skipped: list[str])
                 owned, _returning_ids(session, table.__table__, rows), strict=True
             ):  # type: ignore[attr-defined]
                 entry.columns["id"] = row_id
-                real[n][entry.provisional] = f"{_PREFIX[table]}{row_id}"
+                real[n][entry.provisional] = f"{RECORD_PREFIX[table]}{row_id}"
         events: list[dict[str, Any]] = []
         heads: list[dict[str, Any]] = []
         for plan in plans:
@@ -553,7 +541,7 @@ def _audit_events(app: App, actor: Actor, plan: _Plan, chain: ChainHead) -> list
     notes = [("patient_enrolled", plan.enrolled, plan.patient["enrolled_on"])]
     for entry in plan.entries:
         if entry.table is TransitionRow:
-            payload = transition_payload(entry.columns["id"], _Columns(entry.columns))
+            payload = transition_payload(entry.columns["id"], SimpleNamespace(**entry.columns))
         else:
             payload = {"id": entry.columns["id"], **entry.payload}
         notes.append((entry.audit_kind, payload, entry.on))
@@ -570,10 +558,3 @@ def _audit_events(app: App, actor: Actor, plan: _Plan, chain: ChainHead) -> list
         )
         for kind, payload, on in notes
     ]
-
-
-class _Columns:
-    """Attribute access to a transition's columns (what `transition_payload` reads)."""
-
-    def __init__(self, columns: dict[str, Any]) -> None:
-        self.__dict__.update(columns)

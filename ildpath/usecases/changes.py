@@ -7,7 +7,7 @@ write the same audit trail.
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -154,8 +154,7 @@ def missed_days(last_evaluated_on: date | None, enrolled_on: date, as_of: date) 
 
 def with_alert(record: PatientRecord, alert: Alert, day: date) -> PatientRecord:
     """The record with an alert just raised, as the next day's evaluation must see it."""
-    raised = AlertRaised(alert.code, alert.key, day, alert.evidence)
-    return replace(record, alerts=(*record.alerts, raised))
+    return record.appended("alerts", AlertRaised(alert.code, alert.key, day, alert.evidence))
 
 
 def judge_missed_days(

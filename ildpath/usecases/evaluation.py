@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from pathway import Evaluation, evaluate
 from pathway.findings import Alert, CareTask
 from pathway.rules.monitoring import OVERDUE_ALERTS
-from persistence.tables import AlertRow, CareTaskRow, PatientRow
+from persistence.tables import AlertRow, CareTaskRow
 
 from ..bootstrap import App
 from .changes import (
@@ -31,7 +31,6 @@ __all__ = [
     "apply_evaluation",
     "evaluate_patient",
     "raise_alerts",
-    "run_daily_evaluation_per_patient",
 ]
 
 
@@ -155,20 +154,3 @@ def _catch_up(work: PatientWork, as_of: date) -> Evaluation:
         patient.last_evaluated_on = as_of
         work.session.add(patient)
     return evaluation
-
-
-def run_daily_evaluation_per_patient(app: App, as_of: date | None = None) -> int:
-    """The daily run one patient at a time, each in its own transaction: the reference the
-    batched daily run (`daily_run.run_daily_evaluation`) is tested against."""
-    day = as_of or app.clock.today()
-    with app.transaction() as session:
-        ids = list(
-            session.exec(
-                select(PatientRow.external_id)
-                .where(PatientRow.state != "closed")
-                .order_by(col(PatientRow.id))
-            )
-        )
-    for external_id in ids:
-        evaluate_patient(app, external_id, day)
-    return len(ids)

@@ -19,8 +19,7 @@ from ildpath.demo.cohort import plan_cohort
 from ildpath.demo.courses import ARCHETYPES
 from ildpath.demo.replay import Replay
 from ildpath.settings import Settings
-from ildpath.usecases import daily_run
-from ildpath.usecases.evaluation import run_daily_evaluation_per_patient
+from ildpath.usecases import daily_run, evaluate_patient
 from persistence.audit import verify_chains
 from persistence.tables import AlertRow, AuditEventRow, CareTaskRow, PatientRow
 
@@ -74,6 +73,24 @@ def _stored(database_url: str, batch_run: Any) -> dict[str, Any]:
     }
 
 
+def _each_alone(app: Any, as_of: date | None = None) -> int:
+    """The reference: every active patient judged alone, one transaction each."""
+    day = as_of or app.clock.today()
+    with app.engine.connect() as db:
+        ids = (
+            db.execute(
+                select(PatientRow.external_id)
+                .where(PatientRow.state != "closed")
+                .order_by(PatientRow.id)
+            )
+            .scalars()
+            .all()
+        )
+    for external_id in ids:
+        evaluate_patient(app, external_id, day)
+    return len(ids)
+
+
 def _small_batches(app: Any, as_of: date | None = None) -> int:
     return daily_run.run_daily_evaluation(app, as_of, batch=4)
 
@@ -81,7 +98,7 @@ def _small_batches(app: Any, as_of: date | None = None) -> int:
 def test_batched_daily_run_stores_what_judging_each_patient_alone_stores(
     database_url: str, tmp_path: Any
 ) -> None:
-    alone = _stored(f"sqlite:///{tmp_path / 'alone.db'}", run_daily_evaluation_per_patient)
+    alone = _stored(f"sqlite:///{tmp_path / 'alone.db'}", _each_alone)
     batched = _stored(database_url, _small_batches)
     assert batched["alerts"] == alone["alerts"]
     assert batched["tasks"] == alone["tasks"]
