@@ -16,11 +16,13 @@ from typing import Any
 from ildpath.bootstrap import bootstrap
 from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
-from ildpath.usecases.daily_run import BATCH, run_daily_evaluation
+from ildpath.usecases.daily_run import BATCH, batch_heads, run_daily_evaluation
+from ildpath.usecases.task_rows import read_stored_tasks
+from persistence.records import load_records
 
 from .databases import bare_connection
 
-__all__ = ["daily_run_in_child", "raw_read_loop"]
+__all__ = ["daily_run_in_child", "raw_read_loop", "record_read_loop"]
 
 _RECORD_QUERIES = {
     "phenotype_entry": "patient_id, id, field, value, clinical_on, recorded_on",
@@ -69,6 +71,30 @@ def raw_read_loop(url: str, batch: int = BATCH) -> dict[str, Any]:
             after = ids[-1]
         connection.rollback()
     return {"patients": patients, "rows": rows, "seconds": time.perf_counter() - started}
+
+
+def record_read_loop(url: str, day: date, batch: int = BATCH) -> dict[str, Any]:
+    """The daily run's own reading without its judging: every batch's records and task rows
+    built into the pathway's values (``load_records``, ``read_stored_tasks``). It is the floor
+    of any design that judges every patient every day, so the profile's split of the daily run
+    (reading against judging) is part of the figures."""
+    app = bootstrap(Settings(database_url=url), SimulatedClock(day), upgrade=False)
+    patients = 0
+    started = time.perf_counter()
+    with app.transaction() as session:
+        after = 0
+        while True:
+            heads = batch_heads(session, day, after, batch)
+            if not heads:
+                break
+            ids = [head.id for head in heads]
+            load_records(session, heads)
+            read_stored_tasks(session, ids)
+            patients += len(heads)
+            after = ids[-1]
+    seconds = time.perf_counter() - started
+    app.engine.dispose()
+    return {"patients": patients, "seconds": seconds}
 
 
 def _run(url: str, day: date) -> dict[str, Any]:

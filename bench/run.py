@@ -24,7 +24,7 @@ from ildpath.settings import Settings
 from .cohort import patient_lines
 from .databases import Backend, postgres_server
 from .ingest import bulk_ingest, count_rows, raw_executemany, usecase_ingest
-from .reevaluation import daily_run_in_child, raw_read_loop
+from .reevaluation import daily_run_in_child, raw_read_loop, record_read_loop
 from .transition import bare_trigger, usecase_transitions
 
 __all__ = ["main"]
@@ -82,6 +82,11 @@ def _measure_size(backend: Backend, size: int, options: Options, folder: Path) -
     day = TODAY + timedelta(days=1)
     _log(f"[{backend.name} {size}] raw read loop")
     result["raw_read"] = raw_read_loop(url)
+    _log(f"[{backend.name} {size}] reading the records without judging")
+    result["record_read"] = record_read_loop(url, day)
+    result["record_read_vs_raw_read"] = (
+        result["record_read"]["seconds"] / result["raw_read"]["seconds"]
+    )
     _log(f"[{backend.name} {size}] daily re-evaluation")
     result["reevaluation"] = daily_run_in_child(url, day)
     result["reevaluation_vs_raw_read"] = (
@@ -200,7 +205,8 @@ def _print_summary(run: dict[str, Any]) -> None:
         _log(f"\n== {name} ==")
         _log(
             f"{'patients':>9} {'events':>9} {'bulk ev/s':>10} {'raw ev/s':>10} {'bulk/raw':>8} "
-            f"{'typed ev/s':>10} {'re-eval s':>9} {'raw read s':>10} {'ratio':>6} {'peak MiB':>8}"
+            f"{'typed ev/s':>10} {'re-eval s':>9} {'raw read s':>10} {'ratio':>6} "
+            f"{'records s':>9} {'ratio':>6} {'peak MiB':>8}"
         )
         for r in backend["sizes"]:
             _log(
@@ -209,7 +215,8 @@ def _print_summary(run: dict[str, Any]) -> None:
                 f"{r['raw_executemany']['events_per_s']:>10.0f} "
                 f"{r['bulk_vs_raw']:>8.2f} {r['usecase_ingest']['events_per_s']:>10.1f} "
                 f"{r['reevaluation']['seconds']:>9.2f} {r['raw_read']['seconds']:>10.2f} "
-                f"{r['reevaluation_vs_raw_read']:>6.2f} {r['reevaluation']['peak_rss_mib']:>8.0f}"
+                f"{r['reevaluation_vs_raw_read']:>6.2f} {r['record_read']['seconds']:>9.2f} "
+                f"{r['record_read_vs_raw_read']:>6.2f} {r['reevaluation']['peak_rss_mib']:>8.0f}"
             )
     _log("\n== targets (SQLite) ==")
     for t in run["targets"]:

@@ -4,6 +4,7 @@ Built once per evaluation so that every rule reads the same phenotype, state cou
 exposure, and none of them re-sorts the record.
 """
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,7 @@ class Period:
 class Chart:
     record: PatientRecord
     definition: PathwayDefinition
-    _phenotypes: dict[date, Phenotype] = field(default_factory=dict, repr=False)
+    _phenotypes: dict[int, Phenotype] = field(default_factory=dict, repr=False)
 
     @cached_property
     def course(self) -> StateCourse:
@@ -40,10 +41,18 @@ class Chart:
     def exposure(self) -> Exposure:
         return Exposure(self.record, self.definition)
 
+    @cached_property
+    def _phenotype_days(self) -> list[date]:
+        return sorted(e.on for e in self.record.phenotype)
+
     def phenotype(self, day: date) -> Phenotype:
-        if day not in self._phenotypes:
-            self._phenotypes[day] = phenotype_on(self.record, day)
-        return self._phenotypes[day]
+        """The phenotype in force on ``day``, worked out once per set of entries in force
+        (the rules ask for it on hundreds of days that share a handful of them)."""
+        in_force = bisect_right(self._phenotype_days, max(day, self.record.enrolled_on))
+        found = self._phenotypes.get(in_force)
+        if found is None:
+            found = self._phenotypes[in_force] = phenotype_on(self.record, day)
+        return found
 
     def observations(self, kind: str, until: date | None = None) -> list[Observation]:
         """Observations of one kind in clinical order (ties in recording order)."""

@@ -7,6 +7,7 @@ the safety rules judge.
 """
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -45,6 +46,7 @@ class Exposure:
         events = sorted(record.therapies, key=lambda e: (e.on, order[e.id]))
         self._days: list[date] = []
         self._snapshots: list[dict[str, ActiveAgent]] = []
+        self._judged: dict[tuple[str, int], bool] = {}
         self.courses: list[Course] = []
         self.starts: list[TherapyEvent] = []
         active: dict[str, ActiveAgent] = {}
@@ -76,6 +78,15 @@ class Exposure:
         index = bisect_right(self._days, day) - 1
         return self._snapshots[index] if index >= 0 else {}
 
+    def _per_snapshot(self, name: str, day: date, judge: Callable[[date], bool]) -> bool:
+        """``judge(day)``, worked out once per snapshot: the agents only change on the days
+        of therapy events, and the rules ask about hundreds of days between them."""
+        key = (name, bisect_right(self._days, day))
+        found = self._judged.get(key)
+        if found is None:
+            found = self._judged[key] = judge(day)
+        return found
+
     def classes_on(self, day: date) -> set[AgentClass]:
         return {agent_class(a) for a in self.active_on(day)}
 
@@ -97,6 +108,9 @@ class Exposure:
 
     def high_dose_glucocorticoid_on(self, day: date) -> bool:
         """§9: prednisone-equivalent >= threshold, or IV methylprednisolone (always counts)."""
+        return self._per_snapshot("high_dose", day, self._high_dose_glucocorticoid_on)
+
+    def _high_dose_glucocorticoid_on(self, day: date) -> bool:
         agents = self.active_on(day).values()
         glucocorticoids = [a for a in agents if agent_class(a.agent) is AgentClass.GLUCOCORTICOID]
         if not glucocorticoids:
@@ -111,6 +125,9 @@ class Exposure:
     def intensive_agents_on(self, day: date) -> bool:
         """§9: high-dose glucocorticoid together with cyclophosphamide, a calcineurin
         inhibitor, rituximab or a JAK inhibitor (the salvage state is added by the caller)."""
+        return self._per_snapshot("intensive", day, self._intensive_agents_on)
+
+    def _intensive_agents_on(self, day: date) -> bool:
         partners = {
             AgentClass.ALKYLATING,
             AgentClass.CALCINEURIN_INHIBITOR,

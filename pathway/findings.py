@@ -7,6 +7,7 @@ Each carries its code, severity, message, source and the pathway version that pr
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from .codes import ALERTS, RECOMMENDATIONS, TASKS, Severity
 
@@ -75,6 +76,17 @@ class CareTask:
 
     def is_open(self, day: date) -> bool:
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
+
+    def changed(self, **fields: Any) -> "CareTask":
+        """This task with some fields changed, as ``dataclasses.replace`` would make it but
+        without its per-call introspection: the ledgers re-date and close tens of thousands of
+        task instances in one daily run."""
+        unknown = fields.keys() - self.__dataclass_fields__.keys()
+        if unknown:
+            raise TypeError(f"CareTask has no field {sorted(unknown)}")
+        copy = object.__new__(CareTask)
+        copy.__dict__.update(self.__dict__, **fields)
+        return copy
 
     def is_overdue(self, day: date) -> bool:
         """Overdue from the day after the due date while still open (§8)."""

@@ -9,9 +9,10 @@ table (the daily run and the reports stream the cohort this way).
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session
 
 from pathway.record import (
@@ -69,35 +70,45 @@ def record_id(row: object) -> str:
 
 @dataclass(frozen=True)
 class _Part:
-    """One table of the record: the columns read, and how a row of them becomes an entry."""
+    """One table of the record: the columns read, and how a row of them becomes an entry.
+
+    ``entry`` takes the row as a plain tuple ``(patient_id, id, *columns)``: rows are read by
+    position, which is several times cheaper than by name, and the statement is built once
+    (an expanding ``IN``), so reading one patient or five hundred costs no query building.
+    """
 
     table: Any
     columns: tuple[str, ...]
-    entry: Callable[[Any], object]
+    entry: Callable[[Sequence[Any]], object]
 
+    @cached_property
+    def _select(self) -> Select[Any]:
+        table = self.table.__table__
+        columns = [table.c.patient_id, table.c.id, *(table.c[name] for name in self.columns)]
+        return select(*columns).order_by(table.c.patient_id, table.c.id)
 
-def _observation(r: Any) -> Observation:
-    return Observation(
-        f"obs{r.id}",
-        r.kind,
-        r.clinical_on,
-        r.recorded_on,
-        r.fvc_pct,
-        r.dlco_pct,
-        r.dlco_corrected_pct,
-        r.fvc_l,
-        r.iu_per_ml,
-        r.oxygen,
-        r.finding,
-        r.extensive_ggo,
-    )
+    @cached_property
+    def of_patients(self) -> Select[Any]:
+        """A batch of patients' rows (the daily run, the reports)."""
+        patient_id = self.table.__table__.c.patient_id
+        return self._select.where(patient_id.in_(bindparam("ids", expanding=True)))
+
+    @cached_property
+    def of_patient(self) -> Select[Any]:
+        """One patient's rows (a use case): a plain ``=`` skips expanding the ``IN``."""
+        return self._select.where(self.table.__table__.c.patient_id == bindparam("id"))
+
+    def values(self, row: object) -> tuple[Any, ...]:
+        """An ORM row of the table as the tuple ``entry`` takes."""
+        names = ("patient_id", "id", *self.columns)
+        return tuple(getattr(row, name) for name in names)
 
 
 _PARTS: dict[str, _Part] = {
     "phenotype": _Part(
         PhenotypeEntryRow,
         ("field", "value", "clinical_on", "recorded_on"),
-        lambda r: PhenotypeEntry(f"ph{r.id}", r.field, r.value, r.clinical_on, r.recorded_on),
+        lambda r: PhenotypeEntry(f"ph{r[1]}", r[2], r[3], r[4], r[5]),
     ),
     "observations": _Part(
         ObservationRow,
@@ -114,24 +125,22 @@ _PARTS: dict[str, _Part] = {
             "finding",
             "extensive_ggo",
         ),
-        _observation,
+        lambda r: Observation(f"obs{r[1]}", *r[2:]),
     ),
     "therapies": _Part(
         TherapyEventRow,
         ("agent", "action", "clinical_on", "recorded_on", "route", "dose_mg_per_day"),
-        lambda r: TherapyEvent(
-            f"rx{r.id}", r.agent, r.action, r.clinical_on, r.recorded_on, r.route, r.dose_mg_per_day
-        ),
+        lambda r: TherapyEvent(f"rx{r[1]}", *r[2:]),
     ),
     "procedures": _Part(
         ProcedureRow,
         ("kind", "clinical_on", "recorded_on"),
-        lambda r: Procedure(f"proc{r.id}", r.kind, r.clinical_on, r.recorded_on),
+        lambda r: Procedure(f"proc{r[1]}", r[2], r[3], r[4]),
     ),
     "vaccinations": _Part(
         VaccinationRow,
         ("kind", "clinical_on", "recorded_on"),
-        lambda r: Vaccination(f"vac{r.id}", r.kind, r.clinical_on, r.recorded_on),
+        lambda r: Vaccination(f"vac{r[1]}", r[2], r[3], r[4]),
     ),
     "transitions": _Part(
         TransitionRow,
@@ -145,22 +154,12 @@ _PARTS: dict[str, _Part] = {
             "outcome",
             "closing_reason",
         ),
-        lambda r: TransitionEntry(
-            f"tr{r.id}",
-            r.trigger,
-            r.from_state,
-            r.to_state,
-            r.clinical_on,
-            r.recorded_on,
-            r.reason,
-            r.outcome,
-            r.closing_reason,
-        ),
+        lambda r: TransitionEntry(f"tr{r[1]}", *r[2:]),
     ),
     "alerts": _Part(
         AlertRow,
         ("code", "key", "raised_on", "evidence"),
-        lambda r: AlertRaised(r.code, r.key, r.raised_on, tuple(r.evidence)),
+        lambda r: AlertRaised(r[2], r[3], r[4], tuple(r[5])),
     ),
 }
 
@@ -173,18 +172,20 @@ def with_entry(record: PatientRecord, row: object) -> PatientRecord | None:
     name = _TABLE_PART.get(type(row))
     if name is None:
         return None
-    return record.appended(name, _PARTS[name].entry(row))
+    part = _PARTS[name]
+    return record.appended(name, part.entry(part.values(row)))
 
 
 def _read(session: Session, part: _Part, ids: Sequence[int]) -> dict[int, list[object]]:
-    table = part.table.__table__
-    columns = [table.c.patient_id, table.c.id, *(table.c[name] for name in part.columns)]
-    where = table.c.patient_id == ids[0] if len(ids) == 1 else table.c.patient_id.in_(ids)
-    query = select(*columns).where(where).order_by(table.c.patient_id, table.c.id)
     found: dict[int, list[object]] = {}
     entry = part.entry
-    for row in session.execute(query):
-        found.setdefault(row.patient_id, []).append(entry(row))
+    rows = (
+        session.connection().execute(part.of_patient, {"id": ids[0]})
+        if len(ids) == 1
+        else session.connection().execute(part.of_patients, {"ids": ids})
+    )
+    for row in rows:
+        found.setdefault(row[0], []).append(entry(row))
     return found
 
 

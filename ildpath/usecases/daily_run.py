@@ -33,7 +33,6 @@ from persistence.tables import AlertRow, AuditEventRow, CareTaskRow, PatientRow
 from ..bootstrap import App
 from .changes import (
     AuditNote,
-    StoredTask,
     TaskChange,
     alert_note,
     judge_missed_days,
@@ -42,9 +41,10 @@ from .changes import (
     unraised,
 )
 from .evaluation import evaluate_patient
+from .task_rows import read_stored_tasks, task_row, write_task_rows
 from .work import ENGINE
 
-__all__ = ["BATCH", "run_daily_evaluation"]
+__all__ = ["BATCH", "batch_heads", "run_daily_evaluation"]
 
 BATCH = 500
 """Patients per transaction: large enough that a query per table is cheap per patient, small
@@ -80,7 +80,7 @@ def run_daily_evaluation(
     while True:
         try:
             with app.transaction() as session:
-                heads = _heads(session, day, after, batch)
+                heads = batch_heads(session, day, after, batch)
                 if not heads:
                     return judged
                 _judge_batch(app, session, heads, day)
@@ -92,7 +92,8 @@ def run_daily_evaluation(
         after = heads[-1].id
 
 
-def _heads(session: Session, day: date, after: int, batch: int) -> Sequence[Row[Any]]:
+def batch_heads(session: Session, day: date, after: int, batch: int) -> Sequence[Row[Any]]:
+    """The next patients after row ``after`` still to be judged on ``day``."""
     query = (
         select(
             _PATIENT.c.id,
@@ -115,33 +116,12 @@ def _heads(session: Session, day: date, after: int, batch: int) -> Sequence[Row[
     return session.execute(query).all()
 
 
-def _stored_tasks(session: Session, ids: list[int]) -> dict[int, list[StoredTask]]:
-    query = (
-        select(
-            _TASK.c.patient_id,
-            _TASK.c.id,
-            _TASK.c.key,
-            _TASK.c.kind,
-            _TASK.c.opened_on,
-            _TASK.c.due_on,
-            _TASK.c.status,
-            _TASK.c.closed_on,
-        )
-        .where(_TASK.c.patient_id.in_(ids))
-        .order_by(_TASK.c.patient_id, _TASK.c.id)
-    )
-    found: dict[int, list[StoredTask]] = defaultdict(list)
-    for row in session.execute(query):
-        found[row.patient_id].append(StoredTask(*row[1:]))
-    return found
-
-
 def _judge_batch(app: App, session: Session, heads: Sequence[Row[Any]], day: date) -> None:
     definition = app.definition
     today = app.clock.today()
     ids = [head.id for head in heads]
     records = load_records(session, heads)
-    stored = _stored_tasks(session, ids)
+    stored = read_stored_tasks(session, ids)
     outcomes: list[_Judged] = []
     for head in heads:
         outcome = _Judged(head)
@@ -169,7 +149,7 @@ def _write(app: App, session: Session, outcomes: list[_Judged], day: date) -> No
         notes = [alert_note(next(alert_ids), alert, on) for on, alert in outcome.alerts]
         for change in outcome.tasks:
             notes.append(change.note)
-            _task_row(app, head.id, change, new_tasks, task_updates)
+            task_row(head.id, change, app.clock.now(), new_tasks, task_updates)
         events += (_event(app, chain, note) for note in notes)
         patients.append(
             {
@@ -181,11 +161,7 @@ def _write(app: App, session: Session, outcomes: list[_Judged], day: date) -> No
                 "version": head.version + 1,
             }
         )
-    if new_tasks:
-        session.execute(insert(_TASK), new_tasks)
-    for names, rows in task_updates.items():
-        values = {name: bindparam(name) for name in names}
-        session.execute(update(_TASK).where(_TASK.c.id == bindparam("_id")).values(values), rows)
+    write_task_rows(session, new_tasks, task_updates)
     if events:
         session.execute(insert(_AUDIT), events)
     _update_patients(session, patients)
@@ -212,35 +188,6 @@ def _insert_alerts(app: App, session: Session, outcomes: list[_Judged]) -> Itera
         return iter(())
     statement = insert(_ALERT).returning(_ALERT.c.id, sort_by_parameter_order=True)
     return iter([row.id for row in session.execute(statement, rows)])
-
-
-def _task_row(
-    app: App,
-    patient_id: int,
-    change: TaskChange,
-    new_tasks: list[dict[str, Any]],
-    task_updates: dict[tuple[str, ...], list[dict[str, Any]]],
-) -> None:
-    if change.stored is None:
-        assert change.task is not None
-        task = change.task
-        new_tasks.append(
-            {
-                "patient_id": patient_id,
-                "kind": task.kind,
-                "key": task.key,
-                "source": task.source,
-                "pathway_version": task.version,
-                "evidence": list(task.evidence),
-                "updated_at": app.clock.now(),
-                **change.fields,
-            }
-        )
-        return
-    names = (*sorted(change.fields), "updated_at")
-    task_updates[names].append(
-        {"_id": change.stored.id, **change.fields, "updated_at": app.clock.now()}
-    )
 
 
 def _event(app: App, chain: ChainHead, note: AuditNote) -> dict[str, Any]:

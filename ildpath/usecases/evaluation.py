@@ -6,25 +6,25 @@ caught up with what was known on that day, so nothing is raised in the past from
 and nothing is lost while the scheduler was down.
 """
 
+from collections import defaultdict
 from datetime import date
-
-from sqlmodel import col, select
+from typing import Any
 
 from pathway import Evaluation, evaluate
 from pathway.findings import Alert, CareTask
 from pathway.rules.monitoring import OVERDUE_ALERTS
-from persistence.tables import AlertRow, CareTaskRow
+from persistence.tables import AlertRow
 
 from ..bootstrap import App
 from .changes import (
     AuditNote,
-    StoredTask,
     alert_note,
     judge_missed_days,
     missed_days,
     task_changes,
     unraised,
 )
+from .task_rows import TaskUpdates, read_stored_tasks, task_row, write_task_rows
 from .work import ENGINE, PatientWork, find_patient
 
 __all__ = [
@@ -63,43 +63,17 @@ def raise_alerts(work: PatientWork, alerts: tuple[Alert, ...], day: date) -> lis
     return [_store_alert(work, alert, day) for alert in unraised(known, alerts)]
 
 
-def _stored(row: CareTaskRow) -> StoredTask:
-    return StoredTask(
-        row.id, row.key, row.kind, row.opened_on, row.due_on, row.status, row.closed_on
-    )
-
-
 def reconcile_tasks(work: PatientWork, tasks: tuple[CareTask, ...]) -> None:
     """Make the task rows say what the pathway says (`changes.task_changes`)."""
-    rows = list(
-        work.session.exec(
-            select(CareTaskRow)
-            .where(CareTaskRow.patient_id == work.patient.id)
-            .order_by(col(CareTaskRow.id))
-        )
-    )
-    by_key = {row.key: row for row in rows}
-    for change in task_changes((_stored(r) for r in rows), tasks, work.today):
-        if change.stored is None:
-            assert change.task is not None
-            task = change.task
-            row = CareTaskRow(
-                patient_id=work.patient.id,
-                kind=task.kind,
-                key=task.key,
-                source=task.source,
-                pathway_version=task.version,
-                evidence=list(task.evidence),
-                updated_at=work.now(),
-                **change.fields,
-            )
-        else:
-            row = by_key[change.key]
-            for name, value in change.fields.items():
-                setattr(row, name, value)
-            row.updated_at = work.now()
-        work.session.add(row)
+    patient_id = work.patient.id
+    assert patient_id is not None
+    stored = read_stored_tasks(work.session, [patient_id]).get(patient_id, [])
+    new_tasks: list[dict[str, Any]] = []
+    task_updates: TaskUpdates = defaultdict(list)
+    for change in task_changes(stored, tasks, work.today):
+        task_row(patient_id, change, work.now(), new_tasks, task_updates)
         _audit(work, change.note)
+    write_task_rows(work.session, new_tasks, task_updates)
 
 
 def apply_evaluation(

@@ -1,6 +1,6 @@
 """A ledger of task instances for one kind, enforcing that a kind is open at most once."""
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ...findings import CareTask, TaskStatus
@@ -41,7 +41,7 @@ class TaskLedger:
         task = self.current
         if task is None:
             return False
-        self.tasks[-1] = replace(task, status=status, closed_on=max(on, task.opened_on))
+        self.tasks[-1] = task.changed(status=status, closed_on=max(on, task.opened_on))
         return True
 
     def done(self, on: date) -> bool:
@@ -53,4 +53,4 @@ class TaskLedger:
     def redate_current(self, due: date) -> None:
         task = self.current
         if task is not None:
-            self.tasks[-1] = replace(task, due_on=due)
+            self.tasks[-1] = task.changed(due_on=due)
