@@ -70,15 +70,22 @@ def raw_executemany(source_url: str, target_url: str, events: int) -> dict[str, 
     """Copy the rows the import wrote, as plain tuples, into an empty schema with the bare
     driver's ``executemany`` in one transaction; only the inserts and the commit are timed."""
     rows: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+    json_columns: dict[str, set[int]] = {}
     with bare_connection(source_url) as source:
         cursor = source.cursor()
         for table in RECORD_TABLES:
             cursor.execute(f'SELECT * FROM "{table}" ORDER BY id')
             names = [d[0] for d in cursor.description]
+            json_columns[table] = {
+                n for n, d in enumerate(cursor.description) if d[1] in _JSON_TYPES
+            }
             rows[table] = (names, [tuple(r) for r in cursor.fetchall()])
     count = sum(len(r[1]) for r in rows.values())
     if not target_url.startswith("sqlite"):
-        rows = {t: (names, [_as_json(v) for v in values]) for t, (names, values) in rows.items()}
+        rows = {
+            t: (names, [_as_json(v, json_columns[t]) for v in values])
+            for t, (names, values) in rows.items()
+        }
     with bare_connection(target_url) as target:
         cursor = target.cursor()
         marker = "?" if "sqlite" in target_url else "%s"
@@ -92,9 +99,15 @@ def raw_executemany(source_url: str, target_url: str, events: int) -> dict[str, 
     return {"rows": count, "seconds": seconds, "events_per_s": events / seconds}
 
 
-def _as_json(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    """psycopg sends a list as an array; the JSON columns want it as JSON."""
-    return tuple(Jsonb(v) if isinstance(v, list | dict) else v for v in values)
+_JSON_TYPES = (114, 3802)
+"""PostgreSQL's json and jsonb type oids."""
+
+
+def _as_json(values: tuple[Any, ...], json_columns: set[int]) -> tuple[Any, ...]:
+    """psycopg reads a JSON column as the value it holds (a list, but also a string, a number
+    or None) and would send it back as an array, text or a number; the JSON columns want
+    JSON."""
+    return tuple(Jsonb(v) if n in json_columns else v for n, v in enumerate(values))
 
 
 def _apply(app: App, pid: str, event: dict[str, Any]) -> None:

@@ -7,20 +7,24 @@ the head (sequence number and hash), so an edited, deleted or truncated event is
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from .tables import AuditEventRow, PatientRow
 
 __all__ = [
+    "EVENT_COLUMNS",
     "ChainBreak",
     "ChainHead",
     "append_event",
     "canonical_json",
+    "chained_events",
     "chains",
     "instant_text",
     "next_event",
@@ -39,6 +43,39 @@ def _plain(value: object) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {value!r}")
+
+
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=_plain)
+"""`canonical_json`'s encoder built once (``json.dumps`` builds one per call)."""
+
+
+def _spelling() -> Callable[[Any], str]:
+    """`canonical_json` with its C encoder made once rather than per call (as
+    ``JSONEncoder.iterencode`` does), for writers that spell many payloads."""
+    if c_make_encoder is None:
+        return _CANONICAL.encode
+    chunks = c_make_encoder(
+        None, _plain, encode_basestring_ascii, None, ":", ",", True, False, True
+    )
+
+    def spell(value: Any) -> str:
+        return "".join(chunks(value, 0))
+
+    return spell
+
+
+_spell = _spelling()
+
+
+def _json_value(value: object) -> str:
+    """One value as `canonical_json` spells it inside a payload."""
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if value is None:
+        return "null"
+    if isinstance(value, datetime | date):
+        return encode_basestring_ascii(value.isoformat())
+    return _spell(value)
 
 
 def _digest(row: Any) -> str:
@@ -90,6 +127,9 @@ class _Event:
     prev_hash: str
 
 
+_INSERT_EVENT = insert(AuditEventRow.__table__)  # type: ignore[attr-defined]
+
+
 def next_event(
     head: ChainHead,
     *,
@@ -131,12 +171,17 @@ def append_event(
     pathway_version: str,
     payload: dict[str, Any],
     clinical_on: date | None = None,
-) -> AuditEventRow:
-    """Append one event to the patient's chain and move the head on the patient row."""
+) -> None:
+    """Append one event to the patient's chain and move the head on the patient row.
+
+    The event is inserted at once as a plain row (the chain's unique ``seq`` still catches a
+    concurrent writer): audit rows are never changed, so holding them as ORM objects would
+    only cost the use case time."""
     assert patient.id is not None
     head = ChainHead(patient.id, patient.audit_seq, patient.audit_head)
-    row = AuditEventRow(
-        **next_event(
+    session.execute(
+        _INSERT_EVENT,
+        next_event(
             head,
             kind=kind,
             actor=actor,
@@ -145,12 +190,98 @@ def append_event(
             pathway_version=pathway_version,
             payload=payload,
             clinical_on=clinical_on,
-        )
+        ),
     )
     patient.audit_seq = head.seq
     patient.audit_head = head.hash
-    session.add(row)
-    return row
+
+
+EVENT_COLUMNS = (
+    "patient_id",
+    "seq",
+    "kind",
+    "actor",
+    "role",
+    "clinical_on",
+    "recorded_at",
+    "pathway_version",
+    "payload",
+    "prev_hash",
+    "hash",
+)
+"""The columns of an audit event as `chained_events` gives them (the id is the database's)."""
+
+
+def chained_events(
+    head: ChainHead,
+    notes: Iterable[tuple[str, dict[str, Any], date | None, datetime]],
+    *,
+    actor: str,
+    role: str,
+    pathway_version: str,
+) -> list[tuple[Any, ...]]:
+    """The events that follow ``head``, one per note ``(kind, payload, clinical_on,
+    recorded_at)``, as tuples in `EVENT_COLUMNS` order; ``head`` moves on.
+
+    The same events, hashes included, as `next_event` called note by note (for bulk writers
+    that insert tuples through the driver): one encoder, no intermediate objects."""
+    encode, string = _spell, encode_basestring_ascii
+    sha256 = hashlib.sha256
+    patient_id, seq, previous = head.patient_id, head.seq, head.hash or GENESIS
+    # The material `_digest` hashes, spelled as `canonical_json` spells it (keys sorted), with
+    # what is the same for every event spelled once.
+    opening = f'{{"actor":{_json_value(actor)},"clinical_on":'
+    middle = (
+        f',"pathway_version":{_json_value(pathway_version)}'
+        f',"patient_id":{_json_value(patient_id)},"payload":'
+    )
+    closing = f',"role":{_json_value(role)},"seq":'
+    kinds: dict[str, str] = {}
+    seconds: dict[tuple[int, int, int, int], str] = {}
+    events: list[tuple[Any, ...]] = []
+    for kind, payload, clinical_on, recorded_at in notes:
+        seq += 1
+        text = encode(payload)
+        if recorded_at.tzinfo is UTC:  # `instant_text`, each second spelt once
+            second = (
+                recorded_at.toordinal(),
+                recorded_at.hour,
+                recorded_at.minute,
+                recorded_at.second,
+            )
+            spelt_second = seconds.get(second)
+            if spelt_second is None:
+                spelt_second = seconds[second] = instant_text(recorded_at)[:20]
+            instant = f"{spelt_second}{recorded_at.microsecond:06d}"
+        else:
+            instant = instant_text(recorded_at)
+        spelt = kinds.get(kind)
+        if spelt is None:
+            spelt = kinds[kind] = _json_value(kind)
+        material = (
+            f'{opening}{_json_value(clinical_on)},"kind":{spelt}{middle}{string(text)}'
+            f',"prev_hash":{string(previous)},"recorded_at":"{instant}"{closing}{seq}}}'
+        )
+        digest = sha256(material.encode("utf-8")).hexdigest()
+        events.append(
+            (
+                patient_id,
+                seq,
+                kind,
+                actor,
+                role,
+                clinical_on,
+                recorded_at,
+                pathway_version,
+                text,
+                previous,
+                digest,
+            )
+        )
+        previous = digest
+    if events:
+        head.seq, head.hash = seq, previous
+    return events
 
 
 @dataclass(frozen=True)

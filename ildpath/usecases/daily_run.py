@@ -41,6 +41,7 @@ from .changes import (
     unraised,
 )
 from .evaluation import evaluate_patient
+from .heap import heap_set_aside
 from .task_rows import read_stored_tasks, task_row, write_task_rows
 from .work import ENGINE
 
@@ -77,19 +78,20 @@ def run_daily_evaluation(
     judged = 0
     after = from_id - 1
     heads: Sequence[Row[Any]] = ()
-    while True:
-        try:
-            with app.transaction() as session:
-                heads = batch_heads(session, day, after, batch)
-                if not heads:
-                    return judged
-                _judge_batch(app, session, heads, day)
-        except (ConcurrencyConflict, OperationalError):
-            # someone wrote to a patient of the batch meanwhile (SQLite: after our snapshot)
-            for head in heads:
-                _judge_alone(app, head.external_id, day)
-        judged += len(heads)
-        after = heads[-1].id
+    with heap_set_aside():
+        while True:
+            try:
+                with app.transaction() as session:
+                    heads = batch_heads(session, day, after, batch)
+                    if not heads:
+                        return judged
+                    _judge_batch(app, session, heads, day)
+            except (ConcurrencyConflict, OperationalError):
+                # someone wrote to a patient of the batch meanwhile (SQLite: after our snapshot)
+                for head in heads:
+                    _judge_alone(app, head.external_id, day)
+            judged += len(heads)
+            after = heads[-1].id
 
 
 def batch_heads(session: Session, day: date, after: int, batch: int) -> Sequence[Row[Any]]:
