@@ -32,6 +32,7 @@ class Chart:
     record: PatientRecord
     definition: PathwayDefinition
     _phenotypes: dict[int, Phenotype] = field(default_factory=dict, repr=False)
+    _days_judged: dict[tuple[str, date], bool] = field(default_factory=dict, repr=False)
 
     @cached_property
     def course(self) -> StateCourse:
@@ -89,10 +90,25 @@ class Chart:
 
     def intensive_on(self, day: date) -> bool:
         """§9 intensive immunosuppression: the agent combination, or being in salvage."""
+        return self._judged("intensive", day, self._intensive_on)
+
+    def _intensive_on(self, day: date) -> bool:
         return self.course.state_on(day) == "salvage" or self.exposure.intensive_agents_on(day)
+
+    def _judged(self, name: str, day: date, judge: Callable[[date], bool]) -> bool:
+        """``judge(day)`` worked out once per evaluation: several task rules walk the same
+        change days, and the PFT ledger asks about each PFT's day twice."""
+        key = (name, day)
+        found = self._days_judged.get(key)
+        if found is None:
+            found = self._days_judged[key] = judge(day)
+        return found
 
     def high_risk_on(self, day: date) -> bool:
         """§8 high risk, which sets the PFT interval to 3 months."""
+        return self._judged("high_risk", day, self._high_risk_on)
+
+    def _high_risk_on(self, day: date) -> bool:
         phenotype = self.phenotype(day)
         if (
             phenotype.has_risk_factor
