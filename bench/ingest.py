@@ -28,7 +28,7 @@ from ildpath.usecases.daily_run import run_daily_evaluation
 from .cohort import patient
 from .databases import bare_connection
 
-__all__ = ["RECORD_TABLES", "bulk_ingest", "raw_executemany", "usecase_ingest"]
+__all__ = ["RECORD_TABLES", "bulk_ingest", "raw_executemany", "type_in", "usecase_ingest"]
 
 CLINICIAN = Actor("bench-clinician", "clinician")
 RECORD_TABLES = (
@@ -142,6 +142,29 @@ def _apply(app: App, pid: str, event: dict[str, Any]) -> None:
         record_observation(app, pid, kind, value, on, CLINICIAN)
 
 
+def type_in(app: App, pid: str, data: dict[str, Any]) -> None:
+    """One synthetic patient (`bench.cohort.patient`) enrolled and recorded event by event
+    through the use cases, as a coordinator would type the history in."""
+    enrol_patient(
+        app,
+        EnrolPatient(
+            pid,
+            data["sex"],
+            date.fromisoformat(data["birth_date"]),
+            date.fromisoformat(data["enrolled_on"]),
+            data["diagnosis"],
+            data["anti_mda5"],
+            data["anti_ars"],
+            data["ild_course"],
+            tuple(data["risk_factors"]),
+            data["weight_kg"],
+        ),
+        CLINICIAN,
+    )
+    for event in data["events"]:
+        _apply(app, pid, event)
+
+
 def usecase_ingest(app: App, numbers: Iterable[int], today: date, prefix: str) -> dict[str, Any]:
     """The same kind of history typed in through the use cases (what `ildpath record` and the
     API do): one transaction and one evaluation per event. Patients get ``prefix`` ids so they
@@ -150,25 +173,7 @@ def usecase_ingest(app: App, numbers: Iterable[int], today: date, prefix: str) -
     started = time.perf_counter()
     for number in numbers:
         data = patient(number, today)
-        pid = f"{prefix}-{number:06d}"
-        enrol_patient(
-            app,
-            EnrolPatient(
-                pid,
-                data["sex"],
-                date.fromisoformat(data["birth_date"]),
-                date.fromisoformat(data["enrolled_on"]),
-                data["diagnosis"],
-                data["anti_mda5"],
-                data["anti_ars"],
-                data["ild_course"],
-                tuple(data["risk_factors"]),
-                data["weight_kg"],
-            ),
-            CLINICIAN,
-        )
-        for event in data["events"]:
-            _apply(app, pid, event)
+        type_in(app, f"{prefix}-{number:06d}", data)
         events += 1 + len(data["events"])
         patients += 1
     seconds = time.perf_counter() - started

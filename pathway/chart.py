@@ -5,7 +5,7 @@ exposure, and none of them re-sorts the record.
 """
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -13,6 +13,7 @@ from functools import cached_property
 from .course import StateCourse
 from .definition import PathwayDefinition
 from .exposure import Exposure
+from .memo import remembered
 from .phenotype import Phenotype, phenotype_on
 from .record import Observation, PatientRecord
 
@@ -31,8 +32,8 @@ class Period:
 class Chart:
     record: PatientRecord
     definition: PathwayDefinition
-    _phenotypes: dict[int, Phenotype] = field(default_factory=dict, repr=False)
-    _days_judged: dict[tuple[str, date], bool] = field(default_factory=dict, repr=False)
+    _phenotypes: dict[Hashable, Phenotype] = field(default_factory=dict, repr=False)
+    _days_judged: dict[Hashable, bool] = field(default_factory=dict, repr=False)
 
     @cached_property
     def course(self) -> StateCourse:
@@ -50,10 +51,7 @@ class Chart:
         """The phenotype in force on ``day``, worked out once per set of entries in force
         (the rules ask for it on hundreds of days that share a handful of them)."""
         in_force = bisect_right(self._phenotype_days, max(day, self.record.enrolled_on))
-        found = self._phenotypes.get(in_force)
-        if found is None:
-            found = self._phenotypes[in_force] = phenotype_on(self.record, day)
-        return found
+        return remembered(self._phenotypes, in_force, lambda: phenotype_on(self.record, day))
 
     def observations(self, kind: str, until: date | None = None) -> list[Observation]:
         """Observations of one kind in clinical order (ties in recording order)."""
@@ -98,11 +96,7 @@ class Chart:
     def _judged(self, name: str, day: date, judge: Callable[[date], bool]) -> bool:
         """``judge(day)`` worked out once per evaluation: several task rules walk the same
         change days, and the PFT ledger asks about each PFT's day twice."""
-        key = (name, day)
-        found = self._days_judged.get(key)
-        if found is None:
-            found = self._days_judged[key] = judge(day)
-        return found
+        return remembered(self._days_judged, (name, day), lambda: judge(day))
 
     def high_risk_on(self, day: date) -> bool:
         """§8 high risk, which sets the PFT interval to 3 months."""

@@ -7,12 +7,13 @@ the safety rules judge.
 """
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 
 from .catalogue import IMMUNOSUPPRESSIVE_CLASSES, AgentClass, agent_class
 from .definition import PathwayDefinition
+from .memo import remembered
 from .record import PatientRecord, TherapyEvent
 
 __all__ = ["ActiveAgent", "Course", "Exposure"]
@@ -46,7 +47,7 @@ class Exposure:
         events = sorted(record.therapies, key=lambda e: (e.on, order[e.id]))
         self._days: list[date] = []
         self._snapshots: list[dict[str, ActiveAgent]] = []
-        self._judged: dict[tuple[str, int], bool] = {}
+        self._judged: dict[Hashable, bool] = {}
         self.courses: list[Course] = []
         self.starts: list[TherapyEvent] = []
         active: dict[str, ActiveAgent] = {}
@@ -81,11 +82,8 @@ class Exposure:
     def _per_snapshot(self, name: str, day: date, judge: Callable[[date], bool]) -> bool:
         """``judge(day)``, worked out once per snapshot: the agents only change on the days
         of therapy events, and the rules ask about hundreds of days between them."""
-        key = (name, bisect_right(self._days, day))
-        found = self._judged.get(key)
-        if found is None:
-            found = self._judged[key] = judge(day)
-        return found
+        snapshot = bisect_right(self._days, day)
+        return remembered(self._judged, (name, snapshot), lambda: judge(day))
 
     def classes_on(self, day: date) -> set[AgentClass]:
         return {agent_class(a) for a in self.active_on(day)}

@@ -57,6 +57,7 @@ from persistence.tables import (
 from ..bootstrap import App
 from .daily_run import run_daily_evaluation
 from .enrolment import EnrolPatient, check_enrolment
+from .enrolment_file import ENROLMENT_KEYS
 from .heap import heap_set_aside
 from .recording import OBSERVATION_KINDS, check_stop, check_therapy, observation_values
 from .triggers import TriggerCommand, judge_trigger, moved, transition_payload
@@ -74,18 +75,6 @@ SPOOL_IN_MEMORY = 64 * 1024 * 1024
 
 _MOVED = ("state", "state_since", "referral_origin", "closing_reason")
 """The patient columns the history's triggers move (`moved`)."""
-_ENROLMENT_FIELDS = (
-    "id",
-    "sex",
-    "birth_date",
-    "enrolled_on",
-    "diagnosis",
-    "anti_mda5",
-    "anti_ars",
-    "ild_course",
-    "risk_factors",
-    "weight_kg",
-)
 
 
 class ImportRefused(ClinicalError):
@@ -210,9 +199,9 @@ def _day(name: str, value: object) -> date:
 
 
 def _enrolment(data: dict[str, Any]) -> EnrolPatient:
-    unknown = sorted(set(data) - {*_ENROLMENT_FIELDS, "events"})
+    unknown = sorted(set(data) - {*ENROLMENT_KEYS, "events"})
     if unknown:
-        raise InvalidValue(unknown[0], data[unknown[0]], "fields " + ", ".join(_ENROLMENT_FIELDS))
+        raise InvalidValue(unknown[0], data[unknown[0]], "fields " + ", ".join(ENROLMENT_KEYS))
     for name in ("id", "sex", "birth_date", "enrolled_on", "diagnosis", "anti_mda5", "anti_ars"):
         if data.get(name) is None:
             raise InvalidValue(name, None, "a value (required)")

@@ -28,7 +28,7 @@ from pathway.findings import Alert
 from persistence.audit import ChainHead, next_event
 from persistence.errors import ConcurrencyConflict
 from persistence.records import load_records
-from persistence.tables import AlertRow, AuditEventRow, CareTaskRow, PatientRow
+from persistence.tables import AlertRow, AuditEventRow, PatientRow
 
 from ..bootstrap import App
 from .changes import (
@@ -42,7 +42,7 @@ from .changes import (
 )
 from .evaluation import evaluate_patient
 from .heap import heap_set_aside
-from .task_rows import read_stored_tasks, task_row, write_task_rows
+from .task_rows import TaskUpdates, read_stored_tasks, task_row, write_task_rows
 from .work import ENGINE
 
 __all__ = ["BATCH", "batch_heads", "run_daily_evaluation"]
@@ -54,9 +54,7 @@ second for the batch to commit."""
 
 _PATIENT = PatientRow.__table__  # type: ignore[attr-defined]
 _ALERT = AlertRow.__table__  # type: ignore[attr-defined]
-_TASK = CareTaskRow.__table__  # type: ignore[attr-defined]
 _AUDIT = AuditEventRow.__table__  # type: ignore[attr-defined]
-_UPDATABLE_TASK_FIELDS = ("due_on", "status", "closed_on", "opened_on")
 
 
 @dataclass
@@ -143,7 +141,7 @@ def _write(app: App, session: Session, outcomes: list[_Judged], day: date) -> No
     alert_ids = iter(_insert_alerts(app, session, outcomes))
     events: list[dict[str, Any]] = []
     new_tasks: list[dict[str, Any]] = []
-    task_updates: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    task_updates: TaskUpdates = defaultdict(list)
     patients: list[dict[str, Any]] = []
     for outcome in outcomes:
         head = outcome.head

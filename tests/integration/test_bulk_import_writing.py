@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from bench.cohort import patient, patient_lines
-from bench.ingest import CLINICIAN, _apply
+from bench.ingest import CLINICIAN, type_in
 from ildpath.bootstrap import App, bootstrap
 from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
@@ -203,24 +203,7 @@ def test_a_transition_cites_the_observations_as_written(database_url: str, tmp_p
     typed = bootstrap(
         Settings(database_url=f"sqlite:///{tmp_path / 'typed.db'}"), SimulatedClock(TODAY)
     )
-    enrol_patient(
-        typed,
-        EnrolPatient(
-            data["id"],
-            data["sex"],
-            date.fromisoformat(data["birth_date"]),
-            date.fromisoformat(data["enrolled_on"]),
-            data["diagnosis"],
-            data["anti_mda5"],
-            data["anti_ars"],
-            data["ild_course"],
-            tuple(data["risk_factors"]),
-            data["weight_kg"],
-        ),
-        CLINICIAN,
-    )
-    for event in data["events"]:
-        _apply(typed, data["id"], event)
+    type_in(typed, data["id"], data)
 
     cited = _cited(app, data["id"])
     assert cited == _cited(typed, data["id"])
