@@ -2,7 +2,12 @@
 with raw SQL (the bare driver, the same batches and queries), the floor of any evaluation that
 reads the record. The daily run is timed in a child process so its peak memory is its own.
 
-Run alone: ``python -m bench.reevaluation URL YYYY-MM-DD`` prints its figures as JSON.
+Timed twice: judging everyone (the day after an import, or under a new definition), then the
+scheduler's job on the day after that, which carries the patients whose judgement cannot
+change without reading them (`pathway.horizon`).
+
+Run alone: ``python -m bench.reevaluation URL YYYY-MM-DD [everyone]`` prints its figures as
+JSON.
 """
 
 import json
@@ -13,6 +18,8 @@ import time
 from datetime import date
 from typing import Any
 
+from sqlalchemy import func, select
+
 from ildpath.bootstrap import bootstrap
 from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
@@ -20,6 +27,7 @@ from ildpath.usecases.daily_run import BATCH, batch_heads, run_daily_evaluation
 from ildpath.usecases.heap import heap_set_aside
 from ildpath.usecases.task_rows import read_stored_tasks
 from persistence.records import load_records
+from persistence.tables import PatientRow
 
 from .databases import bare_connection
 
@@ -113,20 +121,31 @@ def _peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _run(url: str, day: date) -> dict[str, Any]:
+def _run(url: str, day: date, everyone: bool) -> dict[str, Any]:
     app = bootstrap(Settings(database_url=url), SimulatedClock(day), upgrade=False)
     started = time.perf_counter()
-    judged = run_daily_evaluation(app, day)
+    judged = run_daily_evaluation(app, day, everyone=everyone)
     seconds = time.perf_counter() - started
     peak_kib = _peak_rss_kib()
+    with app.engine.connect() as db:
+        done = db.execute(
+            select(func.count()).where(PatientRow.last_evaluated_on == day)
+        ).scalar_one()
     app.engine.dispose()
-    return {"judged": judged, "seconds": seconds, "peak_rss_mib": peak_kib / 1024}
+    return {
+        "judged": judged,
+        "carried": done - judged,
+        "seconds": seconds,
+        "peak_rss_mib": peak_kib / 1024,
+    }
 
 
-def daily_run_in_child(url: str, day: date) -> dict[str, Any]:
-    """The scheduler's daily job for ``day``, in a fresh Python process."""
+def daily_run_in_child(url: str, day: date, *, everyone: bool = False) -> dict[str, Any]:
+    """The scheduler's daily job for ``day`` (or judging ``everyone``), in a fresh Python
+    process."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.reevaluation", url, day.isoformat()],
+        [sys.executable, "-m", "bench.reevaluation", url, day.isoformat()]
+        + (["everyone"] if everyone else []),
         check=True,
         capture_output=True,
         text=True,
@@ -136,4 +155,4 @@ def daily_run_in_child(url: str, day: date) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(_run(sys.argv[1], date.fromisoformat(sys.argv[2]))))
+    print(json.dumps(_run(sys.argv[1], date.fromisoformat(sys.argv[2]), "everyone" in sys.argv)))

@@ -36,7 +36,11 @@ def _notifiers() -> dict[str, Notifier]:
 def daily_evaluation() -> None:
     app = application()
     count = run_daily_evaluation(app)
-    log.info("daily evaluation of %d active patients for %s", count, app.clock.today())
+    log.info(
+        "daily evaluation for %s: %d patients judged, the quiet ones carried unread",
+        app.clock.today(),
+        count,
+    )
 
 
 def dispatch_reminders() -> None:

@@ -67,6 +67,12 @@ class PatientRow(SQLModel, table=True):
     closing_reason: str | None = Field(default=None, max_length=32)
     pathway_version: str = Field(max_length=32)
     last_evaluated_on: date | None = None
+    quiet_until: date | None = None
+    """The daily run's judgement of this patient cannot change before the day after this
+    (`pathway.horizon`), as long as the record is the one judged (``version`` still equal to
+    ``quiet_version``) under the same definition (``quiet_basis``)."""
+    quiet_version: int | None = None
+    quiet_basis: str | None = Field(default=None, max_length=32)
     audit_seq: int = 0
     audit_head: str = Field(default="", max_length=64)
     created_at: datetime = _utc()

@@ -18,7 +18,7 @@ from persistence.tables import PatientRow
 from ..bootstrap import App, bootstrap
 from ..clock import SimulatedClock
 from ..settings import Settings
-from ..usecases import EnrolPatient, enrol_patient, evaluate_patient, patient_summary
+from ..usecases import EnrolPatient, enrol_patient, patient_summary, run_daily_evaluation
 from .events import SCENARIO_CLINICIAN, apply_event
 from .loader import Scenario, ScenarioEvent
 
@@ -142,7 +142,7 @@ def _run(scenario: Scenario, url: str) -> ScenarioResult:
             clock.move_to(day)
             for event in (e for e in events if max(e.recorded_on, start) == day):
                 _apply(app, command.id, event, result)
-            evaluate_patient(app, command.id, day)
+            run_daily_evaluation(app, day)
             for expectation in (x for x in checks if x["as_of"] == day):
                 _check(app, command.id, expectation, result)
             day += timedelta(days=1)

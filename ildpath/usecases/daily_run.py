@@ -7,6 +7,11 @@ per-patient use case judges it (`changes`: same alerts, task changes and audit t
 same order), and the batch's changes are written with one statement per table. Only a batch
 is ever in memory.
 
+Most patients' judgement cannot change on most days (`pathway.horizon`): each judged patient
+keeps the last day through which it is quiet, and while its record and the definition are the
+ones judged, the run only carries its day forward with one statement for the whole cohort,
+without reading it. ``everyone=True`` judges every patient all the same.
+
 A patient changed by someone else while its batch was judged (its version moved) makes the
 batch roll back and be judged again one patient at a time, so the run never overwrites a
 colleague's write and never stops on one. A patient already judged for the day is skipped, so
@@ -16,7 +21,7 @@ a scheduler restarting at noon does not judge the cohort twice.
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Row, bindparam, insert, or_, select, update
@@ -25,6 +30,7 @@ from sqlmodel import Session
 
 from pathway import evaluate
 from pathway.findings import Alert
+from pathway.horizon import basis, quiet_until
 from persistence.audit import ChainHead, next_event
 from persistence.errors import ConcurrencyConflict
 from persistence.records import load_records
@@ -45,7 +51,7 @@ from .heap import heap_set_aside
 from .task_rows import TaskUpdates, read_stored_tasks, task_row, write_task_rows
 from .work import ENGINE
 
-__all__ = ["BATCH", "batch_heads", "run_daily_evaluation"]
+__all__ = ["BATCH", "batch_heads", "carry_quiet_patients", "run_daily_evaluation"]
 
 BATCH = 500
 """Patients per transaction: large enough that a query per table is cheap per patient, small
@@ -62,20 +68,30 @@ class _Judged:
     """One patient's outcome: the alerts to raise (with their day) and the task changes."""
 
     head: Row[Any]
+    quiet_until: date | None = None
     alerts: list[tuple[date, Alert]] = field(default_factory=list)
     tasks: list[TaskChange] = field(default_factory=list)
 
 
 def run_daily_evaluation(
-    app: App, as_of: date | None = None, *, batch: int = BATCH, from_id: int = 1
+    app: App,
+    as_of: date | None = None,
+    *,
+    batch: int = BATCH,
+    from_id: int = 1,
+    everyone: bool = False,
 ) -> int:
     """Judge every patient not closed and not yet judged on ``as_of`` (default today): the
-    days missed since their last run, then ``as_of`` itself. Returns how many were judged.
-    ``from_id`` starts at a patient row (a bulk import judges the patients it wrote)."""
+    days missed since their last run, then ``as_of`` itself. Returns how many were judged;
+    those still quiet are carried to ``as_of`` unread, unless ``everyone``. ``from_id`` starts
+    at a patient row (a bulk import judges the patients it wrote)."""
     day = as_of or app.clock.today()
     judged = 0
     after = from_id - 1
     heads: Sequence[Row[Any]] = ()
+    if not everyone:
+        with app.transaction() as session:
+            carry_quiet_patients(session, day, _basis(app), from_id)
     with heap_set_aside():
         while True:
             try:
@@ -90,6 +106,41 @@ def run_daily_evaluation(
                     _judge_alone(app, head.external_id, day)
             judged += len(heads)
             after = heads[-1].id
+
+
+def latest_quiet_day(patient_id: int, day: date, longest: int) -> date:
+    """The last day a patient judged on ``day`` may be carried unread whatever its dates say:
+    the day before its next turn, one patient in ``longest`` taking its turn each day. Judging
+    everyone (an import, a new definition) thus never makes the whole cohort due again on the
+    same day."""
+    if longest <= 0:
+        return day
+    turn = day + timedelta(days=1)
+    turn += timedelta(days=-(turn.toordinal() + patient_id) % longest)
+    return turn - timedelta(days=1)
+
+
+def _basis(app: App) -> str:
+    return basis(app.definition, app.settings.longest_quiet_days)
+
+
+def carry_quiet_patients(session: Session, day: date, quiet_basis: str, from_id: int = 1) -> int:
+    """Mark judged on ``day``, without reading them, the patients whose judgement cannot have
+    changed: quiet through ``day``, nobody wrote to them since (their version is the one
+    judged), and judged under this definition. Returns how many."""
+    statement = (
+        update(_PATIENT)
+        .where(
+            _PATIENT.c.id >= from_id,
+            _PATIENT.c.state != "closed",
+            or_(_PATIENT.c.last_evaluated_on.is_(None), _PATIENT.c.last_evaluated_on < day),
+            _PATIENT.c.quiet_until >= day,
+            _PATIENT.c.quiet_version == _PATIENT.c.version,
+            _PATIENT.c.quiet_basis == quiet_basis,
+        )
+        .values(last_evaluated_on=day)
+    )
+    return session.execute(statement).rowcount
 
 
 def batch_heads(session: Session, day: date, after: int, batch: int) -> Sequence[Row[Any]]:
@@ -118,6 +169,7 @@ def batch_heads(session: Session, day: date, after: int, batch: int) -> Sequence
 
 def _judge_batch(app: App, session: Session, heads: Sequence[Row[Any]], day: date) -> None:
     definition = app.definition
+    longest = app.settings.longest_quiet_days
     today = app.clock.today()
     ids = [head.id for head in heads]
     records = load_records(session, heads)
@@ -131,6 +183,8 @@ def _judge_batch(app: App, session: Session, heads: Sequence[Row[Any]], day: dat
         known = (a.key for a in record.alerts)
         outcome.alerts += [(day, alert) for alert in unraised(known, evaluation.alerts)]
         outcome.tasks = list(task_changes(stored.get(head.id, ()), evaluation.tasks, today))
+        latest = latest_quiet_day(head.id, day, longest)
+        outcome.quiet_until = quiet_until(record, evaluation, definition, latest)
         outcomes.append(outcome)
     _write(app, session, outcomes, day)
 
@@ -139,6 +193,7 @@ def _write(app: App, session: Session, outcomes: list[_Judged], day: date) -> No
     """The batch's changes, one statement per table; the patients' version check last, so a
     patient written meanwhile rolls the whole batch back."""
     alert_ids = iter(_insert_alerts(app, session, outcomes))
+    quiet_basis = _basis(app)
     events: list[dict[str, Any]] = []
     new_tasks: list[dict[str, Any]] = []
     task_updates: TaskUpdates = defaultdict(list)
@@ -159,6 +214,9 @@ def _write(app: App, session: Session, outcomes: list[_Judged], day: date) -> No
                 "audit_seq": chain.seq,
                 "audit_head": chain.hash,
                 "version": head.version + 1,
+                "quiet_until": outcome.quiet_until,
+                "quiet_version": head.version + 1,
+                "quiet_basis": quiet_basis,
             }
         )
     write_task_rows(session, new_tasks, task_updates)
@@ -215,6 +273,9 @@ def _update_patients(session: Session, patients: list[dict[str, Any]]) -> None:
             audit_seq=bindparam("audit_seq"),
             audit_head=bindparam("audit_head"),
             version=bindparam("version"),
+            quiet_until=bindparam("quiet_until"),
+            quiet_version=bindparam("quiet_version"),
+            quiet_basis=bindparam("quiet_basis"),
         )
     )
     if session.get_bind().dialect.supports_sane_multi_rowcount:

@@ -42,10 +42,12 @@ def test_the_benchmark_measures_everything_and_judges_every_target(tmp_path: Pat
     for figures in sizes:
         assert figures["bulk_ingest"]["patients"] == figures["size"]
         assert figures["raw_executemany"]["rows"] > figures["bulk_ingest"]["events"]
-        assert figures["reevaluation"]["judged"] >= figures["size"] * 0.9
-        assert figures["raw_read"]["patients"] == figures["reevaluation"]["judged"]
+        assert figures["full_reevaluation"]["judged"] >= figures["size"] * 0.9
+        assert figures["raw_read"]["patients"] == figures["full_reevaluation"]["judged"]
+        for day in figures["daily_runs"]:  # every active patient judged or carried, once
+            assert day["judged"] + day["carried"] == figures["full_reevaluation"]["judged"]
     assert sizes[0]["transition"]["n"] == 5
     assert run["backends"]["sqlite"]["scheduler"]["ildpath"]["sent"] == 20
     assert "html" in sizes[1]["cohort_report"]["formats"]
-    assert len(run["targets"]) == 9
+    assert len(run["targets"]) == 13
     assert ("PASS" in done.stdout) or ("MISS" in done.stdout)

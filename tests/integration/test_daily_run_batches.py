@@ -27,13 +27,13 @@ END = date(2026, 11, 20)
 SEED = 11
 
 
-def _stored(database_url: str, batch_run: Any) -> dict[str, Any]:
+def _stored(database_url: str, batch_run: Any, job_every_days: int = 7) -> dict[str, Any]:
     plans = plan_cohort(len(ARCHETYPES), SEED, END)
     app = bootstrap(Settings(database_url=database_url), SimulatedClock(END))
     try:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(jobs, "run_daily_evaluation", batch_run)
-            Replay(app, plans, SEED, END, job_every_days=7).run()
+            Replay(app, plans, SEED, END, job_every_days=job_every_days).run()
         with Session(app.engine) as session:
             assert list(verify_chains(session)) == []
         with app.engine.connect() as db:
@@ -105,3 +105,33 @@ def test_batched_daily_run_stores_what_judging_each_patient_alone_stores(
     assert batched["events"] == alone["events"]
     assert batched["patients"] == alone["patients"]
     assert len(alone["alerts"]) > 20 and len(alone["events"]) > 500
+
+
+def test_carrying_quiet_patients_stores_what_judging_everyone_every_day_stores(
+    database_url: str, tmp_path: Any
+) -> None:
+    """Patients whose judgement cannot change are carried to the day unread; the alerts, tasks,
+    audit trail and days stored are those of judging every patient every day."""
+    carried: list[int] = []
+
+    def quiet_carried(app: Any, as_of: date | None = None) -> int:
+        with pytest.MonkeyPatch.context() as patch:
+            carry = daily_run.carry_quiet_patients
+
+            def counted(*args: Any, **kwargs: Any) -> int:
+                carried.append(carry(*args, **kwargs))
+                return carried[-1]
+
+            patch.setattr(daily_run, "carry_quiet_patients", counted)
+            return daily_run.run_daily_evaluation(app, as_of, batch=4)
+
+    def everyone(app: Any, as_of: date | None = None) -> int:
+        return daily_run.run_daily_evaluation(app, as_of, everyone=True)
+
+    judged_all = _stored(f"sqlite:///{tmp_path / 'everyone.db'}", everyone, job_every_days=1)
+    quiet = _stored(database_url, quiet_carried, job_every_days=1)
+    assert quiet["alerts"] == judged_all["alerts"]
+    assert quiet["tasks"] == judged_all["tasks"]
+    assert quiet["events"] == judged_all["events"]
+    assert quiet["patients"] == judged_all["patients"]
+    assert sum(carried) > len(carried)  # most days, some patients were not read at all

@@ -1,0 +1,115 @@
+"""How long a patient's daily judgement stays what it is: the quiet horizon.
+
+The daily run judges every active patient every day, yet on most days nothing about most
+patients can change: no entry is dated today, no task falls due, no window closes. The rules
+depend on the day they are asked about in few ways:
+
+- an entry counts from the day it is recorded, and takes effect from its clinical date, which
+  is never in the future (§11): the state, agents and phenotype of a day, the observations up
+  to it;
+- a task opens, falls due (overdue the day after) and closes on dates the ledgers work out,
+  and which the evaluation lists;
+- three windows are reckoned from the day asked, and are listed here beside their rule: the
+  triple-therapy deadline (`rules.safety.step_up_therapy`), the high risk that follows detected
+  progression (`Chart.high_risk_on`), and the yearly influenza task
+  (`rules.tasks.prevention.vaccination_tasks`, which opens it in the future).
+
+So judging the same record again says nothing new until the first of those dates after the day
+judged, or the day after one of them. A rule that reckons another window from the day asked
+must add it here: `tests/integration/test_quiet_horizon.py` replays every day of the scenarios
+and of a synthetic cohort and fails on any change inside a horizon. The caller also bounds the
+horizon whatever the dates say (``latest``).
+"""
+
+import hashlib
+from bisect import bisect_right
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from .definition import PathwayDefinition
+from .evaluation import Evaluation
+from .phenotype import phenotype_on
+from .record import PatientRecord
+
+__all__ = ["basis", "quiet_until"]
+
+
+def _entries(record: PatientRecord) -> Iterator[Any]:
+    for part in (
+        record.phenotype,
+        record.observations,
+        record.therapies,
+        record.procedures,
+        record.vaccinations,
+        record.transitions,
+    ):
+        yield from part
+
+
+def _dates_of_the_day(record: PatientRecord, evaluation: Evaluation) -> Iterator[date]:
+    """Dates whose day, or the day after, may change the judgement."""
+    yield record.enrolled_on
+    for entry in _entries(record):
+        yield entry.on
+        yield entry.recorded_on
+    for alert in record.alerts:
+        yield alert.raised_on
+    for task in evaluation.tasks:
+        yield task.opened_on
+        yield task.due_on
+        if task.closed_on is not None:
+            yield task.closed_on
+
+
+def _windows(
+    record: PatientRecord, day: date, definition: PathwayDefinition
+) -> Iterator[tuple[date, int]]:
+    """(date, days): windows reckoned from the day asked, which end ``days`` after ``date``."""
+    lookback = definition.detect_progression_lookback_days
+    for transition in record.transitions:
+        if transition.trigger == "detect_progression":
+            yield transition.on, lookback
+    if phenotype_on(record, day).mda5_positive:
+        window = definition.triple_therapy_window_days
+        yield record.enrolled_on, window
+        for entry in _entries(record):
+            yield entry.on, window
+    revaccinate = definition.task_days["influenza_revaccination"]
+    for shot in record.vaccinations:
+        if shot.kind == "influenza":
+            yield shot.on, revaccinate
+
+
+def _first_after(day: int, ordinals: list[int]) -> int | None:
+    """The first of ``x`` or ``x + 1`` after ``day``, over the sorted ``ordinals``."""
+    index = bisect_right(ordinals, day - 1)
+    if index == len(ordinals):
+        return None
+    found = ordinals[index]
+    return found if found > day else found + 1
+
+
+def quiet_until(
+    record: PatientRecord, evaluation: Evaluation, definition: PathwayDefinition, latest: date
+) -> date:
+    """The last day through which judging ``record`` again says what ``evaluation`` (of
+    ``evaluation.as_of``) said: no new alert, the same tasks. No later than ``latest``;
+    ``evaluation.as_of`` itself when tomorrow may already differ."""
+    day = evaluation.as_of
+    dates = set(_dates_of_the_day(record, evaluation))
+    for start, days in _windows(record, day, definition):
+        dates.add(start + timedelta(days=days))
+    ordinals = sorted(d.toordinal() for d in dates)
+    first = _first_after(day.toordinal(), ordinals)
+    cap = max(latest, day)
+    if first is None or first > cap.toordinal():
+        return cap
+    return date.fromordinal(first - 1)
+
+
+def basis(definition: PathwayDefinition, longest: int) -> str:
+    """What a stored horizon was worked out under: the definition's every value and the cap.
+    A horizon from another definition says nothing about this one."""
+    text = f"{definition!r}|longest={longest}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
