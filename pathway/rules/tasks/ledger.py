@@ -52,5 +52,5 @@ class TaskLedger:
 
     def redate_current(self, due: date) -> None:
         task = self.current
-        if task is not None:
+        if task is not None and task.due_on != due:
             self.tasks[-1] = task.changed(due_on=due)
