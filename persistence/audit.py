@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from .patients import Patient
 from .tables import AuditEventRow, PatientRow
 
 __all__ = [
@@ -162,7 +163,7 @@ def next_event(
 
 def append_event(
     session: Session,
-    patient: PatientRow,
+    patient: Patient,
     *,
     kind: str,
     actor: str,
@@ -172,7 +173,8 @@ def append_event(
     payload: dict[str, Any],
     clinical_on: date | None = None,
 ) -> None:
-    """Append one event to the patient's chain and move the head on the patient row.
+    """Append one event to the patient's chain and move the head on ``patient`` (written
+    with the patient's other changes, `persistence.patients.write_patient`).
 
     The event is inserted at once as a plain row (the chain's unique ``seq`` still catches a
     concurrent writer): audit rows are never changed, so holding them as ORM objects would

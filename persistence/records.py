@@ -12,7 +12,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any, Protocol
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Insert, Select, bindparam, insert, select
 from sqlmodel import Session
 
 from pathway.record import (
@@ -39,6 +39,7 @@ from .tables import (
 __all__ = [
     "RECORD_PREFIX",
     "RecordHead",
+    "insert_entry",
     "load_record",
     "load_records",
     "record_id",
@@ -174,6 +175,31 @@ def with_entry(record: PatientRecord, row: object) -> PatientRecord | None:
         return None
     part = _PARTS[name]
     return record.appended(name, part.entry(part.values(row)))
+
+
+_INSERTS: dict[type, tuple[Insert, tuple[str, ...]]] = {}
+
+
+def _insert_of(kind: type) -> tuple[Insert, tuple[str, ...]]:
+    """The insert of a table and the columns it sends (all but the id), built once."""
+    found = _INSERTS.get(kind)
+    if found is None:
+        table = kind.__table__  # type: ignore[attr-defined]
+        names = tuple(column.key for column in table.columns if column.key != "id")
+        found = _INSERTS[kind] = (insert(table), names)
+    return found
+
+
+def insert_entry(session: Session, row: Any) -> None:
+    """Insert a row of the record (an unsaved table object) as a plain row and set its id.
+
+    A use case writes each entry once and never changes it, so the ORM's unit of work (its
+    flush, identity map and dirty tracking) would only cost time; every column is sent as the
+    ORM sent it (None included: a JSON column spells it ``null`` either way)."""
+    statement, names = _insert_of(type(row))
+    values = {name: getattr(row, name) for name in names}
+    result = session.connection().execute(statement, values)
+    row.id = result.inserted_primary_key[0]
 
 
 def _read(session: Session, part: _Part, ids: Sequence[int]) -> dict[int, list[object]]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from .errors import ConcurrencyConflict
+from .patients import CHANGED_MEANWHILE
 
 __all__ = ["unit_of_work"]
 
@@ -34,9 +35,7 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         session.commit()
     except StaleDataError as error:
         session.rollback()
-        raise ConcurrencyConflict(
-            "the patient was changed by someone else since it was read; reload and retry"
-        ) from error
+        raise ConcurrencyConflict(CHANGED_MEANWHILE) from error
     except IntegrityError as error:
         session.rollback()
         text = str(error.orig)

@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from pathway.errors import InvalidValue
+from persistence.patients import read_patient
 from persistence.tables import AlertRow, PatientRow
 
 from ..bootstrap import App
@@ -31,22 +32,22 @@ def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor)
                 f"an unacknowledged alert (acknowledged by "
                 f"{alert.acknowledged_by} at {alert.acknowledged_at})",
             )
-        patient = session.get(PatientRow, alert.patient_id)
+        patient = read_patient(session, id=alert.patient_id)
         assert patient is not None
-        work = PatientWork(app, session, patient, actor)
-        alert.acknowledged_at = work.now()
-        alert.acknowledged_by = actor.name
-        alert.justification = justification.strip()
-        session.add(alert)
-        work.audit(
-            "alert_acknowledged",
-            {
-                "alert_id": alert_id,
-                "code": alert.code,
-                "key": alert.key,
-                "justification": alert.justification,
-            },
-        )
+        with PatientWork(app, session, patient, actor) as work:
+            alert.acknowledged_at = work.now()
+            alert.acknowledged_by = actor.name
+            alert.justification = justification.strip()
+            session.add(alert)
+            work.audit(
+                "alert_acknowledged",
+                {
+                    "alert_id": alert_id,
+                    "code": alert.code,
+                    "key": alert.key,
+                    "justification": alert.justification,
+                },
+            )
 
 
 @dataclass(frozen=True)

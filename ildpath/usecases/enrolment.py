@@ -9,6 +9,7 @@ from pathway.catalogue import SEXES
 from pathway.errors import InvalidValue
 from pathway.phenotype import phenotype_on
 from pathway.validation import check_choice, check_phenotype
+from persistence.patients import held
 from persistence.tables import PatientRow, PhenotypeEntryRow
 
 from ..bootstrap import App
@@ -95,25 +96,25 @@ def enrol_patient(app: App, command: EnrolPatient, actor: Actor) -> str:
         )
         session.add(patient)
         session.flush()
-        work = PatientWork(app, session, patient, actor)
-        for name, value in phenotype.items():
-            work.add(
-                PhenotypeEntryRow(
-                    field=name, value=value, **work.entry_columns(command.enrolled_on)
+        with PatientWork(app, session, held(patient), actor) as work:
+            for name, value in phenotype.items():
+                work.add(
+                    PhenotypeEntryRow(
+                        field=name, value=value, **work.entry_columns(command.enrolled_on)
+                    )
                 )
+            work.audit(
+                "patient_enrolled",
+                {
+                    "id": command.id,
+                    "sex": command.sex,
+                    "birth_date": command.birth_date,
+                    "enrolled_on": command.enrolled_on,
+                    **phenotype,
+                },
+                clinical_on=command.enrolled_on,
             )
-        work.audit(
-            "patient_enrolled",
-            {
-                "id": command.id,
-                "sex": command.sex,
-                "birth_date": command.birth_date,
-                "enrolled_on": command.enrolled_on,
-                **phenotype,
-            },
-            clinical_on=command.enrolled_on,
-        )
-        apply_evaluation(work)
+            apply_evaluation(work)
     return command.id
 
 
@@ -130,8 +131,10 @@ def amend_phenotype(
 ) -> None:
     """Amend one phenotype field from its clinical date; rules that depend on it apply from
     then on (e.g. anti-MDA5 becoming positive opens the transplant referral task)."""
-    with app.transaction() as session:
-        work = PatientWork.open(app, session, external_id, actor, expected_version)
+    with (
+        app.transaction() as session,
+        PatientWork.open(app, session, external_id, actor, expected_version) as work,
+    ):
         if field_name not in PHENOTYPE_FIELDS:
             raise InvalidValue("field", field_name, ", ".join(PHENOTYPE_FIELDS))
         checked = check_phenotype(field_name, value)

@@ -25,7 +25,7 @@ from .changes import (
     unraised,
 )
 from .task_rows import TaskUpdates, read_stored_tasks, task_row, write_task_rows
-from .work import ENGINE, PatientWork, find_patient
+from .work import ENGINE, PatientWork
 
 __all__ = [
     "apply_evaluation",
@@ -100,8 +100,7 @@ def apply_evaluation(
 
 def evaluate_patient(app: App, external_id: str, as_of: date | None = None) -> Evaluation:
     """The daily run for one patient: every day since the last run, up to ``as_of`` (today)."""
-    with app.transaction() as session:
-        work = PatientWork(app, session, find_patient(session, external_id), ENGINE)
+    with app.transaction() as session, PatientWork.of(app, session, external_id, ENGINE) as work:
         return _catch_up(work, as_of or work.today)
 
 
@@ -117,7 +116,6 @@ def _catch_up_days_before(work: PatientWork, as_of: date) -> None:
     for day, alert in raised:
         _store_alert(work, alert, day)
     patient.last_evaluated_on = days[-1]
-    work.session.add(patient)
 
 
 def _catch_up(work: PatientWork, as_of: date) -> Evaluation:
@@ -126,5 +124,4 @@ def _catch_up(work: PatientWork, as_of: date) -> Evaluation:
     evaluation = apply_evaluation(work, as_of, daily=True)
     if patient.last_evaluated_on is None or patient.last_evaluated_on < as_of:
         patient.last_evaluated_on = as_of
-        work.session.add(patient)
     return evaluation

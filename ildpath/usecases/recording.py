@@ -84,8 +84,10 @@ def _record_entry(
 ) -> int:
     """The shape of every recording: check the patient and the date, write the entry, audit
     it, and evaluate so its alerts are raised at once. One transaction."""
-    with app.transaction() as session:
-        work = PatientWork.open(app, session, external_id, actor, expected_version)
+    with (
+        app.transaction() as session,
+        PatientWork.open(app, session, external_id, actor, expected_version) as work,
+    ):
         work.check_date("on", on, baseline=baseline)
         if check is not None:
             check(work)

@@ -15,12 +15,12 @@ from pathway.adherence import status_on
 from pathway.chart import Chart
 from pathway.exposure import Course
 from pathway.phenotype import Phenotype, phenotype_on
+from persistence.patients import Patient
 from persistence.records import load_record
 from persistence.tables import (
     AlertRow,
     CareTaskRow,
     ObservationRow,
-    PatientRow,
     PhenotypeEntryRow,
     ProcedureRow,
     TherapyEventRow,
@@ -36,7 +36,7 @@ __all__ = ["PatientSummary", "patient_summary"]
 
 @dataclass(frozen=True)
 class PatientSummary:
-    patient: PatientRow
+    patient: Patient
     as_of: date
     evaluation: Evaluation
     alerts: list[AlertRow]

@@ -14,7 +14,7 @@ from persistence.tables import TransitionRow
 
 from ..bootstrap import App
 from .evaluation import apply_evaluation
-from .work import Actor, PatientWork, check_version, find_patient
+from .work import Actor, PatientWork, check_version
 
 __all__ = ["TriggerCommand", "fire_trigger", "judge_trigger", "moved", "transition_payload"]
 
@@ -47,8 +47,7 @@ def fire_trigger(
 ) -> str:
     """Move the patient if the trigger is allowed from the current state and its guard holds;
     otherwise refuse, naming the state and allowed triggers, or what is missing."""
-    with app.transaction() as session:
-        work = PatientWork(app, session, find_patient(session, external_id), actor)
+    with app.transaction() as session, PatientWork.of(app, session, external_id, actor) as work:
         patient = work.patient
         check_version(patient, expected_version)
         chart = Chart(work.record, app.definition)
@@ -71,7 +70,6 @@ def fire_trigger(
         )
         for name, value in moved(command, patient.state, new_state).items():
             setattr(patient, name, value)
-        session.add(patient)
         work.audit("transition_fired", transition_payload(row.id, row), clinical_on=command.on)
         apply_evaluation(work)
         return new_state

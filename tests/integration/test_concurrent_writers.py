@@ -7,7 +7,14 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from ildpath.usecases import record_observation, work
+from ildpath.usecases import (
+    TriggerCommand,
+    fire_trigger,
+    record_observation,
+    record_therapy,
+    triggers,
+    work,
+)
 from persistence.errors import ConcurrencyConflict
 
 from .apps import CLINICIAN, clinic, enrol
@@ -65,11 +72,51 @@ def test_two_concurrent_writers_give_one_success_and_one_conflict_on_postgres(
 def test_stale_write_is_a_conflict_not_an_overwrite(database_url):
     with clinic(database_url, DAY) as (app, _):
         enrol(app)
-        with pytest.raises(ConcurrencyConflict, match="reload"), app.transaction() as slow:
-            stale = work.PatientWork.open(app, slow, "P-001", CLINICIAN)
+        with (
+            pytest.raises(ConcurrencyConflict, match="reload"),
+            app.transaction() as slow,
+            work.PatientWork.open(app, slow, "P-001", CLINICIAN) as stale,
+        ):
             record_observation(app, "P-001", "pft", {"fvc_pct": 70}, DAY, CLINICIAN)
             stale.patient.weight_kg = 99
-            slow.add(stale.patient)
         with app.engine.connect() as connection:
             weight = connection.execute(text("SELECT weight_kg FROM patient")).scalar_one()
         assert weight == 60
+
+
+def _tables(app) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-untyped-def]
+    with app.engine.connect() as connection:
+        return {
+            table: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {table}"))]
+            for table in ("patient", "transition", "audit_event", "care_task", "alert")
+        }
+
+
+@pytest.mark.parametrize("meanwhile", ["version moved", "observation recorded"])
+def test_a_write_between_the_transitions_read_and_write_is_a_conflict(
+    database_url, monkeypatch, meanwhile
+):
+    """fire_trigger reads the patient, judges, then writes: another writer committing in
+    between (the patient's version moved, or a whole use case with its audit event) makes
+    the transition a conflict, and the transition writes nothing."""
+    with clinic(database_url, DAY) as (app, _):
+        enrol(app)
+        record_therapy(app, "P-001", "start", "prednisone", DAY, CLINICIAN, dose_mg_per_day=60)
+        judge = triggers.judge_trigger
+        written: dict[str, list[tuple[object, ...]]] = {}
+
+        def judge_while_someone_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if meanwhile == "version moved":
+                with app.engine.begin() as other:
+                    other.execute(text("UPDATE patient SET version = version + 1"))
+            else:
+                record_observation(app, "P-001", "pft", {"fvc_pct": 70}, DAY, CLINICIAN)
+            written.update(_tables(app))
+            return judge(*args, **kwargs)
+
+        monkeypatch.setattr(triggers, "judge_trigger", judge_while_someone_writes)
+        command = TriggerCommand("start_induction", DAY, "test")
+        with pytest.raises(ConcurrencyConflict, match="reload"):
+            fire_trigger(app, "P-001", command, CLINICIAN)
+        assert written["transition"] == []
+        assert _tables(app) == written
