@@ -48,6 +48,9 @@ class Patient:
     closing_reason: str | None
     pathway_version: str
     last_evaluated_on: date | None
+    quiet_until: date | None
+    quiet_version: int | None
+    quiet_basis: str | None
     audit_seq: int
     audit_head: str
     created_at: datetime
