@@ -1,20 +1,33 @@
 """(c) One transition through the use case (load, guard, write, audit, evaluate, commit),
-beside the bare `transitions` trigger on the engine's one Machine."""
+beside the bare `transitions` trigger on the engine's one Machine.
 
+The use case is timed in a fresh process, as an API worker runs it: the benchmark's own process
+holds what the earlier measurements left, and every collection of the garbage collector walks
+it.
+
+Run alone: ``python -m bench.transition URL YYYY-MM-DD COUNT`` prints its figures as JSON.
+"""
+
+import json
 import statistics
+import subprocess
+import sys
 import time
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from ildpath.bootstrap import App
+from ildpath.bootstrap import App, bootstrap
+from ildpath.clock import SimulatedClock
+from ildpath.settings import Settings
 from ildpath.usecases import TriggerCommand, fire_trigger
 from pathway.machine import PatientStateHolder, pathway_machine
 from persistence.tables import PatientRow
 
 from .ingest import CLINICIAN
 
-__all__ = ["bare_trigger", "usecase_transitions"]
+__all__ = ["bare_trigger", "transitions_in_child", "usecase_transitions"]
 
 
 def _quantiles(samples: list[float]) -> dict[str, float]:
@@ -55,3 +68,27 @@ def bare_trigger(version: str, count: int = 20_000) -> dict[str, Any]:
         event.trigger(holder)
         samples.append(time.perf_counter() - started)
     return _quantiles(samples)
+
+
+def transitions_in_child(url: str, day: date, count: int) -> dict[str, Any]:
+    """`usecase_transitions` on the clinic day ``day``, in a fresh Python process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.transition", url, day.isoformat(), str(count)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _run(url: str, day: date, count: int) -> dict[str, Any]:
+    app = bootstrap(Settings(database_url=url), SimulatedClock(day), upgrade=False)
+    try:
+        return usecase_transitions(app, count)
+    finally:
+        app.engine.dispose()
+
+
+if __name__ == "__main__":
+    print(json.dumps(_run(sys.argv[1], date.fromisoformat(sys.argv[2]), int(sys.argv[3]))))
