@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
     run["targets"] = _targets(run)
     (args.out / "partial.json").unlink(missing_ok=True)
-    label = "-".join(str(s) for s in sizes)
+    label = "-".join([*sorted(run["backends"]), *(str(s) for s in sizes)])
     path = args.out / f"{run['machine']['date']}-{label}.json"
     path.write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")
     _print_summary(run)
