@@ -25,7 +25,6 @@ import hashlib
 from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Any
 
 from .definition import PathwayDefinition
 from .evaluation import Evaluation
@@ -35,22 +34,10 @@ from .record import PatientRecord
 __all__ = ["basis", "quiet_until"]
 
 
-def _entries(record: PatientRecord) -> Iterator[Any]:
-    for part in (
-        record.phenotype,
-        record.observations,
-        record.therapies,
-        record.procedures,
-        record.vaccinations,
-        record.transitions,
-    ):
-        yield from part
-
-
 def _dates_of_the_day(record: PatientRecord, evaluation: Evaluation) -> Iterator[date]:
     """Dates whose day, or the day after, may change the judgement."""
     yield record.enrolled_on
-    for entry in _entries(record):
+    for entry in record.entries():
         yield entry.on
         yield entry.recorded_on
     for alert in record.alerts:
@@ -73,7 +60,7 @@ def _windows(
     if phenotype_on(record, day).mda5_positive:
         window = definition.triple_therapy_window_days
         yield record.enrolled_on, window
-        for entry in _entries(record):
+        for entry in record.entries():
             yield entry.on, window
     revaccinate = definition.task_days["influenza_revaccination"]
     for shot in record.vaccinations:

@@ -6,11 +6,13 @@ its clinical (effective) date ``on`` and the clinic day it was recorded ``record
 rules can be asked what the engine knew on a given day (``PatientRecord.known_on``).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 __all__ = [
+    "ENTRY_PARTS",
     "AlertRaised",
     "Observation",
     "PatientRecord",
@@ -114,6 +116,17 @@ class AlertRaised:
     evidence: tuple[str, ...] = ()
 
 
+ENTRY_PARTS = (
+    "phenotype",
+    "observations",
+    "therapies",
+    "procedures",
+    "vaccinations",
+    "transitions",
+)
+"""The parts of a record that hold dated entries (each with ``on`` and ``recorded_on``)."""
+
+
 @dataclass(frozen=True)
 class PatientRecord:
     """Everything recorded for one patient, in recording order within each list."""
@@ -128,6 +141,11 @@ class PatientRecord:
     vaccinations: tuple[Vaccination, ...] = ()
     transitions: tuple[TransitionEntry, ...] = ()
     alerts: tuple[AlertRaised, ...] = field(default=())
+
+    def entries(self) -> Iterator[Any]:
+        """Every dated entry, part after part."""
+        for part in ENTRY_PARTS:
+            yield from getattr(self, part)
 
     def appended(self, part: str, entry: Any) -> "PatientRecord":
         """This record with one more entry at the end of ``part`` (``observations``,

@@ -26,6 +26,7 @@ from ildpath.usecases.changes import unraised, with_alert
 from pathway import PatientRecord, evaluate
 from pathway.definition import PathwayDefinition, default_definition
 from pathway.horizon import quiet_until
+from pathway.record import ENTRY_PARTS
 from persistence.records import load_record
 from persistence.tables import PatientRow
 from tests.unit.builders import patient
@@ -47,15 +48,7 @@ def _records(url: str, day: date) -> list[PatientRecord]:
 
 
 def _last_day(record: PatientRecord) -> date:
-    parts: list[Any] = [
-        *record.phenotype,
-        *record.observations,
-        *record.therapies,
-        *record.procedures,
-        *record.vaccinations,
-        *record.transitions,
-    ]
-    return max([record.enrolled_on, *(max(e.on, e.recorded_on) for e in parts)])
+    return max([record.enrolled_on, *(max(e.on, e.recorded_on) for e in record.entries())])
 
 
 def hidden_changes(record: PatientRecord, definition: PathwayDefinition, until: date) -> list[str]:
@@ -102,15 +95,8 @@ def _as_typed_on_the_day(record: PatientRecord) -> PatientRecord:
     def on_the_day(entries: tuple[Any, ...]) -> tuple[Any, ...]:
         return tuple(replace(e, recorded_on=max(e.on, record.enrolled_on)) for e in entries)
 
-    return replace(
-        record,
-        phenotype=on_the_day(record.phenotype),
-        observations=on_the_day(record.observations),
-        therapies=on_the_day(record.therapies),
-        procedures=on_the_day(record.procedures),
-        vaccinations=on_the_day(record.vaccinations),
-        transitions=on_the_day(record.transitions),
-    )
+    typed: dict[str, Any] = {part: on_the_day(getattr(record, part)) for part in ENTRY_PARTS}
+    return replace(record, **typed)
 
 
 def test_no_synthetic_patient_changes_inside_a_horizon(tmp_path: Path) -> None:
