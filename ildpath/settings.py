@@ -39,12 +39,12 @@ class Settings(BaseSettings):
     """Key of pseudonymised reports (``--pseudonymise``): set it to give a patient the same
     pseudonym in every report; unset, each report draws its own random key."""
     reminder_cadence_days: int = 7
+    """After the overdue reminder, repeat every this many days while the task stays open
+    (0: no repeats)."""
     longest_quiet_days: int = Field(default=7, ge=0, le=366)
     """The daily run judges again a patient whose judgement cannot change (no entry, task or
     window falls due: `pathway.horizon`) after at most this many days all the same (0: every
     patient every day)."""
-    """After the overdue reminder, repeat every this many days while the task stays open
-    (0: no repeats)."""
     secure_cookies: bool = True
     """Mark the dashboard's session cookie Secure (sent over HTTPS only; browsers also send it
     to http://localhost and 127.0.0.1). Turn off only behind a trusted TLS-terminating proxy

@@ -18,7 +18,14 @@ from sqlmodel import Session
 from .errors import ConcurrencyConflict
 from .tables import PatientRow
 
-__all__ = ["CHANGED_MEANWHILE", "Patient", "held", "read_patient", "write_patient"]
+__all__ = [
+    "CHANGED_MEANWHILE",
+    "PATIENT_COLUMNS",
+    "Patient",
+    "held",
+    "read_patient",
+    "write_patient",
+]
 
 CHANGED_MEANWHILE = "the patient was changed by someone else since it was read; reload and retry"
 """What a writer whose version check failed is told (here and by the unit of work)."""
@@ -62,19 +69,22 @@ class Patient:
         self._stored = self._values()
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _COLUMNS)
+        return tuple(getattr(self, name) for name in PATIENT_COLUMNS)
 
     def changes(self) -> dict[str, Any]:
         """The columns assigned a value other than the stored one (the version aside)."""
         return {
             name: value
-            for name, value, stored in zip(_COLUMNS, self._values(), self._stored, strict=True)
+            for name, value, stored in zip(
+                PATIENT_COLUMNS, self._values(), self._stored, strict=True
+            )
             if value != stored and name != "version"
         }
 
 
-_COLUMNS = tuple(f.name for f in fields(Patient) if not f.name.startswith("_"))
-if tuple(column.key for column in _PATIENT.columns) != _COLUMNS:
+PATIENT_COLUMNS = tuple(f.name for f in fields(Patient) if not f.name.startswith("_"))
+"""The patient table's columns, in its order (checked just below)."""
+if tuple(column.key for column in _PATIENT.columns) != PATIENT_COLUMNS:
     raise TypeError("Patient must name the patient table's columns, in the table's order")
 
 _READ = select(*_PATIENT.columns)
@@ -95,7 +105,7 @@ def read_patient(
 def held(row: PatientRow) -> Patient:
     """A patient row just inserted through the ORM (enrolment), as the plain values a use case
     goes on with; the ORM object is not written again."""
-    return Patient(*(getattr(row, name) for name in _COLUMNS))
+    return Patient(*(getattr(row, name) for name in PATIENT_COLUMNS))
 
 
 def _update(names: tuple[str, ...]) -> Update:

@@ -37,6 +37,7 @@ from .tables import (
 )
 
 __all__ = [
+    "OBSERVATION_VALUES",
     "RECORD_PREFIX",
     "RecordHead",
     "insert_entry",
@@ -45,6 +46,18 @@ __all__ = [
     "record_id",
     "with_entry",
 ]
+
+OBSERVATION_VALUES = (
+    "fvc_pct",
+    "dlco_pct",
+    "dlco_corrected_pct",
+    "fvc_l",
+    "iu_per_ml",
+    "oxygen",
+    "finding",
+    "extensive_ggo",
+)
+"""An observation's measured values, in the order `pathway.record.Observation` takes them."""
 
 RECORD_PREFIX = {
     PhenotypeEntryRow: "ph",
@@ -113,19 +126,7 @@ _PARTS: dict[str, _Part] = {
     ),
     "observations": _Part(
         ObservationRow,
-        (
-            "kind",
-            "clinical_on",
-            "recorded_on",
-            "fvc_pct",
-            "dlco_pct",
-            "dlco_corrected_pct",
-            "fvc_l",
-            "iu_per_ml",
-            "oxygen",
-            "finding",
-            "extensive_ggo",
-        ),
+        ("kind", "clinical_on", "recorded_on", *OBSERVATION_VALUES),
         lambda r: Observation(f"obs{r[1]}", *r[2:]),
     ),
     "therapies": _Part(

@@ -42,7 +42,8 @@ from pathway.record import (
 )
 from pathway.validation import check_choice, check_clinical_date
 from persistence.audit import EVENT_COLUMNS, ChainHead, chained_events
-from persistence.records import RECORD_PREFIX
+from persistence.patients import PATIENT_COLUMNS
+from persistence.records import OBSERVATION_VALUES, RECORD_PREFIX
 from persistence.tables import (
     AuditEventRow,
     ObservationRow,
@@ -126,20 +127,10 @@ _TABLES: tuple[Any, ...] = (
 )
 """The record's tables, in the order they are written (as the use cases' ids follow)."""
 _SHARED_COLUMNS = ("id", "patient_id", "clinical_on", "recorded_on", "actor")
-_OBSERVATION_VALUES = (
-    "fvc_pct",
-    "dlco_pct",
-    "dlco_corrected_pct",
-    "fvc_l",
-    "iu_per_ml",
-    "oxygen",
-    "finding",
-    "extensive_ggo",
-)
 _THERAPY_VALUES = ("agent", "action", "route", "dose_mg_per_day")
 _OWN_COLUMNS: tuple[tuple[str, ...], ...] = (
     ("field", "value", "reason"),
-    ("kind", *_OBSERVATION_VALUES),
+    ("kind", *OBSERVATION_VALUES),
     _THERAPY_VALUES,
     ("kind",),
     ("kind",),
@@ -162,32 +153,6 @@ _AUDIT_KINDS = (
     "procedure_recorded",
     "vaccination_recorded",
     "transition_fired",
-)
-_PATIENT_COLUMNS = (
-    "id",
-    "external_id",
-    "sex",
-    "birth_date",
-    "enrolled_on",
-    "diagnosis",
-    "anti_mda5",
-    "anti_ars",
-    "ild_course",
-    "risk_factors",
-    "weight_kg",
-    "state",
-    "state_since",
-    "referral_origin",
-    "closing_reason",
-    "pathway_version",
-    "last_evaluated_on",
-    "quiet_until",
-    "quiet_version",
-    "quiet_basis",
-    "audit_seq",
-    "audit_head",
-    "created_at",
-    "version",
 )
 
 
@@ -324,7 +289,7 @@ class _Planner:
         return (
             _OBSERVATION,
             on.isoformat(),
-            (kind, *map(checked.get, _OBSERVATION_VALUES)),
+            (kind, *map(checked.get, OBSERVATION_VALUES)),
             checked,
         )
 
@@ -812,7 +777,7 @@ def _write_batch(
                     1,
                 )
             )
-        store.insert(db, patient_table, _PATIENT_COLUMNS, patients)
+        store.insert(db, patient_table, PATIENT_COLUMNS, patients)
         for t, table in enumerate(_TABLES):
             columns = (*_SHARED_COLUMNS, *_OWN_COLUMNS[t], "recorded_at")
             store.insert(db, table.__table__, columns, rows[t])

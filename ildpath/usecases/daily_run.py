@@ -89,9 +89,10 @@ def run_daily_evaluation(
     judged = 0
     after = from_id - 1
     heads: Sequence[Row[Any]] = ()
+    quiet_basis = basis(app.definition, app.settings.longest_quiet_days)
     if not everyone:
         with app.transaction() as session:
-            carry_quiet_patients(session, day, _basis(app), from_id)
+            carry_quiet_patients(session, day, quiet_basis, from_id)
     with heap_set_aside():
         while True:
             try:
@@ -99,7 +100,7 @@ def run_daily_evaluation(
                     heads = batch_heads(session, day, after, batch)
                     if not heads:
                         return judged
-                    _judge_batch(app, session, heads, day)
+                    _judge_batch(app, session, heads, day, quiet_basis)
             except (ConcurrencyConflict, OperationalError):
                 # someone wrote to a patient of the batch meanwhile (SQLite: after our snapshot)
                 for head in heads:
@@ -118,10 +119,6 @@ def latest_quiet_day(patient_id: int, day: date, longest: int) -> date:
     turn = day + timedelta(days=1)
     turn += timedelta(days=-(turn.toordinal() + patient_id) % longest)
     return turn - timedelta(days=1)
-
-
-def _basis(app: App) -> str:
-    return basis(app.definition, app.settings.longest_quiet_days)
 
 
 def carry_quiet_patients(session: Session, day: date, quiet_basis: str, from_id: int = 1) -> int:
@@ -167,7 +164,9 @@ def batch_heads(session: Session, day: date, after: int, batch: int) -> Sequence
     return session.execute(query).all()
 
 
-def _judge_batch(app: App, session: Session, heads: Sequence[Row[Any]], day: date) -> None:
+def _judge_batch(
+    app: App, session: Session, heads: Sequence[Row[Any]], day: date, quiet_basis: str
+) -> None:
     definition = app.definition
     longest = app.settings.longest_quiet_days
     today = app.clock.today()
@@ -186,14 +185,15 @@ def _judge_batch(app: App, session: Session, heads: Sequence[Row[Any]], day: dat
         latest = latest_quiet_day(head.id, day, longest)
         outcome.quiet_until = quiet_until(record, evaluation, definition, latest)
         outcomes.append(outcome)
-    _write(app, session, outcomes, day)
+    _write(app, session, outcomes, day, quiet_basis)
 
 
-def _write(app: App, session: Session, outcomes: list[_Judged], day: date) -> None:
+def _write(
+    app: App, session: Session, outcomes: list[_Judged], day: date, quiet_basis: str
+) -> None:
     """The batch's changes, one statement per table; the patients' version check last, so a
     patient written meanwhile rolls the whole batch back."""
     alert_ids = iter(_insert_alerts(app, session, outcomes))
-    quiet_basis = _basis(app)
     events: list[dict[str, Any]] = []
     new_tasks: list[dict[str, Any]] = []
     task_updates: TaskUpdates = defaultdict(list)
