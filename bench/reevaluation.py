@@ -2,9 +2,12 @@
 with raw SQL (the bare driver, the same batches and queries), the floor of any evaluation that
 reads the record. The daily run is timed in a child process so its peak memory is its own.
 
-Timed twice: judging everyone (the day after an import, or under a new definition), then the
-scheduler's job on the day after that, which carries the patients whose judgement cannot
-change without reading them (`pathway.horizon`).
+The run judges its batches in worker processes as the scheduler does
+(`Settings.daily_workers`, once thousands of patients are to be judged); its processor time,
+all processes together, is kept beside its wall time. Timed twice: judging everyone (the day
+after an import, or under a new definition), then the scheduler's job on the day after that,
+which carries the patients whose judgement cannot change without reading them
+(`pathway.horizon`).
 
 Run alone: ``python -m bench.reevaluation URL YYYY-MM-DD [everyone]`` prints its figures as
 JSON.
@@ -122,11 +125,18 @@ def _peak_rss_kib() -> int:
 
 
 def _run(url: str, day: date, everyone: bool) -> dict[str, Any]:
+    """The run's figures. Its batches may be judged in worker processes (`Settings.
+    daily_workers`): their processor time is added to this process's, and their peak memory
+    counted once per worker, so the figures hold whatever the run did side by side."""
     app = bootstrap(Settings(database_url=url), SimulatedClock(day), upgrade=False)
     started = time.perf_counter()
+    processor = _processor_seconds()
     judged = run_daily_evaluation(app, day, everyone=everyone)
     seconds = time.perf_counter() - started
-    peak_kib = _peak_rss_kib()
+    processor = _processor_seconds() - processor
+    workers_peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    workers = app.settings.daily_workers if workers_peak_kib else 0
+    peak_kib = _peak_rss_kib() + workers * workers_peak_kib
     with app.engine.connect() as db:
         done = db.execute(
             select(func.count()).where(PatientRow.last_evaluated_on == day)
@@ -136,8 +146,17 @@ def _run(url: str, day: date, everyone: bool) -> dict[str, Any]:
         "judged": judged,
         "carried": done - judged,
         "seconds": seconds,
+        "processor_seconds": processor,
+        "workers": workers,
         "peak_rss_mib": peak_kib / 1024,
     }
+
+
+def _processor_seconds() -> float:
+    """User and system time of this process and of its children that have ended."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def daily_run_in_child(url: str, day: date, *, everyone: bool = False) -> dict[str, Any]:

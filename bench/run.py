@@ -219,7 +219,7 @@ def _print_summary(run: dict[str, Any]) -> None:
         _log(
             f"{'patients':>9} {'events':>9} {'bulk ev/s':>10} {'raw ev/s':>10} {'bulk/raw':>8} "
             f"{'typed ev/s':>10} {'raw read s':>10} {'records s':>9} {'ratio':>6} "
-            f"{'full s':>7} {'ratio':>6} {'daily s':>7} {'ratio':>6} {'judged':>7} "
+            f"{'full s':>7} {'cpu s':>6} {'ratio':>6} {'daily s':>7} {'ratio':>6} {'judged':>7} "
             f"{'peak MiB':>8}"
         )
         for r in backend["sizes"]:
@@ -232,6 +232,7 @@ def _print_summary(run: dict[str, Any]) -> None:
                 f"{r['raw_read']['seconds']:>10.2f} {r['record_read']['seconds']:>9.2f} "
                 f"{r['record_read_vs_raw_read']:>6.2f} "
                 f"{r['full_reevaluation']['seconds']:>7.2f} "
+                f"{r['full_reevaluation'].get('processor_seconds', 0):>6.1f} "
                 f"{r['full_reevaluation_vs_raw_read']:>6.2f} "
                 f"{r['reevaluation']['seconds']:>7.2f} {r['reevaluation_vs_raw_read']:>6.2f} "
                 f"{r['reevaluation']['judged']:>7} "

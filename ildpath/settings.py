@@ -1,13 +1,14 @@
 """Configuration: one validated settings object from ``ILDPATH_*`` environment variables."""
 
+import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-__all__ = ["Settings", "safe_url"]
+__all__ = ["Settings", "safe_url", "settings_problem"]
 
 
 def safe_url(url: str) -> str:
@@ -17,6 +18,28 @@ def safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url
+
+
+def settings_problem(error: ValidationError) -> str | None:
+    """One line naming each ``ILDPATH_*`` variable that is wrong and what it must be, or None
+    when ``error`` is not about the settings (a command's own input is reported elsewhere)."""
+    if not error.title.endswith("Settings"):
+        return None
+    problems = [
+        f"ILDPATH_{'_'.join(str(part) for part in problem['loc']).upper()}: "
+        f"{problem['msg'].lower()} (got {problem['input']!r})"
+        for problem in error.errors()
+    ]
+    return "settings: " + "; ".join(problems)
+
+
+def _cores(at_most: int) -> int:
+    """The cores this process may run on (its affinity, where the system says), capped."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, at_most))
 
 
 class Settings(BaseSettings):
@@ -45,6 +68,10 @@ class Settings(BaseSettings):
     """The daily run judges again a patient whose judgement cannot change (no entry, task or
     window falls due: `pathway.horizon`) after at most this many days all the same (0: every
     patient every day)."""
+    daily_workers: int = Field(default_factory=lambda: _cores(4), ge=1, le=64)
+    """Processes judging the daily run's batches side by side once thousands of patients are
+    to be judged (default: the machine's cores, at most 4; 1: always in the scheduler's own
+    process)."""
     secure_cookies: bool = True
     """Mark the dashboard's session cookie Secure (sent over HTTPS only; browsers also send it
     to http://localhost and 127.0.0.1). Turn off only behind a trusted TLS-terminating proxy

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
@@ -20,6 +21,7 @@ from persistence.errors import ConcurrencyConflict
 
 from ..bootstrap import App, bootstrap
 from ..roles import ROLES, Permission, require
+from ..settings import settings_problem
 from ..usecases import Actor
 
 __all__ = [
@@ -132,3 +134,8 @@ def run_guarded(main: Callable[[], Any]) -> None:
         fail(f"{error} Nothing was written; run the command again.", EXIT_CONFLICT)
     except OperationalError as error:
         fail(f"database: {error.orig or error}", EXIT_DATABASE)
+    except ValidationError as error:
+        problem = settings_problem(error)
+        if problem is None:
+            raise
+        fail(problem, EXIT_REFUSED)

@@ -19,7 +19,7 @@ from ildpath.demo.cohort import plan_cohort
 from ildpath.demo.courses import ARCHETYPES
 from ildpath.demo.replay import Replay
 from ildpath.settings import Settings
-from ildpath.usecases import daily_run, evaluate_patient
+from ildpath.usecases import daily_run, evaluate_patient, side_by_side
 from persistence.audit import verify_chains
 from persistence.tables import AlertRow, AuditEventRow, CareTaskRow, PatientRow
 
@@ -135,3 +135,34 @@ def test_carrying_quiet_patients_stores_what_judging_everyone_every_day_stores(
     assert quiet["events"] == judged_all["events"]
     assert quiet["patients"] == judged_all["patients"]
     assert sum(carried) > len(carried)  # most days, some patients were not read at all
+
+
+def test_batches_judged_in_worker_processes_store_what_judging_each_patient_alone_stores(
+    database_url: str, tmp_path: Any
+) -> None:
+    """The daily run's batches judged side by side in two worker processes (each its own
+    transaction and connection) store what one process judging each patient alone stores.
+    A quarterly job, so each run catches up months of a course and starts its workers anew."""
+    submitted: list[object] = []
+
+    class CountedPool(side_by_side.ProcessPoolExecutor):
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            submitted.append(args[-1])
+            return super().submit(*args, **kwargs)
+
+    def two_workers(app: Any, as_of: date | None = None) -> int:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(side_by_side, "ProcessPoolExecutor", CountedPool)
+            return daily_run.run_daily_evaluation(app, as_of, batch=3, workers=2)
+
+    alone = _stored(f"sqlite:///{tmp_path / 'alone.db'}", _each_alone, job_every_days=91)
+    workers = _stored(database_url, two_workers, job_every_days=91)
+
+    def by_patient(rows: list[Any]) -> list[Any]:  # alert ids interleave between workers
+        return sorted(rows, key=lambda row: row[0])
+
+    assert by_patient(workers["alerts"]) == by_patient(alone["alerts"])
+    assert workers["tasks"] == alone["tasks"]
+    assert workers["events"] == alone["events"]
+    assert workers["patients"] == alone["patients"]
+    assert len(submitted) > 8 * 2  # every run's batches went to the workers

@@ -1,0 +1,89 @@
+"""Bulk work cut into independent pieces, done in several processes side by side.
+
+Judging a patient is pure Python, so one process uses one core however many the machine has;
+the reading and writing around it are a small part of the time (profiled: judging and
+building records are some 85 % of judging everyone). Threads would share one interpreter
+lock, so each worker is a process with its own connection; the database keeps the pieces
+apart (each piece is its own transaction, version-checked like any writer's).
+
+Workers are started with ``spawn``, never ``fork``: the scheduler runs in a thread of the
+dashboard's process, and forking a threaded process can copy a lock another thread holds.
+"""
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import chain, islice
+from typing import TypeVar
+
+from sqlalchemy.engine import make_url
+
+from pathway import PathwayDefinition
+from persistence.database import make_engine
+
+from ..bootstrap import App
+from ..clock import Clock
+from ..settings import Settings
+
+__all__ = ["done_side_by_side", "shareable"]
+
+Piece = TypeVar("Piece")
+
+_WORKER_APP: App | None = None
+"""The application of a worker process: its own engine, the parent's clock and definition."""
+
+
+def shareable(app: App) -> bool:
+    """Whether other processes can work on ``app``'s database: not inside a caller's session
+    (its writes are not committed yet), and not an in-memory SQLite database (each connection
+    would see its own)."""
+    if app.session is not None:
+        return False
+    url = make_url(app.settings.database_url)
+    return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
+
+
+def done_side_by_side(
+    app: App, work: Callable[[App, Piece], int], pieces: Iterable[Piece], workers: int
+) -> Iterator[int]:
+    """``work(app, piece)`` for each piece, in ``workers`` processes (in this one when
+    ``workers`` is 1, or fewer than two pieces come), yielding each piece's result in the
+    pieces' order. ``work`` must be a module-level function (it is sent by name).
+
+    At most two pieces per worker are in flight, so the pieces are read as they are needed
+    (the cohort is streamed, never listed). A failing piece stops the rest: pieces not yet
+    started are cancelled and its error is raised here."""
+    pieces = iter(pieces)
+    first = list(islice(pieces, 2))
+    if workers <= 1 or len(first) < 2 or not shareable(app):
+        for piece in chain(first, pieces):
+            yield work(app, piece)
+        return
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(app.settings, app.clock, app.definition),
+    )
+    pending: deque[Future[int]] = deque()
+    try:
+        for piece in chain(first, pieces):
+            pending.append(pool.submit(_work_in_worker, work, piece))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(settings: Settings, clock: Clock, definition: PathwayDefinition) -> None:
+    global _WORKER_APP
+    _WORKER_APP = App(make_engine(settings.database_url), clock, definition, settings)
+
+
+def _work_in_worker(work: Callable[[App, Piece], int], piece: Piece) -> int:
+    assert _WORKER_APP is not None, "the worker was started without its application"
+    return work(_WORKER_APP, piece)
