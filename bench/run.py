@@ -127,12 +127,13 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _growth(sizes: list[dict[str, Any]], key: str) -> dict[str, Any]:
-    """Seconds per patient of the cohort at each size, and each size's against the smallest
-    (1.0 = linear)."""
-    per = {r["size"]: r[key]["seconds"] / r["size"] for r in sizes}
+    """Processor seconds per patient of the cohort at each size, and each size's against the
+    smallest (1.0 = linear). Processor time, of every process: the run judges a large cohort
+    in several processes, so its wall time per patient falls with size whatever its growth."""
+    per = {r["size"]: r[key]["processor_seconds"] / r["size"] for r in sizes}
     base = per[min(per)]
     return {
-        "ms_per_patient": {str(s): v * 1000 for s, v in per.items()},
+        "processor_ms_per_patient": {str(s): v * 1000 for s, v in per.items()},
         "vs_smallest": {str(s): v / base for s, v in per.items()},
     }
 
@@ -165,7 +166,7 @@ def _targets(run: dict[str, Any]) -> list[dict[str, Any]]:
         judge(f"peak memory of {name} ({n})", peak, "MiB", "< 1024 MiB", peak < 1024)
         growth = max(sqlite["growth"][key]["vs_smallest"].values())
         judge(
-            f"growth of {name} per patient (largest / smallest)",
+            f"growth of {name}: processor time per patient (any size / smallest)",
             growth,
             "x",
             "<= 1.5x (linear)",

@@ -22,9 +22,9 @@ horizon whatever the dates say (``latest``).
 """
 
 import hashlib
-from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import chain
 
 from .definition import PathwayDefinition
 from .evaluation import Evaluation
@@ -68,31 +68,24 @@ def _windows(
             yield shot.on, revaccinate
 
 
-def _first_after(day: int, ordinals: list[int]) -> int | None:
-    """The first of ``x`` or ``x + 1`` after ``day``, over the sorted ``ordinals``."""
-    index = bisect_right(ordinals, day - 1)
-    if index == len(ordinals):
-        return None
-    found = ordinals[index]
-    return found if found > day else found + 1
-
-
 def quiet_until(
     record: PatientRecord, evaluation: Evaluation, definition: PathwayDefinition, latest: date
 ) -> date:
     """The last day through which judging ``record`` again says what ``evaluation`` (of
     ``evaluation.as_of``) said: no new alert, the same tasks. No later than ``latest``;
-    ``evaluation.as_of`` itself when tomorrow may already differ."""
+    ``evaluation.as_of`` itself when tomorrow may already differ.
+
+    One pass over the dates, without collecting them, that stops at a date of the day itself
+    (nothing can be quieter): the daily run asks this of every patient it judges."""
     day = evaluation.as_of
-    dates = set(_dates_of_the_day(record, evaluation))
-    for start, days in _windows(record, day, definition):
-        dates.add(start + timedelta(days=days))
-    ordinals = sorted(d.toordinal() for d in dates)
-    first = _first_after(day.toordinal(), ordinals)
-    cap = max(latest, day)
-    if first is None or first > cap.toordinal():
-        return cap
-    return date.fromordinal(first - 1)
+    quiet = max(latest, day)
+    windows = (start + timedelta(days=days) for start, days in _windows(record, day, definition))
+    for moment in chain(_dates_of_the_day(record, evaluation), windows):
+        if day < moment <= quiet:
+            quiet = moment - timedelta(days=1)
+        elif moment == day:  # tomorrow is the day after one of its dates
+            return day
+    return quiet
 
 
 def basis(definition: PathwayDefinition, longest: int) -> str:
