@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, or_, select, update
+from sqlalchemy import Row, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
@@ -74,7 +74,8 @@ SIDE_BY_SIDE_FROM = 4000
 """Patients to judge from which the run's batches are judged in several processes. Starting
 the workers (fresh interpreters importing the application) took 1.25 s for two, and a patient
 takes some 0.8 ms to judge, so two workers repay their start from about 3,000 patients; a
-small clinic's ordinary day judges fewer, in the scheduler's own process."""
+small clinic's ordinary day judges fewer, in the scheduler's own process. Told in batches
+(eight of 500), found as the run goes: no count is asked of the database first."""
 
 _PATIENT = PatientRow.__table__  # type: ignore[attr-defined]
 _ALERT = AlertRow.__table__  # type: ignore[attr-defined]
@@ -111,12 +112,11 @@ def run_daily_evaluation(
     if not everyone:
         with app.transaction() as session:
             carry_quiet_patients(session, day, quiet_basis, from_id)
-    if workers is None:
-        many = _count_to_judge(app, day, from_id - 1) >= SIDE_BY_SIDE_FROM
-        workers = app.settings.daily_workers if many else 1
+    least = 2 if workers is not None else -(-SIDE_BY_SIDE_FROM // batch)
+    workers = app.settings.daily_workers if workers is None else workers
     batches = _batches(app, day, from_id - 1, batch, quiet_basis)
     with heap_set_aside():
-        return sum(done_side_by_side(app, judge_batch, batches, workers))
+        return sum(done_side_by_side(app, judge_batch, batches, workers, least=least))
 
 
 @dataclass(frozen=True)
@@ -149,12 +149,6 @@ def _batches(app: App, day: date, after: int, size: int, quiet_basis: str) -> It
             return
         yield _Batch(day, after, ids[-1], size, quiet_basis)
         after = ids[-1]
-
-
-def _count_to_judge(app: App, day: date, after: int) -> int:
-    with app.transaction() as session:
-        query = select(func.count()).select_from(_PATIENT).where(*_still_to_judge(day, after))
-        return int(session.execute(query).scalar_one())
 
 
 def judge_batch(app: App, piece: _Batch) -> int:

@@ -45,18 +45,24 @@ def shareable(app: App) -> bool:
 
 
 def done_side_by_side(
-    app: App, work: Callable[[App, Piece], int], pieces: Iterable[Piece], workers: int
+    app: App,
+    work: Callable[[App, Piece], int],
+    pieces: Iterable[Piece],
+    workers: int,
+    *,
+    least: int = 2,
 ) -> Iterator[int]:
     """``work(app, piece)`` for each piece, in ``workers`` processes (in this one when
-    ``workers`` is 1, or fewer than two pieces come), yielding each piece's result in the
-    pieces' order. ``work`` must be a module-level function (it is sent by name).
+    ``workers`` is 1, or fewer than ``least`` pieces come: starting workers costs more than
+    a few pieces), yielding each piece's result in the pieces' order. ``work`` must be a
+    module-level function (it is sent by name).
 
     At most two pieces per worker are in flight, so the pieces are read as they are needed
     (the cohort is streamed, never listed). A failing piece stops the rest: pieces not yet
     started are cancelled and its error is raised here."""
     pieces = iter(pieces)
-    first = list(islice(pieces, 2))
-    if workers <= 1 or len(first) < 2 or not shareable(app):
+    first = list(islice(pieces, max(least, 2)))
+    if workers <= 1 or len(first) < max(least, 2) or not shareable(app):
         for piece in chain(first, pieces):
             yield work(app, piece)
         return
