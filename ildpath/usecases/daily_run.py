@@ -156,16 +156,15 @@ def judge_batch(app: App, piece: _Batch) -> int:
     changed by someone else meanwhile (its version moved) rolls the batch back, and its
     patients are judged again one at a time."""
     heads: Sequence[Row[Any]] = ()
-    with heap_set_aside():
-        try:
-            with app.transaction() as session:
-                heads = batch_heads(session, piece.day, piece.after, piece.size, piece.last)
-                if heads:
-                    _judge_batch(app, session, heads, piece.day, piece.quiet_basis)
-        except (ConcurrencyConflict, OperationalError):
-            # someone wrote to a patient of the batch meanwhile (SQLite: after our snapshot)
-            for head in heads:
-                _judge_alone(app, head.external_id, piece.day)
+    try:
+        with app.transaction() as session:
+            heads = batch_heads(session, piece.day, piece.after, piece.size, piece.last)
+            if heads:
+                _judge_batch(app, session, heads, piece.day, piece.quiet_basis)
+    except (ConcurrencyConflict, OperationalError):
+        # someone wrote to a patient of the batch meanwhile (SQLite: after our snapshot)
+        for head in heads:
+            _judge_alone(app, head.external_id, piece.day)
     return len(heads)
 
 

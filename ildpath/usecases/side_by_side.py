@@ -10,6 +10,7 @@ Workers are started with ``spawn``, never ``fork``: the scheduler runs in a thre
 dashboard's process, and forking a threaded process can copy a lock another thread holds.
 """
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -86,8 +87,12 @@ def done_side_by_side(
 
 
 def _start_worker(settings: Settings, clock: Clock, definition: PathwayDefinition) -> None:
+    """Build the worker's application, then set its heap aside from the collector's full
+    passes for the worker's life (`heap.heap_set_aside`, for the same reason): a worker only
+    ever does bulk work."""
     global _WORKER_APP
     _WORKER_APP = App(make_engine(settings.database_url), clock, definition, settings)
+    gc.freeze()
 
 
 def _work_in_worker(work: Callable[[App, Piece], int], piece: Piece) -> int:
