@@ -11,18 +11,9 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import text
 
 from ildpath.bootstrap import App
-from ildpath.usecases import (
-    Actor,
-    EnrolPatient,
-    TriggerCommand,
-    enrol_patient,
-    fire_trigger,
-    record_observation,
-    record_procedure,
-    record_therapy,
-    record_vaccination,
-)
+from ildpath.usecases import Actor, EnrolPatient, enrol_patient, record_event
 from ildpath.usecases.bulk_import import import_histories
+from ildpath.usecases.bulk_import.reading import event_of
 from ildpath.usecases.daily_run import run_daily_evaluation
 
 from .cohort import patient
@@ -111,35 +102,9 @@ def _as_json(values: tuple[Any, ...], json_columns: set[int]) -> tuple[Any, ...]
 
 
 def _apply(app: App, pid: str, event: dict[str, Any]) -> None:
-    on = date.fromisoformat(event["on"])
-    kind = next(k for k in event if k != "on")
-    value = event[kind]
-    if kind == "therapy":
-        record_therapy(
-            app,
-            pid,
-            value["action"],
-            value["agent"],
-            on,
-            CLINICIAN,
-            route=value.get("route"),
-            dose_mg_per_day=value.get("dose_mg_per_day"),
-        )
-    elif kind == "trigger":
-        command = TriggerCommand(
-            value["trigger"],
-            on,
-            value.get("reason"),
-            value.get("outcome"),
-            value.get("closing_reason"),
-        )
-        fire_trigger(app, pid, command, CLINICIAN)
-    elif kind == "procedure":
-        record_procedure(app, pid, value, on, CLINICIAN)
-    elif kind == "vaccination":
-        record_vaccination(app, pid, value, on, CLINICIAN)
-    else:
-        record_observation(app, pid, kind, value, on, CLINICIAN)
+    """One event of the file typed in through the one dispatcher, as a person enters it."""
+    kind, body, on = event_of(event)
+    record_event(app, pid, kind, body, on, CLINICIAN)
 
 
 def type_in(app: App, pid: str, data: dict[str, Any]) -> None:

@@ -26,10 +26,8 @@ from sqlalchemy import func, select
 from ildpath.bootstrap import bootstrap
 from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
-from ildpath.usecases.daily_run import BATCH, batch_heads, run_daily_evaluation
+from ildpath.usecases.daily_run import BATCH, run_daily_evaluation
 from ildpath.usecases.heap import heap_set_aside
-from ildpath.usecases.task_rows import read_stored_tasks
-from persistence.records import load_records
 from persistence.tables import PatientRow
 
 from .databases import bare_connection
@@ -87,21 +85,21 @@ def raw_read_loop(url: str, batch: int = BATCH) -> dict[str, Any]:
 
 def record_read_loop(url: str, day: date, batch: int = BATCH) -> dict[str, Any]:
     """The daily run's own reading without its judging: every batch's records and task rows
-    built into the pathway's values (``load_records``, ``read_stored_tasks``). It is the floor
+    built into the pathway's values, through the store as the run reads them. It is the floor
     of any design that judges every patient every day, so the profile's split of the daily run
     (reading against judging) is part of the figures."""
     app = bootstrap(Settings(database_url=url), SimulatedClock(day), upgrade=False)
     patients = 0
     started = time.perf_counter()
-    with heap_set_aside(), app.transaction() as session:
+    with heap_set_aside(), app.unit_of_work() as uow:
         after = 0
         while True:
-            heads = batch_heads(session, day, after, batch)
+            heads = uow.patients.to_judge(day, after, batch)
             if not heads:
                 break
             ids = [head.id for head in heads]
-            load_records(session, heads)
-            read_stored_tasks(session, ids)
+            uow.patients.records(heads)
+            uow.patients.stored_tasks(ids)
             patients += len(heads)
             after = ids[-1]
     seconds = time.perf_counter() - started

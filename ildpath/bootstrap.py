@@ -1,47 +1,69 @@
-"""The composition root: settings, clock, definition and database wired once."""
+"""The composition root: settings, clock, definition and store wired once."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from pathway import PathwayDefinition, default_definition, load_definition
 from persistence.database import make_engine, upgrade_schema
+from persistence.memory_store import MemoryStore
+from persistence.ports import Store, UnitOfWork
+from persistence.sql_store import SqlStore
 from persistence.unit_of_work import unit_of_work
 
 from .clock import Clock, SystemClock
 from .settings import Settings
 
-__all__ = ["App", "bootstrap"]
+__all__ = ["App", "bootstrap", "memory_app"]
 
 
 @dataclass
 class App:
-    """What every use case needs; built by `bootstrap`, never at import time."""
+    """What every use case needs; built by `bootstrap`, never at import time. Use cases
+    reach the records through ``store`` alone (`unit_of_work`); what reads the database
+    directly (reports, lists, the scheduler) needs the SQL store's `engine`."""
 
-    engine: Engine
+    store: Store
     clock: Clock
     definition: PathwayDefinition
     settings: Settings
-    session: Session | None = field(default=None, repr=False)
-    """Set by `within`: every use case then works inside this session, committed by whoever
-    opened it."""
+
+    def unit_of_work(self) -> UnitOfWork:
+        return self.store.unit_of_work()
+
+    @property
+    def sql(self) -> SqlStore:
+        if not isinstance(self.store, SqlStore):
+            raise TypeError("this needs the SQL store; the application runs on memory")
+        return self.store
+
+    @property
+    def engine(self) -> Engine:
+        return self.sql.engine
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        if self.session is not None:
-            yield self.session
+        """A session for what reads (or writes outside the records) in SQL: the caller's
+        when the application runs `within` one."""
+        store = self.sql
+        if store.session is not None:
+            yield store.session
             return
-        with unit_of_work(self.engine) as session:
+        with unit_of_work(store.engine) as session:
             yield session
 
     def within(self, session: Session) -> "App":
         """This application with every use case inside ``session``, so several use cases
         (and the caller's own rows) commit together or not at all (e.g. a FHIR import's
         entry with its ledger row)."""
-        return replace(self, session=session)
+        return replace(self, store=self.sql.within(session))
+
+
+def _definition(settings: Settings) -> PathwayDefinition:
+    return load_definition(settings.definition) if settings.definition else default_definition()
 
 
 def bootstrap(
@@ -55,7 +77,14 @@ def bootstrap(
     engine = make_engine(settings.database_url)
     if upgrade:
         upgrade_schema(engine)
-    definition = (
-        load_definition(settings.definition) if settings.definition else default_definition()
-    )
-    return App(engine, clock or SystemClock(settings.timezone), definition, settings)
+    clock = clock or SystemClock(settings.timezone)
+    return App(SqlStore(engine), clock, _definition(settings), settings)
+
+
+def memory_app(
+    clock: Clock, settings: Settings | None = None, definition: PathwayDefinition | None = None
+) -> App:
+    """The application on the memory store: every use case, no database (the fast tier of
+    use-case tests)."""
+    settings = settings or Settings()
+    return App(MemoryStore(), clock, definition or _definition(settings), settings)

@@ -5,15 +5,14 @@ version, or every coordinator who opens a page would turn the next write of a co
 conflict. Verified like the clinical chain (`verify_view_chains`).
 """
 
-import hashlib
 from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import Column, UniqueConstraint, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from .audit import GENESIS, ChainBreak, canonical_json, chains, instant_text
-from .tables import PatientRow
+from .audit import ChainBreak, chains, first_break
+from .audit_chain import GENESIS, instant_text, link_hash
 from .types import UTCDateTime
 
 __all__ = ["RecordViewRow", "append_view", "count_views", "verify_view_chains"]
@@ -38,7 +37,8 @@ class RecordViewRow(SQLModel, table=True):
 
 
 def _digest(row: RecordViewRow) -> str:
-    material = canonical_json(
+    """The hash of one view: a link of the one chainer, over who saw what, when and how."""
+    return link_hash(
         {
             "patient_id": row.patient_id,
             "seq": row.seq,
@@ -50,7 +50,6 @@ def _digest(row: RecordViewRow) -> str:
             "prev_hash": row.prev_hash,
         }
     )
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 def append_view(
@@ -87,26 +86,10 @@ def append_view(
     return row
 
 
-def _first_break(patient: PatientRow, views: list[RecordViewRow]) -> ChainBreak | None:
-    previous = GENESIS
-    for expected, view in enumerate(views, start=1):
-        problem = None
-        if view.seq != expected:
-            problem = f"view {expected} is missing (deleted)"
-        elif view.prev_hash != previous:
-            problem = "view does not follow the previous view"
-        elif _digest(view) != view.hash:
-            problem = "view content does not match its hash (altered)"
-        if problem is not None:
-            return ChainBreak(patient.id or 0, patient.external_id, expected, view.id, problem)
-        previous = view.hash
-    return None
-
-
 def verify_view_chains(session: Session) -> Iterator[ChainBreak]:
     """The first break of every patient whose access log is not intact."""
     for patient, views in chains(session, RecordViewRow):
-        found = _first_break(patient, views)
+        found = first_break(patient, views, _digest, "view", None)
         if found is not None:
             yield found
 

@@ -1,18 +1,18 @@
 """Reading patients' records out of the tables as the pathway's plain values.
 
-Row ids become record ids with a prefix per table (``obs12``, ``rx7`` ...), so evidence and
+Row ids become record ids with a prefix per part (``obs12``, ``rx7`` ...), so evidence and
 idempotency keys say what they point at. Rows are read as plain tuples, never as ORM objects:
 a record is read for every evaluation, and a batch of patients is read with one query per
 table (the daily run and the reports stream the cohort this way).
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from typing import Any, Protocol
 
-from sqlalchemy import Insert, Select, bindparam, insert, select
+from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session
 
 from pathway.record import (
@@ -38,13 +38,14 @@ from .tables import (
 
 __all__ = [
     "OBSERVATION_VALUES",
-    "RECORD_PREFIX",
+    "PART_PREFIX",
+    "PART_TABLE",
     "RecordHead",
-    "insert_entry",
+    "assembled",
+    "entry_of",
     "load_record",
     "load_records",
-    "record_id",
-    "with_entry",
+    "record_parts",
 ]
 
 OBSERVATION_VALUES = (
@@ -59,15 +60,6 @@ OBSERVATION_VALUES = (
 )
 """An observation's measured values, in the order `pathway.record.Observation` takes them."""
 
-RECORD_PREFIX = {
-    PhenotypeEntryRow: "ph",
-    ObservationRow: "obs",
-    TherapyEventRow: "rx",
-    ProcedureRow: "proc",
-    VaccinationRow: "vac",
-    TransitionRow: "tr",
-}
-
 
 class RecordHead(Protocol):
     """What a record needs of the patient row (a PatientRow, or a plain row of it)."""
@@ -76,10 +68,6 @@ class RecordHead(Protocol):
     external_id: str
     birth_date: date
     enrolled_on: date
-
-
-def record_id(row: object) -> str:
-    return f"{RECORD_PREFIX[type(row)]}{row.id}"  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -112,10 +100,13 @@ class _Part:
         """One patient's rows (a use case): a plain ``=`` skips expanding the ``IN``."""
         return self._select.where(self.table.__table__.c.patient_id == bindparam("id"))
 
-    def values(self, row: object) -> tuple[Any, ...]:
-        """An ORM row of the table as the tuple ``entry`` takes."""
-        names = ("patient_id", "id", *self.columns)
-        return tuple(getattr(row, name) for name in names)
+    @cached_property
+    def names(self) -> tuple[str, ...]:
+        return ("patient_id", "id", *self.columns)
+
+    def values(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        """A stored row's values as the tuple ``entry`` takes."""
+        return tuple(map(row.__getitem__, self.names))
 
 
 _PARTS: dict[str, _Part] = {
@@ -165,42 +156,30 @@ _PARTS: dict[str, _Part] = {
     ),
 }
 
-_TABLE_PART = {part.table: name for name, part in _PARTS.items()}
+PART_TABLE = {name: part.table.__tablename__ for name, part in _PARTS.items()}
+"""The table of each part of the record (and of the alerts it carries)."""
+
+PART_PREFIX = {
+    "phenotype": "ph",
+    "observations": "obs",
+    "therapies": "rx",
+    "procedures": "proc",
+    "vaccinations": "vac",
+    "transitions": "tr",
+}
+"""What a record id says of its entry's part (``obs12``): evidence and alert keys cite it."""
 
 
-def with_entry(record: PatientRecord, row: object) -> PatientRecord | None:
-    """``record`` with a row just written appended, so a use case does not read the record
-    again after each write; None when the row is not part of the record."""
-    name = _TABLE_PART.get(type(row))
-    if name is None:
-        return None
-    part = _PARTS[name]
-    return record.appended(name, part.entry(part.values(row)))
+def entry_of(part: str, row: Mapping[str, Any]) -> Any:
+    """The record's value of one stored row of ``part`` (the alerts too)."""
+    spec = _PARTS[part]
+    return spec.entry(spec.values(row))
 
 
-_INSERTS: dict[type, tuple[Insert, tuple[str, ...]]] = {}
-
-
-def _insert_of(kind: type) -> tuple[Insert, tuple[str, ...]]:
-    """The insert of a table and the columns it sends (all but the id), built once."""
-    found = _INSERTS.get(kind)
-    if found is None:
-        table = kind.__table__  # type: ignore[attr-defined]
-        names = tuple(column.key for column in table.columns if column.key != "id")
-        found = _INSERTS[kind] = (insert(table), names)
-    return found
-
-
-def insert_entry(session: Session, row: Any) -> None:
-    """Insert a row of the record (an unsaved table object) as a plain row and set its id.
-
-    A use case writes each entry once and never changes it, so the ORM's unit of work (its
-    flush, identity map and dirty tracking) would only cost time; every column is sent as the
-    ORM sent it (None included: a JSON column spells it ``null`` either way)."""
-    statement, names = _insert_of(type(row))
-    values = {name: getattr(row, name) for name in names}
-    result = session.connection().execute(statement, values)
-    row.id = result.inserted_primary_key[0]
+def record_parts() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """Each part with its table and the columns its entries are made of (the memory store
+    reads its rows with these)."""
+    return tuple((name, PART_TABLE[name], part.columns) for name, part in _PARTS.items())
 
 
 def _read(session: Session, part: _Part, ids: Sequence[int]) -> dict[int, list[object]]:
@@ -228,13 +207,18 @@ def load_records(session: Session, patients: Iterable[RecordHead]) -> dict[int, 
     for head in heads:
         pid = head.id
         assert pid is not None
-        records[pid] = PatientRecord(
-            head.external_id,
-            head.birth_date,
-            head.enrolled_on,
-            **{name: tuple(found.get(pid, ())) for name, found in parts.items()},  # type: ignore[arg-type]
-        )
+        records[pid] = assembled(head, {name: found.get(pid, ()) for name, found in parts.items()})
     return records
+
+
+def assembled(head: RecordHead, parts: Mapping[str, Sequence[Any]]) -> PatientRecord:
+    """A patient's record from the entries of each part (in recording order)."""
+    return PatientRecord(
+        head.external_id,
+        head.birth_date,
+        head.enrolled_on,
+        **{name: tuple(entries) for name, entries in parts.items()},
+    )
 
 
 def load_record(session: Session, patient: RecordHead) -> PatientRecord:

@@ -1,16 +1,16 @@
 """Optimistic concurrency over HTTP: the patient's version is its ETag; a write may send
 ``If-Match`` with it and is refused (409) if the patient moved on meanwhile."""
 
+from typing import Any
+
 from fastapi import Header, Response
-from sqlmodel import select
 
 from pathway.errors import InvalidValue
-from persistence.tables import PatientRow
 
-from ..bootstrap import App
-from ..errors import PatientNotFound
+from ..usecases import Outcome
+from ..usecases.patient_data import alert_line
 
-__all__ = ["IfMatch", "etag", "expected_version", "patient_version", "set_etag"]
+__all__ = ["IfMatch", "etag", "expected_version", "outcome_body"]
 
 IfMatch = Header(
     default=None,
@@ -35,17 +35,20 @@ def expected_version(if_match: str | None) -> int | None:
         raise InvalidValue("If-Match", if_match, 'the ETag of the patient, e.g. "7"') from None
 
 
-def patient_version(app: App, external_id: str) -> int:
-    with app.transaction() as session:
-        version = session.exec(
-            select(PatientRow.version).where(PatientRow.external_id == external_id)
-        ).first()
-    if version is None:
-        raise PatientNotFound(external_id)
-    return int(version)
-
-
-def set_etag(response: Response, app: App, external_id: str) -> int:
-    version = patient_version(app, external_id)
-    response.headers["ETag"] = etag(version)
-    return version
+def outcome_body(response: Response, outcome: Outcome) -> dict[str, Any]:
+    """A write's answer: what it did, as the write itself saw it (`Outcome`), with the
+    patient's new version as the ETag."""
+    response.headers["ETag"] = etag(outcome.version)
+    return {
+        "id": outcome.entry_id,
+        "patient": outcome.patient_id,
+        "version": outcome.version,
+        "state": outcome.state,
+        "alerts": [alert_line(a) for a in outcome.alerts_raised],
+        "tasks_opened": [
+            {"id": t.id, "kind": t.kind, "due_on": t.due_on} for t in outcome.tasks_opened
+        ],
+        "tasks_closed": [
+            {"id": t.id, "kind": t.kind, "status": t.status} for t in outcome.tasks_closed
+        ],
+    }

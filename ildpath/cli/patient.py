@@ -14,6 +14,7 @@ from ..usecases.enrolment_file import read_enrolments
 from ..usecases.patient_data import patient_data
 from ..usecases.views import record_view
 from .edge import console, emit_json, open_app, operator, parse_day
+from .outcome_lines import print_outcome
 from .patient_view import print_patient
 
 patient_app = typer.Typer(
@@ -99,8 +100,9 @@ def enrol(
             )
         ]
     for command in commands:
-        enrol_patient(app, command, actor)
+        outcome = enrol_patient(app, command, actor)
         console.print(f"enrolled {command.id} on {command.enrolled_on}")
+        print_outcome(outcome)
 
 
 @patient_app.command("show")
@@ -153,5 +155,6 @@ def amend(
         except ValueError:
             raise InvalidValue("weight_kg", value, "a number of kg") from None
     day = parse_day("on", on, app.clock.today())
-    amend_phenotype(app, patient_id, field, parsed, day, actor, reason)
+    outcome = amend_phenotype(app, patient_id, field, parsed, day, actor, reason)
     console.print(f"amended {field} of {patient_id} to {parsed} from {day}")
+    print_outcome(outcome)

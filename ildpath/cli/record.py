@@ -1,29 +1,20 @@
 """`ildpath record`: enter what happened to a patient, on its clinical date.
 
-After each entry the engine re-evaluates at once, and any alert it raised is printed, so the
-person entering a therapy sees an agent-to-avoid alert before they leave the screen.
+After each entry the engine re-evaluates at once, and what the entry did is printed (the
+alerts it raised, the tasks it opened or closed), so the person entering a therapy sees an
+agent-to-avoid alert before they leave the screen.
 """
 
-from collections.abc import Callable
-from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from persistence.tables import AlertRow
+from pathway.errors import InvalidValue
 
-from ..bootstrap import App
 from ..roles import Permission
-from ..usecases import (
-    Actor,
-    record_observation,
-    record_procedure,
-    record_therapy,
-    record_vaccination,
-)
-from ..usecases.alerts import alerts_after, last_alert_id
+from ..usecases import record_event
 from .edge import console, open_app, operator, parse_day
-from .patient_view import SEVERITY_STYLE
+from .outcome_lines import print_outcome
 
 record_app = typer.Typer(
     help="Record PFTs, CMV results, HRCT, oxygen, therapies, procedures, vaccinations.",
@@ -34,29 +25,15 @@ PatientId = Annotated[str, typer.Argument(help="Patient id.")]
 Day = Annotated[str | None, typer.Option("--on", help="Clinical date YYYY-MM-DD (default: today).")]
 
 
-def _print_alerts(alerts: list[AlertRow]) -> None:
-    for alert in alerts:
-        style = SEVERITY_STYLE.get(alert.severity, "")
-        console.print(
-            f"[{style}]{alert.severity.upper()} alert {alert.id} {alert.code}[/]: "
-            f"{alert.message} [dim]({alert.source})[/]"
-        )
-
-
 def _record(
-    ctx: typer.Context,
-    patient_id: str,
-    on: str | None,
-    what: str,
-    entry: Callable[[App, date, Actor], int],
+    ctx: typer.Context, patient_id: str, on: str | None, what: str, kind: str, body: Any
 ) -> None:
     actor = operator(ctx).acting(Permission.RECORD)
     app = open_app()
     day = parse_day("on", on, app.clock.today())
-    last = last_alert_id(app)
-    row_id = entry(app, day, actor)
-    console.print(f"recorded {what} (#{row_id}) for {patient_id} on {day}")
-    _print_alerts(alerts_after(app, patient_id, last))
+    outcome = record_event(app, patient_id, kind, body, day, actor)
+    console.print(f"recorded {what} (#{outcome.entry_id}) for {patient_id} on {day}")
+    print_outcome(outcome)
 
 
 @record_app.command("pft")
@@ -79,13 +56,7 @@ def pft(
         "dlco_corrected_pct": dlco_corrected,
         "fvc_l": fvc_l,
     }
-    _record(
-        ctx,
-        patient_id,
-        on,
-        "PFT",
-        lambda app, day, actor: record_observation(app, patient_id, "pft", values, day, actor),
-    )
+    _record(ctx, patient_id, on, "PFT", "pft", values)
 
 
 @record_app.command("cmv")
@@ -98,15 +69,7 @@ def cmv(
     on: Day = None,
 ) -> None:
     """A CMV DNA (PCR) result."""
-    _record(
-        ctx,
-        patient_id,
-        on,
-        "CMV result",
-        lambda app, day, actor: record_observation(
-            app, patient_id, "cmv", {"iu_per_ml": iu_per_ml}, day, actor
-        ),
-    )
+    _record(ctx, patient_id, on, "CMV result", "cmv", {"iu_per_ml": iu_per_ml})
 
 
 @record_app.command("hrct")
@@ -124,13 +87,7 @@ def hrct(
 ) -> None:
     """A high-resolution CT of the chest."""
     values = {"finding": finding, "extensive_ggo": extensive_ggo}
-    _record(
-        ctx,
-        patient_id,
-        on,
-        "HRCT",
-        lambda app, day, actor: record_observation(app, patient_id, "hrct", values, day, actor),
-    )
+    _record(ctx, patient_id, on, "HRCT", "hrct", values)
 
 
 @record_app.command("oxygen")
@@ -144,15 +101,7 @@ def oxygen(
     on: Day = None,
 ) -> None:
     """The patient's current oxygen requirement."""
-    _record(
-        ctx,
-        patient_id,
-        on,
-        f"oxygen {requirement}",
-        lambda app, day, actor: record_observation(
-            app, patient_id, "oxygen", {"oxygen": requirement}, day, actor
-        ),
-    )
+    _record(ctx, patient_id, on, f"oxygen {requirement}", "oxygen", {"oxygen": requirement})
 
 
 @record_app.command("therapy")
@@ -170,15 +119,10 @@ def therapy(
     on: Day = None,
 ) -> None:
     """Start an agent (a start of an active agent changes its dose) or stop it."""
-    _record(
-        ctx,
-        patient_id,
-        on,
-        f"{action} {agent}",
-        lambda app, day, actor: record_therapy(
-            app, patient_id, action, agent, day, actor, route=route, dose_mg_per_day=dose
-        ),
-    )
+    if action not in ("start", "stop"):
+        raise InvalidValue("action", action, "start, stop")
+    therapy = {"agent": agent, "route": route, "dose_mg_per_day": dose}
+    _record(ctx, patient_id, on, f"{action} {agent}", action, therapy)
 
 
 @record_app.command("procedure")
@@ -189,13 +133,7 @@ def procedure(
     on: Day = None,
 ) -> None:
     """A procedure done."""
-    _record(
-        ctx,
-        patient_id,
-        on,
-        kind,
-        lambda app, day, actor: record_procedure(app, patient_id, kind, day, actor),
-    )
+    _record(ctx, patient_id, on, kind, "procedure", {"kind": kind})
 
 
 @record_app.command("vaccination")
@@ -206,10 +144,4 @@ def vaccination(
     on: Day = None,
 ) -> None:
     """A vaccination given."""
-    _record(
-        ctx,
-        patient_id,
-        on,
-        f"{kind} vaccination",
-        lambda app, day, actor: record_vaccination(app, patient_id, kind, day, actor),
-    )
+    _record(ctx, patient_id, on, f"{kind} vaccination", "vaccination", {"kind": kind})

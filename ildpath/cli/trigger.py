@@ -9,6 +9,7 @@ from pathway.machine import TRIGGERS
 from ..roles import Permission
 from ..usecases import TriggerCommand, fire_trigger
 from .edge import console, open_app, operator, parse_day
+from .outcome_lines import print_outcome
 
 
 def trigger(
@@ -51,5 +52,6 @@ def trigger(
         closing_reason=closing_reason,
         evidence=tuple(evidence or ()),
     )
-    state = fire_trigger(app, patient_id, command, actor)
-    console.print(f"{patient_id}: {name} on {command.on} -> state [bold]{state}[/]")
+    outcome = fire_trigger(app, patient_id, command, actor)
+    console.print(f"{patient_id}: {name} on {command.on} -> state [bold]{outcome.state}[/]")
+    print_outcome(outcome)

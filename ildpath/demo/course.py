@@ -111,7 +111,7 @@ class Course:
         self.add(offset, "hrct", finding=finding, extensive_ggo=extensive_ggo)
 
     def amend(self, offset: int, field: str, value: Any, reason: str) -> None:
-        self.add(offset, "amend", field=field, value=value, reason=reason)
+        self.add(offset, "amend", **{field: value}, reason=reason)
 
     # -- PFTs ---------------------------------------------------------------------------------
 

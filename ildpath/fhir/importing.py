@@ -19,14 +19,7 @@ from persistence.errors import ConcurrencyConflict
 
 from ..bootstrap import App
 from ..errors import DuplicatePatient
-from ..usecases import (
-    Actor,
-    enrol_patient,
-    record_observation,
-    record_procedure,
-    record_therapy,
-    record_vaccination,
-)
+from ..usecases import Actor, Outcome, enrol_patient, record_event
 from .bundle import Entry, bundle_entries, parse_bundle
 from .events import Event, Reading, read_immunization, read_procedure, subject_of
 from .ledger import Source, imported, write_with_ledger
@@ -58,24 +51,15 @@ _ROW_KINDS = {
 _ATTEMPTS = 3
 
 
-def _record(app: App, patient: str, event: Event, actor: Actor) -> int:
-    v = event.values
+def _record(app: App, patient: str, event: Event, actor: Actor) -> Outcome:
+    """An imported event through the one dispatcher, as a person's entry would go."""
+    values = event.values
     if event.action == "observation":
-        return record_observation(app, patient, event.kind, v, event.on, actor)
+        return record_event(app, patient, event.kind, values, event.on, actor)
     if event.action == "therapy":
-        return record_therapy(
-            app,
-            patient,
-            event.kind,
-            v["agent"],
-            event.on,
-            actor,
-            route=v.get("route"),
-            dose_mg_per_day=v.get("dose_mg_per_day"),
-        )
-    if event.action == "procedure":
-        return record_procedure(app, patient, event.kind, event.on, actor)
-    return record_vaccination(app, patient, event.kind, event.on, actor)
+        body = {name: values.get(name) for name in ("agent", "route", "dose_mg_per_day")}
+        return record_event(app, patient, event.kind, body, event.on, actor)
+    return record_event(app, patient, event.action, {"kind": event.kind}, event.on, actor)
 
 
 class _Importer:

@@ -14,7 +14,7 @@ from datetime import datetime
 from persistence.fhir_tables import FhirImportRow, find_imports, identity_hash
 
 from ..bootstrap import App
-from ..usecases import Actor
+from ..usecases import Actor, Outcome
 from ..usecases.work import find_patient
 from .bundle import Entry
 
@@ -36,15 +36,17 @@ def write_with_ledger(
     patient: str,
     sources: Sequence[Source],
     row_kind: str,
-    write: Callable[[App], int | str],
+    write: Callable[[App], Outcome],
 ) -> int:
     """Run ``write`` (a use case) and add the ledger rows of ``sources``, one commit; returns
     the id of the row written (the patient's for an enrolment)."""
     with app.transaction() as session:
-        written = write(app.within(session))
-        patient_row = find_patient(session, patient)
-        assert patient_row.id is not None
-        row_id = patient_row.id if row_kind == "patient" else int(written)
+        inside = app.within(session)
+        outcome = write(inside)
+        with inside.unit_of_work() as uow:
+            patient_row = find_patient(uow, patient)
+        row_id = patient_row.id if row_kind == "patient" else outcome.entry_id
+        assert row_id is not None, "a FHIR import writes an entry"
         now: datetime = app.clock.now()
         for entry, identity, part in sources:
             session.add(

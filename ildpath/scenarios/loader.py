@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..usecases.events import EVENT_KINDS as DISPATCHED
 from .yaml_loader import load_yaml
 
 __all__ = [
@@ -16,18 +17,8 @@ __all__ = [
     "load_scenario",
 ]
 
-EVENT_KINDS = (
-    "pft",
-    "cmv",
-    "hrct",
-    "oxygen",
-    "start",
-    "stop",
-    "procedure",
-    "vaccination",
-    "trigger",
-    "amend",
-)
+EVENT_KINDS = tuple(DISPATCHED)
+"""The kinds of FORMAT.md: those of the one dispatcher (`ildpath.usecases.events`)."""
 _EVENT_OPTIONS = {
     "on",
     "recorded_on",

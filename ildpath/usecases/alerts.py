@@ -3,26 +3,26 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
 from sqlmodel import col, select
 
 from pathway.errors import InvalidValue
-from persistence.patients import read_patient
+from persistence.changes import Acknowledgement, Actor
 from persistence.tables import AlertRow, PatientRow
 
 from ..bootstrap import App
 from ..errors import AlertNotFound
-from .work import Actor, PatientWork
+from .outcome import Outcome
+from .work import PatientWork
 
-__all__ = ["AlertEntry", "acknowledge_alert", "alerts_after", "last_alert_id", "list_alerts"]
+__all__ = ["AlertEntry", "acknowledge_alert", "list_alerts"]
 
 
-def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor) -> None:
+def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor) -> Outcome:
     """Record who acknowledged the alert and why; an alert is acknowledged once."""
     if not justification or not justification.strip():
         raise InvalidValue("justification", justification, "a non-empty text")
-    with app.transaction() as session:
-        alert = session.get(AlertRow, alert_id)
+    with app.unit_of_work() as uow:
+        alert = uow.patients.alert(alert_id)
         if alert is None:
             raise AlertNotFound(alert_id)
         if alert.acknowledged_at is not None:
@@ -32,22 +32,12 @@ def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor)
                 f"an unacknowledged alert (acknowledged by "
                 f"{alert.acknowledged_by} at {alert.acknowledged_at})",
             )
-        patient = read_patient(session, id=alert.patient_id)
+        patient = uow.patients.get(alert.patient_id)
         assert patient is not None
-        with PatientWork(app, session, patient, actor) as work:
-            alert.acknowledged_at = work.now()
-            alert.acknowledged_by = actor.name
-            alert.justification = justification.strip()
-            session.add(alert)
-            work.audit(
-                "alert_acknowledged",
-                {
-                    "alert_id": alert_id,
-                    "code": alert.code,
-                    "key": alert.key,
-                    "justification": alert.justification,
-                },
-            )
+        work = PatientWork(app, uow, patient, actor)
+        work.write([Acknowledgement(alert_id, alert.code, alert.key, justification.strip(), actor)])
+        work.entry_id = alert_id
+        return work.outcome()
 
 
 @dataclass(frozen=True)
@@ -109,22 +99,3 @@ def list_alerts(
             )
             for pid, a in session.exec(query)
         ]
-
-
-def last_alert_id(app: App) -> int:
-    """The newest alert id, so that an entry can tell which alerts it raised."""
-    with app.transaction() as session:
-        return session.exec(select(func.max(AlertRow.id))).one() or 0
-
-
-def alerts_after(app: App, patient_id: str, after: int) -> list[AlertRow]:
-    """The patient's alerts with an id above ``after``, oldest first."""
-    with app.transaction() as session:
-        return list(
-            session.exec(
-                select(AlertRow)
-                .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
-                .where(PatientRow.external_id == patient_id, col(AlertRow.id) > after)
-                .order_by(col(AlertRow.id))
-            )
-        )

@@ -2,30 +2,35 @@
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
-from sqlmodel import select
+from typing import Any
 
 from pathway.catalogue import SEXES
 from pathway.errors import InvalidValue
 from pathway.phenotype import phenotype_on
+from pathway.record import PhenotypeEntry
 from pathway.validation import check_choice, check_phenotype
-from persistence.patients import held
-from persistence.tables import PatientRow, PhenotypeEntryRow
+from persistence.changes import Actor, Audit, AuditOnly, Item, NewEntry, NewPatient, PatientChanges
 
 from ..bootstrap import App
 from ..errors import DuplicatePatient
+from .entries import Decision, EntryContext, record_entry
 from .evaluation import apply_evaluation
-from .work import Actor, PatientWork
+from .outcome import Outcome
+from .work import PatientWork
 
 __all__ = [
     "PHENOTYPE_FIELDS",
+    "AmendPhenotype",
     "EnrolPatient",
     "amend_phenotype",
     "check_enrolment",
     "enrol_patient",
+    "enrolment_changes",
 ]
 
 PHENOTYPE_FIELDS = ("diagnosis", "anti_mda5", "anti_ars", "ild_course", "risk_factors", "weight_kg")
+"""The phenotype fields of §1: recorded at enrolment, amendable, kept on the patient row as
+they stand today (the rules read them from the record, as of each day)."""
 
 
 @dataclass(frozen=True)
@@ -44,17 +49,13 @@ class EnrolPatient:
     weight_kg: float | None = None
 
     def phenotype(self) -> dict[str, object]:
-        return {
-            "diagnosis": self.diagnosis,
-            "anti_mda5": self.anti_mda5,
-            "anti_ars": self.anti_ars,
-            "ild_course": self.ild_course,
-            "risk_factors": list(self.risk_factors),
-            "weight_kg": self.weight_kg,
+        return {name: getattr(self, name) for name in PHENOTYPE_FIELDS} | {
+            "risk_factors": list(self.risk_factors)
         }
 
 
 def check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
+    """The checked phenotype of an enrolment, or the first refusal."""
     if not command.id or not command.id.strip() or len(command.id) > 64:
         raise InvalidValue("id", command.id, "a non-empty identifier of at most 64 characters")
     check_choice("sex", command.sex, SEXES)
@@ -73,49 +74,107 @@ def check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
     return {name: check_phenotype(name, value) for name, value in command.phenotype().items()}
 
 
-def enrol_patient(app: App, command: EnrolPatient, actor: Actor) -> str:
+def enrolment_changes(
+    command: EnrolPatient,
+    phenotype: dict[str, object],
+    actor: Actor,
+    today: date,
+    pathway_version: str,
+) -> PatientChanges:
+    """The patient row, its phenotype entries and the enrolment's audit event (the patient is
+    judged from the day before today on: the evaluation that follows judges today)."""
+    on = command.enrolled_on
+    columns: dict[str, Any] = {
+        "external_id": command.id,
+        "sex": command.sex,
+        "birth_date": command.birth_date,
+        "enrolled_on": on,
+        **phenotype,
+        "state": "diagnosis",
+        "state_since": on,
+        "pathway_version": pathway_version,
+        "last_evaluated_on": today - timedelta(days=1),
+    }
+    items: list[Item] = [
+        NewEntry("phenotype", on, {"field": name, "value": value, "reason": None}, actor, None)
+        for name, value in phenotype.items()
+    ]
+    payload = {
+        "id": command.id,
+        "sex": command.sex,
+        "birth_date": command.birth_date,
+        "enrolled_on": on,
+        **phenotype,
+    }
+    items.append(AuditOnly(Audit("patient_enrolled", payload, on, actor)))
+    return PatientChanges(NewPatient(columns), items, today, pathway_version)
+
+
+def enrol_patient(app: App, command: EnrolPatient, actor: Actor) -> Outcome:
     """Enrol; opens the enrolment tasks (PFT, vaccinations, and the transplant referral of an
     anti-MDA5 positive patient)."""
     today = app.clock.today()
     phenotype = check_enrolment(command, today)
-    with app.transaction() as session:
-        taken = session.exec(select(PatientRow).where(PatientRow.external_id == command.id))
-        if taken.first() is not None:
+    changes = enrolment_changes(command, phenotype, actor, today, app.definition.version)
+    with app.unit_of_work() as uow:
+        if uow.patients.find(command.id) is not None:
             raise DuplicatePatient(command.id)
-        patient = PatientRow(
-            external_id=command.id,
-            sex=command.sex,
-            birth_date=command.birth_date,
-            enrolled_on=command.enrolled_on,
-            state="diagnosis",
-            state_since=command.enrolled_on,
-            pathway_version=app.definition.version,
-            created_at=app.clock.now(),
-            last_evaluated_on=today - timedelta(days=1),
-            **phenotype,  # type: ignore[arg-type]
-        )
-        session.add(patient)
-        session.flush()
-        with PatientWork(app, session, held(patient), actor) as work:
-            for name, value in phenotype.items():
-                work.add(
-                    PhenotypeEntryRow(
-                        field=name, value=value, **work.entry_columns(command.enrolled_on)
-                    )
-                )
-            work.audit(
-                "patient_enrolled",
-                {
-                    "id": command.id,
-                    "sex": command.sex,
-                    "birth_date": command.birth_date,
-                    "enrolled_on": command.enrolled_on,
-                    **phenotype,
-                },
-                clinical_on=command.enrolled_on,
-            )
-            apply_evaluation(work)
-    return command.id
+        [written] = uow.patients.write([changes], app.clock.now)
+        work = PatientWork(app, uow, written.patient, actor)
+        apply_evaluation(work)
+        return work.outcome()
+
+
+@dataclass(frozen=True)
+class AmendPhenotype:
+    """Phenotype fields amended from a clinical date, with the reason; rules that depend on
+    them apply from then on (e.g. anti-MDA5 becoming positive opens the transplant referral
+    task). The patient row keeps the phenotype as it stands today."""
+
+    values: tuple[tuple[str, object], ...]
+    on: date
+    reason: str | None = None
+
+    @classmethod
+    def checked(
+        cls, values: dict[str, object], on: date, reason: str | None = None
+    ) -> "AmendPhenotype":
+        if not values:
+            raise InvalidValue("field", None, ", ".join(PHENOTYPE_FIELDS))
+        checked = []
+        for name, value in values.items():
+            if name not in PHENOTYPE_FIELDS:
+                raise InvalidValue("field", name, ", ".join(PHENOTYPE_FIELDS))
+            checked.append((name, check_phenotype(name, value)))
+        return cls(tuple(checked), on, reason)
+
+    def decide(self, context: EntryContext) -> Decision:
+        context.check_date("on", self.on)
+        patient, actor = context.patient, context.actor
+        entries = []
+        record = context.record
+        for n, (name, value) in enumerate(self.values):
+            payload = {
+                "field": name,
+                "old": getattr(patient, name),
+                "new": value,
+                "reason": self.reason,
+            }
+            audit = Audit("phenotype_amended", payload, self.on, actor)
+            values = {"field": name, "value": value, "reason": self.reason}
+            entries.append(NewEntry("phenotype", self.on, values, actor, audit))
+            amended = PhenotypeEntry(f"ph#amended{n}", name, value, self.on, context.today)
+            record = record.appended("phenotype", amended)
+        current = phenotype_on(record, context.today)
+        sets = {
+            "diagnosis": current.diagnosis,
+            "anti_mda5": current.anti_mda5,
+            "anti_ars": current.anti_ars,
+            "ild_course": current.ild_course,
+            "weight_kg": current.weight_kg,
+            "risk_factors": sorted(current.flags),
+        }
+        return Decision(tuple(entries), sets)
 
 
 def amend_phenotype(
@@ -128,35 +187,7 @@ def amend_phenotype(
     reason: str | None = None,
     *,
     expected_version: int | None = None,
-) -> None:
-    """Amend one phenotype field from its clinical date; rules that depend on it apply from
-    then on (e.g. anti-MDA5 becoming positive opens the transplant referral task)."""
-    with (
-        app.transaction() as session,
-        PatientWork.open(app, session, external_id, actor, expected_version) as work,
-    ):
-        if field_name not in PHENOTYPE_FIELDS:
-            raise InvalidValue("field", field_name, ", ".join(PHENOTYPE_FIELDS))
-        checked = check_phenotype(field_name, value)
-        work.check_date("on", on)
-        old = getattr(work.patient, field_name)
-        work.add(
-            PhenotypeEntryRow(
-                field=field_name, value=checked, reason=reason, **work.entry_columns(on)
-            )
-        )
-        current = phenotype_on(work.record, work.today)
-        patient = work.patient
-        patient.diagnosis, patient.anti_mda5, patient.anti_ars = (
-            current.diagnosis,
-            current.anti_mda5,
-            current.anti_ars,
-        )
-        patient.ild_course, patient.weight_kg = current.ild_course, current.weight_kg
-        patient.risk_factors = sorted(current.flags)
-        work.audit(
-            "phenotype_amended",
-            {"field": field_name, "old": old, "new": checked, "reason": reason},
-            clinical_on=on,
-        )
-        apply_evaluation(work)
+) -> Outcome:
+    """Amend one phenotype field from its clinical date."""
+    command = AmendPhenotype.checked({field_name: value}, on, reason)
+    return record_entry(app, external_id, command, actor, expected_version=expected_version)

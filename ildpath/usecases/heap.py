@@ -5,7 +5,10 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["heap_set_aside"]
+__all__ = ["heap_set_aside", "set_aside_too"]
+
+_blocks = 0
+"""Blocks of `heap_set_aside` open now that froze the heap (theirs to hand it back)."""
 
 
 @contextmanager
@@ -19,11 +22,22 @@ def heap_set_aside() -> Iterator[None]:
     import's time and a third of the daily run's reading. What the block itself leaves behind
     is still collected. Nothing is done when the collector is off or someone else froze the
     heap (theirs to undo), so blocks nest."""
+    global _blocks
     if not gc.isenabled() or gc.get_freeze_count():
         yield
         return
     gc.freeze()
+    _blocks += 1
     try:
         yield
     finally:
+        _blocks -= 1
         gc.unfreeze()
+
+
+def set_aside_too() -> None:
+    """Set aside, with the heap the open block set aside, what bulk work made since and keeps
+    to the block's end (the bulk import's decided histories held for writing): the collector
+    would otherwise rescan them again and again. Nothing outside such a block."""
+    if _blocks:
+        gc.freeze()

@@ -6,9 +6,6 @@ Read-only: it evaluates without writing, so looking never changes the record.
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-from sqlmodel import Session, col, select
 
 from pathway import Evaluation, PatientRecord, evaluate
 from pathway.adherence import status_on
@@ -16,7 +13,6 @@ from pathway.chart import Chart
 from pathway.exposure import Course
 from pathway.phenotype import Phenotype, phenotype_on
 from persistence.patients import Patient
-from persistence.records import load_record
 from persistence.tables import (
     AlertRow,
     CareTaskRow,
@@ -84,44 +80,24 @@ class PatientSummary:
         return {t.kind for t in open_tasks}
 
 
-def _rows(session: Session, table: Any, patient_id: int | None) -> list[Any]:
-    return list(
-        session.exec(select(table).where(table.patient_id == patient_id).order_by(col(table.id)))
-    )
-
-
 def patient_summary(app: App, external_id: str, as_of: date | None = None) -> PatientSummary:
     day = as_of or app.clock.today()
-    with app.transaction() as session:
-        patient = find_patient(session, external_id)
-        record = load_record(session, patient)
-        evaluation = evaluate(record, day, app.definition)
-        rows = [
-            _rows(session, table, patient.id)
-            for table in (
-                AlertRow,
-                CareTaskRow,
-                TransitionRow,
-                ObservationRow,
-                TherapyEventRow,
-                ProcedureRow,
-                VaccinationRow,
-                PhenotypeEntryRow,
-            )
-        ]
-        alerts, tasks, transitions, observations, therapies, procedures, vaccines, entries = rows
+    with app.unit_of_work() as uow:
+        patient = find_patient(uow, external_id)
+        record = uow.patients.records([patient])[patient.id]
+        rows = uow.patients.rows(patient)
         return PatientSummary(
             patient,
             day,
-            evaluation,
-            alerts,
-            tasks,
-            transitions,
+            evaluate(record, day, app.definition),
+            rows.alerts,
+            rows.tasks,
+            rows.transitions,
             record,
             Chart(record.known_on(day), app.definition),
-            observations,
-            therapies,
-            procedures,
-            vaccines,
-            entries,
+            rows.observations,
+            rows.therapy_events,
+            rows.procedures,
+            rows.vaccinations,
+            rows.phenotype_entries,
         )

@@ -10,13 +10,13 @@ from pathway.errors import GuardFailed, InvalidValue
 from pathway.machine import fire
 from pathway.rules.guards import TriggerRequest, guard_failures
 from pathway.rules.progression import progression_suspected
-from persistence.tables import TransitionRow
+from persistence.changes import Actor, Audit, NewEntry
 
 from ..bootstrap import App
-from .evaluation import apply_evaluation
-from .work import Actor, PatientWork, check_version
+from .entries import Decision, EntryContext, record_entry
+from .outcome import Outcome
 
-__all__ = ["TriggerCommand", "fire_trigger", "judge_trigger", "moved", "transition_payload"]
+__all__ = ["FireTrigger", "TriggerCommand", "fire_trigger", "judge_trigger"]
 
 
 @dataclass(frozen=True)
@@ -35,44 +35,6 @@ def _evidence(chart: Chart, command: TriggerCommand) -> list[str]:
         if found is not None:
             evidence += [found.latest.id, *(o.id for o in found.compared_with)]
     return list(dict.fromkeys(evidence))
-
-
-def fire_trigger(
-    app: App,
-    external_id: str,
-    command: TriggerCommand,
-    actor: Actor,
-    *,
-    expected_version: int | None = None,
-) -> str:
-    """Move the patient if the trigger is allowed from the current state and its guard holds;
-    otherwise refuse, naming the state and allowed triggers, or what is missing."""
-    with app.transaction() as session, PatientWork.of(app, session, external_id, actor) as work:
-        patient = work.patient
-        check_version(patient, expected_version)
-        chart = Chart(work.record, app.definition)
-        new_state, evidence = judge_trigger(
-            chart, command, patient.state, patient.referral_origin, work.check_date
-        )
-        row = work.add(
-            TransitionRow(
-                trigger=command.trigger,
-                from_state=patient.state,
-                to_state=new_state,
-                role=actor.role,
-                reason=command.reason,
-                outcome=command.outcome,
-                closing_reason=command.closing_reason,
-                evidence=evidence,
-                pathway_version=app.definition.version,
-                **work.entry_columns(command.on),
-            )
-        )
-        for name, value in moved(command, patient.state, new_state).items():
-            setattr(patient, name, value)
-        work.audit("transition_fired", transition_payload(row.id, row), clinical_on=command.on)
-        apply_evaluation(work)
-        return new_state
 
 
 def judge_trigger(
@@ -99,21 +61,7 @@ def judge_trigger(
     return new_state, _evidence(chart, command)
 
 
-def transition_payload(transition_id: int | None, row: Any) -> dict[str, Any]:
-    """The audit payload of a fired trigger (``row``: the transition's columns)."""
-    return {
-        "transition_id": transition_id,
-        "trigger": row.trigger,
-        "from": row.from_state,
-        "to": row.to_state,
-        "reason": row.reason,
-        "outcome": row.outcome,
-        "closing_reason": row.closing_reason,
-        "evidence": row.evidence,
-    }
-
-
-def moved(command: TriggerCommand, state: str, new_state: str) -> dict[str, Any]:
+def _moved(command: TriggerCommand, state: str, new_state: str) -> dict[str, Any]:
     """The patient columns a fired trigger changes."""
     fields: dict[str, Any] = {"state": new_state, "state_since": command.on}
     if command.trigger == "refer_transplant":
@@ -123,3 +71,67 @@ def moved(command: TriggerCommand, state: str, new_state: str) -> dict[str, Any]
     if command.trigger == "close":
         fields["closing_reason"] = command.closing_reason
     return fields
+
+
+@dataclass(frozen=True)
+class FireTrigger:
+    """The entry a fired trigger writes: the transition, audited with who, when, why and
+    the evidence, and the patient's new state."""
+
+    command: TriggerCommand
+
+    @property
+    def on(self) -> date:
+        return self.command.on
+
+    def decide(self, context: EntryContext) -> Decision:
+        command, patient = self.command, context.patient
+        chart = Chart(context.record, context.definition)
+        new_state, evidence = judge_trigger(
+            chart, command, patient.state, patient.referral_origin, context.check_date
+        )
+        actor = context.actor
+        values = {
+            "trigger": command.trigger,
+            "from_state": patient.state,
+            "to_state": new_state,
+            "role": actor.role,
+            "reason": command.reason,
+            "outcome": command.outcome,
+            "closing_reason": command.closing_reason,
+            "evidence": evidence,
+            "pathway_version": context.definition.version,
+        }
+        payload = {
+            "trigger": command.trigger,
+            "from": patient.state,
+            "to": new_state,
+            "reason": command.reason,
+            "outcome": command.outcome,
+            "closing_reason": command.closing_reason,
+            "evidence": evidence,
+        }
+        audit = Audit("transition_fired", payload, command.on, actor, id_key="transition_id")
+        entry = NewEntry("transitions", command.on, values, actor, audit)
+        return Decision((entry,), _moved(command, patient.state, new_state))
+
+
+def fire_trigger(
+    app: App,
+    external_id: str,
+    command: TriggerCommand,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+) -> Outcome:
+    """Move the patient if the trigger is allowed from the current state and its guard holds;
+    otherwise refuse, naming the state and allowed triggers, or what is missing (a closed
+    patient is refused by the state machine itself: `closed` allows no trigger)."""
+    return record_entry(
+        app,
+        external_id,
+        FireTrigger(command),
+        actor,
+        expected_version=expected_version,
+        closed_refused=False,
+    )

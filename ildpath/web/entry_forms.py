@@ -1,58 +1,23 @@
 """The record forms of the patient page (PFT, CMV, HRCT, oxygen, therapy, procedure,
-vaccination): what each reads from the posted form and which use case it calls, the same
-ones the REST API calls (`ildpath.api.routes.entries`)."""
+vaccination): what each reads from the posted form, as an event of the one dispatcher
+(`ildpath.usecases.events`) that every other way in uses."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from starlette.datastructures import FormData
 
 from pathway.catalogue import AGENT_CLASS, OXYGEN_REQUIREMENTS, PROCEDURES, ROUTES, VACCINATIONS
+from pathway.errors import InvalidValue
 
 from ..bootstrap import App
-from ..usecases import (
-    Actor,
-    record_observation,
-    record_procedure,
-    record_therapy,
-    record_vaccination,
-)
+from ..usecases import Actor, Outcome, record_event
 from .form_values import day, number, text
 
 __all__ = ["AGENT_GROUPS", "CHOICES", "ENTRY_FORMS", "EntryForm", "record_entry"]
 
-
-@dataclass(frozen=True)
-class Entry:
-    """One posted record form, read."""
-
-    app: App
-    patient_id: str
-    form: FormData
-    actor: Actor
-    expected_version: int
-
-    @property
-    def on(self) -> date:
-        return day(self.form, "on", self.app.clock.today())
-
-
-def _observation(
-    kind: str, values: Callable[[FormData], dict[str, object]]
-) -> Callable[["Entry"], int]:
-    def record(e: Entry) -> int:
-        return record_observation(
-            e.app,
-            e.patient_id,
-            kind,
-            values(e.form),
-            e.on,
-            e.actor,
-            expected_version=e.expected_version,
-        )
-
-    return record
+Read = Callable[[FormData], tuple[str, object]]
+"""A posted form read as the one dispatcher's event kind and body."""
 
 
 def _pft(form: FormData) -> dict[str, object]:
@@ -64,59 +29,54 @@ def _hrct(form: FormData) -> dict[str, object]:
     return {"finding": text(form, "finding"), "extensive_ggo": form.get("extensive_ggo") == "yes"}
 
 
-def _therapy(e: Entry) -> int:
-    return record_therapy(
-        e.app,
-        e.patient_id,
-        text(e.form, "action") or "",
-        text(e.form, "agent") or "",
-        e.on,
-        e.actor,
-        route=text(e.form, "route"),
-        dose_mg_per_day=number(e.form, "dose_mg_per_day"),
-        expected_version=e.expected_version,
-    )
+def _therapy(form: FormData) -> tuple[str, dict[str, object]]:
+    """A therapy form is a start or a stop (its ``action``)."""
+    body = {
+        "agent": text(form, "agent") or "",
+        "route": text(form, "route"),
+        "dose_mg_per_day": number(form, "dose_mg_per_day"),
+    }
+    action = text(form, "action") or ""
+    if action not in ("start", "stop"):
+        raise InvalidValue("action", action, "start, stop")
+    return action, body
 
 
-def _procedure(e: Entry) -> int:
-    kind = text(e.form, "procedure") or ""
-    return record_procedure(
-        e.app, e.patient_id, kind, e.on, e.actor, expected_version=e.expected_version
-    )
-
-
-def _vaccination(e: Entry) -> int:
-    kind = text(e.form, "vaccination") or ""
-    return record_vaccination(
-        e.app, e.patient_id, kind, e.on, e.actor, expected_version=e.expected_version
-    )
+def _event(kind: str, body: Callable[[FormData], dict[str, object]]) -> Read:
+    return lambda form: (kind, body(form))
 
 
 @dataclass(frozen=True)
 class EntryForm:
     key: str
     title: str
-    record: Callable[[Entry], int]
+    read: Read
 
 
 ENTRY_FORMS: dict[str, EntryForm] = {
     form.key: form
     for form in (
-        EntryForm("pft", "Pulmonary function test", _observation("pft", _pft)),
+        EntryForm("pft", "Pulmonary function test", _event("pft", _pft)),
         EntryForm(
-            "cmv",
-            "CMV DNA result",
-            _observation("cmv", lambda f: {"iu_per_ml": number(f, "iu_per_ml")}),
+            "cmv", "CMV DNA result", _event("cmv", lambda f: {"iu_per_ml": number(f, "iu_per_ml")})
         ),
-        EntryForm("hrct", "HRCT", _observation("hrct", _hrct)),
+        EntryForm("hrct", "HRCT", _event("hrct", _hrct)),
         EntryForm(
             "oxygen",
             "Oxygen requirement",
-            _observation("oxygen", lambda f: {"oxygen": text(f, "oxygen")}),
+            _event("oxygen", lambda f: {"oxygen": text(f, "oxygen")}),
         ),
         EntryForm("therapy", "Therapy start, dose change or stop", _therapy),
-        EntryForm("procedure", "Procedure done", _procedure),
-        EntryForm("vaccination", "Vaccination given", _vaccination),
+        EntryForm(
+            "procedure",
+            "Procedure done",
+            _event("procedure", lambda f: {"kind": text(f, "procedure")}),
+        ),
+        EntryForm(
+            "vaccination",
+            "Vaccination given",
+            _event("vaccination", lambda f: {"kind": text(f, "vaccination")}),
+        ),
     )
 }
 """The patient page's record forms, in the order shown."""
@@ -124,9 +84,12 @@ ENTRY_FORMS: dict[str, EntryForm] = {
 
 def record_entry(
     app: App, patient_id: str, key: str, form: FormData, actor: Actor, expected_version: int
-) -> int:
-    """Record what the form ``key`` holds; refused like the API refuses (nothing written)."""
-    return ENTRY_FORMS[key].record(Entry(app, patient_id, form, actor, expected_version))
+) -> Outcome:
+    """Record what the form ``key`` holds through the one dispatcher; refused like the API
+    refuses (nothing written)."""
+    kind, body = ENTRY_FORMS[key].read(form)
+    on = day(form, "on", app.clock.today())
+    return record_event(app, patient_id, kind, body, on, actor, expected_version=expected_version)
 
 
 def _agent_groups() -> list[tuple[str, list[str]]]:

@@ -17,8 +17,8 @@ from ..api.security import Caller, clinic_app
 from ..bootstrap import App
 from ..errors import AlertNotFound
 from ..roles import Permission, require
-from ..usecases import acknowledge_alert, fire_trigger
-from ..usecases.alerts import alerts_after, last_alert_id, list_alerts
+from ..usecases import Outcome, acknowledge_alert, fire_trigger
+from ..usecases.alerts import list_alerts
 from .access import check_form, posted_form, signed_in
 from .entry_forms import ENTRY_FORMS, record_entry
 from .errors_page import error_page
@@ -50,19 +50,18 @@ def _act(
     form: FormData,
     key: str,
     permission: Permission,
-    act: Callable[[], object],
+    act: Callable[[], Outcome],
     done: str,
 ) -> Response:
     """Check, act, and answer: a redirect with the news, or the page with the refusal."""
     check_form(caller, form)
-    before = last_alert_id(app)
     try:
         require(caller.account.role, permission)
-        act()
+        outcome = act()
     except REFUSED as error:
         refused = FormState(key, refusal(error), typed(form))
         return show_patient(request, app, caller, patient_id, refused=refused)
-    raised = [a.id or 0 for a in alerts_after(app, patient_id, before)]
+    raised = [a.id or 0 for a in outcome.alerts_raised]
     query = flash_query(caller.csrf or "", patient_id, done, raised)
     return RedirectResponse(f"{patient_url(patient_id)}?{query}#status", status_code=303)
 
@@ -99,7 +98,7 @@ def trigger(
     caller: Caller = _CALLER,
     form: FormData = _FORM,
 ) -> Response:
-    def fire() -> str:
+    def fire() -> Outcome:
         command = trigger_command(form, app.clock.today())
         return fire_trigger(
             app, patient_id, command, caller.actor(), expected_version=version(form)
@@ -128,10 +127,10 @@ def acknowledge(
 ) -> Response:
     patient_id = text(form, "patient") or ""
 
-    def ack() -> None:
+    def ack() -> Outcome:
         if alert_id not in {a.id for a in list_alerts(app, patient_id=patient_id)}:
             raise AlertNotFound(alert_id)
-        acknowledge_alert(app, alert_id, text(form, "justification") or "", caller.actor())
+        return acknowledge_alert(app, alert_id, text(form, "justification") or "", caller.actor())
 
     return _act(
         request,

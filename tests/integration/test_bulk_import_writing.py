@@ -1,17 +1,19 @@
-"""How `ildpath import` writes: through the driver, with ids taken before the rows are
-inserted. Those ids never collide with a writer working at the same time (SQLite: the import
-holds the write lock from taking them to the commit; PostgreSQL: they come from the tables'
-sequences), the evidence of a transition cites the rows as written, and the file is read
-once."""
+"""How `ildpath import` writes: through the one writer, which takes the ids of a large insert
+before inserting it. Those ids never collide with a writer working at the same time (SQLite:
+the import holds the write lock from taking them to the commit; PostgreSQL: they come from
+the tables' sequences), the evidence of a transition cites the rows as written, and the file
+is read once."""
 
 import json
+import re
 import sqlite3
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import select, text
+import pytest
+from sqlalchemy import event, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -22,25 +24,14 @@ from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
 from ildpath.usecases import EnrolPatient, enrol_patient
 from ildpath.usecases.bulk_import import import_histories
-from ildpath.usecases.recording import OBSERVATION_KINDS
+from ildpath.usecases.entries import OBSERVATION_KINDS
+from persistence import sql_tables
 from persistence.audit import verify_chains
 from persistence.tables import ObservationRow, PatientRow, TransitionRow
 
 TODAY = date(2026, 11, 21)
-
-
-class _IntrudingClock(SimulatedClock):
-    """A clock that, each time the import reads it while writing (ids taken, rows not yet
-    inserted), lets another connection try to add an observation."""
-
-    def __init__(self, day: date) -> None:
-        super().__init__(day)
-        self.intrude: Any = None
-
-    def now(self) -> datetime:
-        if self.intrude is not None:
-            self.intrude()
-        return super().now()
+TAKEN_IDS = re.compile(r"INSERT INTO observation \([^)]*\bid\b")
+"""An insert of observations with the ids the writer took for them."""
 
 
 def _intruder(url: str, patient_id: int, outcomes: list[str]) -> Any:
@@ -89,10 +80,12 @@ def _file(tmp_path: Path, lines: list[str]) -> Path:
 
 
 def test_ids_taken_in_advance_never_collide_with_a_concurrent_writer(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    clock = _IntrudingClock(TODAY)
-    app = bootstrap(Settings(database_url=database_url), clock)
+    """Another connection tries to add an observation each time the import is about to insert
+    rows whose ids it has taken (every insert takes its ids in advance here)."""
+    monkeypatch.setattr(sql_tables, "TAKE_IDS_FROM", 1)
+    app = bootstrap(Settings(database_url=database_url), SimulatedClock(TODAY))
     enrol_patient(
         app,
         EnrolPatient(
@@ -110,12 +103,20 @@ def test_ids_taken_in_advance_never_collide_with_a_concurrent_writer(
     with app.engine.connect() as db:
         other = db.execute(select(PatientRow.id)).scalar_one()
     outcomes: list[str] = []
-    clock.intrude = _intruder(database_url, other, outcomes)
+    intrude = _intruder(database_url, other, outcomes)
+
+    def before_insert(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if TAKEN_IDS.match(statement):
+            intrude()
+
     path = _file(tmp_path, list(patient_lines(1, 3, TODAY)))
-    report = import_histories(
-        app, lambda: path.open(encoding="utf-8"), CLINICIAN, batch=2, judge=False
-    )
-    clock.intrude = None
+    event.listen(app.engine, "before_cursor_execute", before_insert)
+    try:
+        report = import_histories(
+            app, lambda: path.open(encoding="utf-8"), CLINICIAN, batch=2, judge=False
+        )
+    finally:
+        event.remove(app.engine, "before_cursor_execute", before_insert)
 
     assert report.patients == 3 and outcomes
     if database_url.startswith("sqlite"):
@@ -131,8 +132,8 @@ def test_ids_taken_in_advance_never_collide_with_a_concurrent_writer(
     expected = sum(
         1
         for n in range(1, 4)
-        for event in patient(n, TODAY)["events"]
-        if _kind(event) in OBSERVATION_KINDS
+        for entry in patient(n, TODAY)["events"]
+        if _kind(entry) in OBSERVATION_KINDS
     )
     with Session(app.engine) as session:
         assert list(verify_chains(session)) == []
@@ -212,7 +213,7 @@ def test_a_transition_cites_the_observations_as_written(database_url: str, tmp_p
 
 
 def test_the_file_is_read_once(tmp_path: Path) -> None:
-    """Checked and written from one reading (the checked plans are kept for the writing), so
+    """Checked and written from one reading (the decided histories are kept for the writing), so
     a file that changes under the import cannot be written other than it was checked."""
     app = bootstrap(
         Settings(database_url=f"sqlite:///{tmp_path / 'once.db'}"), SimulatedClock(TODAY)

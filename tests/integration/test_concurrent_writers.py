@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from ildpath.usecases import (
+    Outcome,
     TriggerCommand,
     fire_trigger,
     record_observation,
@@ -27,8 +28,8 @@ def _both_read_before_either_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     barrier = threading.Barrier(2, timeout=20)
     original = work.PatientWork.open.__func__  # type: ignore[attr-defined]
 
-    def open_then_wait(cls, app, session, external_id, actor, expected_version=None):  # type: ignore[no-untyped-def]
-        held = original(cls, app, session, external_id, actor, expected_version)
+    def open_then_wait(cls, app, uow, external_id, actor, expected_version=None, **options):  # type: ignore[no-untyped-def]
+        held = original(cls, app, uow, external_id, actor, expected_version, **options)
         barrier.wait()
         return held
 
@@ -63,7 +64,7 @@ def test_two_concurrent_writers_give_one_success_and_one_conflict_on_postgres(
         outcomes = _race(app)
         assert len(outcomes) == 2
         assert sum(isinstance(o, ConcurrencyConflict) for o in outcomes) == 1
-        assert sum(isinstance(o, int) for o in outcomes) == 1
+        assert sum(isinstance(o, Outcome) for o in outcomes) == 1
         with app.engine.connect() as connection:
             stored = connection.execute(text("SELECT count(*) FROM observation")).scalar_one()
         assert stored == 1
@@ -72,13 +73,10 @@ def test_two_concurrent_writers_give_one_success_and_one_conflict_on_postgres(
 def test_stale_write_is_a_conflict_not_an_overwrite(database_url):
     with clinic(database_url, DAY) as (app, _):
         enrol(app)
-        with (
-            pytest.raises(ConcurrencyConflict, match="reload"),
-            app.transaction() as slow,
-            work.PatientWork.open(app, slow, "P-001", CLINICIAN) as stale,
-        ):
+        with pytest.raises(ConcurrencyConflict, match="reload"), app.unit_of_work() as slow:
+            stale = work.PatientWork.open(app, slow, "P-001", CLINICIAN)
             record_observation(app, "P-001", "pft", {"fvc_pct": 70}, DAY, CLINICIAN)
-            stale.patient.weight_kg = 99
+            stale.write([], {"weight_kg": 99})
         with app.engine.connect() as connection:
             weight = connection.execute(text("SELECT weight_kg FROM patient")).scalar_one()
         assert weight == 60

@@ -19,8 +19,9 @@ from ildpath.demo.cohort import plan_cohort
 from ildpath.demo.courses import ARCHETYPES
 from ildpath.demo.replay import Replay
 from ildpath.settings import Settings
-from ildpath.usecases import daily_run, evaluate_patient, side_by_side
+from ildpath.usecases import daily_run, evaluate_patient, worker_processes
 from persistence.audit import verify_chains
+from persistence.sql_store import SqlPatients
 from persistence.tables import AlertRow, AuditEventRow, CareTaskRow, PatientRow
 
 END = date(2026, 11, 20)
@@ -116,13 +117,13 @@ def test_carrying_quiet_patients_stores_what_judging_everyone_every_day_stores(
 
     def quiet_carried(app: Any, as_of: date | None = None) -> int:
         with pytest.MonkeyPatch.context() as patch:
-            carry = daily_run.carry_quiet_patients
+            carry = SqlPatients.carry_quiet
 
             def counted(*args: Any, **kwargs: Any) -> int:
                 carried.append(carry(*args, **kwargs))
                 return carried[-1]
 
-            patch.setattr(daily_run, "carry_quiet_patients", counted)
+            patch.setattr(SqlPatients, "carry_quiet", counted)
             return daily_run.run_daily_evaluation(app, as_of, batch=4)
 
     def everyone(app: Any, as_of: date | None = None) -> int:
@@ -145,14 +146,14 @@ def test_batches_judged_in_worker_processes_store_what_judging_each_patient_alon
     A quarterly job, so each run catches up months of a course and starts its workers anew."""
     submitted: list[object] = []
 
-    class CountedPool(side_by_side.ProcessPoolExecutor):
+    class CountedPool(worker_processes.ProcessPoolExecutor):
         def submit(self, *args: Any, **kwargs: Any) -> Any:
             submitted.append(args[-1])
             return super().submit(*args, **kwargs)
 
     def two_workers(app: Any, as_of: date | None = None) -> int:
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(side_by_side, "ProcessPoolExecutor", CountedPool)
+            patch.setattr(worker_processes, "ProcessPoolExecutor", CountedPool)
             return daily_run.run_daily_evaluation(app, as_of, batch=3, workers=2)
 
     alone = _stored(f"sqlite:///{tmp_path / 'alone.db'}", _each_alone, job_every_days=91)

@@ -14,10 +14,9 @@ from ildpath.usecases import (
     amend_phenotype,
     fire_trigger,
     patient_summary,
+    record_given,
     record_observation,
-    record_procedure,
     record_therapy,
-    record_vaccination,
 )
 from pathway.errors import ClinicalError, GuardFailed, InvalidTransition, InvalidValue
 from persistence.tables import AlertRow, AuditEventRow, ObservationRow, TransitionRow
@@ -151,9 +150,14 @@ def test_transition_records_actor_reason_evidence_and_pathway_version(database_u
             ),
             InvalidValue,
         ),
-        (lambda app: record_procedure(app, "P-001", "bronchoscopy", DAY, CLINICIAN), InvalidValue),
         (
-            lambda app: record_vaccination(app, "P-001", "influenza", date(2026, 2, 1), CLINICIAN),
+            lambda app: record_given(app, "P-001", "procedure", "bronchoscopy", DAY, CLINICIAN),
+            InvalidValue,
+        ),
+        (
+            lambda app: record_given(
+                app, "P-001", "vaccination", "influenza", date(2026, 2, 1), CLINICIAN
+            ),
             InvalidValue,
         ),
         (

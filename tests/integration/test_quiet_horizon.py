@@ -22,7 +22,7 @@ from ildpath.clock import SimulatedClock
 from ildpath.scenarios import load_scenario, run_scenario
 from ildpath.settings import Settings
 from ildpath.usecases.bulk_import import import_histories
-from ildpath.usecases.changes import unraised, with_alert
+from ildpath.usecases.judging import unraised, with_alert
 from pathway import PatientRecord, evaluate
 from pathway.definition import PathwayDefinition, default_definition
 from pathway.horizon import quiet_until

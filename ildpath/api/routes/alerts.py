@@ -47,5 +47,5 @@ def acknowledge(
     app: App = Depends(clinic_app),
     actor: Actor = permitted(Permission.ACKNOWLEDGE_ALERT),
 ) -> dict[str, Any]:
-    acknowledge_alert(app, alert_id, body.justification, actor)
-    return {"alert": alert_id, "acknowledged_by": actor.name}
+    outcome = acknowledge_alert(app, alert_id, body.justification, actor)
+    return {"alert": alert_id, "acknowledged_by": actor.name, "version": outcome.version}

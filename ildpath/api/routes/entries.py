@@ -10,16 +10,14 @@ from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import (
     Actor,
+    Outcome,
     TriggerCommand,
     fire_trigger,
-    record_observation,
-    record_procedure,
+    record_event,
+    record_given,
     record_therapy,
-    record_vaccination,
 )
-from ...usecases.alerts import alerts_after, last_alert_id
-from ...usecases.patient_data import alert_line
-from ..concurrency import IfMatch, expected_version, set_etag
+from ..concurrency import IfMatch, expected_version, outcome_body
 from ..schemas import ObservationIn, ProcedureIn, TherapyIn, TransitionIn, VaccinationIn
 from ..security import clinic_app, permitted
 
@@ -31,23 +29,15 @@ _RECORD = permitted(Permission.RECORD)
 
 def _entered(
     app: App,
-    patient_id: str,
     response: Response,
     if_match: str | None,
     on: date | None,
-    write: Callable[[date, int | None], object],
+    write: Callable[[date, int | None], Outcome],
 ) -> dict[str, Any]:
     """Write (on the day given, or today; refused if the patient moved past ``If-Match``),
-    then answer with the new version and the alerts the entry raised."""
-    version = expected_version(if_match)
-    before = last_alert_id(app)
-    result = write(on or app.clock.today(), version)
-    return {
-        "id": result,
-        "patient": patient_id,
-        "version": set_etag(response, app, patient_id),
-        "alerts": [alert_line(a) for a in alerts_after(app, patient_id, before)],
-    }
+    then answer with what the write did: its id, the alerts it raised, the tasks it opened
+    or closed, and the new version."""
+    return outcome_body(response, write(on or app.clock.today(), expected_version(if_match)))
 
 
 @router.post("/observations", status_code=201, summary="Record a PFT, CMV, HRCT or oxygen")
@@ -61,11 +51,10 @@ def observation(
 ) -> dict[str, Any]:
     return _entered(
         app,
-        patient_id,
         response,
         if_match,
         body.on,
-        lambda on, version: record_observation(
+        lambda on, version: record_event(
             app, patient_id, body.kind, body.values(), on, actor, expected_version=version
         ),
     )
@@ -82,7 +71,6 @@ def therapy(
 ) -> dict[str, Any]:
     return _entered(
         app,
-        patient_id,
         response,
         if_match,
         body.on,
@@ -111,12 +99,11 @@ def procedure(
 ) -> dict[str, Any]:
     return _entered(
         app,
-        patient_id,
         response,
         if_match,
         body.on,
-        lambda on, version: record_procedure(
-            app, patient_id, body.kind, on, actor, expected_version=version
+        lambda on, version: record_given(
+            app, patient_id, "procedure", body.kind, on, actor, expected_version=version
         ),
     )
 
@@ -132,12 +119,11 @@ def vaccination(
 ) -> dict[str, Any]:
     return _entered(
         app,
-        patient_id,
         response,
         if_match,
         body.on,
-        lambda on, version: record_vaccination(
-            app, patient_id, body.kind, on, actor, expected_version=version
+        lambda on, version: record_given(
+            app, patient_id, "vaccination", body.kind, on, actor, expected_version=version
         ),
     )
 
@@ -155,7 +141,7 @@ def transition(
     app: App = _APP,
     actor: Actor = permitted(Permission.FIRE_TRIGGER),
 ) -> dict[str, Any]:
-    def fire(on: date, version: int | None) -> str:
+    def fire(on: date, version: int | None) -> Outcome:
         command = TriggerCommand(
             trigger=body.trigger,
             on=on,
@@ -166,5 +152,4 @@ def transition(
         )
         return fire_trigger(app, patient_id, command, actor, expected_version=version)
 
-    entered = _entered(app, patient_id, response, if_match, body.on, fire)
-    return {**entered, "state": entered.pop("id")}
+    return _entered(app, response, if_match, body.on, fire)

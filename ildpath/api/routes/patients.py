@@ -11,7 +11,7 @@ from ...usecases import Actor, EnrolPatient, amend_phenotype, enrol_patient, pat
 from ...usecases.cohort import CohortFilter, list_cohort
 from ...usecases.patient_data import patient_data
 from ...usecases.views import record_view
-from ..concurrency import IfMatch, etag, expected_version, set_etag
+from ..concurrency import IfMatch, etag, expected_version, outcome_body
 from ..schemas import AmendmentIn, EnrolmentIn
 from ..security import clinic_app, permitted
 
@@ -50,9 +50,9 @@ def enrol(
     fields["risk_factors"] = tuple(body.risk_factors)
     fields["enrolled_on"] = body.enrolled_on or app.clock.today()
     command = EnrolPatient(**fields)
-    patient_id = enrol_patient(app, command, actor)
-    response.headers["Location"] = f"/api/patients/{patient_id}"
-    return {"id": patient_id, "version": set_etag(response, app, patient_id)}
+    outcome = enrol_patient(app, command, actor)
+    response.headers["Location"] = f"/api/patients/{outcome.patient_id}"
+    return {**outcome_body(response, outcome), "id": outcome.patient_id}
 
 
 @router.get("/{patient_id}", summary="The whole picture of one patient (the view is audited)")
@@ -78,7 +78,7 @@ def amend(
     app: App = _APP,
     actor: Actor = permitted(Permission.RECORD),
 ) -> dict[str, Any]:
-    amend_phenotype(
+    outcome = amend_phenotype(
         app,
         patient_id,
         body.field,
@@ -88,4 +88,4 @@ def amend(
         body.reason,
         expected_version=expected_version(if_match),
     )
-    return {"id": patient_id, "version": set_etag(response, app, patient_id)}
+    return {**outcome_body(response, outcome), "id": patient_id}

@@ -16,10 +16,9 @@ from ildpath.usecases import (
     TriggerCommand,
     enrol_patient,
     fire_trigger,
+    record_given,
     record_observation,
-    record_procedure,
     record_therapy,
-    record_vaccination,
     run_daily_evaluation,
 )
 
@@ -43,7 +42,7 @@ def _enrol(pid: str, on: date, mda5: str, course: str, ars: str = "negative") ->
 
 def _vaccinated(pid: str, on: date) -> list[Step]:
     return [
-        (on, lambda app, k=k: record_vaccination(app, pid, k, on, COORDINATOR))
+        (on, lambda app, k=k: record_given(app, pid, "vaccination", k, on, COORDINATOR))
         for k in ("influenza", "pneumococcal", "covid19")
     ]
 
@@ -82,7 +81,7 @@ def _trigger(pid: str, on: date, trigger: str, **fields: str) -> Step:
 
 
 def _procedure(pid: str, on: date, kind: str) -> Step:
-    return on, lambda app: record_procedure(app, pid, kind, on, COORDINATOR)
+    return on, lambda app: record_given(app, pid, "procedure", kind, on, COORDINATOR)
 
 
 def _supportive(pid: str, on: date) -> list[Step]:

@@ -18,16 +18,15 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
 from typing import TypeVar
 
-from sqlalchemy.engine import make_url
-
 from pathway import PathwayDefinition
 from persistence.database import make_engine
+from persistence.sql_store import SqlStore
 
 from ..bootstrap import App
 from ..clock import Clock
 from ..settings import Settings
 
-__all__ = ["done_side_by_side", "shareable"]
+__all__ = ["in_worker_processes"]
 
 Piece = TypeVar("Piece")
 
@@ -35,17 +34,7 @@ _WORKER_APP: App | None = None
 """The application of a worker process: its own engine, the parent's clock and definition."""
 
 
-def shareable(app: App) -> bool:
-    """Whether other processes can work on ``app``'s database: not inside a caller's session
-    (its writes are not committed yet), and not an in-memory SQLite database (each connection
-    would see its own)."""
-    if app.session is not None:
-        return False
-    url = make_url(app.settings.database_url)
-    return not (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"))
-
-
-def done_side_by_side(
+def in_worker_processes(
     app: App,
     work: Callable[[App, Piece], int],
     pieces: Iterable[Piece],
@@ -63,7 +52,7 @@ def done_side_by_side(
     started are cancelled and its error is raised here."""
     pieces = iter(pieces)
     first = list(islice(pieces, max(least, 2)))
-    if workers <= 1 or len(first) < max(least, 2) or not shareable(app):
+    if workers <= 1 or len(first) < max(least, 2) or not app.store.shareable:
         for piece in chain(first, pieces):
             yield work(app, piece)
         return
@@ -91,7 +80,7 @@ def _start_worker(settings: Settings, clock: Clock, definition: PathwayDefinitio
     passes for the worker's life (`heap.heap_set_aside`, for the same reason): a worker only
     ever does bulk work."""
     global _WORKER_APP
-    _WORKER_APP = App(make_engine(settings.database_url), clock, definition, settings)
+    _WORKER_APP = App(SqlStore(make_engine(settings.database_url)), clock, definition, settings)
     gc.freeze()
 
 

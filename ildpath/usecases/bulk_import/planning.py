@@ -1,0 +1,148 @@
+"""Deciding a whole history before any of it is written.
+
+Each event is decided by the command every other way in uses (`events.event_command` and the
+command's ``decide``), against the record as it grows: the same values, dates, stops of
+active agents only, triggers allowed from the state reached and their guards. An entry not
+written yet has a provisional id (``obs#3``: the third entry of the record), which is what a
+later transition cites as evidence; the writer puts the real id in its place.
+"""
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from typing import Any
+
+from pathway import PathwayDefinition, PatientRecord
+from pathway.errors import ClinicalError, InvalidValue
+from pathway.validation import check_clinical_date
+from persistence.changes import Actor, Item, NewEntry, NewPatient, PatientChanges
+from persistence.patients import NEW_PATIENT
+from persistence.records import PART_PREFIX, assembled, entry_of
+
+from ..enrolment import check_enrolment, enrolment_changes
+from ..entries import Decision
+from ..events import AcknowledgeAlert, event_command
+from .reading import enrolment_of, event_of
+
+__all__ = ["Planner"]
+
+
+@dataclass
+class _PlannedPatient:
+    """The patient row as the history leaves it (what deciding an entry reads of it)."""
+
+    external_id: str
+    birth_date: date
+    enrolled_on: date
+    state: str
+    state_since: date
+    referral_origin: str | None
+    closing_reason: str | None
+    diagnosis: str
+    anti_mda5: str
+    anti_ars: str
+    ild_course: str | None
+    risk_factors: list[str]
+    weight_kg: float | None
+
+
+_PLANNED = tuple(f.name for f in fields(_PlannedPatient))
+
+
+class _History:
+    """One patient's history being decided: the `EntryContext` its commands are decided
+    against, and the writer's items it has become so far. The record is made when a command
+    reads it (a stop, a trigger), from the entries decided until then."""
+
+    def __init__(self, changes: PatientChanges, actor: Actor, definition: PathwayDefinition):
+        assert isinstance(changes.patient, NewPatient)
+        self.columns = {**NEW_PATIENT, **changes.patient.columns}
+        self.patient = _PlannedPatient(**{name: self.columns[name] for name in _PLANNED})
+        self.items: list[Item] = list(changes.items)
+        self.changes = changes
+        self.actor, self.today, self.definition = actor, changes.today, definition
+        self.parts: dict[str, list[Any]] = {part: [] for part in PART_PREFIX}
+        self.entries = [item for item in self.items if type(item) is NewEntry]
+        self.placed = 0
+        """Entries in the record so far (each is cited by its place: ``obs#3``)."""
+        self._record: PatientRecord | None = None
+
+    @property
+    def record(self) -> PatientRecord:
+        if self._record is None:
+            self._record = assembled(self.patient, self._placed())  # type: ignore[arg-type]
+        return self._record
+
+    def _placed(self) -> dict[str, list[Any]]:
+        """The record's parts, with the entries decided since they were last made placed in
+        them under their provisional ids (`PatientChanges`)."""
+        for entry in self.entries[self.placed :]:
+            self.placed += 1
+            row = {
+                **entry.values,
+                "patient_id": 0,
+                "id": f"#{self.placed}",
+                "clinical_on": entry.on,
+                "recorded_on": self.today,
+            }
+            self.parts[entry.part].append(entry_of(entry.part, row))
+        return self.parts
+
+    def check_date(self, field: str, on: date, *, baseline: bool = False) -> date:
+        return check_clinical_date(
+            field,
+            on,
+            recorded_on=self.today,
+            birth_date=self.patient.birth_date,
+            enrolled_on=self.patient.enrolled_on,
+            baseline_allowed=baseline,
+        )
+
+    def take(self, decision: Decision) -> None:
+        if decision.entries:
+            self.items.extend(decision.entries)
+            self.entries.extend(decision.entries)
+            self._record = None
+        for name, value in decision.sets.items():
+            setattr(self.patient, name, value)
+            self.columns[name] = value
+
+    def planned(self) -> PatientChanges:
+        return replace(self.changes, patient=NewPatient(self.columns), items=self.items)
+
+
+class Planner:
+    """Decides each line of the file into one patient's changes for the writer."""
+
+    def __init__(self, actor: Actor, today: date, definition: PathwayDefinition) -> None:
+        self.actor, self.today, self.definition = actor, today, definition
+
+    def plan(self, data: dict[str, Any]) -> tuple[PatientChanges, int]:
+        """The patient's changes, and how many events the line held (its enrolment
+        included)."""
+        enrolment = enrolment_of(data)
+        phenotype = check_enrolment(enrolment, self.today)
+        changes = enrolment_changes(
+            enrolment, phenotype, self.actor, self.today, self.definition.version
+        )
+        history = _History(changes, self.actor, self.definition)
+        events = data.get("events") or []
+        if not isinstance(events, list):
+            raise InvalidValue("events", events, "a list of events")
+        for index, event in enumerate(events):
+            try:
+                self._decide(history, event)
+            except InvalidValue as error:
+                raise InvalidValue(
+                    f"events[{index}].{error.field}", error.value, error.allowed
+                ) from None
+            except ClinicalError as error:
+                raise InvalidValue(f"events[{index}]", event, str(error)) from None
+        return history.planned(), 1 + len(events)
+
+    def _decide(self, history: _History, event: object) -> None:
+        kind, body, on = event_of(event)
+        if history.patient.state == "closed":
+            raise InvalidValue("on", on.isoformat(), "no event after the patient was closed")
+        command = event_command(kind, body, on)
+        assert not isinstance(command, AcknowledgeAlert), "a history holds no acknowledgement"
+        history.take(command.decide(history))

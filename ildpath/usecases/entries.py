@@ -1,0 +1,257 @@
+"""What an entry of the record writes, decided against the record as it stands.
+
+Every way an entry comes in (a person at the CLI, the API or a form, the scenario runner, the
+demo, a FHIR bundle, a bulk import) builds one of these commands, checked when it is built
+(values, vocabulary) and decided against the patient (dates, what is active, what the state
+allows). A use case decides it inside a unit of work and writes it; the bulk import decides a
+whole history against the record it is planning, then writes it in one batch.
+"""
+
+from collections.abc import Mapping
+from datetime import date
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
+
+from pathway import PathwayDefinition, PatientRecord
+from pathway.catalogue import PROCEDURES, VACCINATIONS
+from pathway.chart import Chart
+from pathway.errors import InvalidValue
+from pathway.validation import check_choice, check_range
+from persistence.changes import Actor, Audit, NewEntry
+from persistence.records import OBSERVATION_VALUES
+
+from ..bootstrap import App
+from .evaluation import apply_evaluation
+from .outcome import Outcome
+from .work import PatientWork
+
+__all__ = [
+    "OBSERVATION_KINDS",
+    "Decision",
+    "EntryCommand",
+    "EntryContext",
+    "PatientSide",
+    "RecordGiven",
+    "RecordObservation",
+    "RecordTherapy",
+    "observation_fields",
+    "observation_values",
+    "record_entry",
+]
+
+OBSERVATION_KINDS = ("pft", "cmv", "hrct", "oxygen")
+_OBSERVATION_FIELDS = {
+    "pft": ("fvc_pct", "dlco_pct", "dlco_corrected_pct", "fvc_l"),
+    "cmv": ("iu_per_ml",),
+    "hrct": ("finding", "extensive_ggo"),
+    "oxygen": ("oxygen",),
+}
+_REQUIRED = {"pft": ("fvc_pct", "dlco_pct"), "cmv": ("iu_per_ml",), "oxygen": ("oxygen",)}
+_NO_VALUES = dict.fromkeys(OBSERVATION_VALUES)
+"""An observation's value columns, none recorded (a result fills those it has)."""
+
+
+class PatientSide(Protocol):
+    """What deciding an entry reads of the patient row."""
+
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def enrolled_on(self) -> date: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def referral_origin(self) -> str | None: ...
+
+
+class EntryContext(Protocol):
+    """The patient an entry is decided against: a use case's `PatientWork`, or the bulk
+    import's plan of a history not yet written."""
+
+    @property
+    def record(self) -> PatientRecord: ...
+    @property
+    def patient(self) -> PatientSide: ...
+    @property
+    def actor(self) -> Actor: ...
+    @property
+    def today(self) -> date: ...
+    @property
+    def definition(self) -> PathwayDefinition: ...
+    def check_date(self, field: str, on: date, *, baseline: bool = False) -> date: ...
+
+
+_NO_CHANGE: Mapping[str, Any] = MappingProxyType({})
+
+
+class Decision(NamedTuple):
+    """The entries to write and the patient columns they change (a named tuple, as the
+    commands: a bulk import decides hundreds of thousands)."""
+
+    entries: tuple[NewEntry, ...]
+    sets: Mapping[str, Any] = _NO_CHANGE
+
+
+class EntryCommand(Protocol):
+    on: date
+
+    def decide(self, context: EntryContext) -> Decision: ...
+
+
+def _entry(
+    context: EntryContext, part: str, on: date, values: dict[str, Any], audit_kind: str
+) -> NewEntry:
+    """An entry whose audit event repeats its values with its id (``id``)."""
+    audit = Audit(audit_kind, values, on, context.actor, id_key="id")
+    return NewEntry(part, on, values, context.actor, audit)
+
+
+def observation_fields(kind: str) -> tuple[str, ...]:
+    """The value fields of an observation of ``kind`` (§11)."""
+    check_choice("kind", kind, OBSERVATION_KINDS)
+    return _OBSERVATION_FIELDS[kind]
+
+
+def observation_values(kind: str, values: Mapping[str, object]) -> dict[str, object]:
+    """The checked value columns of one observation; unknown fields are refused."""
+    check_choice("kind", kind, OBSERVATION_KINDS)
+    allowed = _OBSERVATION_FIELDS[kind]
+    for name in values:
+        if name not in allowed:
+            raise InvalidValue(f"{kind}.{name}", values[name], "fields " + ", ".join(allowed))
+    checked: dict[str, object] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if name == "oxygen":
+            checked[name] = check_choice("oxygen", value)
+        elif name == "finding":
+            checked[name] = str(value)
+        elif name == "extensive_ggo":
+            if not isinstance(value, bool):
+                raise InvalidValue("extensive_ggo", value, "true or false")
+            checked[name] = value
+        else:
+            checked[name] = check_range(name, value)
+    needed = _REQUIRED.get(kind, ())
+    if needed and not any(n in checked for n in needed):
+        raise InvalidValue(f"{kind}", dict(values), "at least one of " + ", ".join(needed))
+    return checked
+
+
+class RecordObservation(NamedTuple):
+    """A PFT, CMV DNA result, HRCT or oxygen requirement (§11); a baseline observation may
+    be dated up to 365 days before enrolment."""
+
+    kind: str
+    values: Mapping[str, object]
+    on: date
+
+    @classmethod
+    def checked(cls, kind: str, values: Mapping[str, object], on: date) -> "RecordObservation":
+        return cls(kind, observation_values(kind, values), on)
+
+    def decide(self, context: EntryContext) -> Decision:
+        context.check_date("on", self.on, baseline=True)
+        columns = {"kind": self.kind, **_NO_VALUES, **self.values}
+        audit = Audit(
+            "observation_recorded", {"kind": self.kind, **self.values}, self.on, context.actor, "id"
+        )
+        return Decision((NewEntry("observations", self.on, columns, context.actor, audit),))
+
+
+class RecordTherapy(NamedTuple):
+    """A start (a dose change when the agent is already active) or a stop (§9, §11)."""
+
+    action: str
+    agent: str
+    on: date
+    route: str | None = None
+    dose_mg_per_day: float | None = None
+
+    @classmethod
+    def checked(
+        cls,
+        action: object,
+        agent: object,
+        on: date,
+        route: object = None,
+        dose_mg_per_day: object = None,
+    ) -> "RecordTherapy":
+        dose = None if dose_mg_per_day is None else check_range("dose_mg_per_day", dose_mg_per_day)
+        return cls(
+            check_choice("action", action, ("start", "stop")),
+            check_choice("agent", agent),
+            on,
+            None if route is None else check_choice("route", route),
+            dose,
+        )
+
+    def decide(self, context: EntryContext) -> Decision:
+        context.check_date("on", self.on)
+        if self.action == "stop":
+            active = Chart(context.record, context.definition).exposure.active_on(self.on)
+            if self.agent not in active:
+                raise InvalidValue(
+                    "agent",
+                    self.agent,
+                    f"an agent active on {self.on.isoformat()} (only an active agent can be "
+                    "stopped)",
+                )
+        values = {
+            "agent": self.agent,
+            "action": self.action,
+            "route": self.route,
+            "dose_mg_per_day": self.dose_mg_per_day,
+        }
+        return Decision((_entry(context, "therapies", self.on, values, "therapy_recorded"),))
+
+
+_GIVEN = {
+    "procedure": ("procedures", PROCEDURES),
+    "vaccination": ("vaccinations", VACCINATIONS),
+}
+
+
+class RecordGiven(NamedTuple):
+    """A procedure done (plasma exchange, pulmonary rehabilitation) or a vaccination given
+    (influenza, pneumococcal, COVID-19): both a kind on a day."""
+
+    what: str
+    """``procedure`` or ``vaccination``."""
+    kind: str
+    on: date
+
+    @classmethod
+    def checked(cls, what: str, kind: object, on: date) -> "RecordGiven":
+        return cls(what, check_choice(what, kind, _GIVEN[what][1]), on)
+
+    def decide(self, context: EntryContext) -> Decision:
+        context.check_date("on", self.on)
+        part = _GIVEN[self.what][0]
+        entry = _entry(context, part, self.on, {"kind": self.kind}, f"{self.what}_recorded")
+        return Decision((entry,))
+
+
+def record_entry(
+    app: App,
+    external_id: str,
+    command: EntryCommand,
+    actor: Actor,
+    *,
+    expected_version: int | None = None,
+    closed_refused: bool = True,
+) -> Outcome:
+    """The shape of every entry: the patient (refused if closed, or changed since the
+    writer's read), the command decided and written with its audit event, then an evaluation
+    so the alerts it raises are raised at once (§7). One transaction."""
+    with app.unit_of_work() as uow:
+        work = PatientWork.open(
+            app, uow, external_id, actor, expected_version, closed_refused=closed_refused
+        )
+        decision = command.decide(work)
+        work.write(decision.entries, decision.sets)
+        apply_evaluation(work)
+        return work.outcome()

@@ -1,0 +1,131 @@
+"""Judging one patient on a day: the alerts not raised before and the care task rows to open,
+update or cancel, as the one writer's items.
+
+Pure values, so a person's entry (one patient) and the daily run (a batch) decide the same
+changes in the same order and leave the same audit trail.
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from pathway import Evaluation, PathwayDefinition, PatientRecord, evaluate
+from pathway.findings import Alert, CareTask
+from pathway.record import AlertRaised
+from pathway.rules.monitoring import OVERDUE_ALERTS
+from persistence.changes import ENGINE, Audit, Item, NewAlert, StoredTask, TaskChange
+
+__all__ = ["Judgement", "judge", "missed_days", "task_changes", "unraised", "with_alert"]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What judging a patient on ``evaluation.as_of`` changes: the items to write, the last
+    day judged, and the record with the alerts just raised (what tomorrow sees)."""
+
+    evaluation: Evaluation
+    items: list[Item]
+    judged_until: date | None
+    record: PatientRecord
+
+
+def _task_fields(task: CareTask) -> dict[str, Any]:
+    return {
+        "due_on": task.due_on,
+        "status": task.status.value,
+        "closed_on": task.closed_on,
+        "opened_on": task.opened_on,
+    }
+
+
+def task_changes(
+    stored_in_order: Iterable[StoredTask], tasks: Iterable[CareTask], today: date
+) -> Iterator[TaskChange]:
+    """Make the task rows say what the pathway says; a row the pathway no longer derives (a
+    late entry rewrote the course) is cancelled on ``today``, never deleted. The stored rows
+    come in id order, so cancellations are audited in the order the rows were opened."""
+    rows = list(stored_in_order)
+    stored = {row.key: row for row in rows}
+    derived: set[str] = set()
+    for task in tasks:
+        derived.add(task.key)
+        row = stored.get(task.key)
+        fields = _task_fields(task)
+        payload = {"key": task.key, "kind": task.kind, **fields}
+        if row is None:
+            audit = Audit("task_opened", payload, task.opened_on, ENGINE)
+            yield TaskChange(task.key, fields, audit, task=task)
+        elif any(getattr(row, k) != v for k, v in fields.items()):
+            audit = Audit("task_updated", payload, None, ENGINE)
+            yield TaskChange(task.key, fields, audit, task=task, stored=row)
+    for row in rows:
+        if row.key not in derived and row.status == "open":
+            payload = {
+                "key": row.key,
+                "kind": row.kind,
+                "status": "cancelled",
+                "why": "no longer follows from the record",
+            }
+            audit = Audit("task_updated", payload, None, ENGINE)
+            yield TaskChange(
+                row.key, {"status": "cancelled", "closed_on": today}, audit, stored=row
+            )
+
+
+def missed_days(last_evaluated_on: date | None, enrolled_on: date, as_of: date) -> list[date]:
+    """The days since the last daily run and before ``as_of`` that were never judged."""
+    first = (last_evaluated_on or enrolled_on - timedelta(days=1)) + timedelta(days=1)
+    return [first + timedelta(days=n) for n in range((as_of - first).days)]
+
+
+def unraised(known: Iterable[str], alerts: Iterable[Alert]) -> list[Alert]:
+    """The alerts whose key has not been raised before (each key once)."""
+    seen = set(known)
+    fresh: list[Alert] = []
+    for alert in alerts:
+        if alert.key not in seen:
+            seen.add(alert.key)
+            fresh.append(alert)
+    return fresh
+
+
+def with_alert(record: PatientRecord, alert: Alert, day: date) -> PatientRecord:
+    """The record with an alert just raised, as the next day's evaluation must see it."""
+    return record.appended("alerts", AlertRaised(alert.code, alert.key, day, alert.evidence))
+
+
+def judge(
+    record: PatientRecord,
+    stored: Sequence[StoredTask],
+    last_evaluated_on: date | None,
+    day: date,
+    today: date,
+    definition: PathwayDefinition,
+    *,
+    daily: bool,
+) -> Judgement:
+    """Judge the days missed since ``last_evaluated_on`` (each as known on that day, so a
+    scheduler that was down never makes an alert late, and a late entry never raises one in
+    the past), then ``day`` itself.
+
+    Overdue alerts wait for the daily run (``daily``): a day is judged after all of its
+    events (§9), so a PFT recorded later the same day is not reported overdue in between."""
+    items: list[Item] = []
+    days = missed_days(last_evaluated_on, record.enrolled_on, day)
+    for missed in days:
+        for alert in unraised(
+            (a.key for a in record.alerts), evaluate(record, missed, definition).alerts
+        ):
+            items.append(NewAlert(alert, missed))
+            record = with_alert(record, alert, missed)
+    evaluation = evaluate(record, day, definition)
+    alerts = evaluation.alerts
+    if not daily:
+        alerts = tuple(a for a in alerts if a.code not in OVERDUE_ALERTS)
+    for alert in unraised((a.key for a in record.alerts), alerts):
+        items.append(NewAlert(alert, day))
+        record = with_alert(record, alert, day)
+    items.extend(task_changes(stored, evaluation.tasks, today))
+    judged_until = day if daily else (days[-1] if days else last_evaluated_on)
+    return Judgement(evaluation, items, judged_until, record)

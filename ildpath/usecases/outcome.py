@@ -1,0 +1,38 @@
+"""What a write use case did, read in its own transaction: the edges (CLI, API, dashboard)
+show it as it is, and never look again to find out."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from persistence.tables import AlertRow
+
+__all__ = ["Outcome", "TaskMoved"]
+
+
+@dataclass(frozen=True)
+class TaskMoved:
+    """A care task the write opened, or closed (done or cancelled)."""
+
+    id: int
+    kind: str
+    due_on: date
+    status: str
+
+    @classmethod
+    def of(cls, row: dict[str, Any], kind: str, due_on: date) -> "TaskMoved":
+        return cls(row["id"], kind, row.get("due_on", due_on), row.get("status", "open"))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One write's result: the patient's new version (the API's ETag) and state, the entry
+    written (its row id), the alerts it raised and the tasks it opened or closed."""
+
+    patient_id: str
+    version: int
+    state: str
+    entry_id: int | None = None
+    alerts_raised: tuple[AlertRow, ...] = ()
+    tasks_opened: tuple[TaskMoved, ...] = ()
+    tasks_closed: tuple[TaskMoved, ...] = ()

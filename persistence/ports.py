@@ -1,0 +1,119 @@
+"""The ports the use cases depend on: a repository of patients' records and what the engine
+derived from them, inside a unit of work (cosmicpython's repository + unit of work).
+
+Two stores implement them: SQL (`persistence.sql_store`, SQLite or PostgreSQL) and memory
+(`persistence.memory_store`, for the fast tier of use-case tests). One contract suite
+(`tests/contract/`) holds both to the same behaviour, as APScheduler holds its job stores.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from pathway import PatientRecord
+
+from .changes import PatientChanges, StoredTask, Written
+from .patients import Patient
+from .tables import (
+    AlertRow,
+    CareTaskRow,
+    ObservationRow,
+    PhenotypeEntryRow,
+    ProcedureRow,
+    TherapyEventRow,
+    TransitionRow,
+    VaccinationRow,
+)
+
+__all__ = ["PatientRepository", "Store", "StoredRows", "UnitOfWork"]
+
+
+class StoredRows(Protocol):
+    """A patient's rows as stored, for what a person reads (the summary, the timeline)."""
+
+    alerts: list[AlertRow]
+    tasks: list[CareTaskRow]
+    transitions: list[TransitionRow]
+    observations: list[ObservationRow]
+    therapy_events: list[TherapyEventRow]
+    procedures: list[ProcedureRow]
+    vaccinations: list[VaccinationRow]
+    phenotype_entries: list[PhenotypeEntryRow]
+
+
+class PatientRepository(Protocol):
+    """Patients' records, and what the engine derived from them, within one unit of work."""
+
+    def find(self, external_id: str) -> Patient | None:
+        """The patient with this external id, or None."""
+        ...
+
+    def get(self, patient_id: int) -> Patient | None:
+        """The patient with this row id, or None."""
+        ...
+
+    def present(self, external_ids: Iterable[str]) -> set[str]:
+        """Which of these external ids are enrolled already."""
+        ...
+
+    def records(self, patients: Sequence[Patient]) -> dict[int, PatientRecord]:
+        """The patients' records by row id: every entry and every alert raised, each part in
+        recording order (the rules ask what was known on a day themselves)."""
+        ...
+
+    def stored_tasks(self, patient_ids: Sequence[int]) -> dict[int, list[StoredTask]]:
+        """Every task row of these patients, in the order they were opened."""
+        ...
+
+    def alert(self, alert_id: int) -> AlertRow | None:
+        """One alert as stored, or None."""
+        ...
+
+    def rows(self, patient: Patient) -> StoredRows:
+        """The patient's rows as stored, each list in the order written."""
+        ...
+
+    def to_judge(self, day: date, after: int, limit: int, last: int | None = None) -> list[Patient]:
+        """The next patients after row ``after`` (up to row ``last``), not closed and not yet
+        judged on ``day``, in row order."""
+        ...
+
+    def carry_quiet(self, day: date, quiet_basis: str, from_id: int) -> int:
+        """Mark judged on ``day``, unread, the patients whose judgement cannot have changed:
+        quiet through ``day``, unwritten since they were judged (their version is the one
+        judged) and judged under ``quiet_basis``. How many."""
+        ...
+
+    def write(self, batch: Sequence[PatientChanges], now: Callable[[], datetime]) -> list[Written]:
+        """Write the changes through the one writer (`persistence.writer`), each patient's
+        rows stamped with one reading of ``now``."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: committed when the block ends normally, otherwise nothing is
+    written. A concurrent writer's change to a patient written here becomes
+    `ConcurrencyConflict`."""
+
+    patients: PatientRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+
+class Store(Protocol):
+    """Where the records live: gives units of work."""
+
+    def unit_of_work(self) -> UnitOfWork: ...
+
+    @property
+    def shareable(self) -> bool:
+        """Whether other processes can work on this store (the daily run's workers)."""
+        ...

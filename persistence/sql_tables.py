@@ -1,0 +1,183 @@
+"""The one writer's rows into SQL (SQLite or PostgreSQL): the only code that writes the
+clinical tables (`tests/test_one_writer.py` fails the suite on any other).
+
+Each call is one statement per batch. A bulk import writes hundreds of thousands of rows, so
+large inserts skip the per-row work of SQLAlchemy's execution (a parameter dictionary per
+row, defaults looked up, the row's values processed one by one): the statement is compiled by
+SQLAlchemy once per table and column set, each value goes through the column type's own bind
+processor (once per distinct day or instant, which repeat across rows), and the driver's
+``executemany`` sends the rows. Their ids are taken first: from the tables' sequences on
+PostgreSQL, after the largest id under the write lock on SQLite (held to the commit, so no
+other writer can take them). A small insert (a person's entry) asks for its ids with ``RETURNING``.
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Column, Connection, Table, bindparam, false, func, insert, select, update
+from sqlalchemy.engine import Dialect
+from sqlmodel import SQLModel
+
+__all__ = ["SqlTables"]
+
+TAKE_IDS_FROM = 1000
+"""Rows from which an insert takes its ids in advance rather than by ``RETURNING``."""
+
+_Processor = Callable[[Any], Any]
+
+
+def _repeats(column: Column[Any]) -> bool:
+    """Whether a column holds days or instants, which repeat across a batch's rows (and are
+    the costly values to convert), so converting each distinct value once pays."""
+    kind = column.type
+    kind = getattr(kind, "impl", kind)  # a decorated type converts what its impl holds
+    try:
+        return kind.python_type in (date, datetime)
+    except NotImplementedError:
+        return False
+
+
+class _Insert:
+    """One table's insert of a set of columns, compiled for the dialect, with the processors
+    that turn each column's values into what the driver takes."""
+
+    def __init__(self, table: Table, names: tuple[str, ...], dialect: Dialect) -> None:
+        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(names))
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        self.order = tuple(compiled.positiontup or ()) if self.positional else names
+        self.processors: list[tuple[_Processor | None, bool]] = []
+        for name in self.order:
+            column = table.c[name]
+            process = column.type.dialect_impl(dialect).bind_processor(dialect)
+            self.processors.append((process, _repeats(column)))
+
+    def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
+        """The rows' values as the driver takes them, converted a column at a time."""
+        columns: list[list[Any]] = []
+        for name, (process, repeats) in zip(self.order, self.processors, strict=True):
+            values = list(map(itemgetter(name), rows))
+            if process is not None:
+                if repeats:
+                    converted = {value: process(value) for value in set(values)}
+                    values = list(map(converted.__getitem__, values))
+                else:
+                    values = list(map(process, values))
+            columns.append(values)
+        if self.positional:
+            return list(zip(*columns, strict=True))
+        return [dict(zip(self.order, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+_INSERTS: dict[tuple[type[Dialect], str, str, tuple[str, ...]], _Insert] = {}
+"""Compiled inserts by dialect, table and columns: compiling costs a millisecond, and a
+person's entry inserts a few rows."""
+
+
+def _compiled(table: Table, names: tuple[str, ...], dialect: Dialect) -> _Insert:
+    key = (type(dialect), dialect.paramstyle, table.name, names)
+    found = _INSERTS.get(key)
+    if found is None:
+        found = _INSERTS[key] = _Insert(table, names, dialect)
+    return found
+
+
+class SqlTables:
+    """Where the writer's rows go on one connection, inside the caller's transaction."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.dialect = connection.dialect
+        self._locked = False
+
+    def _table(self, name: str) -> Table:
+        return SQLModel.metadata.tables[name]
+
+    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        for names, group in _by_columns(rows).items():
+            compiled = _compiled(self._table(table), names, self.dialect)
+            self.connection.exec_driver_sql(compiled.sql, compiled.parameters(group))
+
+    def insert_with_ids(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        if len(rows) < TAKE_IDS_FROM or self.dialect.name not in ("sqlite", "postgresql"):
+            target = self._table(table)
+            statement = insert(target).returning(target.c.id, sort_by_parameter_order=True)
+            return [row.id for row in self.connection.execute(statement, rows)]
+        ids = self._take_ids(table, len(rows))
+        for row, row_id in zip(rows, ids, strict=True):
+            row["id"] = row_id
+        self.insert(table, rows)
+        return ids
+
+    def _take_ids(self, table: str, count: int) -> list[int]:
+        """``count`` ids of ``table`` that no other writer can take."""
+        target = self._table(table)
+        if self.dialect.name == "postgresql":
+            sequence = func.pg_get_serial_sequence(table, "id")
+            query = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+            return sorted(self.connection.execute(query).scalars())
+        if not self._locked:  # a write that changes nothing takes the lock, kept to the commit
+            self.connection.execute(update(target).where(false()).values(id=target.c.id))
+            self._locked = True
+        top = self.connection.execute(select(func.max(target.c.id))).scalar() or 0
+        return list(range(top + 1, top + 1 + count))
+
+    def update(self, table: str, rows: list[dict[str, Any]]) -> None:
+        target = self._table(table)
+        names = [name for name in rows[0] if name != "id"]
+        statement = (
+            update(target)
+            .where(target.c.id == bindparam("_id"))
+            .values({name: bindparam(name) for name in names})
+        )
+        self.connection.execute(statement, [_keyed(row) for row in rows])
+
+    def update_patients(self, rows: list[dict[str, Any]]) -> int:
+        target = self._table("patient")
+        names = [name for name in rows[0] if name not in ("id", "_read")]
+        statement = (
+            update(target)
+            .where(target.c.id == bindparam("_id"), target.c.version == bindparam("_read"))
+            .values({name: bindparam(name) for name in names})
+        )
+        keyed = [_keyed(row) for row in rows]
+        if self.dialect.supports_sane_multi_rowcount or len(keyed) == 1:
+            return int(self.connection.execute(statement, keyed).rowcount)
+        return sum(int(self.connection.execute(statement, [row]).rowcount) for row in keyed)
+
+    def carry_quiet(self, day: date, quiet_basis: str, from_id: int) -> int:
+        target = self._table("patient")
+        c = target.c
+        statement = (
+            update(target)
+            .where(
+                c.id >= from_id,
+                c.state != "closed",
+                (c.last_evaluated_on.is_(None)) | (c.last_evaluated_on < day),
+                c.quiet_until >= day,
+                c.quiet_version == c.version,
+                c.quiet_basis == quiet_basis,
+            )
+            .values(last_evaluated_on=day)
+        )
+        return int(self.connection.execute(statement).rowcount)
+
+
+def _keyed(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with its id under ``_id`` (a bind parameter may not share a column's name)."""
+    keyed = {name: value for name, value in row.items() if name != "id"}
+    keyed["_id"] = row["id"]
+    return keyed
+
+
+def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
+    """The rows grouped by the columns they hold (one group, nearly always: a quick check)."""
+    first = rows[0].keys()
+    if all(row.keys() == first for row in rows):
+        return {tuple(first): rows}
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    return groups

@@ -1,0 +1,349 @@
+"""The one writer: every entry of a record, every alert and task the engine derives, every
+acknowledgement and every audit event reaches the tables through `write`.
+
+A person's entry (one patient, a few rows), the daily run (hundreds of patients) and the bulk
+import (a thousand patients with their histories) differ only in how many `PatientChanges`
+they hand over; the rows, their audit events and the hash chain are laid out here once, and
+each table is written with one statement per batch by the store's `Tables` (SQL or memory).
+
+Order matters and is fixed: new patients first (their ids are the entries' patient), then
+each part of the record (transitions last, as they cite the others), alerts, tasks,
+acknowledgements, the audit events in each patient's item order, and last the patients
+themselves with the version check that turns a concurrent writer into `ConcurrencyConflict`.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from pathway.record import ENTRY_PARTS
+
+from .audit_chain import ChainHead, EventNote, chain_events
+from .changes import (
+    ENGINE,
+    Acknowledgement,
+    AuditOnly,
+    NewAlert,
+    NewEntry,
+    NewPatient,
+    PatientChanges,
+    TaskChange,
+    Written,
+)
+from .errors import ConcurrencyConflict
+from .patients import CHANGED_MEANWHILE, NEW_PATIENT, Patient
+from .records import PART_TABLE
+
+__all__ = ["Tables", "write"]
+
+
+class Tables(Protocol):
+    """Where the writer's rows go: one call per table and batch (SQL or memory)."""
+
+    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert the rows (ids are the table's)."""
+        ...
+
+    def insert_with_ids(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert the rows and give their ids, in the rows' order."""
+        ...
+
+    def update(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Set, on the row with each row's ``id``, the row's other values (all rows of a call
+        set the same columns)."""
+        ...
+
+    def update_patients(self, rows: list[dict[str, Any]]) -> int:
+        """Set each patient's values where its ``id`` still has version ``_read``; how many
+        were set (all rows of a call set the same columns)."""
+        ...
+
+
+Placed = tuple[int, int, Any]
+"""An item with the patient it belongs to (its place in the batch) and its place there."""
+
+
+class _Layout:
+    """One batch being laid out: its items sorted by kind in one pass, each patient's
+    instant, the provisional ids made real, and the rows written, by the item's place."""
+
+    def __init__(self, batch: Sequence[PatientChanges], now: Callable[[], datetime]) -> None:
+        self.batch = batch
+        self.instants = [now() for _ in batch]
+        self.patients: list[Patient | None] = [
+            None if isinstance(c.patient, NewPatient) else c.patient for c in batch
+        ]
+        self.entry_places: list[list[int]] = [[] for _ in batch]
+        """Per patient, the place of each entry among its items (`PatientChanges`: ``obs#3``
+        cites the third)."""
+        self.rows: list[dict[int, dict[str, Any]]] = [{} for _ in batch]
+        """Per patient, the row written for each item (by the item's place)."""
+        self.entries: dict[str, list[Placed]] = {part: [] for part in ENTRY_PARTS}
+        self.alerts: list[Placed] = []
+        self.tasks: list[Placed] = []
+        self.acknowledgements: list[Placed] = []
+        kinds = {
+            NewAlert: self.alerts,
+            TaskChange: self.tasks,
+            Acknowledgement: self.acknowledgements,
+        }
+        for n, changes in enumerate(batch):
+            places = self.entry_places[n]
+            for i, item in enumerate(changes.items):
+                if type(item) is NewEntry:
+                    self.entries[item.part].append((n, i, item))
+                    places.append(i)
+                elif type(item) is not AuditOnly:
+                    kinds[type(item)].append((n, i, item))
+
+    def patient_id(self, n: int) -> int:
+        patient = self.patients[n]
+        assert patient is not None
+        return patient.id
+
+
+def write(
+    tables: Tables, batch: Sequence[PatientChanges], now: Callable[[], datetime]
+) -> list[Written]:
+    """Write the batch, in one transaction of the caller's; each patient's changes share one
+    instant (they are written together). Returns what each patient's changes became."""
+    layout = _Layout(batch, now)
+    _insert_patients(tables, layout)
+    for part in ENTRY_PARTS:
+        _insert_entries(tables, layout, part)
+    _insert_alerts(tables, layout)
+    _write_tasks(tables, layout)
+    _acknowledge(tables, layout)
+    heads = _insert_events(tables, layout)
+    return _update_patients(tables, layout, heads)
+
+
+def _inserted(
+    tables: Tables, layout: _Layout, table: str, placed: list[Placed], rows: list[dict[str, Any]]
+) -> None:
+    """Insert the rows of the placed items, and keep each row (with its id) by its place."""
+    ids = tables.insert_with_ids(table, rows)
+    for (n, i, _), row, row_id in zip(placed, rows, ids, strict=True):
+        row["id"] = row_id
+        layout.rows[n][i] = row
+
+
+def _insert_patients(tables: Tables, layout: _Layout) -> None:
+    new = [
+        (n, changes.patient)
+        for n, changes in enumerate(layout.batch)
+        if isinstance(changes.patient, NewPatient)
+    ]
+    if not new:
+        return
+    rows = [
+        {
+            **NEW_PATIENT,
+            **patient.columns,
+            "audit_seq": 0,
+            "audit_head": "",
+            "created_at": layout.instants[n],
+            "version": 1,
+        }
+        for n, patient in new
+    ]
+    ids = tables.insert_with_ids("patient", rows)
+    for (n, _), row, row_id in zip(new, rows, ids, strict=True):
+        row["id"] = row_id
+        layout.patients[n] = Patient(**row)
+
+
+def _cited(evidence: Any, layout: _Layout, n: int) -> Any:
+    """Evidence with the entries it cites by their place (``obs#3``) cited by their id."""
+    if not isinstance(evidence, list | tuple):
+        return evidence
+    cited = []
+    for reference in evidence:
+        if isinstance(reference, str) and "#" in reference:
+            prefix, _, place = reference.partition("#")
+            row = layout.rows[n][layout.entry_places[n][int(place) - 1]]
+            reference = f"{prefix}{row['id']}"
+        cited.append(reference)
+    return cited
+
+
+def _insert_entries(tables: Tables, layout: _Layout, part: str) -> None:
+    placed = layout.entries[part]
+    if not placed:
+        return
+    rows: list[dict[str, Any]] = []
+    for n, _, entry in placed:
+        values = entry.values
+        if "evidence" in values:
+            values = {**values, "evidence": _cited(values["evidence"], layout, n)}
+        rows.append(
+            {
+                "patient_id": layout.patient_id(n),
+                "clinical_on": entry.on,
+                "recorded_on": layout.batch[n].today,
+                "actor": entry.actor.name,
+                **values,
+                "recorded_at": layout.instants[n],
+            }
+        )
+    _inserted(tables, layout, PART_TABLE[part], placed, rows)
+
+
+def _insert_alerts(tables: Tables, layout: _Layout) -> None:
+    if not layout.alerts:
+        return
+    rows = []
+    for n, _, raised in layout.alerts:
+        alert = raised.alert
+        rows.append(
+            {
+                "patient_id": layout.patient_id(n),
+                "code": alert.code,
+                "key": alert.key,
+                "severity": alert.severity.value,
+                "message": alert.message,
+                "source": alert.source,
+                "pathway_version": alert.version,
+                "raised_on": raised.raised_on,
+                "raised_at": layout.instants[n],
+                "evidence": list(alert.evidence),
+                "acknowledged_at": None,
+                "acknowledged_by": None,
+                "justification": None,
+            }
+        )
+    _inserted(tables, layout, "alert", layout.alerts, rows)
+
+
+def _grouped(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Rows grouped by the columns they set, so each group is one statement."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(row))].append(row)
+    yield from groups.values()
+
+
+def _write_tasks(tables: Tables, layout: _Layout) -> None:
+    opened: list[Placed] = []
+    new: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for n, i, change in layout.tasks:
+        instant = layout.instants[n]
+        if change.stored is None:
+            task = change.task
+            assert task is not None, "a new task row needs its task"
+            new.append(
+                {
+                    "patient_id": layout.patient_id(n),
+                    "kind": task.kind,
+                    "key": task.key,
+                    "source": task.source,
+                    "pathway_version": task.version,
+                    "evidence": list(task.evidence),
+                    "updated_at": instant,
+                    **change.fields,
+                }
+            )
+            opened.append((n, i, change))
+        else:
+            row = {"id": change.stored.id, **change.fields, "updated_at": instant}
+            updates.append(row)
+            layout.rows[n][i] = row
+    if new:
+        _inserted(tables, layout, "care_task", opened, new)
+    for group in _grouped(updates):
+        tables.update("care_task", group)
+
+
+def _acknowledge(tables: Tables, layout: _Layout) -> None:
+    rows = [
+        {
+            "id": ack.alert_id,
+            "acknowledged_at": layout.instants[n],
+            "acknowledged_by": ack.by.name,
+            "justification": ack.justification,
+        }
+        for n, _, ack in layout.acknowledgements
+    ]
+    if rows:
+        tables.update("alert", rows)
+
+
+def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
+    """Each item's audit event, in the items' order, with the ids just written."""
+    changes = layout.batch[n]
+    instant, version = layout.instants[n], changes.pathway_version
+    rows = layout.rows[n]
+    for i, item in enumerate(changes.items):
+        kind = type(item)
+        if kind is NewEntry:
+            audit = item.audit
+            if audit is None:
+                continue
+            payload = audit.payload
+            if audit.id_key is not None or "evidence" in payload:
+                payload = dict(payload)
+                if audit.id_key is not None:
+                    payload[audit.id_key] = rows[i]["id"]
+                if "evidence" in payload:
+                    payload["evidence"] = _cited(payload["evidence"], layout, n)
+            actor, on, what = audit.actor, audit.clinical_on, audit.kind
+        elif kind is TaskChange or kind is AuditOnly:
+            audit = item.audit
+            payload, actor, on, what = audit.payload, audit.actor, audit.clinical_on, audit.kind
+        elif kind is NewAlert:
+            row = rows[i]
+            payload = {
+                "alert_id": row["id"],
+                "code": row["code"],
+                "key": row["key"],
+                "severity": row["severity"],
+                "raised_on": item.raised_on,
+            }
+            actor, on, what = ENGINE, item.raised_on, "alert_raised"
+        else:
+            payload = {
+                "alert_id": item.alert_id,
+                "code": item.code,
+                "key": item.key,
+                "justification": item.justification,
+            }
+            actor, on, what = item.by, None, "alert_acknowledged"
+        yield EventNote(what, payload, on, actor.name, actor.role, instant, version)
+
+
+def _insert_events(tables: Tables, layout: _Layout) -> list[ChainHead]:
+    events: list[dict[str, Any]] = []
+    heads: list[ChainHead] = []
+    for n in range(len(layout.batch)):
+        patient = layout.patients[n]
+        assert patient is not None
+        head = ChainHead(patient.id, patient.audit_seq, patient.audit_head)
+        events.extend(chain_events(head, _notes(layout, n)))
+        heads.append(head)
+    if events:
+        tables.insert("audit_event", events)
+    return heads
+
+
+def _update_patients(tables: Tables, layout: _Layout, heads: list[ChainHead]) -> list[Written]:
+    rows: list[dict[str, Any]] = []
+    written: list[Written] = []
+    for n, changes in enumerate(layout.batch):
+        patient, head = layout.patients[n], heads[n]
+        assert patient is not None
+        new = isinstance(changes.patient, NewPatient)
+        moved = dict(changes.sets)
+        if head.seq != patient.audit_seq:
+            moved.update(audit_seq=head.seq, audit_head=head.hash)
+        if moved:
+            version = patient.version if new else patient.version + 1
+            rows.append({"id": patient.id, "_read": patient.version, **moved, "version": version})
+            patient = replace(patient, **moved, version=version)
+        written.append(Written(patient, changes.items, layout.rows[n]))
+    changed = sum(tables.update_patients(group) for group in _grouped(rows))
+    if changed != len(rows):
+        raise ConcurrencyConflict(CHANGED_MEANWHILE)
+    return written
