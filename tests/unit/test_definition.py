@@ -4,6 +4,7 @@ version is stamped on what the engine says."""
 import dataclasses
 import pickle
 import re
+import string
 from importlib import resources
 
 import pytest
@@ -11,8 +12,9 @@ import yaml
 
 import pathway
 from pathway import PathwayDefinition
+from pathway.codes import ALERTS, RECOMMENDATIONS, TASKS
 from pathway.errors import DefinitionError
-from tests.unit.builders import alert_codes, evaluate_on, patient, plus, simulate
+from tests.unit.builders import alert_codes, alerts_of, evaluate_on, patient, plus, simulate
 
 E = "2026-01-05"
 
@@ -330,3 +332,71 @@ def test_the_definition_is_one_value_hashed_and_handed_to_worker_processes_whole
     assert hash(definition) == hash(PathwayDefinition.from_mapping(yaml.safe_load(shipped_text())))
     assert pickle.loads(pickle.dumps(definition)) == definition
     assert repr(pickle.loads(pickle.dumps(definition))) == repr(definition)
+
+
+# -- messages state the numbers of the definition in force -----------------------------------
+
+
+REFRACTORY = "2026-02-10"
+
+
+def refractory_anti_mda5_disease():
+    return (
+        patient(enrolled="2026-02-02", anti_mda5="positive", ild_course="rapidly_progressive")
+        .start("2026-02-02", "methylprednisolone", dose=1000, route="iv")
+        .transition("2026-02-02", "start_induction")
+        .transition(REFRACTORY, "declare_refractory", reason="no response to triple therapy")
+        .build()
+    )
+
+
+def test_plasma_exchange_overdue_states_the_window_of_the_definition_in_force():
+    shorter = dataclasses.replace(pathway.default_definition(), plasma_exchange_window_days=10)
+
+    (shipped,) = alerts_of(
+        evaluate_on(refractory_anti_mda5_disease(), plus(REFRACTORY, 15)), "PLASMA_EXCHANGE_OVERDUE"
+    )
+    (clinic,) = alerts_of(
+        evaluate_on(refractory_anti_mda5_disease(), plus(REFRACTORY, 11), shorter),
+        "PLASMA_EXCHANGE_OVERDUE",
+    )
+
+    assert "no plasma exchange recorded within 14 days of the refractory date" in shipped.message
+    assert "no plasma exchange recorded within 10 days of the refractory date" in clinic.message
+
+
+def test_the_plasma_exchange_recommendation_states_the_window_of_the_definition_in_force():
+    shorter = dataclasses.replace(pathway.default_definition(), plasma_exchange_window_days=10)
+
+    evaluation = evaluate_on(refractory_anti_mda5_disease(), REFRACTORY, shorter)
+
+    (exchange,) = [r for r in evaluation.recommendations if r.code == "PLASMA_EXCHANGE"]
+    assert exchange.message == (
+        "Start plasma exchange early (within 10 days) with intensive immunosuppression."
+    )
+
+
+def test_step_up_therapy_states_the_triple_therapy_window_in_force():
+    record = (
+        patient(enrolled=E, anti_mda5="positive")
+        .start(E, "prednisone", dose=60)
+        .start(E, "tacrolimus", dose=4)
+        .build()
+    )
+    wider = dataclasses.replace(pathway.default_definition(), triple_therapy_window_days=5)
+
+    (alert,) = alerts_of(evaluate_on(record, plus(E, 6), wider), "MDA5_STEP_UP_THERAPY")
+
+    assert "within the triple-therapy window of 5 days" in alert.message
+
+
+def test_every_number_in_a_message_names_a_value_of_the_definition():
+    values = {f.name for f in dataclasses.fields(PathwayDefinition)}
+    for info in (*ALERTS.values(), *RECOMMENDATIONS.values()):
+        named = {name for _, name, _, _ in string.Formatter().parse(info.message) if name}
+        assert named <= values, info.code
+
+
+def test_task_messages_state_no_definition_value_as_the_dashboard_shows_them_as_written():
+    for info in TASKS.values():
+        assert "{" not in info.message, info.code
