@@ -50,12 +50,14 @@ def bootstrap(
     *,
     upgrade: bool = True,
 ) -> App:
-    """Build the application; upgrades the schema so a clinic never migrates by hand."""
+    """Build the application; upgrades the schema so a clinic never migrates by hand. The
+    pathway definition is read first: a wrong one (`pathway.errors.DefinitionError`) stops
+    every command before anything is written."""
     settings = settings or Settings()
-    engine = make_engine(settings.database_url)
-    if upgrade:
-        upgrade_schema(engine)
     definition = (
         load_definition(settings.definition) if settings.definition else default_definition()
     )
+    engine = make_engine(settings.database_url)
+    if upgrade:
+        upgrade_schema(engine)
     return App(engine, clock or SystemClock(settings.timezone), definition, settings)
