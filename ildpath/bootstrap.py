@@ -72,13 +72,16 @@ def bootstrap(
     *,
     upgrade: bool = True,
 ) -> App:
-    """Build the application; upgrades the schema so a clinic never migrates by hand."""
+    """Build the application; upgrades the schema so a clinic never migrates by hand. The
+    pathway definition is read first: a wrong one (`pathway.errors.DefinitionError`) stops
+    every command before anything is written."""
     settings = settings or Settings()
+    definition = _definition(settings)
     engine = make_engine(settings.database_url)
     if upgrade:
         upgrade_schema(engine)
     clock = clock or SystemClock(settings.timezone)
-    return App(SqlStore(engine), clock, _definition(settings), settings)
+    return App(SqlStore(engine), clock, definition, settings)
 
 
 def memory_app(

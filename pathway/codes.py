@@ -1,6 +1,10 @@
 """The public codes of CLINICAL_SPEC with their severity, message and source.
 
-Codes are a public interface (reports, scenario runner, API): they are spelled here once.
+Codes are a public interface (reports, scenario runner, API): they are spelled here once. An
+alert's or recommendation's message that states a configurable number names it as a field of
+the pathway definition, ``{plasma_exchange_window_days}``, filled in where the finding is made
+(`findings.worded`): a clinic that changes the number reads its own number. Task messages state
+none: the dashboard and exports read them as they are.
 """
 
 from dataclasses import dataclass
@@ -55,8 +59,8 @@ ALERTS: dict[str, CodeInfo] = _table(
         (
             "PLASMA_EXCHANGE_OVERDUE",
             _C,
-            "Refractory anti-MDA5 disease: no plasma exchange recorded within 14 days of the "
-            "refractory date.",
+            "Refractory anti-MDA5 disease: no plasma exchange recorded within "
+            "{plasma_exchange_window_days} days of the refractory date.",
             "S4; §9 Windows",
         ),
         (
@@ -71,7 +75,8 @@ ALERTS: dict[str, CodeInfo] = _table(
             _C,
             "Anti-MDA5 positive: high-dose glucocorticoid, calcineurin inhibitor or mycophenolate, "
             "and cyclophosphamide or rituximab were not all started within the triple-therapy "
-            "window (sequential step-up is the common pitfall).",
+            "window of {triple_therapy_window_days} days (sequential step-up is the common "
+            "pitfall).",
             "S4 common pitfall; §9 Windows",
         ),
         (
@@ -163,7 +168,8 @@ RECOMMENDATIONS: dict[str, CodeInfo] = _table(
         (
             "PLASMA_EXCHANGE",
             _I,
-            "Start plasma exchange early (within 2 weeks) with intensive immunosuppression.",
+            "Start plasma exchange early (within {plasma_exchange_window_days} days) with "
+            "intensive immunosuppression.",
             "S4",
         ),
     ]

@@ -2,6 +2,7 @@
 
 __all__ = [
     "ClinicalError",
+    "DefinitionError",
     "GuardFailed",
     "InvalidTransition",
     "InvalidValue",
@@ -46,3 +47,22 @@ class GuardFailed(ClinicalError):
         self.trigger = trigger
         self.missing = missing
         super().__init__(f"trigger {trigger!r} refused: " + "; ".join(missing))
+
+
+class DefinitionError(ClinicalError):
+    """A pathway definition the engine will not run, refused when it is loaded (at start).
+
+    A definition that is silently half-read advises with numbers nobody chose: a misspelt key
+    would leave the shipped value in force. So every problem is named by the key's full path
+    (``tasks.hrct_days``), all of them at once, on one line with the file they are in.
+    """
+
+    def __init__(self, problems: list[str], source: str = "") -> None:
+        self.problems = tuple(problems)
+        self.source = source
+        where = f"pathway definition {source}" if source else "pathway definition"
+        super().__init__(f"{where}: " + "; ".join(self.problems))
+
+    def in_file(self, source: str) -> "DefinitionError":
+        """The same problems, said of the file they were read from."""
+        return DefinitionError(list(self.problems), source)

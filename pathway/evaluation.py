@@ -41,7 +41,6 @@ class Evaluation:
 
 def _state_alerts(chart: Chart, day: date, state: str) -> Iterator[Alert]:
     """Alerts judged on the state of things on ``day`` (they may open tasks)."""
-    version = chart.definition.version
     for alert in (mda5_status_unknown(chart, day), transplant_referral_needed(chart, day)):
         if alert is not None:
             yield alert
@@ -49,10 +48,10 @@ def _state_alerts(chart: Chart, day: date, state: str) -> Iterator[Alert]:
         evidence = progression_suspected(chart, day)
         if evidence is not None:
             ids = (evidence.latest.id, *(o.id for o in evidence.compared_with))
-            yield Alert(
+            yield Alert.under(
+                chart.definition,
                 "PROGRESSION_SUSPECTED",
                 f"PROGRESSION_SUSPECTED:{evidence.latest.id}",
-                version,
                 ids,
                 evidence.detail,
             )

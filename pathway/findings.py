@@ -4,14 +4,24 @@ Each carries its code, severity, message, source and the pathway version that pr
 (CLINICAL_SPEC preamble), so reports and the audit trail can show why it was said.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
 from .codes import ALERTS, RECOMMENDATIONS, TASKS, Severity
+from .definition import PathwayDefinition
 
-__all__ = ["Alert", "CareTask", "Proposal", "Recommendation", "TaskStatus"]
+__all__ = ["Alert", "CareTask", "Proposal", "Recommendation", "TaskStatus", "worded"]
+
+
+def worded(message: str, definition: PathwayDefinition) -> str:
+    """A code's message with the numbers of the definition in force written in: a clinic that
+    widens a window reads its own window, and the stored alert keeps the words it was raised
+    with even after the definition changes."""
+    if "{" not in message:
+        return message
+    return message.format_map({f.name: getattr(definition, f.name) for f in fields(definition)})
 
 
 class TaskStatus(StrEnum):
@@ -22,11 +32,26 @@ class TaskStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Alert:
+    """Made by `Alert.under` the definition in force, which words it and stamps its version."""
+
     code: str
     key: str
     version: str
+    wording: str
     evidence: tuple[str, ...] = ()
     detail: str = ""
+
+    @classmethod
+    def under(
+        cls,
+        definition: PathwayDefinition,
+        code: str,
+        key: str,
+        evidence: tuple[str, ...] = (),
+        detail: str = "",
+    ) -> "Alert":
+        wording = worded(ALERTS[code].message, definition)
+        return cls(code, key, definition.version, wording, evidence, detail)
 
     @property
     def severity(self) -> Severity:
@@ -34,8 +59,7 @@ class Alert:
 
     @property
     def message(self) -> str:
-        base = ALERTS[self.code].message
-        return f"{base} ({self.detail})" if self.detail else base
+        return f"{self.wording} ({self.detail})" if self.detail else self.wording
 
     @property
     def source(self) -> str:
@@ -44,17 +68,21 @@ class Alert:
 
 @dataclass(frozen=True)
 class Recommendation:
+    """Made by `Recommendation.under` the definition in force, as `Alert` is."""
+
     code: str
     rank: int
     version: str
+    message: str
+
+    @classmethod
+    def under(cls, definition: PathwayDefinition, code: str, rank: int) -> "Recommendation":
+        message = worded(RECOMMENDATIONS[code].message, definition)
+        return cls(code, rank, definition.version, message)
 
     @property
     def severity(self) -> Severity:
         return RECOMMENDATIONS[self.code].severity
-
-    @property
-    def message(self) -> str:
-        return RECOMMENDATIONS[self.code].message
 
     @property
     def source(self) -> str:

@@ -126,6 +126,10 @@ def check_clinical_date(
         raise InvalidValue(field, on.isoformat(), f"a date on or after birth {birth_date}")
     earliest = enrolled_on - timedelta(days=BASELINE_DAYS) if baseline_allowed else enrolled_on
     if on < earliest:
-        what = "up to 365 days before enrolment" if baseline_allowed else "on or after enrolment"
+        what = (
+            f"up to {BASELINE_DAYS} days before enrolment"
+            if baseline_allowed
+            else "on or after enrolment"
+        )
         raise InvalidValue(field, on.isoformat(), f"a date {what} ({earliest.isoformat()})")
     return on

@@ -23,10 +23,10 @@ def mda5_status_unknown(chart: Chart, day: date) -> Alert | None:
     where the choice between phenotypes A and C depends on it."""
     phenotype = chart.phenotype(day)
     if phenotype.anti_mda5 in {"pending", "unknown"} and phenotype.rapidly_progressive:
-        return Alert(
+        return Alert.under(
+            chart.definition,
             "MDA5_STATUS_UNKNOWN",
             "MDA5_STATUS_UNKNOWN",
-            chart.definition.version,
             detail=f"anti-MDA5 {phenotype.anti_mda5}",
         )
     return None
@@ -38,10 +38,10 @@ def cmv_reactivation(chart: Chart, day: date) -> Iterator[Alert]:
     threshold = chart.definition.cmv_detection_threshold
     for result in chart.observations("cmv", until=day):
         if (result.iu_per_ml or 0) > threshold and chart.exposure.immunosuppressed_on(result.on):
-            yield Alert(
+            yield Alert.under(
+                chart.definition,
                 "CMV_REACTIVATION",
                 f"CMV_REACTIVATION:{result.id}",
-                chart.definition.version,
                 (result.id,),
                 f"{result.iu_per_ml:g} IU/mL on {result.on}",
             )
@@ -53,10 +53,10 @@ def overdue_alerts(chart: Chart, tasks: Iterable[CareTask], day: date) -> Iterat
     for task in tasks:
         code = _OVERDUE_CODES.get(task.kind)
         if code and task.is_overdue(day):
-            yield Alert(
+            yield Alert.under(
+                chart.definition,
                 code,
                 f"{code}:{task.key}",
-                chart.definition.version,
                 (task.key,),
                 f"due {task.due_on}",
             )

@@ -25,10 +25,10 @@ def transplant_referral_needed(chart: Chart, day: date) -> Alert | None:
     if any(t.on >= latest.on for t in referrals):
         return None
     since = referrals[-1].id if referrals else "enrolment"
-    return Alert(
+    return Alert.under(
+        chart.definition,
         "TRANSPLANT_REFERRAL_NEEDED",
         f"TRANSPLANT_REFERRAL_NEEDED:since:{since}",
-        chart.definition.version,
         (latest.id,),
         f"{latest.oxygen} recorded {latest.on}",
     )

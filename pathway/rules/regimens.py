@@ -51,5 +51,5 @@ def recommendations(chart: Chart, day: date) -> list[Recommendation]:
         codes = salvage(chart, phenotype)
     else:
         codes = ()
-    version = chart.definition.version
-    return [Recommendation(code, rank, version) for rank, code in enumerate(codes, start=1)]
+    definition = chart.definition
+    return [Recommendation.under(definition, code, rank) for rank, code in enumerate(codes, 1)]

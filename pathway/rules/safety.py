@@ -46,8 +46,8 @@ def _courses_where(
 
 def _alert(chart: Chart, code: str, course: Course) -> Alert:
     detail = f"{course.agent} started {course.start.on}"
-    return Alert(
-        code, f"{code}:{course.start.id}", chart.definition.version, (course.start.id,), detail
+    return Alert.under(
+        chart.definition, code, f"{code}:{course.start.id}", (course.start.id,), detail
     )
 
 
@@ -131,10 +131,10 @@ def step_up_therapy(chart: Chart, day: date) -> Alert | None:
         )
         if g not in first_start or first_start[g] > deadline
     ]
-    return Alert(
+    return Alert.under(
+        chart.definition,
         "MDA5_STEP_UP_THERAPY",
         "MDA5_STEP_UP_THERAPY",
-        chart.definition.version,
         detail=f"first agent {f}; not started by {deadline}: {', '.join(missing)}",
     )
 
