@@ -1,11 +1,13 @@
 """A ledger of task instances for one kind, enforcing that a kind is open at most once."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ...findings import CareTask, TaskStatus
+from ...window import Window
 
-__all__ = ["TaskLedger"]
+__all__ = ["TASK_DATES", "WINDOWS", "TaskLedger"]
 
 
 @dataclass
@@ -54,3 +56,12 @@ class TaskLedger:
         task = self.current
         if task is not None and task.due_on != due:
             self.tasks[-1] = task.changed(due_on=due)
+
+
+WINDOWS: tuple[Window, ...] = ()
+"""None: a ledger reckons only the dates of its tasks."""
+
+TASK_DATES: tuple[Callable[..., object], ...] = (TaskLedger.open,)
+"""Rules that count a task's due date from the day it opens, which may be the day asked (an
+alert the daily evaluation raises opens its task that day): not windows, as the evaluation
+lists every task it opens and the quiet horizon reads their dates there (§8)."""

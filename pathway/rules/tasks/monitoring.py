@@ -5,9 +5,14 @@ from datetime import date, timedelta
 from ...chart import Chart
 from ...dates import add_months
 from ...record import AlertRaised
+from ...window import Window
 from .ledger import TaskLedger
 
-__all__ = ["cmv_test_tasks", "hrct_tasks", "pft_tasks"]
+__all__ = ["WINDOWS", "cmv_test_tasks", "hrct_tasks", "pft_tasks"]
+
+WINDOWS: tuple[Window, ...] = ()
+"""None: due dates are counted from enrolment and PFTs and listed by the evaluation; the risk
+of the day asked that sets the PFT interval is `Chart.high_risk_on`'s window (§8)."""
 
 
 def pft_interval_months(chart: Chart, day: date) -> int:
