@@ -8,6 +8,10 @@ progression (§8), the influenza task opened again 365 days after each vaccinati
 rule declares its window beside itself ("Rules declare their windows", ARCHITECTURE), so that
 whatever skips the patients whose judgement cannot change (`horizon.quiet_until`) knows the
 days to wake for without a list of its own to keep in step.
+
+A module whose rules do date arithmetic declares its `WINDOWS` even when there are none, and
+says why. A rule that counts a task's dates from the day asked declares itself in the module's
+`TASK_DATES` instead: the evaluation lists every task, and the horizon reads their dates there.
 """
 
 from collections.abc import Callable, Iterator
@@ -17,7 +21,10 @@ from datetime import date
 from .definition import PathwayDefinition
 from .record import PatientRecord
 
-__all__ = ["Spans", "Window"]
+__all__ = ["Rule", "Spans", "Window"]
+
+Rule = Callable[..., object]
+"""A rule: a function (or method) of the pathway."""
 
 Spans = Callable[[PatientRecord, date, PathwayDefinition], Iterator[tuple[date, int]]]
 """``(record, day asked, definition) -> (start, days) ...``: every window the record may hold
@@ -32,7 +39,7 @@ class Window:
     """What the clinic calls it, e.g. "triple-therapy deadline"."""
     section: str
     """The CLINICAL_SPEC section that sets it, e.g. "§7"."""
-    rule: Callable[..., object]
+    rule: Rule
     """The function whose code compares the day asked with the window."""
     spans: Spans
     """(start, days) pairs: the rule's answer may change on ``start + days`` or the day after.

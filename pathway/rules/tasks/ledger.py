@@ -1,11 +1,10 @@
 """A ledger of task instances for one kind, enforcing that a kind is open at most once."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ...findings import CareTask, TaskStatus
-from ...window import Window
+from ...window import Rule, Window
 
 __all__ = ["TASK_DATES", "WINDOWS", "TaskLedger"]
 
@@ -61,7 +60,7 @@ class TaskLedger:
 WINDOWS: tuple[Window, ...] = ()
 """None: a ledger reckons only the dates of its tasks."""
 
-TASK_DATES: tuple[Callable[..., object], ...] = (TaskLedger.open,)
-"""Rules that count a task's due date from the day it opens, which may be the day asked (an
-alert the daily evaluation raises opens its task that day): not windows, as the evaluation
-lists every task it opens and the quiet horizon reads their dates there (§8)."""
+TASK_DATES: tuple[Rule, ...] = (TaskLedger.open,)
+"""`TaskLedger.open` counts a task's due date from the day it opens, which may be the day asked
+(an alert the daily evaluation raises opens its task that day): a task date, which the
+evaluation lists and the quiet horizon reads there (§8)."""
