@@ -83,6 +83,7 @@ def test_a_declared_rule_still_reckons_from_the_day_asked():
 
 
 def test_the_windows_of_the_spec_are_those_declared():
+    """A new window is a change of CLINICAL_SPEC: name it here too."""
     assert {(w.name, w.section) for w in windows.WINDOWS} == {
         ("triple-therapy deadline", "§7"),
         ("high risk after detected progression", "§8"),

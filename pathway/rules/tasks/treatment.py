@@ -18,8 +18,8 @@ __all__ = [
 ]
 
 WINDOWS: tuple[Window, ...] = ()
-"""None: each task opens on a date of the record and its due date is listed by the evaluation;
-"the day before" an amendment is counted from the amendment (§8)."""
+"""None: each task opens on a date of the record (an entry, a raised alert) and its due date
+is listed by the evaluation; "the day before" an amendment is counted from the amendment (§8)."""
 
 
 def pjp_prophylaxis_tasks(chart: Chart, as_of: date) -> TaskLedger:
