@@ -16,8 +16,9 @@ from .exposure import Exposure
 from .memo import remembered
 from .phenotype import Phenotype, phenotype_on
 from .record import Observation, PatientRecord
+from .window import Window
 
-__all__ = ["Chart", "Period"]
+__all__ = ["WINDOWS", "Chart", "Period"]
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,25 @@ class Chart:
         return any(
             0 <= (day - t.on).days <= lookback for t in self.course.all_of("detect_progression")
         )
+
+
+def _high_risk_after_detected_progression(
+    record: PatientRecord, day: date, definition: PathwayDefinition
+) -> Iterator[tuple[date, int]]:
+    """Each `detect_progression` and the days (365) it keeps the patient high risk (§8): when
+    they end, the PFT interval may lengthen to 6 months and re-date the open PFT task, on a day
+    no entry names."""
+    lookback = definition.detect_progression_lookback_days
+    for transition in record.transitions:
+        if transition.trigger == "detect_progression":
+            yield transition.on, lookback
+
+
+WINDOWS: tuple[Window, ...] = (
+    Window(
+        "high risk after detected progression",
+        "§8",
+        Chart._high_risk_on,
+        _high_risk_after_detected_progression,
+    ),
+)

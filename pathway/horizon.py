@@ -9,15 +9,16 @@ depend on the day they are asked about in few ways:
   to it;
 - a task opens, falls due (overdue the day after) and closes on dates the ledgers work out,
   and which the evaluation lists;
-- three windows are reckoned from the day asked, and are listed here beside their rule: the
-  triple-therapy deadline (`rules.safety.step_up_therapy`), the high risk that follows detected
-  progression (`Chart.high_risk_on`), and the yearly influenza task
-  (`rules.tasks.prevention.vaccination_tasks`, which opens it in the future).
+- a window is reckoned from the day asked: each rule that reckons one declares it beside
+  itself (`window.Window`), and `windows.WINDOWS` gathers them all — today the triple-therapy
+  deadline (§7), the high risk that follows detected progression and the yearly influenza
+  task (§8).
 
 So judging the same record again says nothing new until the first of those dates after the day
 judged, or the day after one of them. A rule that reckons another window from the day asked
-must add it here: `tests/integration/test_quiet_horizon.py` replays every day of the scenarios
-and of a synthetic cohort and fails on any change inside a horizon. The caller also bounds the
+declares it in its own module: `tests/unit/test_rules_declare_their_windows.py` fails when it
+does not, and `tests/integration/test_quiet_horizon.py` replays every day of the scenarios and
+of a synthetic cohort and fails on any change inside a horizon. The caller also bounds the
 horizon whatever the dates say (``latest``).
 """
 
@@ -28,10 +29,12 @@ from itertools import chain
 
 from .definition import PathwayDefinition
 from .evaluation import Evaluation
-from .phenotype import phenotype_on
 from .record import PatientRecord
+from .windows import WINDOWS
 
 __all__ = ["basis", "quiet_until"]
+
+_ONE_DAY = timedelta(days=1)
 
 
 def _dates_of_the_day(record: PatientRecord, evaluation: Evaluation) -> Iterator[date]:
@@ -49,23 +52,14 @@ def _dates_of_the_day(record: PatientRecord, evaluation: Evaluation) -> Iterator
             yield task.closed_on
 
 
-def _windows(
+def _ends_of_windows(
     record: PatientRecord, day: date, definition: PathwayDefinition
-) -> Iterator[tuple[date, int]]:
-    """(date, days): windows reckoned from the day asked, which end ``days`` after ``date``."""
-    lookback = definition.detect_progression_lookback_days
-    for transition in record.transitions:
-        if transition.trigger == "detect_progression":
-            yield transition.on, lookback
-    if phenotype_on(record, day).mda5_positive:
-        window = definition.triple_therapy_window_days
-        yield record.enrolled_on, window
-        for entry in record.entries():
-            yield entry.on, window
-    revaccinate = definition.task_days["influenza_revaccination"]
-    for shot in record.vaccinations:
-        if shot.kind == "influenza":
-            yield shot.on, revaccinate
+) -> Iterator[date]:
+    """``start + days`` of every window the rules declare (`windows.WINDOWS`): the day on
+    which, or the day after which, a rule's answer may change."""
+    for window in WINDOWS:
+        for start, days in window.spans(record, day, definition):
+            yield start + timedelta(days)  # given by position: faster than ``days=``
 
 
 def quiet_until(
@@ -79,10 +73,10 @@ def quiet_until(
     (nothing can be quieter): the daily run asks this of every patient it judges."""
     day = evaluation.as_of
     quiet = max(latest, day)
-    windows = (start + timedelta(days=days) for start, days in _windows(record, day, definition))
-    for moment in chain(_dates_of_the_day(record, evaluation), windows):
+    ends = _ends_of_windows(record, day, definition)
+    for moment in chain(_dates_of_the_day(record, evaluation), ends):
         if day < moment <= quiet:
-            quiet = moment - timedelta(days=1)
+            quiet = moment - _ONE_DAY
         elif moment == day:  # tomorrow is the day after one of its dates
             return day
     return quiet

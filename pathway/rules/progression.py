@@ -9,8 +9,12 @@ from datetime import date, timedelta
 
 from ..chart import Chart
 from ..record import Observation
+from ..window import Window
 
-__all__ = ["ProgressionEvidence", "progression_suspected"]
+__all__ = ["WINDOWS", "ProgressionEvidence", "progression_suspected"]
+
+WINDOWS: tuple[Window, ...] = ()
+"""None: the 365 days are counted back from the latest PFT, a date of the record (§5)."""
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,14 @@ from datetime import date, timedelta
 
 from ..catalogue import AgentClass, agent_class
 from ..chart import Chart
+from ..definition import PathwayDefinition
 from ..exposure import Course
 from ..findings import Alert
-from ..phenotype import Phenotype
+from ..phenotype import Phenotype, phenotype_on
+from ..record import PatientRecord
+from ..window import Window
 
-__all__ = ["safety_alerts", "step_up_therapy", "triple_therapy_starts"]
+__all__ = ["WINDOWS", "safety_alerts", "step_up_therapy", "triple_therapy_starts"]
 
 _FIRST_LINE_TO_AVOID = frozenset({"methotrexate", "leflunomide", "azathioprine"})
 _AVOID_IN_MDA5 = frozenset({AgentClass.TNF_INHIBITOR, AgentClass.OTHER_BIOLOGIC_TO_AVOID})
@@ -137,6 +140,25 @@ def step_up_therapy(chart: Chart, day: date) -> Alert | None:
         "MDA5_STEP_UP_THERAPY",
         detail=f"first agent {f}; not started by {deadline}: {', '.join(missing)}",
     )
+
+
+def _triple_therapy_deadlines(
+    record: PatientRecord, day: date, definition: PathwayDefinition
+) -> Iterator[tuple[date, int]]:
+    """F + 3 days for every day that may be F while anti-MDA5 is positive on the day asked:
+    enrolment and the date of each entry (a start, or the amendment that moves F, §7). The
+    alert is raised on F + 4 by the daily evaluation, a day no entry names."""
+    if not phenotype_on(record, day).mda5_positive:
+        return
+    window = definition.triple_therapy_window_days
+    yield record.enrolled_on, window
+    for entry in record.entries():
+        yield entry.on, window
+
+
+WINDOWS: tuple[Window, ...] = (
+    Window("triple-therapy deadline", "§7", step_up_therapy, _triple_therapy_deadlines),
+)
 
 
 def triple_therapy_starts(chart: Chart, day: date) -> dict[int, date]:

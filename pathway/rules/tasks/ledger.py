@@ -4,8 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ...findings import CareTask, TaskStatus
+from ...window import Rule, Window
 
-__all__ = ["TaskLedger"]
+__all__ = ["TASK_DATES", "WINDOWS", "TaskLedger"]
 
 
 @dataclass
@@ -54,3 +55,12 @@ class TaskLedger:
         task = self.current
         if task is not None and task.due_on != due:
             self.tasks[-1] = task.changed(due_on=due)
+
+
+WINDOWS: tuple[Window, ...] = ()
+"""None: a ledger reckons only the dates of its tasks."""
+
+TASK_DATES: tuple[Rule, ...] = (TaskLedger.open,)
+"""`TaskLedger.open` counts a task's due date from the day it opens, which may be the day asked
+(an alert the daily evaluation raises opens its task that day): a task date, which the
+evaluation lists and the quiet horizon reads there (§8)."""

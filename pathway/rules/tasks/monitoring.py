@@ -5,9 +5,14 @@ from datetime import date, timedelta
 from ...chart import Chart
 from ...dates import add_months
 from ...record import AlertRaised
+from ...window import Rule, Window
 from .ledger import TaskLedger
 
-__all__ = ["cmv_test_tasks", "hrct_tasks", "pft_tasks"]
+__all__ = ["TASK_DATES", "WINDOWS", "cmv_test_tasks", "hrct_tasks", "pft_tasks"]
+
+WINDOWS: tuple[Window, ...] = ()
+"""None: due dates are counted from enrolment and PFTs; the risk that sets the PFT interval
+ends on `Chart.high_risk_on`'s window (§8)."""
 
 
 def pft_interval_months(chart: Chart, day: date) -> int:
@@ -90,3 +95,8 @@ def cmv_test_tasks(chart: Chart, as_of: date) -> TaskLedger:
         if period.end is not None:
             ledger.cancel(period.end)
     return ledger
+
+
+TASK_DATES: tuple[Rule, ...] = (pft_tasks,)
+"""`pft_tasks` counts the open PFT task's due date with the interval of the day asked's risk
+(§8): a task date, which the evaluation lists and the quiet horizon reads there."""

@@ -1,11 +1,15 @@
 """Preventive tasks: vaccinations and pulmonary rehabilitation (§8, [S0] supportive care)."""
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from ...chart import Chart
+from ...definition import PathwayDefinition
+from ...record import PatientRecord
+from ...window import Window
 from .ledger import TaskLedger
 
-__all__ = ["pulmonary_rehabilitation_tasks", "vaccination_tasks"]
+__all__ = ["WINDOWS", "pulmonary_rehabilitation_tasks", "vaccination_tasks"]
 
 
 def vaccination_tasks(chart: Chart, as_of: date, vaccine: str) -> TaskLedger:
@@ -30,6 +34,22 @@ def vaccination_tasks(chart: Chart, as_of: date, vaccine: str) -> TaskLedger:
         if reopen <= as_of and (following is None or following.on >= reopen):
             ledger.open(shot.id, reopen, due_days, (shot.id,))
     return ledger
+
+
+def _influenza_seasons(
+    record: PatientRecord, day: date, definition: PathwayDefinition
+) -> Iterator[tuple[date, int]]:
+    """Each influenza vaccination and the days (365) after which the next season's task opens
+    (§8): it opens on a day no entry names, and the evaluation does not list it before."""
+    revaccinate = definition.task_days["influenza_revaccination"]
+    for shot in record.vaccinations:
+        if shot.kind == "influenza":
+            yield shot.on, revaccinate
+
+
+WINDOWS: tuple[Window, ...] = (
+    Window("yearly influenza vaccination", "§8", vaccination_tasks, _influenza_seasons),
+)
 
 
 def pulmonary_rehabilitation_tasks(chart: Chart, as_of: date) -> TaskLedger:

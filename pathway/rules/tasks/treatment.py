@@ -6,14 +6,20 @@ from datetime import date, timedelta
 from ...catalogue import BISPHOSPHONATES, AgentClass, agent_class
 from ...chart import Chart
 from ...record import AlertRaised
+from ...window import Window
 from .ledger import TaskLedger
 
 __all__ = [
+    "WINDOWS",
     "bone_protection_tasks",
     "pjp_prophylaxis_tasks",
     "plasma_exchange_tasks",
     "transplant_referral_tasks",
 ]
+
+WINDOWS: tuple[Window, ...] = ()
+"""None: each task opens on a date of the record (an entry, a raised alert) and its due date
+is listed by the evaluation; "the day before" an amendment is counted from the amendment (§8)."""
 
 
 def pjp_prophylaxis_tasks(chart: Chart, as_of: date) -> TaskLedger:
