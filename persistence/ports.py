@@ -96,7 +96,8 @@ class UnitOfWork(Protocol):
     written. A concurrent writer's change to a patient written here becomes
     `ConcurrencyConflict`."""
 
-    patients: PatientRepository
+    @property
+    def patients(self) -> PatientRepository: ...
 
     def __enter__(self) -> Self: ...
 

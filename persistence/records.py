@@ -64,10 +64,14 @@ OBSERVATION_VALUES = (
 class RecordHead(Protocol):
     """What a record needs of the patient row (a PatientRow, or a plain row of it)."""
 
-    id: int | None
-    external_id: str
-    birth_date: date
-    enrolled_on: date
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def enrolled_on(self) -> date: ...
 
 
 @dataclass(frozen=True)

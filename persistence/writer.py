@@ -13,7 +13,7 @@ themselves with the version check that turns a concurrent writer into `Concurren
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -277,23 +277,20 @@ def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
     instant, version = layout.instants[n], changes.pathway_version
     rows = layout.rows[n]
     for i, item in enumerate(changes.items):
-        kind = type(item)
-        if kind is NewEntry:
+        payload: Mapping[str, Any]
+        if isinstance(item, NewEntry | TaskChange | AuditOnly):
             audit = item.audit
             if audit is None:
                 continue
             payload = audit.payload
-            if audit.id_key is not None or "evidence" in payload:
+            if isinstance(item, NewEntry) and (audit.id_key is not None or "evidence" in payload):
                 payload = dict(payload)
                 if audit.id_key is not None:
                     payload[audit.id_key] = rows[i]["id"]
                 if "evidence" in payload:
                     payload["evidence"] = _cited(payload["evidence"], layout, n)
             actor, on, what = audit.actor, audit.clinical_on, audit.kind
-        elif kind is TaskChange or kind is AuditOnly:
-            audit = item.audit
-            payload, actor, on, what = audit.payload, audit.actor, audit.clinical_on, audit.kind
-        elif kind is NewAlert:
+        elif isinstance(item, NewAlert):
             row = rows[i]
             payload = {
                 "alert_id": row["id"],

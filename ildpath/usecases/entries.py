@@ -95,7 +95,10 @@ class Decision(NamedTuple):
 
 
 class EntryCommand(Protocol):
-    on: date
+    """An entry checked as it came in, to be decided against the patient."""
+
+    @property
+    def on(self) -> date: ...
 
     def decide(self, context: EntryContext) -> Decision: ...
 

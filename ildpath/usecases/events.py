@@ -104,7 +104,7 @@ def _given(what: str) -> EventKind:
         ("kind",),
         lambda body, on: RecordGiven.checked(what, body.get("kind"), on),
         bare="kind",
-    )  # type: ignore[arg-type]
+    )
 
 
 def _amend(body: Mapping[str, Any], on: date) -> Command:

@@ -1,7 +1,7 @@
 """A use case's hold on one patient inside one unit of work: what it reads, what it writes
 through the one writer, and the outcome it returns."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -86,7 +86,7 @@ class PatientWork:
             baseline_allowed=baseline,
         )
 
-    def write(self, items: Sequence[Item], sets: dict[str, Any] | None = None) -> Written:
+    def write(self, items: Sequence[Item], sets: Mapping[str, Any] | None = None) -> Written:
         """Write ``items`` (and the patient's columns ``sets``) through the one writer."""
         changes = PatientChanges(
             self.patient, items, self.today, self.app.definition.version, sets or {}
