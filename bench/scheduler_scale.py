@@ -56,11 +56,13 @@ from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.util import datetime_to_utc_timestamp
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.engine import make_url
 
+from pathway.findings import CareTask
+from persistence.changes import ENGINE, Audit, NewPatient, PatientChanges, TaskChange
 from persistence.database import make_engine, upgrade_schema
-from persistence.tables import CareTaskRow, PatientRow
+from persistence.sql_store import SqlStore
 from scheduler.dispatcher import dispatch
 from scheduler.reminder import Reminder
 from scheduler.service import JobTargets, ScheduleSettings, build_scheduler
@@ -71,7 +73,7 @@ __all__ = ["CountingNotifier", "measure_scheduler", "remind"]
 
 CHANNEL = "sink"
 CADENCE_DAYS = 7
-TASK_KINDS = ("pft", "cmv_test", "hrct", "vaccination")
+TASK_KINDS = ("pft", "cmv_test", "hrct", "vaccination_influenza")
 JOB_DEFAULTS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
 """ARCHITECTURE: the 3.x default grace of 1 s would drop a job that fell due while down."""
 REMIND = "bench.scheduler_scale:remind"
@@ -133,10 +135,10 @@ def _offset_days(task: int, open_tasks: int, due: int) -> int:
     return 0 if _is_due(task, open_tasks, due) else 1 + task % 365
 
 
-def _patient_rows(patients: int, today: date, at: datetime) -> Iterator[dict[str, Any]]:
+def _patient(n: int, today: date) -> NewPatient:
     enrolled = today - timedelta(days=30)
-    for n in range(patients):
-        yield {
+    return NewPatient(
+        {
             "external_id": f"BENCH-{n:06d}",
             "sex": "female" if n % 2 else "male",
             "birth_date": date(1950 + n % 50, 1 + n % 12, 1 + n % 28),
@@ -149,62 +151,53 @@ def _patient_rows(patients: int, today: date, at: datetime) -> Iterator[dict[str
             "weight_kg": None,
             "state": "diagnosis",
             "state_since": enrolled,
-            "referral_origin": None,
-            "closing_reason": None,
             "pathway_version": "bench",
-            "last_evaluated_on": None,
-            "audit_seq": 0,
-            "audit_head": "",
-            "created_at": at,
-            "version": 1,
         }
+    )
 
 
-def _task_rows(
-    patient_ids: list[int], open_tasks: int, due: int, today: date, at: datetime
-) -> Iterator[dict[str, Any]]:
-    for task in range(open_tasks):
-        yield {
-            "patient_id": patient_ids[task % len(patient_ids)],
-            "kind": TASK_KINDS[task % len(TASK_KINDS)],
-            "key": f"bench-{task}",
-            "opened_on": today - timedelta(days=30),
-            "due_on": today + timedelta(days=_offset_days(task, open_tasks, due)),
-            "status": "open",
-            "closed_on": None,
-            "source": "bench.scheduler_scale",
-            "pathway_version": "bench",
-            "evidence": [],
-            "updated_at": at,
-        }
-
-
-def _insert_chunked(engine: Engine, table: Any, rows: Iterator[dict[str, Any]]) -> None:
-    """Core executemany in chunks, one transaction (ARCHITECTURE: ~10x ORM ``add_all``)."""
-    with engine.begin() as connection:
-        chunk: list[dict[str, Any]] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == CHUNK:
-                connection.execute(insert(table), chunk)
-                chunk = []
-        if chunk:
-            connection.execute(insert(table), chunk)
+def _opened(task: int, open_tasks: int, due: int, today: date) -> TaskChange:
+    care = CareTask(
+        TASK_KINDS[task % len(TASK_KINDS)],
+        f"bench-{task}",
+        today - timedelta(days=30),
+        today + timedelta(days=_offset_days(task, open_tasks, due)),
+        "bench",
+    )
+    fields = {
+        "due_on": care.due_on,
+        "status": "open",
+        "closed_on": None,
+        "opened_on": care.opened_on,
+    }
+    audit = Audit("task_opened", {"key": care.key, "kind": care.kind}, care.opened_on, ENGINE)
+    return TaskChange(care.key, fields, audit, task=care)
 
 
 def _populate_ildpath(
     url: str, open_tasks: int, due: int, patients: int, today: date
 ) -> dict[str, float]:
+    """The patients and their open tasks, written through the one writer (each task with its
+    audit event, as the engine opens it), a chunk of patients per transaction."""
     started = time.perf_counter()
     engine = make_engine(url)
     try:
         upgrade_schema(engine)
         at = datetime.combine(today, clock_time(6), UTC)
-        _insert_chunked(engine, PatientRow.__table__, _patient_rows(patients, today, at))
-        with engine.connect() as connection:
-            ids = list(connection.execute(select(PatientRow.id).order_by(PatientRow.id)).scalars())
-        rows = _task_rows(ids, open_tasks, due, today, at)
-        _insert_chunked(engine, CareTaskRow.__table__, rows)
+        tasks: list[list[TaskChange]] = [[] for _ in range(patients)]
+        for task in range(open_tasks):
+            tasks[task % patients].append(_opened(task, open_tasks, due, today))
+        store = SqlStore(engine)
+        step = max(1, CHUNK // max(1, open_tasks // patients))
+        for first in range(0, patients, step):
+            with store.unit_of_work() as uow:
+                uow.patients.write(
+                    [
+                        PatientChanges(_patient(n, today), tasks[n], today, "bench")
+                        for n in range(first, min(patients, first + step))
+                    ],
+                    lambda: at,
+                )
     finally:
         engine.dispose()
     return {"setup_s": time.perf_counter() - started}

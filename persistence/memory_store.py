@@ -82,6 +82,17 @@ class MemoryStore:
         self.last_ids[table] = self.last_ids.get(table, 0) + 1
         return self.last_ids[table]
 
+    def fingerprint(self) -> tuple[Any, ...]:
+        tables = sorted({t for p in self.patients.values() for t in p.tables})
+        counts = tuple(
+            sum(len(p.tables.get(t, {})) for p in self.patients.values()) for t in tables
+        )
+        heads = tuple(
+            (p.patient["version"], p.patient["audit_head"])
+            for _, p in sorted(self.patients.items())
+        )
+        return len(self.patients), counts, heads
+
     def rows(self, table: str) -> Iterator[dict[str, Any]]:
         """Every row of a table, in id order (for the contract suite's comparisons)."""
         if table == "patient":
@@ -127,11 +138,11 @@ class _MemoryTables:
     def update_patients(self, rows: list[dict[str, Any]]) -> int:
         changed = 0
         for row in rows:
-            current = self.work.view.get(row["id"])
-            if current is None or current.patient["version"] != row["_read"]:
+            if self.work.version(row["id"]) != row["_read"]:
                 continue
             patient = self.work.writable(row["id"]).patient
             patient.update({k: v for k, v in row.items() if k != "_read"})
+            self.work.versions[row["id"]] = patient["version"]
             changed += 1
         return changed
 
@@ -148,6 +159,8 @@ class MemoryUnitOfWork:
         self.copied: dict[int, int | None] = {}
         """Patients copied for writing, with the version each had when copied."""
         self.carried: dict[int, date] = {}
+        self.versions: dict[int, int] = {}
+        """Versions this unit of work gave patients."""
         self.external_ids: dict[str, int] = {}
         self.alert_owners: dict[int, int] = {}
         return self
@@ -160,6 +173,17 @@ class MemoryUnitOfWork:
     ) -> None:
         if kind is None:
             self._commit()
+
+    def version(self, patient_id: int) -> int | None:
+        """The patient's version as a version check sees it: as this unit of work set it
+        (or enrolled the patient), or else as last committed (a concurrent writer's commit
+        counts, as in SQL)."""
+        if patient_id in self.versions:
+            return self.versions[patient_id]
+        if self.copied.get(patient_id, 0) is None:
+            return int(self.view[patient_id].patient["version"])
+        committed = self.store.patients.get(patient_id)
+        return None if committed is None else int(committed.patient["version"])
 
     def writable(self, patient_id: int) -> _PatientRows:
         """The patient's rows as this unit of work may change them (copied on first use)."""

@@ -9,7 +9,7 @@ Two stores implement them: SQL (`persistence.sql_store`, SQLite or PostgreSQL) a
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from pathway import PatientRecord
 
@@ -113,6 +113,11 @@ class Store(Protocol):
     """Where the records live: gives units of work."""
 
     def unit_of_work(self) -> UnitOfWork: ...
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        """What any write changes (the rows of every table, each patient's version and chain
+        head): a refused entry must leave it as it was."""
+        ...
 
     @property
     def shareable(self) -> bool:

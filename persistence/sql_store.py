@@ -12,15 +12,17 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, col
+from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as select_rows
 
 from pathway import PatientRecord
 
 from .changes import PatientChanges, StoredTask, Written
-from .patients import Patient
+from .errors import ConcurrencyConflict
+from .patients import CHANGED_MEANWHILE, Patient
 from .records import load_records
 from .sql_tables import SqlTables
 from .tables import (
@@ -34,7 +36,7 @@ from .tables import (
     TransitionRow,
     VaccinationRow,
 )
-from .unit_of_work import unit_of_work
+from .unit_of_work import is_race, unit_of_work
 from .writer import write
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
@@ -74,6 +76,19 @@ class SqlStore:
     def within(self, session: Session) -> "SqlStore":
         """Units of work inside ``session``, committed by whoever opened it."""
         return SqlStore(self.engine, session)
+
+    def fingerprint(self) -> tuple[Any, ...]:
+        with self.engine.connect() as connection:
+            counts = tuple(
+                connection.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in SQLModel.metadata.sorted_tables
+            )
+            heads = tuple(
+                connection.execute(
+                    select(_PATIENT.c.version, _PATIENT.c.audit_head).order_by(_PATIENT.c.id)
+                )
+            )
+        return counts, heads
 
     @property
     def shareable(self) -> bool:
@@ -191,7 +206,12 @@ class SqlPatients:
         return SqlTables(self.session.connection()).carry_quiet(day, quiet_basis, from_id)
 
     def write(self, batch: Sequence[PatientChanges], now: Callable[[], datetime]) -> list[Written]:
-        return write(SqlTables(self.session.connection()), batch, now)
+        try:
+            return write(SqlTables(self.session.connection()), batch, now)
+        except IntegrityError as error:
+            if is_race(error):  # a concurrent writer took the chain's next link first
+                raise ConcurrencyConflict(CHANGED_MEANWHILE) from error
+            raise
 
 
 def _still_to_judge(day: date, after: int) -> Iterator[Any]:

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from .errors import ConcurrencyConflict
 from .patients import CHANGED_MEANWHILE
 
-__all__ = ["unit_of_work"]
+__all__ = ["is_race", "unit_of_work"]
 
 _RACE_CONSTRAINTS = (
     "uq_audit_patient_seq",
@@ -24,6 +24,13 @@ _RACE_CONSTRAINTS = (
     "uq_record_view_patient_seq",
     "record_view.patient_id",
 )
+
+
+def is_race(error: IntegrityError) -> bool:
+    """Whether a unique key refused a row because another writer of the same patient wrote
+    first (the chain's next link, an alert's or a task's key)."""
+    text = str(error.orig)
+    return any(name in text for name in _RACE_CONSTRAINTS) or "audit_event.patient_id" in text
 
 
 @contextmanager
@@ -38,8 +45,7 @@ def unit_of_work(engine: Engine) -> Iterator[Session]:
         raise ConcurrencyConflict(CHANGED_MEANWHILE) from error
     except IntegrityError as error:
         session.rollback()
-        text = str(error.orig)
-        if any(name in text for name in _RACE_CONSTRAINTS) or "audit_event.patient_id" in text:
+        if is_race(error):
             raise ConcurrencyConflict(
                 "the patient was changed by someone else at the same time; reload and retry"
             ) from error

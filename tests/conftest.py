@@ -34,7 +34,7 @@ from sqlalchemy.engine import URL, make_url
 
 from tests.postgres_server import PostgresServer, PostgresServerError, find_bindir
 
-pytest_plugins = ["pytester"]  # used to test the CI guard itself
+pytest_plugins = ["pytester", "tests.one_writer"]  # pytester: to test the CI guard itself
 
 POSTGRES_URL_ENV = "ILDPATH_TEST_POSTGRES_URL"
 

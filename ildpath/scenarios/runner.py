@@ -8,14 +8,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import SQLModel
-
 from pathway.errors import ClinicalError
 from persistence.errors import ConcurrencyConflict
-from persistence.tables import PatientRow
 
-from ..bootstrap import App, bootstrap
+from ..bootstrap import App, bootstrap, memory_app
 from ..clock import SimulatedClock
 from ..settings import Settings
 from ..usecases import EnrolPatient, enrol_patient, patient_summary, run_daily_evaluation
@@ -35,17 +31,6 @@ class ScenarioResult:
         return not self.failures
 
 
-def _fingerprint(app: App) -> tuple[Any, ...]:
-    """Row counts and the patient's version: a refused event must change none of them."""
-    with app.engine.connect() as connection:
-        counts = tuple(
-            connection.execute(select(func.count()).select_from(t)).scalar_one()
-            for t in SQLModel.metadata.sorted_tables
-        )
-        versions = tuple(connection.execute(select(PatientRow.version, PatientRow.audit_head)))
-    return counts, versions
-
-
 def _enrolment(scenario: Scenario) -> EnrolPatient:
     p = scenario.patient
     return EnrolPatient(
@@ -63,7 +48,7 @@ def _enrolment(scenario: Scenario) -> EnrolPatient:
 
 
 def _apply(app: App, pid: str, event: ScenarioEvent, result: ScenarioResult) -> None:
-    before = _fingerprint(app) if event.expect_refused else None
+    before = app.store.fingerprint() if event.expect_refused else None
     refusal: str | None = None
     try:
         apply_event(app, pid, event)
@@ -74,7 +59,7 @@ def _apply(app: App, pid: str, event: ScenarioEvent, result: ScenarioResult) -> 
         result.failures.append(f"{label}: expected to be refused; the engine accepted it")
     elif not event.expect_refused and refusal is not None:
         result.failures.append(f"{label}: expected to be accepted; refused: {refusal}")
-    elif before is not None and _fingerprint(app) != before:
+    elif before is not None and app.store.fingerprint() != before:
         result.failures.append(f"{label}: refused, but the database changed")
 
 
@@ -111,41 +96,44 @@ def _check(app: App, pid: str, expectation: dict[str, Any], result: ScenarioResu
                 fail(f"as_of {as_of}: {name}_exclude: expected no {code}; engine said {values}")
 
 
-def run_scenario(scenario: Scenario, *, database_url: str | None = None) -> ScenarioResult:
-    """Run on a fresh temporary SQLite file (or the empty database at ``database_url``)."""
+def run_scenario(
+    scenario: Scenario, *, database_url: str | None = None, in_memory: bool = False
+) -> ScenarioResult:
+    """Run on a fresh temporary SQLite file (or the empty database at ``database_url``, or
+    the memory store)."""
+    clock = SimulatedClock(_enrolment(scenario).enrolled_on)
+    if in_memory:
+        return _run(scenario, memory_app(clock), clock)
     with tempfile.TemporaryDirectory(prefix="ildpath-scenario-") as folder:
         url = database_url or f"sqlite:///{Path(folder) / 'scenario.db'}"
-        return _run(scenario, url)
+        app = bootstrap(Settings(database_url=url), clock)
+        try:
+            return _run(scenario, app, clock)
+        finally:
+            app.engine.dispose()
 
 
-def _run(scenario: Scenario, url: str) -> ScenarioResult:
+def _run(scenario: Scenario, app: App, clock: SimulatedClock) -> ScenarioResult:
     result = ScenarioResult(scenario)
     command = _enrolment(scenario)
     start = command.enrolled_on
-    clock = SimulatedClock(start)
-    app = bootstrap(Settings(database_url=url), clock)
     try:
-        try:
-            enrol_patient(app, command, SCENARIO_CLINICIAN)
-        except ClinicalError as error:
-            result.failures.append(f"enrolment refused: {error}")
-            return result
-        events = sorted(scenario.events, key=lambda e: (max(e.recorded_on, start), e.index))
-        checks = sorted(scenario.expectations, key=lambda x: x["as_of"])
-        for early in (x for x in checks if x["as_of"] < start):
-            result.failures.append(f"as_of {early['as_of']}: before enrolment ({start})")
-        last = max(
-            [max(e.recorded_on, start) for e in events] + [x["as_of"] for x in checks] + [start]
-        )
-        day = start
-        while day <= last:
-            clock.move_to(day)
-            for event in (e for e in events if max(e.recorded_on, start) == day):
-                _apply(app, command.id, event, result)
-            run_daily_evaluation(app, day)
-            for expectation in (x for x in checks if x["as_of"] == day):
-                _check(app, command.id, expectation, result)
-            day += timedelta(days=1)
+        enrol_patient(app, command, SCENARIO_CLINICIAN)
+    except ClinicalError as error:
+        result.failures.append(f"enrolment refused: {error}")
         return result
-    finally:
-        app.engine.dispose()
+    events = sorted(scenario.events, key=lambda e: (max(e.recorded_on, start), e.index))
+    checks = sorted(scenario.expectations, key=lambda x: x["as_of"])
+    for early in (x for x in checks if x["as_of"] < start):
+        result.failures.append(f"as_of {early['as_of']}: before enrolment ({start})")
+    last = max([max(e.recorded_on, start) for e in events] + [x["as_of"] for x in checks] + [start])
+    day = start
+    while day <= last:
+        clock.move_to(day)
+        for event in (e for e in events if max(e.recorded_on, start) == day):
+            _apply(app, command.id, event, result)
+        run_daily_evaluation(app, day)
+        for expectation in (x for x in checks if x["as_of"] == day):
+            _check(app, command.id, expectation, result)
+        day += timedelta(days=1)
+    return result

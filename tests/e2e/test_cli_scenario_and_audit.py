@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from ildpath.bootstrap import bootstrap
@@ -57,6 +58,7 @@ def test_scenario_run_refuses_a_malformed_file_with_exit_2(tmp_path: Path) -> No
     assert "events[0]" in done.stdout and "jump" in done.stdout
 
 
+@pytest.mark.writes_outside_the_writer  # a malicious insider edits the trail
 def test_audit_verify_reports_intact_then_names_the_tampered_event(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'clinic.db'}"
     app = bootstrap(Settings(database_url=url), SimulatedClock(date(2026, 3, 2)))

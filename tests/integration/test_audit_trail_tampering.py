@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import text
 
 from ildpath.usecases import record_observation, record_therapy
@@ -10,6 +11,7 @@ from ildpath.usecases.audit import verify_audit
 from .apps import CLINICIAN, clinic, enrol
 
 DAY = date(2026, 3, 2)
+pytestmark = pytest.mark.writes_outside_the_writer  # a malicious insider edits the trail
 
 
 def _two_patients(app) -> None:  # type: ignore[no-untyped-def]

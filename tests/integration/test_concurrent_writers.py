@@ -91,6 +91,7 @@ def _tables(app) -> dict[str, list[tuple[object, ...]]]:  # type: ignore[no-unty
 
 
 @pytest.mark.parametrize("meanwhile", ["version moved", "observation recorded"])
+@pytest.mark.writes_outside_the_writer  # another writer moves the version
 def test_a_write_between_the_transitions_read_and_write_is_a_conflict(
     database_url, monkeypatch, meanwhile
 ):

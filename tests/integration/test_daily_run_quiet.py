@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from ildpath.bootstrap import App, bootstrap
@@ -67,6 +68,7 @@ def test_judging_everyone_ignores_quiet_spells(database_url: str) -> None:
         assert run_daily_evaluation(app, next_day, everyone=True) == 1
 
 
+@pytest.mark.writes_outside_the_writer  # the stored day is set back by hand
 def test_another_definition_or_longest_quiet_spell_judges_again(
     database_url: str, tmp_path: Path
 ) -> None:
