@@ -13,8 +13,8 @@ from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Engine, bindparam, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as select_rows
 
