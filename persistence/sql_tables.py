@@ -102,8 +102,7 @@ class SqlTables:
 
     def insert_with_ids(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
         if len(rows) < TAKE_IDS_FROM or self.dialect.name not in ("sqlite", "postgresql"):
-            target = self._table(table)
-            statement = insert(target).returning(target.c.id, sort_by_parameter_order=True)
+            statement = _built(("returning", table), lambda: _returning_ids(self._table(table)))
             return [row.id for row in self.connection.execute(statement, rows)]
         ids = self._take_ids(table, len(rows))
         for row, row_id in zip(rows, ids, strict=True):
@@ -125,22 +124,16 @@ class SqlTables:
         return list(range(top + 1, top + 1 + count))
 
     def update(self, table: str, rows: list[dict[str, Any]]) -> None:
-        target = self._table(table)
-        names = [name for name in rows[0] if name != "id"]
-        statement = (
-            update(target)
-            .where(target.c.id == bindparam("_id"))
-            .values({name: bindparam(name) for name in names})
+        names = tuple(name for name in rows[0] if name != "id")
+        statement = _built(
+            ("update", table, names), lambda: _update_by_id(self._table(table), names)
         )
         self.connection.execute(statement, [_keyed(row) for row in rows])
 
     def update_patients(self, rows: list[dict[str, Any]]) -> int:
-        target = self._table("patient")
-        names = [name for name in rows[0] if name not in ("id", "_read")]
-        statement = (
-            update(target)
-            .where(target.c.id == bindparam("_id"), target.c.version == bindparam("_read"))
-            .values({name: bindparam(name) for name in names})
+        names = tuple(name for name in rows[0] if name not in ("id", "_read"))
+        statement = _built(
+            ("patient", names), lambda: _update_patient(self._table("patient"), names)
         )
         keyed = [_keyed(row) for row in rows]
         if self.dialect.supports_sane_multi_rowcount or len(keyed) == 1:
@@ -163,6 +156,39 @@ class SqlTables:
             .values(last_evaluated_on=day)
         )
         return int(self.connection.execute(statement).rowcount)
+
+
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+"""Statements built once per table and column set (building one costs more than running
+it for a person's entry)."""
+
+
+def _built(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    found = _STATEMENTS.get(key)
+    if found is None:
+        found = _STATEMENTS[key] = build()
+    return found
+
+
+def _returning_ids(target: Table) -> Any:
+    return insert(target).returning(target.c.id, sort_by_parameter_order=True)
+
+
+def _update_by_id(target: Table, names: tuple[str, ...]) -> Any:
+    return (
+        update(target)
+        .where(target.c.id == bindparam("_id"))
+        .values({name: bindparam(name) for name in names})
+    )
+
+
+def _update_patient(target: Table, names: tuple[str, ...]) -> Any:
+    """Set ``names`` where the patient still has the version read (``_read``)."""
+    return (
+        update(target)
+        .where(target.c.id == bindparam("_id"), target.c.version == bindparam("_read"))
+        .values({name: bindparam(name) for name in names})
+    )
 
 
 def _keyed(row: dict[str, Any]) -> dict[str, Any]:
