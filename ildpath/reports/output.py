@@ -30,7 +30,8 @@ def html_to_pdf(html: str) -> bytes:
     CSV or JSON takes seconds (`bench.cohort_report` measures both)."""
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=html).write_pdf()  # WeasyPrint is untyped
+    return pdf
 
 
 def _json_default(value: object) -> str:
