@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from pathway.errors import ClinicalError
 from persistence.errors import ConcurrencyConflict
@@ -42,23 +42,27 @@ def _fingerprint(app: App) -> tuple[Any, ...]:
             connection.execute(select(func.count()).select_from(t)).scalar_one()
             for t in SQLModel.metadata.sorted_tables
         )
-        versions = tuple(connection.execute(select(PatientRow.version, PatientRow.audit_head)))
+        versions = tuple(
+            connection.execute(select(col(PatientRow.version), col(PatientRow.audit_head)))
+        )
     return counts, versions
 
 
 def _enrolment(scenario: Scenario) -> EnrolPatient:
-    p = scenario.patient
+    """The scenario's patient as an enrolment command, its values checked by the use case as
+    a form's are; without its two dates there is no course to run."""
+    patient = scenario.patient
     return EnrolPatient(
-        id=str(p.get("id")),
-        sex=p.get("sex", "unknown"),
-        birth_date=p.get("birth_date"),
-        enrolled_on=p.get("enrolled_on"),
-        diagnosis=p.get("diagnosis"),
-        anti_mda5=p.get("anti_mda5", "unknown"),
-        anti_ars=p.get("anti_ars", "unknown"),
-        ild_course=p.get("ild_course"),
-        risk_factors=tuple(p.get("risk_factors") or ()),
-        weight_kg=p.get("weight_kg"),
+        id=str(patient.get("id")),
+        sex=patient.get("sex", "unknown"),
+        birth_date=patient["birth_date"],
+        enrolled_on=patient["enrolled_on"],
+        diagnosis=patient.get("diagnosis", ""),
+        anti_mda5=patient.get("anti_mda5", "unknown"),
+        anti_ars=patient.get("anti_ars", "unknown"),
+        ild_course=patient.get("ild_course"),
+        risk_factors=tuple(patient.get("risk_factors") or ()),
+        weight_kg=patient.get("weight_kg"),
     )
 
 

@@ -78,7 +78,7 @@ class _OpenTasks:
 def _open_tasks(session: Session, as_of: date) -> dict[int, _OpenTasks]:
     """patient -> soonest due task (kind and date), open and overdue counts: one query."""
     rows = session.exec(
-        select(CareTaskRow.patient_id, CareTaskRow.kind, CareTaskRow.due_on)
+        select(col(CareTaskRow.patient_id), col(CareTaskRow.kind), col(CareTaskRow.due_on))
         .where(CareTaskRow.status == "open", CareTaskRow.opened_on <= as_of)
         .order_by(col(CareTaskRow.due_on), col(CareTaskRow.kind))
     )
