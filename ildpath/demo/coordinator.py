@@ -53,7 +53,7 @@ class _Pfts:
     best_dlco: int
     litres_per_point: float
 
-    def next(self, rng: random.Random) -> dict[str, float]:
+    def next(self, rng: random.Random) -> dict[str, object]:
         fvc = _bounded(self.fvc + rng.randint(-1, 1), self.fvc, self.best_fvc - 3, self.best_fvc)
         dlco = _bounded(
             self.dlco + rng.randint(-2, 2), self.dlco, self.best_dlco - 6, self.best_dlco

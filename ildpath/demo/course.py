@@ -84,7 +84,7 @@ class Course:
         """Within the demo (on or before its end) and before the patient is closed."""
         return offset <= self.span and (self.closed_at is None or offset < self.closed_at)
 
-    def add(self, offset: int, kind: str, *, late_days: int = 0, **data: Any) -> bool:
+    def add(self, offset: int, kind: str, data: dict[str, Any], late_days: int = 0) -> bool:
         if not self.fits(offset) or not self.fits(offset + late_days):
             return False
         self.events.append(PlannedEvent(self.day(offset), kind, data, late_days))
@@ -93,34 +93,33 @@ class Course:
     def start(
         self, offset: int, agent: str, route: str | None = None, dose: float | None = None
     ) -> None:
-        self.add(offset, "start", agent=agent, route=route, dose_mg_per_day=dose)
+        self.add(offset, "start", {"agent": agent, "route": route, "dose_mg_per_day": dose})
 
     def stop(self, offset: int, agent: str) -> None:
-        self.add(offset, "stop", agent=agent)
+        self.add(offset, "stop", {"agent": agent})
 
     def trigger(self, offset: int, name: str, reason: str | None = None, **options: str) -> bool:
-        planned = self.add(offset, "trigger", trigger=name, reason=reason, **options)
+        planned = self.add(offset, "trigger", {"trigger": name, "reason": reason, **options})
         if planned and name == "close":
             self.closed_at = offset
         return planned
 
     def oxygen(self, offset: int, requirement: str) -> None:
-        self.add(offset, "oxygen", oxygen=requirement)
+        self.add(offset, "oxygen", {"oxygen": requirement})
 
     def hrct(self, offset: int, finding: str, extensive_ggo: bool) -> None:
-        self.add(offset, "hrct", finding=finding, extensive_ggo=extensive_ggo)
+        self.add(offset, "hrct", {"finding": finding, "extensive_ggo": extensive_ggo})
 
     def amend(self, offset: int, field: str, value: Any, reason: str) -> None:
-        self.add(offset, "amend", **{field: value}, reason=reason)
+        self.add(offset, "amend", {field: value, "reason": reason})
 
     # -- PFTs ---------------------------------------------------------------------------------
 
     def pft(self, offset: int, fvc: float, dlco: float, *, late_days: int = 0) -> None:
         fvc_pct, dlco_pct = _clamp(fvc, FVC_RANGE), _clamp(dlco, DLCO_RANGE)
         fvc_l = round(self.predicted_fvc_l * fvc_pct / 100, 2)
-        if self.add(
-            offset, "pft", late_days=late_days, fvc_pct=fvc_pct, dlco_pct=dlco_pct, fvc_l=fvc_l
-        ):
+        values = {"fvc_pct": fvc_pct, "dlco_pct": dlco_pct, "fvc_l": fvc_l}
+        if self.add(offset, "pft", values, late_days):
             self.fvc, self.dlco = fvc_pct, dlco_pct
             self.max_fvc, self.max_dlco = max(self.max_fvc, fvc_pct), max(self.max_dlco, dlco_pct)
 

@@ -19,8 +19,10 @@ __all__: list[str] = []
 TRIPLE = "simultaneous triple therapy: high-dose glucocorticoid, tacrolimus, {} [S4]"
 
 
-def _triple_induction(course: Course, day: int, third: str = "cyclophosphamide", **kw: bool) -> int:
-    prednisone_from = triple_therapy(course, day, third=third, **kw)
+def _triple_induction(
+    course: Course, day: int, third: str = "cyclophosphamide", *, pulse: bool | None = None
+) -> int:
+    prednisone_from = triple_therapy(course, day, third=third, pulse=pulse)
     course.trigger(day, "start_induction", TRIPLE.format(third))
     return prednisone_from
 
