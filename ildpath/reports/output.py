@@ -62,7 +62,8 @@ def _shareable(app: App, data: dict[str, Any], pseudonymise: bool) -> dict[str, 
     """The report data, pseudonymised when asked."""
     if not pseudonymise:
         return data
-    return Pseudonymiser(app.settings.pseudonym_key).apply(data)  # type: ignore[no-any-return]
+    shared: dict[str, Any] = Pseudonymiser(app.settings.pseudonym_key).apply(data)
+    return shared
 
 
 def cohort_report(
