@@ -44,11 +44,12 @@ class Course:
 
     # -- randomness ---------------------------------------------------------------------------
 
-    def u(self, low: int, high: int) -> int:
+    def between(self, low: int, high: int) -> int:
+        """A whole number from ``low`` to ``high``, both included."""
         return self.rng.randint(low, high)
 
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
+    def chance(self, probability: float) -> bool:
+        return self.rng.random() < probability
 
     def pick(self, options: tuple[Any, ...] | list[Any]) -> Any:
         return self.rng.choice(options)
@@ -77,7 +78,7 @@ class Course:
 
     # -- events -------------------------------------------------------------------------------
 
-    def day(self, offset: int) -> date:
+    def date_of(self, offset: int) -> date:
         return self.enrolled_on + timedelta(days=offset)
 
     def fits(self, offset: int) -> bool:
@@ -87,7 +88,7 @@ class Course:
     def add(self, offset: int, kind: str, data: dict[str, Any], late_days: int = 0) -> bool:
         if not self.fits(offset) or not self.fits(offset + late_days):
             return False
-        self.events.append(PlannedEvent(self.day(offset), kind, data, late_days))
+        self.events.append(PlannedEvent(self.date_of(offset), kind, data, late_days))
         return True
 
     def start(
@@ -126,23 +127,23 @@ class Course:
     def baseline_pft(self, fvc: tuple[int, int], dlco: tuple[int, int]) -> None:
         """The first PFT: at enrolment, or (some patients) the referring hospital's, dated up
         to two months before and entered at enrolment (a baseline observation, §11)."""
-        before = self.u(7, 60) if self.chance(0.3) else 0
-        self.pft(-before, self.u(*fvc), self.u(*dlco), late_days=before)
+        before = self.between(7, 60) if self.chance(0.3) else 0
+        self.pft(-before, self.between(*fvc), self.between(*dlco), late_days=before)
 
     def pft_response(self, offset: int) -> None:
         """Improvement: a new best FVC and DLCO (or within 2 points of the best)."""
         self.pft(
             offset,
-            max(self.max_fvc - 2, self.fvc + self.u(4, 9)),
-            max(self.max_dlco - 2, self.dlco + self.u(3, 8)),
+            max(self.max_fvc - 2, self.fvc + self.between(4, 9)),
+            max(self.max_dlco - 2, self.dlco + self.between(3, 8)),
         )
 
     def pft_stable(self, offset: int) -> None:
-        self.pft(offset, self.fvc + self.u(-1, 1), self.dlco + self.u(-2, 2))
+        self.pft(offset, self.fvc + self.between(-1, 1), self.dlco + self.between(-2, 2))
 
     def pft_worse(self, offset: int) -> None:
         """Worse during acute disease (no progression alert outside monitoring, §5)."""
-        self.pft(offset, self.fvc - self.u(2, 6), self.dlco - self.u(2, 6))
+        self.pft(offset, self.fvc - self.between(2, 6), self.dlco - self.between(2, 6))
 
     def pft_decline(self, offset: int) -> None:
         """A decline that meets the progression criterion (§5) against the best so far: FVC
@@ -150,9 +151,9 @@ class Course:
         nearly stable. The response PFT, within the 365-day window in every course, is within
         2 points of the best, hence the margins."""
         if self.max_dlco >= 50 and self.chance(0.3):
-            fvc, dlco = self.max_fvc - self.u(1, 3), self.max_dlco - self.u(13, 16)
+            fvc, dlco = self.max_fvc - self.between(1, 3), self.max_dlco - self.between(13, 16)
         else:
-            fvc, dlco = self.max_fvc - self.u(7, 11), self.max_dlco - self.u(3, 12)
+            fvc, dlco = self.max_fvc - self.between(7, 11), self.max_dlco - self.between(3, 12)
         if self.max_fvc - fvc < 7 and self.max_dlco - dlco < 13:
             raise ValueError(f"no room for a decline below FVC {self.max_fvc}%")
         if fvc < FVC_RANGE[0] or dlco < DLCO_RANGE[0]:
