@@ -51,8 +51,8 @@ def _rank(kind: str) -> int:
     return 1 if kind == "overdue" else 0
 
 
-def _source(p: PlannedReminder) -> tuple[int | None, int | None]:
-    return p.task_id, p.alert_id
+def _source(planned: PlannedReminder) -> tuple[int | None, int | None]:
+    return planned.task_id, planned.alert_id
 
 
 _keys_in = select(_outbox.c.key).where(_outbox.c.key.in_(bindparam("keys", expanding=True)))
@@ -86,10 +86,10 @@ def _not_yet_planned(
     pass, and per restart, at 10k due tasks) only to have the database refuse them all."""
     planned = list(planned)
     newest: dict[tuple[int | None, int | None], PlannedReminder] = {}
-    for p in planned:
-        current = newest.get(_source(p))
-        if current is None or _rank(p.reminder.kind) > _rank(current.reminder.kind):
-            newest[_source(p)] = p
+    for candidate in planned:
+        current = newest.get(_source(candidate))
+        if current is None or _rank(candidate.reminder.kind) > _rank(current.reminder.kind):
+            newest[_source(candidate)] = candidate
     wanted = [f"{p.reminder.key}:{channel}" for p in newest.values() for channel in channels]
     have = _planned_keys(session, wanted)
     done = {
@@ -100,25 +100,25 @@ def _not_yet_planned(
     return [p for p in planned if _source(p) not in done]
 
 
-def _row(p: PlannedReminder, channel: str, day: date, now: datetime) -> dict[str, Any]:
-    key = f"{p.reminder.key}:{channel}"
+def _row(planned: PlannedReminder, channel: str, day: date, now: datetime) -> dict[str, Any]:
+    key = f"{planned.reminder.key}:{channel}"
     return {
         "key": key,
-        "patient_id": p.patient_row_id,
-        "task_id": p.task_id,
-        "alert_id": p.alert_id,
+        "patient_id": planned.patient_row_id,
+        "task_id": planned.task_id,
+        "alert_id": planned.alert_id,
         "channel": channel,
-        "kind": p.reminder.kind,
+        "kind": planned.reminder.kind,
         "status": "pending",
         "attempts": 0,
         "message": {
             "key": key,
-            "kind": p.reminder.kind,
-            "patient_id": p.reminder.patient_id,
-            "subject": p.reminder.subject,
-            "due_on": p.reminder.due_on.isoformat() if p.reminder.due_on else None,
-            "text": p.reminder.text,
-            "severity": p.reminder.severity,
+            "kind": planned.reminder.kind,
+            "patient_id": planned.reminder.patient_id,
+            "subject": planned.reminder.subject,
+            "due_on": planned.reminder.due_on.isoformat() if planned.reminder.due_on else None,
+            "text": planned.reminder.text,
+            "severity": planned.reminder.severity,
         },
         "planned_on": day,
         "created_at": now,
