@@ -8,8 +8,8 @@ pending and sends it again at restart with the same key, which the receiver uses
 duplicate (Message-ID / Idempotency-Key): delivery is at-least-once, observed exactly once.
 
 Everything here is Core SQL on plain columns and prebuilt statements: the outbox is walked row
-by row, and an ORM session, a row lock and a transaction per row cost three to four times the
-one committed statement per delivery that the guarantee above needs (bench/scheduler_scale.py).
+by row, and an ORM session, a row lock and a transaction per row would cost several times the
+one committed statement per delivery that the guarantee above needs.
 """
 
 from collections.abc import Iterable, Sequence
@@ -82,8 +82,8 @@ def _not_yet_planned(
     older ones are too. What remains goes through ON CONFLICT DO NOTHING, so a wrong guess
     here could only cost an insert, never plan a reminder twice.
 
-    Without it, every pass re-inserted every reminder of every open task due so far (2 s per
-    pass, and per restart, at 10k due tasks) only to have the database refuse them all."""
+    Without it, every pass (and every restart) would offer the database every reminder of
+    every open task due so far, only to have it refuse them all."""
     planned = list(planned)
     newest: dict[tuple[int | None, int | None], PlannedReminder] = {}
     for candidate in planned:
@@ -135,8 +135,8 @@ def plan(
     """Insert the reminders not planned before; returns how many are new.
 
     One executemany of a single INSERT ... ON CONFLICT DO NOTHING (the driver batches it),
-    with the rowcount preserved: exact on both databases, where the former multi-VALUES
-    statements counted -1 per chunk on psycopg, and three times cheaper than RETURNING."""
+    with the rowcount preserved: exact on both databases (a multi-VALUES statement counts -1
+    per chunk on psycopg), and cheaper than RETURNING the new rows."""
     channels = list(channels)
     rows = [
         _row(p, channel, day, now)
@@ -181,7 +181,7 @@ _mark_sent = _mark.values(status="sent", attempts=bindparam("tries"), sent_at=bi
 _mark_failed = _mark.values(
     status=bindparam("outcome"), attempts=bindparam("tries"), last_error=bindparam("error")
 )
-"""Built once: the marks run once per delivery, and building a statement cost as much as
+"""Built once: the marks run once per delivery, and building a statement costs as much as
 executing it."""
 
 
