@@ -5,6 +5,7 @@ migration by hand. Nothing connects at import time.
 """
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -16,7 +17,7 @@ __all__ = ["alembic_config", "make_engine", "upgrade_schema"]
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """Foreign keys on, WAL so readers do not block the writer, and wait rather than fail
     while another process holds the write lock."""
     cursor = dbapi_connection.cursor()

@@ -42,16 +42,16 @@ def plan_due(
     return new
 
 
-def _reminder(m: dict[str, Any]) -> Reminder:
-    due = date.fromisoformat(m["due_on"]) if m.get("due_on") else None
+def _reminder(message: dict[str, Any]) -> Reminder:
+    due = date.fromisoformat(message["due_on"]) if message.get("due_on") else None
     return Reminder(
-        m["key"],
-        m["kind"],
-        m["patient_id"],
-        m["subject"],
+        message["key"],
+        message["kind"],
+        message["patient_id"],
+        message["subject"],
         due,
-        m["text"],
-        m.get("severity", "info"),
+        message["text"],
+        message.get("severity", "info"),
     )
 
 

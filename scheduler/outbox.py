@@ -8,8 +8,8 @@ pending and sends it again at restart with the same key, which the receiver uses
 duplicate (Message-ID / Idempotency-Key): delivery is at-least-once, observed exactly once.
 
 Everything here is Core SQL on plain columns and prebuilt statements: the outbox is walked row
-by row, and an ORM session, a row lock and a transaction per row cost three to four times the
-one committed statement per delivery that the guarantee above needs (bench/scheduler_scale.py).
+by row, and an ORM session, a row lock and a transaction per row would cost several times the
+one committed statement per delivery that the guarantee above needs.
 """
 
 from collections.abc import Iterable, Sequence
@@ -51,8 +51,8 @@ def _rank(kind: str) -> int:
     return 1 if kind == "overdue" else 0
 
 
-def _source(p: PlannedReminder) -> tuple[int | None, int | None]:
-    return p.task_id, p.alert_id
+def _source(planned: PlannedReminder) -> tuple[int | None, int | None]:
+    return planned.task_id, planned.alert_id
 
 
 _keys_in = select(_outbox.c.key).where(_outbox.c.key.in_(bindparam("keys", expanding=True)))
@@ -82,14 +82,14 @@ def _not_yet_planned(
     older ones are too. What remains goes through ON CONFLICT DO NOTHING, so a wrong guess
     here could only cost an insert, never plan a reminder twice.
 
-    Without it, every pass re-inserted every reminder of every open task due so far (2 s per
-    pass, and per restart, at 10k due tasks) only to have the database refuse them all."""
+    Without it, every pass (and every restart) would offer the database every reminder of
+    every open task due so far, only to have it refuse them all."""
     planned = list(planned)
     newest: dict[tuple[int | None, int | None], PlannedReminder] = {}
-    for p in planned:
-        current = newest.get(_source(p))
-        if current is None or _rank(p.reminder.kind) > _rank(current.reminder.kind):
-            newest[_source(p)] = p
+    for candidate in planned:
+        current = newest.get(_source(candidate))
+        if current is None or _rank(candidate.reminder.kind) > _rank(current.reminder.kind):
+            newest[_source(candidate)] = candidate
     wanted = [f"{p.reminder.key}:{channel}" for p in newest.values() for channel in channels]
     have = _planned_keys(session, wanted)
     done = {
@@ -100,25 +100,25 @@ def _not_yet_planned(
     return [p for p in planned if _source(p) not in done]
 
 
-def _row(p: PlannedReminder, channel: str, day: date, now: datetime) -> dict[str, Any]:
-    key = f"{p.reminder.key}:{channel}"
+def _row(planned: PlannedReminder, channel: str, day: date, now: datetime) -> dict[str, Any]:
+    key = f"{planned.reminder.key}:{channel}"
     return {
         "key": key,
-        "patient_id": p.patient_row_id,
-        "task_id": p.task_id,
-        "alert_id": p.alert_id,
+        "patient_id": planned.patient_row_id,
+        "task_id": planned.task_id,
+        "alert_id": planned.alert_id,
         "channel": channel,
-        "kind": p.reminder.kind,
+        "kind": planned.reminder.kind,
         "status": "pending",
         "attempts": 0,
         "message": {
             "key": key,
-            "kind": p.reminder.kind,
-            "patient_id": p.reminder.patient_id,
-            "subject": p.reminder.subject,
-            "due_on": p.reminder.due_on.isoformat() if p.reminder.due_on else None,
-            "text": p.reminder.text,
-            "severity": p.reminder.severity,
+            "kind": planned.reminder.kind,
+            "patient_id": planned.reminder.patient_id,
+            "subject": planned.reminder.subject,
+            "due_on": planned.reminder.due_on.isoformat() if planned.reminder.due_on else None,
+            "text": planned.reminder.text,
+            "severity": planned.reminder.severity,
         },
         "planned_on": day,
         "created_at": now,
@@ -135,8 +135,8 @@ def plan(
     """Insert the reminders not planned before; returns how many are new.
 
     One executemany of a single INSERT ... ON CONFLICT DO NOTHING (the driver batches it),
-    with the rowcount preserved: exact on both databases, where the former multi-VALUES
-    statements counted -1 per chunk on psycopg, and three times cheaper than RETURNING."""
+    with the rowcount preserved: exact on both databases (a multi-VALUES statement counts -1
+    per chunk on psycopg), and cheaper than RETURNING the new rows."""
     channels = list(channels)
     rows = [
         _row(p, channel, day, now)
@@ -181,7 +181,7 @@ _mark_sent = _mark.values(status="sent", attempts=bindparam("tries"), sent_at=bi
 _mark_failed = _mark.values(
     status=bindparam("outcome"), attempts=bindparam("tries"), last_error=bindparam("error")
 )
-"""Built once: the marks run once per delivery, and building a statement cost as much as
+"""Built once: the marks run once per delivery, and building a statement costs as much as
 executing it."""
 
 

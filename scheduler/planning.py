@@ -4,8 +4,8 @@ urgent notice for every critical alert. Missed days are not lost: anything due b
 not yet planned is planned now.
 
 The queries read plain columns, not ORM objects: the scheduler walks every open task due by
-``day`` on each pass (10k of them in a large clinic), and building an identity-mapped object
-per row cost more than the rest of planning together (bench/scheduler_scale.py)."""
+``day`` on each pass (thousands of them in a large clinic), and building an identity-mapped
+object per row costs more than the rest of planning together."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass

@@ -60,11 +60,16 @@ def list_(
         emit_json(alerts)
         return
     table = Table("id", "patient", "raised", "severity", "code", "acknowledged")
-    for a in alerts:
-        style = SEVERITY_STYLE.get(a.severity, "")
-        done = f"{a.acknowledged_by}: {a.justification}" if a.acknowledged_at else "no"
+    for alert in alerts:
+        style = SEVERITY_STYLE.get(alert.severity, "")
+        done = f"{alert.acknowledged_by}: {alert.justification}" if alert.acknowledged_at else "no"
         table.add_row(
-            str(a.id), a.patient_id, str(a.raised_on), f"[{style}]{a.severity}[/]", a.code, done
+            str(alert.id),
+            alert.patient_id,
+            str(alert.raised_on),
+            f"[{style}]{alert.severity}[/]",
+            alert.code,
+            done,
         )
     console.print(table)
     console.print(f"{len(alerts)} alerts")

@@ -66,17 +66,17 @@ def cohort(
     table.add_column("due", no_wrap=True)
     table.add_column("late", justify="right", min_width=4)
     table.add_column("open alerts", min_width=11)
-    for e in entries:
-        late = f"[bold red]{e.overdue_tasks}[/]" if e.overdue_tasks else ""
+    for entry in entries:
+        late = f"[bold red]{entry.overdue_tasks}[/]" if entry.overdue_tasks else ""
         table.add_row(
-            e.patient_id,
-            e.state,
-            str(e.state_since),
-            e.phenotype,
-            e.next_task or "",
-            str(e.next_due_on or ""),
+            entry.patient_id,
+            entry.state,
+            str(entry.state_since),
+            entry.phenotype,
+            entry.next_task or "",
+            str(entry.next_due_on or ""),
             late,
-            _alerts_text(e),
+            _alerts_text(entry),
         )
     console.print(table)
     console.print(

@@ -25,7 +25,7 @@ def _text(value: object) -> str:
 
 
 def _header(data: dict[str, Any]) -> None:
-    p = data["phenotype"]
+    phenotype = data["phenotype"]
     console.print(
         f"[bold]{data['id']}[/]  {data['sex']}, born {data['birth_date']}, "
         f"enrolled {data['enrolled_on']}"
@@ -34,40 +34,54 @@ def _header(data: dict[str, Any]) -> None:
         f"State [bold]{data['state']}[/] since {data['state_since']}  "
         f"(pathway {data['pathway_version']}, as of {data['as_of']})"
     )
-    flags = ", ".join(p["risk_factors"]) or "none"
-    weight = f", {p['weight_kg']:g} kg" if p["weight_kg"] is not None else ""
+    flags = ", ".join(phenotype["risk_factors"]) or "none"
+    weight = f", {phenotype['weight_kg']:g} kg" if phenotype["weight_kg"] is not None else ""
     console.print(
-        f"Phenotype {p['group']}: {p['diagnosis']}, anti-MDA5 {p['anti_mda5']}, "
-        f"anti-ARS {p['anti_ars']}, course {p['ild_course'] or 'unknown'}; flags: {flags}{weight}"
+        f"Phenotype {phenotype['group']}: {phenotype['diagnosis']}, "
+        f"anti-MDA5 {phenotype['anti_mda5']}, anti-ARS {phenotype['anti_ars']}, "
+        f"course {phenotype['ild_course'] or 'unknown'}; flags: {flags}{weight}"
     )
     console.print("[dim]Decision support: the engine proposes, clinicians decide.[/]")
 
 
 def _lists(data: dict[str, Any]) -> list[Table]:
     therapies = _table("Active therapies", "agent", "since", "route", "dose mg/day")
-    for t in data["active_therapies"]:
-        dose = t["dose_mg_per_day"]
+    for therapy in data["active_therapies"]:
+        dose = therapy["dose_mg_per_day"]
         therapies.add_row(
-            t["agent"], str(t["since"]), _text(t["route"]), "" if dose is None else f"{dose:g}"
+            therapy["agent"],
+            str(therapy["since"]),
+            _text(therapy["route"]),
+            "" if dose is None else f"{dose:g}",
         )
     tasks = _table("Open tasks", "task", "due", "status", "source")
-    for t in sorted((t for t in data["tasks"] if t["status"] == "open"), key=lambda t: t["due_on"]):
-        status = "[bold red]overdue[/]" if t["overdue"] else "due"
-        tasks.add_row(t["kind"], str(t["due_on"]), status, t["source"])
+    still_open = (task for task in data["tasks"] if task["status"] == "open")
+    for task in sorted(still_open, key=lambda task: task["due_on"]):
+        status = "[bold red]overdue[/]" if task["overdue"] else "due"
+        tasks.add_row(task["kind"], str(task["due_on"]), status, task["source"])
     alerts = _table("Alerts", "id", "raised", "severity", "code", "acknowledged")
-    for a in data["alerts"]:
-        style = SEVERITY_STYLE.get(a["severity"], "")
+    for alert in data["alerts"]:
+        style = SEVERITY_STYLE.get(alert["severity"], "")
         ack = (
-            f"{a['acknowledged_by']}: {a['justification']}"
-            if a["acknowledged_at"]
+            f"{alert['acknowledged_by']}: {alert['justification']}"
+            if alert["acknowledged_at"]
             else "[bold]not acknowledged[/]"
         )
         alerts.add_row(
-            str(a["id"]), str(a["raised_on"]), f"[{style}]{a['severity']}[/]", a["code"], ack
+            str(alert["id"]),
+            str(alert["raised_on"]),
+            f"[{style}]{alert['severity']}[/]",
+            alert["code"],
+            ack,
         )
     recs = _table("Recommendations (in order)", "#", "code", "recommendation", "source")
-    for r in data["recommendations"]:
-        recs.add_row(str(r["rank"]), r["code"], r["message"], r["source"])
+    for recommendation in data["recommendations"]:
+        recs.add_row(
+            str(recommendation["rank"]),
+            recommendation["code"],
+            recommendation["message"],
+            recommendation["source"],
+        )
     return [therapies, tasks, alerts, recs]
 
 

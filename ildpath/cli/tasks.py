@@ -46,9 +46,9 @@ def worklist(
         emit_json([{**t.__dict__, "overdue": t.overdue} for t in tasks])
         return
     table = Table("due", "patient", "task", "status", "source")
-    for t in tasks:
-        status = f"[bold red]overdue {t.days_overdue} d[/]" if t.overdue else "due"
-        table.add_row(str(t.due_on), t.patient_id, t.kind, status, t.source)
+    for task in tasks:
+        status = f"[bold red]overdue {task.days_overdue} d[/]" if task.overdue else "due"
+        table.add_row(str(task.due_on), task.patient_id, task.kind, status, task.source)
     console.print(table)
     overdue = sum(t.overdue for t in tasks)
     console.print(f"{len(tasks)} tasks ({overdue} overdue) due by {last}")

@@ -52,6 +52,6 @@ def trigger(
         closing_reason=closing_reason,
         evidence=tuple(evidence or ()),
     )
-    outcome = fire_trigger(app, patient_id, command, actor)
-    console.print(f"{patient_id}: {name} on {command.on} -> state [bold]{outcome.state}[/]")
-    print_outcome(outcome)
+    fired = fire_trigger(app, patient_id, command, actor)
+    console.print(f"{patient_id}: {name} on {command.on} -> state [bold]{fired.state}[/]")
+    print_outcome(fired)

@@ -85,9 +85,11 @@ def list_(
         emit_json(users)
         return
     table = Table("username", "role", "active", "demo", "created")
-    for u in users:
-        active = "yes" if u.active else "[red]no[/]"
-        table.add_row(u.username, u.role, active, "yes" if u.demo else "", f"{u.created_at:%c}")
+    for user in users:
+        active = "yes" if user.active else "[red]no[/]"
+        table.add_row(
+            user.username, user.role, active, "yes" if user.demo else "", f"{user.created_at:%c}"
+        )
     console.print(table)
     console.print(f"{len(users)} users")
 
@@ -146,10 +148,10 @@ def tokens(
         emit_json(found)
         return
     table = Table("id", "name", "issued", "last used", "revoked")
-    for t in found:
-        used = f"{t.last_used_at:%c}" if t.last_used_at else ""
-        revoked = f"{t.revoked_at:%c}" if t.revoked_at else ""
-        table.add_row(str(t.id), escape(t.name), f"{t.created_at:%c}", used, revoked)
+    for token in found:
+        used = f"{token.last_used_at:%c}" if token.last_used_at else ""
+        revoked = f"{token.revoked_at:%c}" if token.revoked_at else ""
+        table.add_row(str(token.id), escape(token.name), f"{token.created_at:%c}", used, revoked)
     console.print(table)
 
 

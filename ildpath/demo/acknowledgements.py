@@ -5,7 +5,8 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from sqlmodel import col, select
+from sqlalchemy import select
+from sqlmodel import col
 
 from persistence.tables import AlertRow, PatientRow
 
@@ -38,19 +39,19 @@ def acknowledgements(app: App, seed: int, day: date) -> Iterator[tuple[str, Plan
     same way), for patients not closed."""
     with app.transaction() as session:
         rows = list(
-            session.exec(
+            session.execute(  # SQLAlchemy's select: SQLModel's is typed for four columns at most
                 select(
-                    AlertRow.id,
-                    PatientRow.external_id,
-                    AlertRow.code,
-                    AlertRow.key,
-                    AlertRow.raised_on,
+                    col(AlertRow.id),
+                    col(PatientRow.external_id),
+                    col(AlertRow.code),
+                    col(AlertRow.key),
+                    col(AlertRow.raised_on),
                 )
                 .join(PatientRow, col(PatientRow.id) == col(AlertRow.patient_id))
                 .where(
-                    AlertRow.severity == "critical",
+                    col(AlertRow.severity) == "critical",
                     col(AlertRow.acknowledged_at).is_(None),
-                    PatientRow.state != "closed",
+                    col(PatientRow.state) != "closed",
                 )
                 .order_by(col(AlertRow.id))
             )

@@ -64,7 +64,7 @@ def plan_cohort(size: int, seed: int, end: date) -> list[PatientPlan]:
         course, birth_date = _draft(kind, rng, end)
         _habits(course, rng)
         drafts.append((course.enrolled_on, index, kind, course, birth_date))
-    drafts.sort(key=lambda d: (d[0], d[1]))
+    drafts.sort(key=lambda draft: (draft[0], draft[1]))
     plans = []
     for number, (enrolled_on, _, kind, course, birth_date) in enumerate(drafts, start=1):
         enrolment = EnrolPatient(
@@ -76,6 +76,6 @@ def plan_cohort(size: int, seed: int, end: date) -> list[PatientPlan]:
             **course.phenotype,
         )
         events = sorted(course.events, key=lambda e: e.recorded_on)  # stable: day order kept
-        closes_on = course.day(course.closed_at) if course.closed_at is not None else None
+        closes_on = course.date_of(course.closed_at) if course.closed_at is not None else None
         plans.append(PatientPlan(enrolment, kind.name, events, course.habits, closes_on))
     return plans

@@ -53,7 +53,7 @@ class _Pfts:
     best_dlco: int
     litres_per_point: float
 
-    def next(self, rng: random.Random) -> dict[str, float]:
+    def next(self, rng: random.Random) -> dict[str, object]:
         fvc = _bounded(self.fvc + rng.randint(-1, 1), self.fvc, self.best_fvc - 3, self.best_fvc)
         dlco = _bounded(
             self.dlco + rng.randint(-2, 2), self.dlco, self.best_dlco - 6, self.best_dlco
@@ -166,15 +166,15 @@ class Coordinator:
         return starts
 
     def _action(self, task: OpenTask, rng: random.Random) -> tuple[str, dict[str, object]]:
-        pid = task.patient_id
+        patient_id = task.patient_id
         if task.kind == "pft":
-            known = self._pfts.get(pid)
+            known = self._pfts.get(patient_id)
             if known is None:
                 fvc, dlco = rng.randint(60, 85), rng.randint(40, 70)
                 return "pft", {"fvc_pct": fvc, "dlco_pct": dlco}
             return "pft", known.next(rng)
         if task.kind == "cmv_test":
-            return "cmv", {"iu_per_ml": self._cmv_result(pid, rng)}
+            return "cmv", {"iu_per_ml": self._cmv_result(patient_id, rng)}
         if task.kind == "hrct":
             finding, ggo = rng.choice(_HRCT_FINDINGS)
             return "hrct", {"finding": finding, "extensive_ggo": ggo}
@@ -189,10 +189,10 @@ class Coordinator:
     def _cmv_result(self, patient_id: str, rng: random.Random) -> float:
         """0 IU/mL, except around the n-th test of a patient planned to reactivate."""
         self._cmv_tests[patient_id] += 1
-        n = self._cmv_tests[patient_id]
+        test_number = self._cmv_tests[patient_id]
         planned = self._plans[patient_id].habits.cmv_reactivation
-        if planned is not None and n == planned:
+        if planned is not None and test_number == planned:
             return float(rng.randint(6, 40) * 100)
-        if planned is not None and n == planned + 1:
+        if planned is not None and test_number == planned + 1:
             return float(rng.randint(1, 5) * 100)
         return 0.0

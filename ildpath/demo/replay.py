@@ -34,8 +34,8 @@ __all__ = ["JOB_EVERY_DAYS", "Replay", "quiet_notifiers"]
 
 JOB_EVERY_DAYS = 28
 """The daily job runs every four weeks in the demo, and on the last day: it catches up the
-days between, so the alerts are those of a daily run (tests compare), and the cohort of 200
-builds in under a minute (weekly: about 85 s on 2 cores)."""
+days between, so the alerts are those of a daily run (tests compare), and the demo builds in
+a fraction of the time a job run more often would take."""
 
 
 def quiet_notifiers() -> dict[str, Notifier]:

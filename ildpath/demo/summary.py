@@ -49,7 +49,9 @@ def open_work(app: App, today: date) -> OpenWork:
     """What is left for the care team on ``today``: open and overdue tasks, critical alerts
     still to acknowledge (patients not closed)."""
     with app.transaction() as session:
-        due = list(session.exec(select(CareTaskRow.due_on).where(CareTaskRow.status == "open")))
+        due = list(
+            session.exec(select(col(CareTaskRow.due_on)).where(CareTaskRow.status == "open"))
+        )
         critical = session.exec(
             select(func.count())
             .select_from(AlertRow)
@@ -60,4 +62,4 @@ def open_work(app: App, today: date) -> OpenWork:
                 PatientRow.state != "closed",
             )
         ).one()
-    return OpenWork(len(due), sum(1 for d in due if d < today), int(critical))
+    return OpenWork(len(due), sum(1 for due_on in due if due_on < today), int(critical))

@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from sqlmodel import col, select
+from sqlalchemy import select
+from sqlmodel import col
 
 from persistence.tables import CareTaskRow, PatientRow
 
@@ -18,17 +19,17 @@ HORIZON_DAYS = 60
 def worklist(app: App, day: date) -> list[OpenTask]:
     """Open tasks due by ``day`` + 60 days, soonest first (columns only: read every day)."""
     with app.transaction() as session:
-        rows = session.exec(
+        rows = session.execute(  # SQLAlchemy's select: SQLModel's is typed for four columns at most
             select(
-                PatientRow.external_id,
-                CareTaskRow.kind,
-                CareTaskRow.key,
-                CareTaskRow.opened_on,
-                CareTaskRow.due_on,
+                col(PatientRow.external_id),
+                col(CareTaskRow.kind),
+                col(CareTaskRow.key),
+                col(CareTaskRow.opened_on),
+                col(CareTaskRow.due_on),
             )
             .join(PatientRow, col(PatientRow.id) == col(CareTaskRow.patient_id))
             .where(
-                CareTaskRow.status == "open",
+                col(CareTaskRow.status) == "open",
                 col(CareTaskRow.due_on) <= day + timedelta(days=HORIZON_DAYS),
             )
             .order_by(col(CareTaskRow.due_on), col(PatientRow.external_id), col(CareTaskRow.key))

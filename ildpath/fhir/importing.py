@@ -200,7 +200,7 @@ class _Importer:
         return True
 
     def attempt(
-        self, patient: str, sources: list[Source], kind: str, write: Callable[[App], int | str]
+        self, patient: str, sources: list[Source], kind: str, write: Callable[[App], Outcome]
     ) -> int:
         for attempt in range(_ATTEMPTS):
             try:

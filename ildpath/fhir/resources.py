@@ -9,6 +9,7 @@ trigger) is sent in an ildpath code system with the code as its text.
 
 import re
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -212,8 +213,12 @@ def detected_issue(refs: Refs, row: AlertRow) -> dict[str, Any]:
     return issue
 
 
-def _details(pairs: list[tuple[str, object]]) -> list[dict[str, str]]:
-    return [{"type": k, "valueString": str(v)} for k, v in pairs if v not in (None, "", [])]
+def _details(pairs: Sequence[tuple[str, object]]) -> list[dict[str, str]]:
+    return [
+        {"type": name, "valueString": str(value)}
+        for name, value in pairs
+        if value not in (None, "", [])
+    ]
 
 
 def _agent(name: str, role: str) -> dict[str, Any]:

@@ -78,40 +78,40 @@ class _Collector:
         self.flows: dict[tuple[str, str], int] = {}
 
     def add(self, bundle: PatientBundle) -> None:
-        pid = bundle.patient.external_id
-        for a in bundle.alerts:
-            if self.start <= a.raised_on <= self.end:
+        patient_id = bundle.patient.external_id
+        for alert in bundle.alerts:
+            if self.start <= alert.raised_on <= self.end:
                 # A plain row with AlertRow's columns: the same line as every listing.
-                line = {"patient": pid, **alert_line(a)}  # type: ignore[arg-type]
+                line = {"patient": patient_id, **alert_line(alert)}  # type: ignore[arg-type]
                 self.report_alerts.append(line)
-                if a.code in DEVIATION_CODES:
+                if alert.code in DEVIATION_CODES:
                     self.deviations.append(
                         {
-                            "patient": pid,
-                            "on": a.raised_on,
-                            "what": a.code,
-                            "detail": a.message,
-                            "acknowledged_by": a.acknowledged_by,
-                            "justification": a.justification,
+                            "patient": patient_id,
+                            "on": alert.raised_on,
+                            "what": alert.code,
+                            "detail": alert.message,
+                            "acknowledged_by": alert.acknowledged_by,
+                            "justification": alert.justification,
                         }
                     )
-        for t in bundle.transitions:
-            if self.start <= t.clinical_on <= self.end:
-                self.flows[(t.from_state, t.to_state)] = (
-                    self.flows.get((t.from_state, t.to_state), 0) + 1
+        for transition in bundle.transitions:
+            if self.start <= transition.clinical_on <= self.end:
+                self.flows[(transition.from_state, transition.to_state)] = (
+                    self.flows.get((transition.from_state, transition.to_state), 0) + 1
                 )
-                line = {"patient": pid, **transition_line(t)}  # type: ignore[arg-type]
+                line = {"patient": patient_id, **transition_line(transition)}  # type: ignore[arg-type]
                 self.transitions.append(line)
-        self._tasks(pid, bundle)
+        self._tasks(patient_id, bundle)
 
-    def _tasks(self, pid: str, bundle: PatientBundle) -> None:
+    def _tasks(self, patient_id: str, bundle: PatientBundle) -> None:
         for task in bundle.tasks:
             status = status_on(task.status, task.closed_on, self.end)
             open_at_end = task.opened_on <= self.end and status == "open"
             if open_at_end and task.due_on < self.end:
                 self.overdue.append(
                     {
-                        "patient": pid,
+                        "patient": patient_id,
                         "task": task.kind,
                         "due_on": task.due_on,
                         "days_overdue": (self.end - task.due_on).days,
@@ -125,7 +125,7 @@ class _Collector:
                     done = f", done {task.closed_on}" if judged is TaskTimeliness.LATE else ""
                     self.deviations.append(
                         {
-                            "patient": pid,
+                            "patient": patient_id,
                             "on": task.due_on,
                             "what": f"{task.kind} {judged.value}",
                             "detail": f"due {task.due_on}{done}",

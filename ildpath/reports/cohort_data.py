@@ -146,8 +146,12 @@ def cohort_bundles(app: App, start: date, end: date) -> Iterator[PatientBundle]:
             moves = _by_patient(
                 session, _TRANSITION_COLUMNS, ids, _transition.clinical_on.between(start, end)
             )
-        for p in patients:
+        for patient in patients:
             yield PatientBundle(
-                p, records[p.id], tasks.get(p.id, []), alerts.get(p.id, []), moves.get(p.id, [])
+                patient,
+                records[patient.id],
+                tasks.get(patient.id, []),
+                alerts.get(patient.id, []),
+                moves.get(patient.id, []),
             )
         last_id = ids[-1]

@@ -24,13 +24,13 @@ def html_to_pdf(html: str) -> bytes:
     """WeasyPrint lays the report's own HTML out on A4 pages; imported here because it is
     slow to import and only PDFs need it.
 
-    Its cost is per page laid out (about 5 pages a second on one core, and a few MB of memory
-    per page until written): a cohort's lists of alerts and transitions for 10,000 patients
-    run to some 2,900 pages, about ten minutes and 5-6 GB, whereas the same report as HTML,
-    CSV or JSON takes seconds (`bench.cohort_report` measures both)."""
+    Its cost grows with the pages laid out, in time and in memory held until the document is
+    written: a clinic's cohort, whose lists of alerts and transitions run to thousands of
+    pages, takes minutes and gigabytes as a PDF where HTML, CSV or JSON take seconds."""
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=html).write_pdf()  # WeasyPrint is untyped
+    return pdf
 
 
 def _json_default(value: object) -> str:
@@ -61,7 +61,8 @@ def _shareable(app: App, data: dict[str, Any], pseudonymise: bool) -> dict[str, 
     """The report data, pseudonymised when asked."""
     if not pseudonymise:
         return data
-    return Pseudonymiser(app.settings.pseudonym_key).apply(data)  # type: ignore[no-any-return]
+    shared: dict[str, Any] = Pseudonymiser(app.settings.pseudonym_key).apply(data)
+    return shared
 
 
 def cohort_report(

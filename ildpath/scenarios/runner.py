@@ -32,18 +32,20 @@ class ScenarioResult:
 
 
 def _enrolment(scenario: Scenario) -> EnrolPatient:
-    p = scenario.patient
+    """The scenario's patient as an enrolment command, its values checked by the use case as
+    a form's are; without its two dates there is no course to run."""
+    patient = scenario.patient
     return EnrolPatient(
-        id=str(p.get("id")),
-        sex=p.get("sex", "unknown"),
-        birth_date=p.get("birth_date"),
-        enrolled_on=p.get("enrolled_on"),
-        diagnosis=p.get("diagnosis"),
-        anti_mda5=p.get("anti_mda5", "unknown"),
-        anti_ars=p.get("anti_ars", "unknown"),
-        ild_course=p.get("ild_course"),
-        risk_factors=tuple(p.get("risk_factors") or ()),
-        weight_kg=p.get("weight_kg"),
+        id=str(patient.get("id")),
+        sex=patient.get("sex", "unknown"),
+        birth_date=patient["birth_date"],
+        enrolled_on=patient["enrolled_on"],
+        diagnosis=patient.get("diagnosis", ""),
+        anti_mda5=patient.get("anti_mda5", "unknown"),
+        anti_ars=patient.get("anti_ars", "unknown"),
+        ild_course=patient.get("ild_course"),
+        risk_factors=tuple(patient.get("risk_factors") or ()),
+        weight_kg=patient.get("weight_kg"),
     )
 
 

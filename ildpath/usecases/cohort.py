@@ -78,13 +78,13 @@ class _OpenTasks:
 def _open_tasks(session: Session, as_of: date) -> dict[int, _OpenTasks]:
     """patient -> soonest due task (kind and date), open and overdue counts: one query."""
     rows = session.exec(
-        select(CareTaskRow.patient_id, CareTaskRow.kind, CareTaskRow.due_on)
+        select(col(CareTaskRow.patient_id), col(CareTaskRow.kind), col(CareTaskRow.due_on))
         .where(CareTaskRow.status == "open", CareTaskRow.opened_on <= as_of)
         .order_by(col(CareTaskRow.due_on), col(CareTaskRow.kind))
     )
     tallies: dict[int, _OpenTasks] = {}
-    for pid, kind, due in rows:
-        tally = tallies.setdefault(pid, _OpenTasks(due, kind))
+    for patient_row_id, kind, due in rows:
+        tally = tallies.setdefault(patient_row_id, _OpenTasks(due, kind))
         tally.total += 1
         tally.overdue += due < as_of
     return tallies
@@ -97,8 +97,8 @@ def _alert_totals(session: Session, as_of: date) -> dict[int, dict[str, int]]:
         .group_by(col(AlertRow.patient_id), col(AlertRow.severity))
     )
     totals: dict[int, dict[str, int]] = {}
-    for pid, severity, count in rows:
-        totals.setdefault(pid, {})[severity] = count
+    for patient_row_id, severity, count in rows:
+        totals.setdefault(patient_row_id, {})[severity] = count
     return totals
 
 
@@ -130,22 +130,22 @@ def list_cohort(app: App, wanted: CohortFilter, as_of: date | None = None) -> li
         tasks = _open_tasks(session, day)
         alerts = _alert_totals(session, day)
     entries = []
-    for p in patients:
-        open_tasks = tasks.get(p.id or 0)
+    for patient in patients:
+        open_tasks = tasks.get(patient.id or 0)
         entry = CohortEntry(
-            patient_id=p.external_id,
-            state=p.state,
-            state_since=p.state_since,
-            phenotype=phenotype_group(p.anti_mda5, p.ild_course),
-            diagnosis=p.diagnosis,
-            anti_mda5=p.anti_mda5,
-            anti_ars=p.anti_ars,
-            ild_course=p.ild_course,
+            patient_id=patient.external_id,
+            state=patient.state,
+            state_since=patient.state_since,
+            phenotype=phenotype_group(patient.anti_mda5, patient.ild_course),
+            diagnosis=patient.diagnosis,
+            anti_mda5=patient.anti_mda5,
+            anti_ars=patient.anti_ars,
+            ild_course=patient.ild_course,
             next_task=open_tasks.kind if open_tasks else None,
             next_due_on=open_tasks.soonest if open_tasks else None,
             open_tasks=open_tasks.total if open_tasks else 0,
             overdue_tasks=open_tasks.overdue if open_tasks else 0,
-            unacknowledged_alerts=alerts.get(p.id or 0, {}),
+            unacknowledged_alerts=alerts.get(patient.id or 0, {}),
         )
         if _wanted(entry, wanted):
             entries.append(entry)

@@ -18,9 +18,9 @@ def heap_set_aside() -> Iterator[None]:
 
     Bulk work makes hundreds of thousands of short-lived record, plan and row values; their
     promotion to the oldest generation sets off full collections, each rescanning the whole
-    application (modules, mappers, the pathway definition): profiled, some 15% of the bulk
-    import's time and a third of the daily run's reading. What the block itself leaves behind
-    is still collected. Nothing is done when the collector is off or someone else froze the
+    application (modules, mappers, the pathway definition), which never becomes garbage: a
+    large share of bulk work's time would go on it. What the block itself leaves behind is
+    still collected. Nothing is done when the collector is off or someone else froze the
     heap (theirs to undo), so blocks nest."""
     global _blocks
     if not gc.isenabled() or gc.get_freeze_count():

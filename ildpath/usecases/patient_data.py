@@ -13,15 +13,15 @@ __all__ = ["alert_line", "patient_data", "transition_line"]
 
 
 def _phenotype(summary: PatientSummary) -> dict[str, Any]:
-    p = summary.phenotype
+    phenotype = summary.phenotype
     return {
-        "group": p.group,
-        "diagnosis": p.diagnosis,
-        "anti_mda5": p.anti_mda5,
-        "anti_ars": p.anti_ars,
-        "ild_course": p.ild_course,
-        "risk_factors": sorted(p.flags),
-        "weight_kg": p.weight_kg,
+        "group": phenotype.group,
+        "diagnosis": phenotype.diagnosis,
+        "anti_mda5": phenotype.anti_mda5,
+        "anti_ars": phenotype.anti_ars,
+        "ild_course": phenotype.ild_course,
+        "risk_factors": sorted(phenotype.flags),
+        "weight_kg": phenotype.weight_kg,
     }
 
 
@@ -29,71 +29,73 @@ def _therapies(summary: PatientSummary) -> list[dict[str, Any]]:
     active = summary.chart.exposure.active_on(summary.as_of)
     return [
         {
-            "agent": c.agent,
-            "since": c.start.on,
-            "route": active[c.agent].route,
-            "dose_mg_per_day": active[c.agent].dose_mg_per_day,
+            "agent": course.agent,
+            "since": course.start.on,
+            "route": active[course.agent].route,
+            "dose_mg_per_day": active[course.agent].dose_mg_per_day,
         }
-        for c in summary.active_courses()
+        for course in summary.active_courses()
     ]
 
 
 def _tasks(summary: PatientSummary) -> list[dict[str, Any]]:
     day, grace = summary.as_of, summary.chart.definition.audit_grace_days
     rows = []
-    for t in summary.tasks:
-        if t.opened_on > day:
+    for task in summary.tasks:
+        if task.opened_on > day:
             continue
-        status = status_on(t.status, t.closed_on, day)
+        status = status_on(task.status, task.closed_on, day)
         still_open = status == "open"
         rows.append(
             {
-                "kind": t.kind,
-                "opened_on": t.opened_on,
-                "due_on": t.due_on,
+                "kind": task.kind,
+                "opened_on": task.opened_on,
+                "due_on": task.due_on,
                 "status": status,
-                "closed_on": None if still_open else t.closed_on,
-                "overdue": still_open and day > t.due_on,
-                "timeliness": task_timeliness(t.due_on, status, t.closed_on, day, grace).value,
-                "source": t.source,
-                "pathway_version": t.pathway_version,
+                "closed_on": None if still_open else task.closed_on,
+                "overdue": still_open and day > task.due_on,
+                "timeliness": task_timeliness(
+                    task.due_on, status, task.closed_on, day, grace
+                ).value,
+                "source": task.source,
+                "pathway_version": task.pathway_version,
             }
         )
     return rows
 
 
-def alert_line(a: AlertRow) -> dict[str, Any]:
+def alert_line(alert: AlertRow) -> dict[str, Any]:
     """An alert as every listing and report shows it: code, severity, source, version and
     the acknowledgement."""
     return {
-        "id": a.id,
-        "code": a.code,
-        "severity": a.severity,
-        "raised_on": a.raised_on,
-        "message": a.message,
-        "source": a.source,
-        "pathway_version": a.pathway_version,
-        "acknowledged_at": a.acknowledged_at,
-        "acknowledged_by": a.acknowledged_by,
-        "justification": a.justification,
+        "id": alert.id,
+        "code": alert.code,
+        "severity": alert.severity,
+        "raised_on": alert.raised_on,
+        "message": alert.message,
+        "source": alert.source,
+        "pathway_version": alert.pathway_version,
+        "acknowledged_at": alert.acknowledged_at,
+        "acknowledged_by": alert.acknowledged_by,
+        "justification": alert.justification,
     }
 
 
-def transition_line(t: TransitionRow) -> dict[str, Any]:
+def transition_line(transition: TransitionRow) -> dict[str, Any]:
     """A transition with who, when (effective and recorded), why and the pathway version."""
     return {
-        "on": t.clinical_on,
-        "recorded_at": t.recorded_at,
-        "trigger": t.trigger,
-        "from": t.from_state,
-        "to": t.to_state,
-        "actor": t.actor,
-        "role": t.role,
-        "reason": t.reason,
-        "outcome": t.outcome,
-        "closing_reason": t.closing_reason,
-        "evidence": t.evidence,
-        "pathway_version": t.pathway_version,
+        "on": transition.clinical_on,
+        "recorded_at": transition.recorded_at,
+        "trigger": transition.trigger,
+        "from": transition.from_state,
+        "to": transition.to_state,
+        "actor": transition.actor,
+        "role": transition.role,
+        "reason": transition.reason,
+        "outcome": transition.outcome,
+        "closing_reason": transition.closing_reason,
+        "evidence": transition.evidence,
+        "pathway_version": transition.pathway_version,
     }
 
 

@@ -137,4 +137,5 @@ def tasks_calendar(app: App) -> bytes:
         )
         event.add("categories", ["ildpath", task.kind])
         calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves its return type unannotated
+    return ical

@@ -57,9 +57,9 @@ def describe_therapy(row: TherapyEventRow) -> str:
 def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
     patient = summary.patient
     enrolled = [
-        e
-        for e in summary.phenotype_entries
-        if e.clinical_on == patient.enrolled_on and e.reason is None
+        entry
+        for entry in summary.phenotype_entries
+        if entry.clinical_on == patient.enrolled_on and entry.reason is None
     ]
     yield TimelineEntry(
         patient.enrolled_on,
@@ -67,36 +67,55 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
         "Enrolled in the pathway",
         enrolled[0].actor if enrolled else "",
     )
-    for e in summary.phenotype_entries:
-        if e not in enrolled:
-            why = f" ({e.reason})" if e.reason else ""
+    for entry in summary.phenotype_entries:
+        if entry not in enrolled:
+            why = f" ({entry.reason})" if entry.reason else ""
             yield TimelineEntry(
-                e.clinical_on, "phenotype", f"{e.field} set to {e.value}{why}", e.actor
+                entry.clinical_on,
+                "phenotype",
+                f"{entry.field} set to {entry.value}{why}",
+                entry.actor,
             )
-    for o in summary.observations:
-        yield TimelineEntry(o.clinical_on, "observation", describe_observation(o), o.actor)
-    for t in summary.therapy_events:
-        yield TimelineEntry(t.clinical_on, "therapy", describe_therapy(t), t.actor)
-    for p in summary.procedures:
-        yield TimelineEntry(p.clinical_on, "procedure", p.kind.replace("_", " "), p.actor)
-    for v in summary.vaccinations:
-        yield TimelineEntry(v.clinical_on, "vaccination", f"{v.kind} vaccination", v.actor)
-    for tr in summary.transitions:
-        why = f": {tr.reason}" if tr.reason else ""
+    for observation in summary.observations:
         yield TimelineEntry(
-            tr.clinical_on,
-            "transition",
-            f"{tr.trigger} ({tr.from_state} → {tr.to_state}){why}",
-            tr.actor,
+            observation.clinical_on,
+            "observation",
+            describe_observation(observation),
+            observation.actor,
         )
-    for a in summary.alerts:
-        yield TimelineEntry(a.raised_on, "alert", f"{a.severity} {a.code}", "ildpath-engine")
-        if a.acknowledged_at is not None:
+    for therapy in summary.therapy_events:
+        yield TimelineEntry(
+            therapy.clinical_on, "therapy", describe_therapy(therapy), therapy.actor
+        )
+    for procedure in summary.procedures:
+        yield TimelineEntry(
+            procedure.clinical_on, "procedure", procedure.kind.replace("_", " "), procedure.actor
+        )
+    for vaccination in summary.vaccinations:
+        yield TimelineEntry(
+            vaccination.clinical_on,
+            "vaccination",
+            f"{vaccination.kind} vaccination",
+            vaccination.actor,
+        )
+    for transition in summary.transitions:
+        why = f": {transition.reason}" if transition.reason else ""
+        yield TimelineEntry(
+            transition.clinical_on,
+            "transition",
+            f"{transition.trigger} ({transition.from_state} → {transition.to_state}){why}",
+            transition.actor,
+        )
+    for alert in summary.alerts:
+        yield TimelineEntry(
+            alert.raised_on, "alert", f"{alert.severity} {alert.code}", "ildpath-engine"
+        )
+        if alert.acknowledged_at is not None:
             yield TimelineEntry(
-                a.acknowledged_at.date(),
+                alert.acknowledged_at.date(),
                 "acknowledgement",
-                f"{a.code} acknowledged: {a.justification}",
-                a.acknowledged_by or "",
+                f"{alert.code} acknowledged: {alert.justification}",
+                alert.acknowledged_by or "",
             )
     for task in summary.tasks:
         if task.status == "done" and task.closed_on is not None:

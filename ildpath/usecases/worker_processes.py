@@ -1,9 +1,9 @@
 """Bulk work cut into independent pieces, done in several processes side by side.
 
 Judging a patient is pure Python, so one process uses one core however many the machine has;
-the reading and writing around it are a small part of the time (profiled: judging and
-building records are some 85 % of judging everyone). Threads would share one interpreter
-lock, so each worker is a process with its own connection; the database keeps the pieces
+the reading and writing around it are a small part of the time, judging and building records
+most of it. Threads would share one interpreter lock, so each worker is a process with its
+own connection; the database keeps the pieces
 apart (each piece is its own transaction, version-checked like any writer's).
 
 Workers are started with ``spawn``, never ``fork``: the scheduler runs in a thread of the

@@ -31,7 +31,7 @@ def _hrct(form: FormData) -> dict[str, object]:
 
 def _therapy(form: FormData) -> tuple[str, dict[str, object]]:
     """A therapy form is a start or a stop (its ``action``)."""
-    body = {
+    body: dict[str, object] = {
         "agent": text(form, "agent") or "",
         "route": text(form, "route"),
         "dose_mg_per_day": number(form, "dose_mg_per_day"),

@@ -8,7 +8,9 @@ Create Date: ${create_date}
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+## the submodule, not the package: autogenerate writes sqlmodel.sql.sqltypes.AutoString,
+## which mypy resolves only when the submodule is imported by name
+import sqlmodel.sql.sqltypes
 from alembic import op
 ${imports if imports else ""}
 

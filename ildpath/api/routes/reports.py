@@ -24,7 +24,10 @@ MEDIA_TYPES = {
     "png": "image/png",
     "mermaid": "text/plain; charset=utf-8",
 }
-_FILES = {"content": {media: {} for media in MEDIA_TYPES.values()}}
+_FILES: dict[str, dict[str, dict[str, object]]] = {
+    "content": {media: {} for media in MEDIA_TYPES.values()}
+}
+"""The OpenAPI description of a download: every media type it may come as."""
 _REPORT = permitted(Permission.REPORT)
 
 

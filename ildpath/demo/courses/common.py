@@ -15,12 +15,12 @@ REFER_MDA5 = "anti-MDA5 positive ILD: early lung transplant evaluation [S4]"
 REFERRAL_OUTCOMES = ("declined", "not_eligible", "listed_continue_treatment")
 
 
-def some_risk_factors(course: Course, p: float = 0.15) -> tuple[str, ...]:
-    """[S0] risk factors for progression, each with probability ``p``; osteoporosis for some."""
+def some_risk_factors(course: Course, probability: float = 0.15) -> tuple[str, ...]:
+    """[S0] risk factors for progression, each with ``probability``; osteoporosis for some."""
     flags = [
-        f
-        for f in ("extensive_ggo", "bal_neutrophilia", "low_vital_capacity", "active_myositis")
-        if course.chance(p)
+        flag
+        for flag in ("extensive_ggo", "bal_neutrophilia", "low_vital_capacity", "active_myositis")
+        if course.chance(probability)
     ]
     if course.chance(0.15):
         flags.append("osteoporosis")
@@ -30,17 +30,17 @@ def some_risk_factors(course: Course, p: float = 0.15) -> tuple[str, ...]:
 def mda5_positive(course: Course, *, anti_mda5: str = "positive") -> None:
     """Phenotype A [S4]: (amyopathic) dermatomyositis with RP-ILD (some progressive), on
     low-flow oxygen when rapidly progressive."""
-    ild = "rapidly_progressive" if course.chance(0.85) else "progressive"
+    ild_course = "rapidly_progressive" if course.chance(0.85) else "progressive"
     flags = some_risk_factors(course, 0.3)
     course.set_phenotype(
         course.pick(("dermatomyositis", "clinically_amyopathic_dm", "clinically_amyopathic_dm")),
-        ild,
+        ild_course,
         anti_mda5=anti_mda5,
         anti_ars="negative",
         risk_factors=flags,
     )
     course.baseline_pft((45, 72), (30, 55))
-    if ild == "rapidly_progressive":
+    if ild_course == "rapidly_progressive":
         course.oxygen(0, "low_flow")
 
 

@@ -19,8 +19,10 @@ __all__: list[str] = []
 TRIPLE = "simultaneous triple therapy: high-dose glucocorticoid, tacrolimus, {} [S4]"
 
 
-def _triple_induction(course: Course, day: int, third: str = "cyclophosphamide", **kw: bool) -> int:
-    prednisone_from = triple_therapy(course, day, third=third, **kw)
+def _triple_induction(
+    course: Course, day: int, third: str = "cyclophosphamide", *, pulse: bool | None = None
+) -> int:
+    prednisone_from = triple_therapy(course, day, third=third, pulse=pulse)
     course.trigger(day, "start_induction", TRIPLE.format(third))
     return prednisone_from
 
@@ -31,19 +33,19 @@ def _triple_induction(course: Course, day: int, third: str = "cyclophosphamide",
     span=(170, 455),
     weight=8,
 )
-def _triple_responder(c: Course) -> None:
-    mda5_positive(c)
-    d = c.u(0, 2)
-    third = c.pick(("cyclophosphamide", "cyclophosphamide", "rituximab"))
-    prednisone_from = _triple_induction(c, d, third)
-    referral_round_trip(c, d + c.u(1, 5), REFER_MDA5, REFERRAL_OUTCOMES)
-    c.pft_worse(d + c.u(28, 42))
-    taper(c, prednisone_from)
-    respond(c, c.u(100, 150))
+def _triple_responder(course: Course) -> None:
+    mda5_positive(course)
+    day = course.between(0, 2)
+    third = course.pick(("cyclophosphamide", "cyclophosphamide", "rituximab"))
+    prednisone_from = _triple_induction(course, day, third)
+    referral_round_trip(course, day + course.between(1, 5), REFER_MDA5, REFERRAL_OUTCOMES)
+    course.pft_worse(day + course.between(28, 42))
+    taper(course, prednisone_from)
+    respond(course, course.between(100, 150))
     if third == "cyclophosphamide":
-        switch_cyclophosphamide_to_mmf(c, d + c.u(170, 190))
-    if c.chance(0.25):
-        c.habits.cmv_reactivation = c.u(2, 6)
+        switch_cyclophosphamide_to_mmf(course, day + course.between(170, 190))
+    if course.chance(0.25):
+        course.habits.cmv_reactivation = course.between(2, 6)
 
 
 @archetype(
@@ -52,12 +54,12 @@ def _triple_responder(c: Course) -> None:
     span=(28, 80),
     weight=3,
 )
-def _triple_rtx(c: Course) -> None:
-    mda5_positive(c)
-    d = c.u(0, 2)
-    prednisone_from = _triple_induction(c, d, "rituximab")
-    referral_round_trip(c, d + c.u(1, 3), REFER_MDA5, REFERRAL_OUTCOMES)
-    taper(c, prednisone_from)
+def _triple_rtx(course: Course) -> None:
+    mda5_positive(course)
+    day = course.between(0, 2)
+    prednisone_from = _triple_induction(course, day, "rituximab")
+    referral_round_trip(course, day + course.between(1, 3), REFER_MDA5, REFERRAL_OUTCOMES)
+    taper(course, prednisone_from)
 
 
 @archetype(
@@ -66,16 +68,18 @@ def _triple_rtx(c: Course) -> None:
     span=(150, 420),
     weight=3,
 )
-def _step_up(c: Course) -> None:
-    mda5_positive(c)
-    d = c.u(0, 2)
-    c.start(d, "prednisone", "oral", prednisone_dose(c))
-    c.trigger(d, "start_induction", "high-dose prednisone; second and third agents to follow")
-    add_partner(c, d + c.u(1, 3), "tacrolimus")
-    add_partner(c, d + c.u(6, 14), "cyclophosphamide")
-    referral_round_trip(c, d + c.u(2, 6), REFER_MDA5, REFERRAL_OUTCOMES)
-    taper(c, d)
-    respond(c, c.u(110, 140))
+def _step_up(course: Course) -> None:
+    mda5_positive(course)
+    day = course.between(0, 2)
+    course.start(day, "prednisone", "oral", prednisone_dose(course))
+    course.trigger(
+        day, "start_induction", "high-dose prednisone; second and third agents to follow"
+    )
+    add_partner(course, day + course.between(1, 3), "tacrolimus")
+    add_partner(course, day + course.between(6, 14), "cyclophosphamide")
+    referral_round_trip(course, day + course.between(2, 6), REFER_MDA5, REFERRAL_OUTCOMES)
+    taper(course, day)
+    respond(course, course.between(110, 140))
 
 
 @archetype(
@@ -84,21 +88,23 @@ def _step_up(c: Course) -> None:
     span=(45, 80),
     weight=2,
 )
-def _refractory_on_time(c: Course) -> None:
-    mda5_positive(c)
-    d = c.u(0, 2)
-    prednisone_from = _triple_induction(c, d, pulse=True)
-    back = referral_round_trip(c, d + c.u(1, 3), REFER_MDA5, REFERRAL_OUTCOMES)
-    refractory = max(back + 2, c.u(24, 32))
-    c.pft_worse(refractory)
-    c.trigger(
+def _refractory_on_time(course: Course) -> None:
+    mda5_positive(course)
+    day = course.between(0, 2)
+    prednisone_from = _triple_induction(course, day, pulse=True)
+    returned = referral_round_trip(
+        course, day + course.between(1, 3), REFER_MDA5, REFERRAL_OUTCOMES
+    )
+    refractory = max(returned + 2, course.between(24, 32))
+    course.pft_worse(refractory)
+    course.trigger(
         refractory,
         "declare_refractory",
         "failure to respond to triple therapy: rising oxygen need, new consolidation on HRCT",
     )
-    add_partner(c, refractory + c.u(1, 5), "tofacitinib")
-    taper(c, prednisone_from, until=refractory)
-    c.habits.cmv_reactivation = c.u(2, 4)
+    add_partner(course, refractory + course.between(1, 5), "tofacitinib")
+    taper(course, prednisone_from, until=refractory)
+    course.habits.cmv_reactivation = course.between(2, 4)
 
 
 @archetype(
@@ -107,14 +113,14 @@ def _refractory_on_time(c: Course) -> None:
     span=(100, 455),
     weight=2,
 )
-def _life_threatening(c: Course) -> None:
-    mda5_positive(c)
-    prednisone_from = triple_therapy(c, 0, pulse=True)
-    c.trigger(0, "declare_refractory", "life-threatening disease at presentation [S4]")
-    referral_round_trip(c, c.u(1, 4), REFER_MDA5, REFERRAL_OUTCOMES)
-    c.habits.late_plasma_exchange = True
-    taper(c, prednisone_from)
-    respond(c, c.u(60, 90), "; weaned off oxygen")
+def _life_threatening(course: Course) -> None:
+    mda5_positive(course)
+    prednisone_from = triple_therapy(course, 0, pulse=True)
+    course.trigger(0, "declare_refractory", "life-threatening disease at presentation [S4]")
+    referral_round_trip(course, course.between(1, 4), REFER_MDA5, REFERRAL_OUTCOMES)
+    course.habits.late_plasma_exchange = True
+    taper(course, prednisone_from)
+    respond(course, course.between(60, 90), "; weaned off oxygen")
 
 
 @archetype(
@@ -123,16 +129,18 @@ def _life_threatening(c: Course) -> None:
     span=(18, 50),
     weight=2,
 )
-def _high_flow(c: Course) -> None:
-    mda5_positive(c)
-    d = c.u(0, 1)
-    prednisone_from = _triple_induction(c, d, pulse=True)
-    high = c.u(5, min(12, c.span - 4))
-    c.oxygen(high, "high_flow")
-    c.trigger(
-        high + c.u(0, 2), "refer_transplant", "high-flow oxygen: urgent lung transplant evaluation"
+def _high_flow(course: Course) -> None:
+    mda5_positive(course)
+    day = course.between(0, 1)
+    prednisone_from = _triple_induction(course, day, pulse=True)
+    high_flow = course.between(5, min(12, course.span - 4))
+    course.oxygen(high_flow, "high_flow")
+    course.trigger(
+        high_flow + course.between(0, 2),
+        "refer_transplant",
+        "high-flow oxygen: urgent lung transplant evaluation",
     )
-    taper(c, prednisone_from)
+    taper(course, prednisone_from)
 
 
 @archetype(
@@ -141,25 +149,30 @@ def _high_flow(c: Course) -> None:
     span=(130, 455),
     weight=1,
 )
-def _transplanted(c: Course) -> None:
-    mda5_positive(c)
-    d = c.u(0, 1)
-    prednisone_from = _triple_induction(c, d, pulse=True)
-    back = referral_round_trip(
-        c, d + c.u(1, 4), REFER_MDA5, ("listed_continue_treatment", "listed_continue_treatment")
+def _transplanted(course: Course) -> None:
+    mda5_positive(course)
+    day = course.between(0, 1)
+    prednisone_from = _triple_induction(course, day, pulse=True)
+    returned = referral_round_trip(
+        course,
+        day + course.between(1, 4),
+        REFER_MDA5,
+        ("listed_continue_treatment", "listed_continue_treatment"),
     )
-    refractory = back + c.u(3, 10)
-    c.pft_worse(refractory)
-    c.trigger(refractory, "declare_refractory", "failure to respond to triple therapy")
-    taper(c, prednisone_from, until=refractory)
-    high = refractory + c.u(5, 15)
-    c.oxygen(high, "high_flow")
-    c.trigger(
-        high + c.u(0, 1), "refer_transplant", "high-flow oxygen despite salvage; listed, urgent"
+    refractory = returned + course.between(3, 10)
+    course.pft_worse(refractory)
+    course.trigger(refractory, "declare_refractory", "failure to respond to triple therapy")
+    taper(course, prednisone_from, until=refractory)
+    high_flow = refractory + course.between(5, 15)
+    course.oxygen(high_flow, "high_flow")
+    course.trigger(
+        high_flow + course.between(0, 1),
+        "refer_transplant",
+        "high-flow oxygen despite salvage; listed, urgent",
     )
-    c.oxygen(high + c.u(2, 8), "mechanical_ventilation")
-    c.trigger(
-        high + c.u(20, 60),
+    course.oxygen(high_flow + course.between(2, 8), "mechanical_ventilation")
+    course.trigger(
+        high_flow + course.between(20, 60),
         "close",
         "bilateral lung transplantation",
         closing_reason="transplanted",
@@ -172,28 +185,34 @@ def _transplanted(c: Course) -> None:
     span=(70, 455),
     weight=2,
 )
-def _deceased(c: Course) -> None:
-    mda5_positive(c)
-    d = c.u(0, 1)
-    prednisone_from = _triple_induction(c, d, pulse=True)
-    back = referral_round_trip(c, d + c.u(1, 4), REFER_MDA5, ("not_eligible", "declined"))
-    refractory = back + c.u(2, 6)
-    c.pft_worse(refractory)
-    c.trigger(refractory, "declare_refractory", "progressive hypoxaemia despite triple therapy")
-    taper(c, prednisone_from, until=refractory)
-    high = refractory + c.u(3, 8)
-    c.oxygen(high, "high_flow")
-    if c.chance(0.5):
-        c.trigger(high + 1, "refer_transplant", "high-flow oxygen: re-referral for evaluation")
-        c.trigger(
-            high + c.u(3, 5),
+def _deceased(course: Course) -> None:
+    mda5_positive(course)
+    day = course.between(0, 1)
+    prednisone_from = _triple_induction(course, day, pulse=True)
+    returned = referral_round_trip(
+        course, day + course.between(1, 4), REFER_MDA5, ("not_eligible", "declined")
+    )
+    refractory = returned + course.between(2, 6)
+    course.pft_worse(refractory)
+    course.trigger(
+        refractory, "declare_refractory", "progressive hypoxaemia despite triple therapy"
+    )
+    taper(course, prednisone_from, until=refractory)
+    high_flow = refractory + course.between(3, 8)
+    course.oxygen(high_flow, "high_flow")
+    if course.chance(0.5):
+        course.trigger(
+            high_flow + 1, "refer_transplant", "high-flow oxygen: re-referral for evaluation"
+        )
+        course.trigger(
+            high_flow + course.between(3, 5),
             "return_from_referral",
             "not eligible: multiorgan involvement",
             outcome="not_eligible",
         )
-    c.oxygen(high + c.u(6, 7), "mechanical_ventilation")
-    c.trigger(
-        high + c.u(8, 20),
+    course.oxygen(high_flow + course.between(6, 7), "mechanical_ventilation")
+    course.trigger(
+        high_flow + course.between(8, 20),
         "close",
         "died of respiratory failure despite salvage therapy",
         closing_reason="deceased",
@@ -206,19 +225,19 @@ def _deceased(c: Course) -> None:
     span=(130, 455),
     weight=2,
 )
-def _outside_first_line(c: Course) -> None:
-    mda5_positive(c)
-    agent = c.pick(("methotrexate", "azathioprine"))
-    c.start(0, agent, "oral", 15.0 if agent == "methotrexate" else 100.0)
-    d = c.u(1, 3)
-    c.stop(d, agent)
-    third = c.pick(("cyclophosphamide", "rituximab"))
-    prednisone_from = _triple_induction(c, d, third)
-    referral_round_trip(c, d + c.u(1, 4), REFER_MDA5, REFERRAL_OUTCOMES)
-    taper(c, prednisone_from)
-    respond(c, c.u(100, 130))
+def _outside_first_line(course: Course) -> None:
+    mda5_positive(course)
+    agent = course.pick(("methotrexate", "azathioprine"))
+    course.start(0, agent, "oral", 15.0 if agent == "methotrexate" else 100.0)
+    day = course.between(1, 3)
+    course.stop(day, agent)
+    third = course.pick(("cyclophosphamide", "rituximab"))
+    prednisone_from = _triple_induction(course, day, third)
+    referral_round_trip(course, day + course.between(1, 4), REFER_MDA5, REFERRAL_OUTCOMES)
+    taper(course, prednisone_from)
+    respond(course, course.between(100, 130))
     if third == "cyclophosphamide":
-        switch_cyclophosphamide_to_mmf(c, d + c.u(170, 190))
+        switch_cyclophosphamide_to_mmf(course, day + course.between(170, 190))
 
 
 @archetype(
@@ -227,9 +246,9 @@ def _outside_first_line(c: Course) -> None:
     span=(60, 455),
     weight=2,
 )
-def _outside_biologic(c: Course) -> None:
-    mda5_positive(c)
-    agent, route = c.pick(
+def _outside_biologic(course: Course) -> None:
+    mda5_positive(course)
+    agent, route = course.pick(
         (
             ("infliximab", "iv"),
             ("adalimumab", "sc"),
@@ -240,14 +259,14 @@ def _outside_biologic(c: Course) -> None:
             ("tocilizumab", "iv"),
         )
     )
-    c.start(0, agent, route)
-    d = c.u(1, 4)
-    c.stop(d, agent)
-    prednisone_from = _triple_induction(c, d)
-    referral_round_trip(c, d + c.u(1, 4), REFER_MDA5, REFERRAL_OUTCOMES)
-    taper(c, prednisone_from)
-    if c.span >= 140:
-        respond(c, c.u(100, 130))
+    course.start(0, agent, route)
+    day = course.between(1, 4)
+    course.stop(day, agent)
+    prednisone_from = _triple_induction(course, day)
+    referral_round_trip(course, day + course.between(1, 4), REFER_MDA5, REFERRAL_OUTCOMES)
+    taper(course, prednisone_from)
+    if course.span >= 140:
+        respond(course, course.between(100, 130))
 
 
 @archetype(
@@ -256,19 +275,19 @@ def _outside_biologic(c: Course) -> None:
     span=(30, 455),
     weight=3,
 )
-def _pending_then_positive(c: Course) -> None:
-    mda5_positive(c, anti_mda5="pending")
-    prednisone_from = pulse_methylprednisolone(c, 0)
-    c.trigger(0, "start_induction", "pulse methylprednisolone while anti-MDA5 is pending")
-    result = c.u(2, 3)
-    c.amend(result, "anti_mda5", "positive", "anti-MDA5 result received: positive")
-    third = c.pick(("cyclophosphamide", "rituximab"))
-    add_partner(c, result, "tacrolimus")
-    add_partner(c, result, third)
-    referral_round_trip(c, result + c.u(0, 3), REFER_MDA5, REFERRAL_OUTCOMES)
-    taper(c, prednisone_from)
-    if c.span >= 140:
-        respond(c, c.u(100, 130))
+def _pending_then_positive(course: Course) -> None:
+    mda5_positive(course, anti_mda5="pending")
+    prednisone_from = pulse_methylprednisolone(course, 0)
+    course.trigger(0, "start_induction", "pulse methylprednisolone while anti-MDA5 is pending")
+    result = course.between(2, 3)
+    course.amend(result, "anti_mda5", "positive", "anti-MDA5 result received: positive")
+    third = course.pick(("cyclophosphamide", "rituximab"))
+    add_partner(course, result, "tacrolimus")
+    add_partner(course, result, third)
+    referral_round_trip(course, result + course.between(0, 3), REFER_MDA5, REFERRAL_OUTCOMES)
+    taper(course, prednisone_from)
+    if course.span >= 140:
+        respond(course, course.between(100, 130))
 
 
 @archetype(
@@ -277,7 +296,7 @@ def _pending_then_positive(c: Course) -> None:
     span=(0, 6),
     weight=3,
 )
-def _new_rpild(c: Course) -> None:
-    non_mda5(c, "rapidly_progressive", anti_ars=c.pick(("negative", "pending")))
-    c.phenotype["anti_mda5"] = c.pick(("pending", "pending", "unknown"))
-    c.phenotype["diagnosis"] = c.pick(("dermatomyositis", "clinically_amyopathic_dm"))
+def _new_rpild(course: Course) -> None:
+    non_mda5(course, "rapidly_progressive", anti_ars=course.pick(("negative", "pending")))
+    course.phenotype["anti_mda5"] = course.pick(("pending", "pending", "unknown"))
+    course.phenotype["diagnosis"] = course.pick(("dermatomyositis", "clinically_amyopathic_dm"))

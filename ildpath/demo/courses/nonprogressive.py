@@ -18,10 +18,10 @@ __all__: list[str] = []
 GC_MMF = "prednisone 1 mg/kg/day + mycophenolate mofetil [S0]"
 
 
-def _induction(c: Course) -> int:
-    d = c.u(2, 10)
-    prednisone_from = gc_mmf(c, d)
-    c.trigger(d, "start_induction", GC_MMF)
+def _induction(course: Course) -> int:
+    day = course.between(2, 10)
+    prednisone_from = gc_mmf(course, day)
+    course.trigger(day, "start_induction", GC_MMF)
     return prednisone_from
 
 
@@ -31,10 +31,10 @@ def _induction(c: Course) -> int:
     span=(130, 455),
     weight=14,
 )
-def _responder(c: Course) -> None:
-    non_progressive(c, low_risk=c.chance(0.7))
-    taper(c, _induction(c))
-    respond(c, c.u(90, 120))
+def _responder(course: Course) -> None:
+    non_progressive(course, low_risk=course.chance(0.7))
+    taper(course, _induction(course))
+    respond(course, course.between(90, 120))
 
 
 @archetype(
@@ -43,8 +43,8 @@ def _responder(c: Course) -> None:
     span=(0, 12),
     weight=4,
 )
-def _new_referral(c: Course) -> None:
-    non_progressive(c)
+def _new_referral(course: Course) -> None:
+    non_progressive(course)
 
 
 @archetype(
@@ -53,9 +53,9 @@ def _new_referral(c: Course) -> None:
     span=(20, 90),
     weight=5,
 )
-def _in_induction(c: Course) -> None:
-    non_progressive(c)
-    taper(c, _induction(c))
+def _in_induction(course: Course) -> None:
+    non_progressive(course)
+    taper(course, _induction(course))
 
 
 @archetype(
@@ -64,21 +64,23 @@ def _in_induction(c: Course) -> None:
     span=(340, 455),
     weight=5,
 )
-def _reinduction(c: Course) -> None:
-    non_progressive(c, low_risk=True)
-    prednisone_from = _induction(c)
-    respond(c, c.u(90, 110))
-    decline = min(c.u(200, 240), c.span - 130)
-    taper(c, prednisone_from, until=decline)
-    c.pft_decline(decline)
-    detected = decline + c.u(10, 16)
-    c.trigger(detected, "detect_progression")  # the PFT decline is the evidence (§3)
-    again = detected + c.u(2, 7)
-    c.start(again, "prednisone", "oral", prednisone_dose(c, 0.75))
-    add_partner(c, again, c.pick(("tacrolimus", "tacrolimus", "cyclosporine")))
-    c.trigger(again, "start_induction", "re-induction (line 2): calcineurin inhibitor added [S0]")
-    taper(c, again, from_dose=0.75)
-    respond(c, again + c.u(80, 100))
+def _reinduction(course: Course) -> None:
+    non_progressive(course, low_risk=True)
+    prednisone_from = _induction(course)
+    respond(course, course.between(90, 110))
+    decline = min(course.between(200, 240), course.span - 130)
+    taper(course, prednisone_from, until=decline)
+    course.pft_decline(decline)
+    detected = decline + course.between(10, 16)
+    course.trigger(detected, "detect_progression")  # the PFT decline is the evidence (§3)
+    reinduction = detected + course.between(2, 7)
+    course.start(reinduction, "prednisone", "oral", prednisone_dose(course, 0.75))
+    add_partner(course, reinduction, course.pick(("tacrolimus", "tacrolimus", "cyclosporine")))
+    course.trigger(
+        reinduction, "start_induction", "re-induction (line 2): calcineurin inhibitor added [S0]"
+    )
+    taper(course, reinduction, from_dose=0.75)
+    respond(course, reinduction + course.between(80, 100))
 
 
 @archetype(
@@ -87,31 +89,33 @@ def _reinduction(c: Course) -> None:
     span=(200, 455),
     weight=4,
 )
-def _awaiting_escalation(c: Course) -> None:
-    if c.chance(0.5):
-        non_progressive(c)
-        prednisone_from = _induction(c)
+def _awaiting_escalation(course: Course) -> None:
+    if course.chance(0.5):
+        non_progressive(course)
+        prednisone_from = _induction(course)
     else:
-        non_mda5(c, "progressive")
-        d = c.u(1, 5)
-        prednisone_from = pulse_methylprednisolone(c, d)
+        non_mda5(course, "progressive")
+        day = course.between(1, 5)
+        prednisone_from = pulse_methylprednisolone(course, day)
         add_partner(
-            c, d, "rituximab" if c.phenotype["anti_ars"] == "positive" else "cyclophosphamide"
+            course,
+            day,
+            "rituximab" if course.phenotype["anti_ars"] == "positive" else "cyclophosphamide",
         )
-        c.trigger(d, "start_induction", "pulse methylprednisolone, then prednisone [S0]")
-    if c.chance(0.4):
-        c.flag("respiratory_muscle_weakness")
-    respond(c, c.u(90, 120))
-    detected = c.span - c.u(2, 20)
-    taper(c, prednisone_from, until=detected)
-    if c.chance(0.5):
-        c.pft_decline(detected - c.u(7, 14))
-        c.trigger(
+        course.trigger(day, "start_induction", "pulse methylprednisolone, then prednisone [S0]")
+    if course.chance(0.4):
+        course.flag("respiratory_muscle_weakness")
+    respond(course, course.between(90, 120))
+    detected = course.span - course.between(2, 20)
+    taper(course, prednisone_from, until=detected)
+    if course.chance(0.5):
+        course.pft_decline(detected - course.between(7, 14))
+        course.trigger(
             detected, "detect_progression", "PFT decline (FVC or DLCO) confirmed, more dyspnoea"
         )
     else:
-        c.hrct(detected, "new consolidation and ground-glass opacities, lower lobes", True)
-        c.trigger(
+        course.hrct(detected, "new consolidation and ground-glass opacities, lower lobes", True)
+        course.trigger(
             detected,
             "detect_progression",
             "recurrence: worsening dyspnoea and new consolidation on HRCT (clinical assessment)",
@@ -124,15 +128,15 @@ def _awaiting_escalation(c: Course) -> None:
     span=(360, 455),
     weight=3,
 )
-def _lost(c: Course) -> None:
-    non_progressive(c, low_risk=True)
-    prednisone_from = _induction(c)
-    responded = respond(c, c.u(90, 110))
-    absent = responded + c.u(20, 60)
-    c.habits.absent_from = c.day(absent)
-    taper(c, prednisone_from, until=absent)
-    c.trigger(
-        responded + c.u(200, 240),
+def _lost(course: Course) -> None:
+    non_progressive(course, low_risk=True)
+    prednisone_from = _induction(course)
+    responded = respond(course, course.between(90, 110))
+    absent = responded + course.between(20, 60)
+    course.habits.absent_from = course.date_of(absent)
+    taper(course, prednisone_from, until=absent)
+    course.trigger(
+        responded + course.between(200, 240),
         "close",
         "did not attend clinic or PFT appointments; unreachable by phone or letter",
         closing_reason="lost_to_follow_up",
@@ -145,14 +149,14 @@ def _lost(c: Course) -> None:
     span=(60, 455),
     weight=3,
 )
-def _transferred(c: Course) -> None:
-    non_progressive(c)
-    prednisone_from = _induction(c)
-    leaves = c.u(40, min(c.span, 300))
-    taper(c, prednisone_from, until=leaves)
+def _transferred(course: Course) -> None:
+    non_progressive(course)
+    prednisone_from = _induction(course)
+    leaves = course.between(40, min(course.span, 300))
+    taper(course, prednisone_from, until=leaves)
     if leaves > 120:
-        respond(c, c.u(90, 110))
-    c.trigger(
+        respond(course, course.between(90, 110))
+    course.trigger(
         leaves,
         "close",
         "moved out of the region; care transferred to the local ILD clinic",

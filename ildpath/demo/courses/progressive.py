@@ -15,17 +15,19 @@ from .registry import archetype
 __all__: list[str] = []
 
 
-def _pulse_induction(c: Course, day: int, partner: str) -> int:
+def _pulse_induction(course: Course, day: int, partner: str) -> int:
     """[S0] pulse IV methylprednisolone, then prednisone, + cyclophosphamide or rituximab."""
-    prednisone_from = pulse_methylprednisolone(c, day)
-    add_partner(c, day, partner)
-    c.trigger(day, "start_induction", f"pulse methylprednisolone, then prednisone, + {partner}")
+    prednisone_from = pulse_methylprednisolone(course, day)
+    add_partner(course, day, partner)
+    course.trigger(
+        day, "start_induction", f"pulse methylprednisolone, then prednisone, + {partner}"
+    )
     return prednisone_from
 
 
-def _partner(c: Course) -> str:
+def _partner(course: Course) -> str:
     """Rituximab first with anti-synthetase antibodies [S0]."""
-    if c.phenotype["anti_ars"] == "positive" and c.chance(0.75):
+    if course.phenotype["anti_ars"] == "positive" and course.chance(0.75):
         return "rituximab"
     return "cyclophosphamide"
 
@@ -36,10 +38,10 @@ def _partner(c: Course) -> str:
     span=(120, 455),
     weight=8,
 )
-def _ars_rituximab(c: Course) -> None:
-    non_mda5(c, "progressive", anti_ars="positive")
-    taper(c, _pulse_induction(c, c.u(1, 5), "rituximab"))
-    respond(c, c.u(90, 120))
+def _ars_rituximab(course: Course) -> None:
+    non_mda5(course, "progressive", anti_ars="positive")
+    taper(course, _pulse_induction(course, course.between(1, 5), "rituximab"))
+    respond(course, course.between(90, 120))
 
 
 @archetype(
@@ -48,13 +50,13 @@ def _ars_rituximab(c: Course) -> None:
     span=(120, 455),
     weight=8,
 )
-def _cyclophosphamide(c: Course) -> None:
-    non_mda5(c, "progressive", anti_ars="negative")
-    d = c.u(1, 5)
-    taper(c, _pulse_induction(c, d, "cyclophosphamide"))
-    respond(c, c.u(90, 130))
-    switch_cyclophosphamide_to_mmf(c, d + c.u(170, 190))
-    c.habits.missed_cmv = c.u(2, 5)
+def _cyclophosphamide(course: Course) -> None:
+    non_mda5(course, "progressive", anti_ars="negative")
+    day = course.between(1, 5)
+    taper(course, _pulse_induction(course, day, "cyclophosphamide"))
+    respond(course, course.between(90, 130))
+    switch_cyclophosphamide_to_mmf(course, day + course.between(170, 190))
+    course.habits.missed_cmv = course.between(2, 5)
 
 
 @archetype(
@@ -63,9 +65,9 @@ def _cyclophosphamide(c: Course) -> None:
     span=(8, 60),
     weight=4,
 )
-def _rpild_induction(c: Course) -> None:
-    non_mda5(c, "rapidly_progressive")
-    taper(c, _pulse_induction(c, c.u(0, 2), _partner(c)))
+def _rpild_induction(course: Course) -> None:
+    non_mda5(course, "rapidly_progressive")
+    taper(course, _pulse_induction(course, course.between(0, 2), _partner(course)))
 
 
 @archetype(
@@ -74,16 +76,20 @@ def _rpild_induction(c: Course) -> None:
     span=(50, 130),
     weight=3,
 )
-def _salvage(c: Course) -> None:
-    non_mda5(c, c.pick(("progressive", "rapidly_progressive")))
-    prednisone_from = _pulse_induction(c, c.u(0, 3), _partner(c))
-    refractory = c.u(30, 45)
-    taper(c, prednisone_from, until=refractory)
-    c.pft_worse(refractory)
-    c.trigger(refractory, "declare_refractory", "failure to respond to pulse methylprednisolone")
-    add_partner(c, refractory + c.u(1, 4), c.pick(("tacrolimus", "cyclosporine")))
-    if c.chance(0.5):
-        add_partner(c, refractory + c.u(3, 5), "ivig")
+def _salvage(course: Course) -> None:
+    non_mda5(course, course.pick(("progressive", "rapidly_progressive")))
+    prednisone_from = _pulse_induction(course, course.between(0, 3), _partner(course))
+    refractory = course.between(30, 45)
+    taper(course, prednisone_from, until=refractory)
+    course.pft_worse(refractory)
+    course.trigger(
+        refractory, "declare_refractory", "failure to respond to pulse methylprednisolone"
+    )
+    add_partner(
+        course, refractory + course.between(1, 4), course.pick(("tacrolimus", "cyclosporine"))
+    )
+    if course.chance(0.5):
+        add_partner(course, refractory + course.between(3, 5), "ivig")
 
 
 @archetype(
@@ -92,16 +98,16 @@ def _salvage(c: Course) -> None:
     span=(100, 455),
     weight=3,
 )
-def _antifibrotic(c: Course) -> None:
-    non_mda5(c, "rapidly_progressive", anti_ars="negative")
-    agent = c.pick(("nintedanib", "pirfenidone"))
-    c.start(0, agent, "oral", 300.0 if agent == "nintedanib" else 2403.0)
-    d = c.u(1, 3)
-    c.stop(d, agent)
-    taper(c, _pulse_induction(c, d, "cyclophosphamide"))
-    responded = respond(c, c.u(90, 120))
-    if c.chance(0.3):
-        c.start(responded + c.u(30, 90), "nintedanib", "oral", 300.0)  # fibrosis, not acute
+def _antifibrotic(course: Course) -> None:
+    non_mda5(course, "rapidly_progressive", anti_ars="negative")
+    agent = course.pick(("nintedanib", "pirfenidone"))
+    course.start(0, agent, "oral", 300.0 if agent == "nintedanib" else 2403.0)
+    day = course.between(1, 3)
+    course.stop(day, agent)
+    taper(course, _pulse_induction(course, day, "cyclophosphamide"))
+    responded = respond(course, course.between(90, 120))
+    if course.chance(0.3):  # for fibrosis, once the acute disease is over
+        course.start(responded + course.between(30, 90), "nintedanib", "oral", 300.0)
 
 
 @archetype(
@@ -110,16 +116,16 @@ def _antifibrotic(c: Course) -> None:
     span=(130, 455),
     weight=2,
 )
-def _high_flow_returned(c: Course) -> None:
-    non_mda5(c, "rapidly_progressive")
-    prednisone_from = _pulse_induction(c, c.u(0, 2), _partner(c))
-    taper(c, prednisone_from)
-    high = c.u(7, 20)
-    c.oxygen(high, "high_flow")
-    referred = high + c.u(0, 2)
-    c.trigger(referred, "refer_transplant", "high-flow oxygen: lung transplant evaluation")
-    back = referred + c.u(8, 20)
-    outcome = c.pick(("not_eligible", "declined", "listed_continue_treatment"))
-    c.trigger(back, "return_from_referral", f"evaluation: {outcome}", outcome=outcome)
-    c.oxygen(back, "low_flow")
-    respond(c, c.u(100, 130))
+def _high_flow_returned(course: Course) -> None:
+    non_mda5(course, "rapidly_progressive")
+    prednisone_from = _pulse_induction(course, course.between(0, 2), _partner(course))
+    taper(course, prednisone_from)
+    high_flow = course.between(7, 20)
+    course.oxygen(high_flow, "high_flow")
+    referred = high_flow + course.between(0, 2)
+    course.trigger(referred, "refer_transplant", "high-flow oxygen: lung transplant evaluation")
+    returned = referred + course.between(8, 20)
+    outcome = course.pick(("not_eligible", "declined", "listed_continue_treatment"))
+    course.trigger(returned, "return_from_referral", f"evaluation: {outcome}", outcome=outcome)
+    course.oxygen(returned, "low_flow")
+    respond(course, course.between(100, 130))

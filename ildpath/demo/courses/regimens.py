@@ -101,25 +101,25 @@ def taper(course: Course, start: int, until: int | None = None, from_dose: float
         if dose < 1:
             if dose >= from_dose:
                 continue
-            mg = prednisone_dose(course, dose)
+            mg_per_day = prednisone_dose(course, dose)
         else:
-            mg = dose
-        course.start(start + after, "prednisone", "oral", mg)
+            mg_per_day = dose
+        course.start(start + after, "prednisone", "oral", mg_per_day)
 
 
 def referral_round_trip(course: Course, day: int, reason: str, outcomes: tuple[str, ...]) -> int:
     """refer_transplant, then return_from_referral with the evaluation's outcome (§3, §6);
     returns the day of the return."""
     course.trigger(day, "refer_transplant", reason)
-    back = day + course.u(8, 20)
+    returned = day + course.between(8, 20)
     outcome = course.pick(outcomes)
     course.trigger(
-        back,
+        returned,
         "return_from_referral",
         f"transplant evaluation: {outcome.replace('_', ' ')}",
         outcome=outcome,
     )
-    return back
+    return returned
 
 
 def respond(course: Course, day: int, why: str = "") -> int:
@@ -128,7 +128,7 @@ def respond(course: Course, day: int, why: str = "") -> int:
     course.pft_response(day)
     if course.phenotype["ild_course"] == "rapidly_progressive":
         course.oxygen(day, "none")
-    on = day + course.u(0, 6)
+    on = day + course.between(0, 6)
     course.trigger(
         on,
         "achieve_response",

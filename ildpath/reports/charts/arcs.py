@@ -36,9 +36,9 @@ def endpoints(arcs: list[Arc]) -> dict[tuple[int, int], float]:
     towards the left on the left, the longest ones nearest the middle of the edge.
     """
     sides: dict[tuple[int, bool], list[tuple[tuple[int, int], int]]] = {}
-    for k, arc in enumerate(arcs):
+    for arc_index, arc in enumerate(arcs):
         for box, other in ((arc.source, arc.target), (arc.target, arc.source)):
-            sides.setdefault((box, arc.forward), []).append(((k, box), other))
+            sides.setdefault((box, arc.forward), []).append(((arc_index, box), other))
     spots: dict[tuple[int, int], float] = {}
     for (box, _), ends in sides.items():
         ends.sort(key=lambda e: (e[1] > box, abs(e[1] - box) * (1 if e[1] < box else -1)))

@@ -105,9 +105,9 @@ def flow_chart(
 
     spots = endpoints(arcs)
     inner = box_w - 2 * 10
-    for k, arc in enumerate(arcs):
-        x1 = left(arc.source) + 10 + inner * spots[(k, arc.source)]
-        x2 = left(arc.target) + 10 + inner * spots[(k, arc.target)]
+    for arc_index, arc in enumerate(arcs):
+        x1 = left(arc.source) + 10 + inner * spots[(arc_index, arc.source)]
+        x2 = left(arc.target) + 10 + inner * spots[(arc_index, arc.target)]
         edge = box_top if arc.forward else box_bottom
         stroke = 1.5 + 6 * arc.count / biggest
         body.append(draw_arc(arc, x1, x2, edge, stroke, states))

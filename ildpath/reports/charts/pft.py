@@ -28,10 +28,10 @@ class PftPoint:
 def _values(points: Sequence[PftPoint], key: str) -> list[tuple[date, float]]:
     """One series in date order; a missing (or non-numeric) measure is simply not plotted."""
     out = []
-    for p in points:
-        value = p.fvc_pct if key == "fvc" else p.dlco_pct
+    for point in points:
+        value = point.fvc_pct if key == "fvc" else point.dlco_pct
         if value is not None and math.isfinite(value):
-            out.append((p.on, float(value)))
+            out.append((point.on, float(value)))
     return out
 
 
@@ -77,12 +77,12 @@ def _describe(series: dict[str, list[tuple[date, float]]]) -> str:
         if not values:
             sentences.append(f"No {name} recorded.")
             continue
-        (d0, v0), (d1, v1) = values[0], values[-1]
+        (first_on, first), (last_on, last) = values[0], values[-1]
         low = min(v for _, v in values)
         sentences.append(
             f"{name} % predicted: {len(values)} measurement{'' if len(values) == 1 else 's'}, "
-            f"from {fmt_value(v0)}% on {d0.isoformat()} to {fmt_value(v1)}% on "
-            f"{d1.isoformat()}, lowest {fmt_value(low)}%."
+            f"from {fmt_value(first)}% on {first_on.isoformat()} to {fmt_value(last)}% on "
+            f"{last_on.isoformat()}, lowest {fmt_value(low)}%."
         )
     return " ".join(sentences)
 
