@@ -8,8 +8,8 @@ kind, so a change to how events are spelled or hashed is made here once, and eve
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
@@ -18,6 +18,7 @@ __all__ = [
     "EVENT_FIELDS",
     "GENESIS",
     "ChainHead",
+    "EventColumns",
     "EventNote",
     "canonical_json",
     "chain_events",
@@ -110,6 +111,19 @@ def event_material(event: Mapping[str, Any]) -> str:
     return _material(*(event[name] for name in EVENT_FIELDS))
 
 
+_SPELT: dict[str, str] = {}
+"""Texts that repeat from event to event (kinds, actors, roles, versions), spelled once."""
+
+
+def _text(value: str) -> str:
+    spelt = _SPELT.get(value)
+    if spelt is None:
+        spelt = encode_basestring_ascii(value)
+        if len(_SPELT) < 4096:
+            _SPELT[value] = spelt
+    return spelt
+
+
 def _material(
     patient_id: int,
     seq: int,
@@ -125,17 +139,44 @@ def _material(
     """`canonical_json` of an event's fields, spelled field by field in the sorted order, as
     a writer of hundreds of thousands of events needs it (a test holds the two equal)."""
     text = encode_basestring_ascii
-    on = "null" if clinical_on is None else text(clinical_on.isoformat())
+    on = "null" if clinical_on is None else f'"{clinical_on.isoformat()}"'
     return (
-        f'{{"actor":{text(actor)},"clinical_on":{on},"kind":{text(kind)},'
-        f'"pathway_version":{text(pathway_version)},"patient_id":{int(patient_id)},'
+        f'{{"actor":{_text(actor)},"clinical_on":{on},"kind":{_text(kind)},'
+        f'"pathway_version":{_text(pathway_version)},"patient_id":{patient_id:d},'
         f'"payload":{text(payload)},"prev_hash":{text(prev_hash)},'
-        f'"recorded_at":{text(recorded_at)},"role":{text(role)},"seq":{int(seq)}}}'
+        f'"recorded_at":{text(recorded_at)},"role":{_text(role)},"seq":{seq:d}}}'
     )
 
 
-def chain_events(head: ChainHead, notes: Iterable[EventNote]) -> Iterator[dict[str, Any]]:
-    """The stored values of the events that follow ``head``, hash included, one per note;
+@dataclass
+class EventColumns:
+    """Chained events, a list per stored column: the audit trail is the largest table a bulk
+    writer fills, and is written column by column, never read back by the writer."""
+
+    patient_id: list[int] = field(default_factory=list)
+    seq: list[int] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    actor: list[str] = field(default_factory=list)
+    role: list[str] = field(default_factory=list)
+    clinical_on: list[date | None] = field(default_factory=list)
+    recorded_at: list[datetime] = field(default_factory=list)
+    pathway_version: list[str] = field(default_factory=list)
+    payload: list[str] = field(default_factory=list)
+    prev_hash: list[str] = field(default_factory=list)
+    hash: list[str] = field(default_factory=list)
+
+    def columns(self) -> dict[str, list[Any]]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The events one by one (for readers and tests)."""
+        columns = self.columns()
+        names = tuple(columns)
+        return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def chain_events(head: ChainHead, notes: Iterable[EventNote], into: EventColumns) -> None:
+    """Chain the events that follow ``head``, one per note, hash included, into ``into``;
     ``head`` moves on with each."""
     instant: datetime | None = None
     spelt = ""
@@ -150,18 +191,17 @@ def chain_events(head: ChainHead, notes: Iterable[EventNote]) -> Iterator[dict[s
             patient_id, seq, kind, actor, role, clinical_on, spelt, version, text, previous
         )
         digest = sha256(material.encode("utf-8")).hexdigest()
-        yield {
-            "patient_id": patient_id,
-            "seq": seq,
-            "kind": kind,
-            "actor": actor,
-            "role": role,
-            "clinical_on": clinical_on,
-            "recorded_at": recorded_at,
-            "pathway_version": version,
-            "payload": text,
-            "prev_hash": previous,
-            "hash": digest,
-        }
-        previous = head.hash = digest
-        head.seq = seq
+        into.patient_id.append(patient_id)
+        into.seq.append(seq)
+        into.kind.append(kind)
+        into.actor.append(actor)
+        into.role.append(role)
+        into.clinical_on.append(clinical_on)
+        into.recorded_at.append(recorded_at)
+        into.pathway_version.append(version)
+        into.payload.append(text)
+        into.prev_hash.append(previous)
+        into.hash.append(digest)
+        previous = digest
+    if seq != head.seq:
+        head.seq, head.hash = seq, previous

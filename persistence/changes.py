@@ -155,25 +155,25 @@ class Written:
 
     patient: Patient
     items: Sequence[Item]
-    rows: Mapping[int, dict[str, Any]]
+    rows: Mapping[int, Mapping[str, Any]]
 
-    def _placed(self) -> Iterator[tuple[Item, dict[str, Any]]]:
+    def _placed(self) -> Iterator[tuple[Item, Mapping[str, Any]]]:
         for i in sorted(self.rows):
             yield self.items[i], self.rows[i]
 
-    def entries(self) -> Iterator[tuple[NewEntry, dict[str, Any]]]:
+    def entries(self) -> Iterator[tuple[NewEntry, Mapping[str, Any]]]:
         """Each entry written, with its row, in the items' order."""
         for item, row in self._placed():
             if isinstance(item, NewEntry):
                 yield item, row
 
-    def alerts(self) -> Iterator[dict[str, Any]]:
+    def alerts(self) -> Iterator[Mapping[str, Any]]:
         """Each alert raised, as stored."""
         for item, row in self._placed():
             if isinstance(item, NewAlert):
                 yield row
 
-    def tasks(self) -> Iterator[tuple[TaskChange, dict[str, Any]]]:
+    def tasks(self) -> Iterator[tuple[TaskChange, Mapping[str, Any]]]:
         """Each task opened (``stored`` is None) or changed, with the values written."""
         for item, row in self._placed():
             if isinstance(item, TaskChange):

@@ -110,10 +110,12 @@ class _MemoryTables:
     def __init__(self, work: "MemoryUnitOfWork") -> None:
         self.work = work
 
-    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        self.insert_with_ids(table, rows)
+    def insert(self, table: str, columns: dict[str, list[Any]], *, ids: bool = True) -> list[int]:
+        names = tuple(columns)
+        rows = [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        return self._insert_rows(table, rows)
 
-    def insert_with_ids(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+    def _insert_rows(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
         ids = []
         for row in rows:
             row_id = self.work.store.next_id(table)

@@ -5,18 +5,18 @@ Each call is one statement per batch. A bulk import writes hundreds of thousands
 large inserts skip the per-row work of SQLAlchemy's execution (a parameter dictionary per
 row, defaults looked up, the row's values processed one by one): the statement is compiled by
 SQLAlchemy once per table and column set, each value goes through the column type's own bind
-processor (once per distinct day or instant, which repeat across rows), and the driver's
-``executemany`` sends the rows. Their ids are taken first: from the tables' sequences on
-PostgreSQL, after the largest id under the write lock on SQLite (held to the commit, so no
-other writer can take them). A small insert (a person's entry) asks for its ids with ``RETURNING``.
+processor (once per distinct value: days, instants, numbers and codes repeat across rows),
+and the driver's ``executemany`` sends the rows. Their ids are taken first: from the tables'
+sequences on PostgreSQL, after the largest id under the write lock on SQLite (held to the
+commit, so no other writer can take them). A small insert (a person's entry) asks for its
+ids with ``RETURNING``.
 """
 
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from operator import itemgetter
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, bindparam, false, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, false, func, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlmodel import SQLModel
 
@@ -28,17 +28,6 @@ TAKE_IDS_FROM = 1000
 _Processor = Callable[[Any], Any]
 
 
-def _repeats(column: Column[Any]) -> bool:
-    """Whether a column holds days or instants, which repeat across a batch's rows (and are
-    the costly values to convert), so converting each distinct value once pays."""
-    kind = column.type
-    kind = getattr(kind, "impl", kind)  # a decorated type converts what its impl holds
-    try:
-        return kind.python_type in (date, datetime)
-    except NotImplementedError:
-        return False
-
-
 class _Insert:
     """One table's insert of a set of columns, compiled for the dialect, with the processors
     that turn each column's values into what the driver takes."""
@@ -48,27 +37,31 @@ class _Insert:
         self.sql = str(compiled)
         self.positional = bool(compiled.positional)
         self.order = tuple(compiled.positiontup or ()) if self.positional else names
-        self.processors: list[tuple[_Processor | None, bool]] = []
-        for name in self.order:
-            column = table.c[name]
-            process = column.type.dialect_impl(dialect).bind_processor(dialect)
-            self.processors.append((process, _repeats(column)))
+        self.processors: list[_Processor | None] = [
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.order
+        ]
 
-    def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
-        """The rows' values as the driver takes them, converted a column at a time."""
+    def from_columns(self, given: dict[str, list[Any]]) -> list[Any]:
+        """Rows given column by column as the driver takes them, converted a column at a time
+        and each distinct value once (days, instants, numbers and codes repeat)."""
         columns: list[list[Any]] = []
-        for name, (process, repeats) in zip(self.order, self.processors, strict=True):
-            values = list(map(itemgetter(name), rows))
+        for name, process in zip(self.order, self.processors, strict=True):
+            values = given[name]
             if process is not None:
-                if repeats:
-                    converted = {value: process(value) for value in set(values)}
-                    values = list(map(converted.__getitem__, values))
-                else:
-                    values = list(map(process, values))
+                values = _converted(values, process)
             columns.append(values)
         if self.positional:
             return list(zip(*columns, strict=True))
         return [dict(zip(self.order, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _converted(values: list[Any], process: _Processor) -> list[Any]:
+    try:
+        distinct = set(values)
+    except TypeError:  # lists (JSON columns) cannot be told apart by hashing
+        return list(map(process, values))
+    converted = {value: process(value) for value in distinct}
+    return list(map(converted.__getitem__, values))
 
 
 _INSERTS: dict[tuple[type[Dialect], str, str, tuple[str, ...]], _Insert] = {}
@@ -95,20 +88,21 @@ class SqlTables:
     def _table(self, name: str) -> Table:
         return SQLModel.metadata.tables[name]
 
-    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        for names, group in _by_columns(rows).items():
-            compiled = _compiled(self._table(table), names, self.dialect)
-            self.connection.exec_driver_sql(compiled.sql, compiled.parameters(group))
-
-    def insert_with_ids(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
-        if len(rows) < TAKE_IDS_FROM or self.dialect.name not in ("sqlite", "postgresql"):
+    def insert(self, table: str, columns: dict[str, list[Any]], *, ids: bool = True) -> list[int]:
+        count = len(next(iter(columns.values())))
+        large = count >= TAKE_IDS_FROM and self.dialect.name in ("sqlite", "postgresql")
+        if ids and not large:
             statement = _built(("returning", table), lambda: _returning_ids(self._table(table)))
+            rows = [
+                dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)
+            ]
             return [row.id for row in self.connection.execute(statement, rows)]
-        ids = self._take_ids(table, len(rows))
-        for row, row_id in zip(rows, ids, strict=True):
-            row["id"] = row_id
-        self.insert(table, rows)
-        return ids
+        taken = self._take_ids(table, count) if ids else []
+        if ids:
+            columns = {"id": taken, **columns}
+        compiled = _compiled(self._table(table), tuple(columns), self.dialect)
+        self.connection.exec_driver_sql(compiled.sql, compiled.from_columns(columns))
+        return taken
 
     def _take_ids(self, table: str, count: int) -> list[int]:
         """``count`` ids of ``table`` that no other writer can take."""
@@ -196,14 +190,3 @@ def _keyed(row: dict[str, Any]) -> dict[str, Any]:
     keyed = {name: value for name, value in row.items() if name != "id"}
     keyed["_id"] = row["id"]
     return keyed
-
-
-def _by_columns(rows: list[dict[str, Any]]) -> dict[tuple[str, ...], list[dict[str, Any]]]:
-    """The rows grouped by the columns they hold (one group, nearly always: a quick check)."""
-    first = rows[0].keys()
-    if all(row.keys() == first for row in rows):
-        return {tuple(first): rows}
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(row)
-    return groups

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from pathway.record import ENTRY_PARTS
 
-from .audit_chain import ChainHead, EventNote, chain_events
+from .audit_chain import ChainHead, EventColumns, EventNote, chain_events
 from .changes import (
     ENGINE,
     Acknowledgement,
@@ -42,12 +42,9 @@ __all__ = ["Tables", "write"]
 class Tables(Protocol):
     """Where the writer's rows go: one call per table and batch (SQL or memory)."""
 
-    def insert(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Insert the rows (ids are the table's)."""
-        ...
-
-    def insert_with_ids(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert the rows and give their ids, in the rows' order."""
+    def insert(self, table: str, columns: dict[str, list[Any]], *, ids: bool = True) -> list[int]:
+        """Insert rows given column by column (a batch of thousands is cheaper to hand over
+        this way); their ids in order (none asked for the audit trail, never read back)."""
         ...
 
     def update(self, table: str, rows: list[dict[str, Any]]) -> None:
@@ -78,7 +75,7 @@ class _Layout:
         self.entry_places: list[list[int]] = [[] for _ in batch]
         """Per patient, the place of each entry among its items (`PatientChanges`: ``obs#3``
         cites the third)."""
-        self.rows: list[dict[int, dict[str, Any]]] = [{} for _ in batch]
+        self.rows: list[dict[int, Mapping[str, Any]]] = [{} for _ in batch]
         """Per patient, the row written for each item (by the item's place)."""
         self.entries: dict[str, list[Placed]] = {part: [] for part in ENTRY_PARTS}
         self.alerts: list[Placed] = []
@@ -120,14 +117,38 @@ def write(
     return _update_patients(tables, layout, heads)
 
 
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows (all with the same columns) column by column."""
+    return {name: [row[name] for row in rows] for name in rows[0]}
+
+
 def _inserted(
     tables: Tables, layout: _Layout, table: str, placed: list[Placed], rows: list[dict[str, Any]]
 ) -> None:
     """Insert the rows of the placed items, and keep each row (with its id) by its place."""
-    ids = tables.insert_with_ids(table, rows)
+    ids = tables.insert(table, _columns(rows))
     for (n, i, _), row, row_id in zip(placed, rows, ids, strict=True):
         row["id"] = row_id
         layout.rows[n][i] = row
+
+
+class _ColumnRow(Mapping[str, Any]):
+    """One row of a batch written column by column, read as a mapping (only a person's entry
+    reads its row back: the bulk import's are never made into dictionaries)."""
+
+    __slots__ = ("columns", "index")
+
+    def __init__(self, columns: dict[str, list[Any]], index: int) -> None:
+        self.columns, self.index = columns, index
+
+    def __getitem__(self, name: str) -> Any:
+        return self.columns[name][self.index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 def _insert_patients(tables: Tables, layout: _Layout) -> None:
@@ -149,7 +170,7 @@ def _insert_patients(tables: Tables, layout: _Layout) -> None:
         }
         for n, patient in new
     ]
-    ids = tables.insert_with_ids("patient", rows)
+    ids = tables.insert("patient", _columns(rows))
     for (n, _), row, row_id in zip(new, rows, ids, strict=True):
         row["id"] = row_id
         layout.patients[n] = Patient(**row)
@@ -173,22 +194,25 @@ def _insert_entries(tables: Tables, layout: _Layout, part: str) -> None:
     placed = layout.entries[part]
     if not placed:
         return
-    rows: list[dict[str, Any]] = []
-    for n, _, entry in placed:
-        values = entry.values
-        if "evidence" in values:
-            values = {**values, "evidence": _cited(values["evidence"], layout, n)}
-        rows.append(
-            {
-                "patient_id": layout.patient_id(n),
-                "clinical_on": entry.on,
-                "recorded_on": layout.batch[n].today,
-                "actor": entry.actor.name,
-                **values,
-                "recorded_at": layout.instants[n],
-            }
-        )
-    _inserted(tables, layout, PART_TABLE[part], placed, rows)
+    patient_ids = [layout.patient_id(n) for n in range(len(layout.batch))]
+    days = [changes.today for changes in layout.batch]
+    entries = [entry for _, _, entry in placed]
+    columns: dict[str, list[Any]] = {
+        "patient_id": [patient_ids[n] for n, _, _ in placed],
+        "clinical_on": [entry.on for entry in entries],
+        "recorded_on": [days[n] for n, _, _ in placed],
+        "actor": [entry.actor.name for entry in entries],
+    }
+    for name in dict.fromkeys(name for entry in entries for name in entry.values):
+        columns[name] = [entry.values.get(name) for entry in entries]
+    if "evidence" in columns:
+        evidence = columns["evidence"]
+        for k, (n, _, _) in enumerate(placed):
+            evidence[k] = _cited(evidence[k], layout, n)
+    columns["recorded_at"] = [layout.instants[n] for n, _, _ in placed]
+    columns["id"] = tables.insert(PART_TABLE[part], columns)
+    for k, (n, i, _) in enumerate(placed):
+        layout.rows[n][i] = _ColumnRow(columns, k)
 
 
 def _insert_alerts(tables: Tables, layout: _Layout) -> None:
@@ -278,18 +302,19 @@ def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
     rows = layout.rows[n]
     for i, item in enumerate(changes.items):
         payload: Mapping[str, Any]
-        if isinstance(item, NewEntry | TaskChange | AuditOnly):
+        if isinstance(item, NewEntry):  # the most of a bulk import's items
             audit = item.audit
             if audit is None:
                 continue
             payload = audit.payload
-            if isinstance(item, NewEntry) and (audit.id_key is not None or "evidence" in payload):
-                payload = dict(payload)
-                if audit.id_key is not None:
-                    payload[audit.id_key] = rows[i]["id"]
-                if "evidence" in payload:
-                    payload["evidence"] = _cited(payload["evidence"], layout, n)
+            if audit.id_key is not None:
+                payload = {**payload, audit.id_key: rows[i]["id"]}
+            if "evidence" in payload:
+                payload = {**payload, "evidence": _cited(payload["evidence"], layout, n)}
             actor, on, what = audit.actor, audit.clinical_on, audit.kind
+        elif isinstance(item, TaskChange | AuditOnly):
+            audit = item.audit
+            payload, actor, on, what = audit.payload, audit.actor, audit.clinical_on, audit.kind
         elif isinstance(item, NewAlert):
             row = rows[i]
             payload = {
@@ -312,16 +337,16 @@ def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
 
 
 def _insert_events(tables: Tables, layout: _Layout) -> list[ChainHead]:
-    events: list[dict[str, Any]] = []
+    events = EventColumns()
     heads: list[ChainHead] = []
     for n in range(len(layout.batch)):
         patient = layout.patients[n]
         assert patient is not None
         head = ChainHead(patient.id, patient.audit_seq, patient.audit_head)
-        events.extend(chain_events(head, _notes(layout, n)))
+        chain_events(head, _notes(layout, n), events)
         heads.append(head)
-    if events:
-        tables.insert("audit_event", events)
+    if events.seq:
+        tables.insert("audit_event", events.columns(), ids=False)
     return heads
 
 

@@ -11,6 +11,7 @@ is added here once.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from pathway.errors import InvalidValue
@@ -72,6 +73,10 @@ class EventKind:
     fields: tuple[str, ...]
     build: Callable[[Mapping[str, Any], date], Command]
     bare: str | None = None
+
+    @cached_property
+    def allowed(self) -> frozenset[str]:
+        return frozenset(self.fields)
 
 
 def _text(value: object) -> str | None:
@@ -162,11 +167,11 @@ def event_command(kind: str, body: object, on: date) -> Command:
     found = EVENT_KINDS.get(kind)
     if found is None:
         raise InvalidValue("kind", kind, ", ".join(EVENT_KINDS))
-    if not isinstance(body, Mapping):
+    if type(body) is not dict and not isinstance(body, Mapping):
         if found.bare is None:
             raise InvalidValue(kind, body, "a mapping of " + ", ".join(found.fields))
         body = {found.bare: body}
-    if body.keys() - found.fields:
+    if not body.keys() <= found.allowed:
         name = next(str(name) for name in body if name not in found.fields)
         raise InvalidValue(f"{kind}.{name}", body[name], "fields " + ", ".join(found.fields))
     return found.build(body, on)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from persistence.audit import first_break
 from persistence.audit_chain import (
     ChainHead,
+    EventColumns,
     EventNote,
     canonical_json,
     chain_events,
@@ -31,7 +32,8 @@ def _note(
 
 def test_an_event_chained_by_an_earlier_release_keeps_its_hash():
     head = ChainHead(7, 0, "")
-    first, second = chain_events(
+    chained = EventColumns()
+    chain_events(
         head,
         [
             _note(
@@ -49,7 +51,9 @@ def test_an_event_chained_by_an_earlier_release_keeps_its_hash():
                 NOON.replace(microsecond=6),
             ),
         ],
+        chained,
     )
+    first, second = chained.rows()
     assert first["payload"] == '{"fvc_pct":61.0,"id":12,"kind":"pft","note":"\\u00e9 \\u2713"}'
     assert first["hash"] == "ec8bdfad6e623a516ef666993c863e09f01303f27f53c5f38ee9f6e06787c4a9"
     assert second["hash"] == "434e976a473fafc11904d785baeb9d5d47e8dd34bdee663b2be34cebf711f1be"
@@ -70,6 +74,12 @@ def test_a_record_view_chained_by_an_earlier_release_keeps_its_hash():
     assert link_hash(material) == "7f3fb5bdb195f9fdf01198bcfe4827a937abcdbe5befd2deb9bf19be6f2390a8"
 
 
+def _chained(head: ChainHead, notes: list[EventNote]) -> list[dict[str, Any]]:
+    chained = EventColumns()
+    chain_events(head, notes, chained)
+    return chained.rows()
+
+
 _values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
@@ -82,7 +92,7 @@ _payloads = st.dictionaries(st.text(max_size=12), _values | st.dates(), min_size
 def test_changing_any_payload_of_a_chain_is_found(payloads, data):
     head = ChainHead(1, 0, "")
     notes = [_note("observation_recorded", p, None, "dr-test", NOON) for p in payloads]
-    events = [SimpleNamespace(id=n, **e) for n, e in enumerate(chain_events(head, notes), 1)]
+    events = [SimpleNamespace(id=n, **e) for n, e in enumerate(_chained(head, notes), 1)]
     patient = SimpleNamespace(id=1, external_id="P-1")
     assert first_break(patient, events, event_hash, "event", (head.seq, head.hash)) is None  # type: ignore[arg-type]
 
@@ -95,7 +105,7 @@ def test_changing_any_payload_of_a_chain_is_found(payloads, data):
 def test_an_event_deleted_from_the_end_is_found_by_the_patients_head():
     head = ChainHead(1, 0, "")
     notes = [_note("task_opened", {"n": n}, None, "ildpath-engine", NOON) for n in range(3)]
-    events = [SimpleNamespace(id=n, **e) for n, e in enumerate(chain_events(head, notes), 1)]
+    events = [SimpleNamespace(id=n, **e) for n, e in enumerate(_chained(head, notes), 1)]
     patient = SimpleNamespace(id=1, external_id="P-1")
     found = first_break(patient, events[:2], event_hash, "event", (head.seq, head.hash))  # type: ignore[arg-type]
     assert found is not None and "deleted from the end" in found.problem

@@ -33,6 +33,9 @@ HISTORY_KINDS = (*(k for k in EVENT_KINDS if k != "acknowledge"), "therapy")
 before the history is judged), and ``therapy`` with its ``action`` (``start``/``stop``)."""
 
 
+_HISTORY = frozenset(HISTORY_KINDS)
+
+
 class ImportRefused(ClinicalError):
     """The file has lines that cannot be imported; nothing was written."""
 
@@ -97,10 +100,12 @@ def event_of(event: object) -> tuple[str, object, date]:
         raise InvalidValue(
             "on", None, "an event with a date 'on' and one of " + ", ".join(HISTORY_KINDS)
         )
-    kinds = [k for k in event if k != "on"]
-    if len(kinds) != 1 or kinds[0] not in HISTORY_KINDS:
-        raise InvalidValue("kind", ",".join(kinds), "exactly one of " + ", ".join(HISTORY_KINDS))
-    kind, body, on = kinds[0], event[kinds[0]], _day("on", event["on"])
+    kinds = event.keys() - {"on"}
+    if len(kinds) != 1 or not kinds <= _HISTORY:
+        named = ",".join(k for k in event if k != "on")
+        raise InvalidValue("kind", named, "exactly one of " + ", ".join(HISTORY_KINDS))
+    (kind,) = kinds
+    body, on = event[kind], _day("on", event["on"])
     if kind == "therapy":
         if not isinstance(body, dict):
             raise InvalidValue("therapy", body, "an object with action, agent, route, dose")
