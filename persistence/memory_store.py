@@ -21,6 +21,7 @@ from pathway import PatientRecord
 from .changes import PatientChanges, StoredTask, Written
 from .errors import ConcurrencyConflict
 from .patients import CHANGED_MEANWHILE, Patient
+from .ports import StoredRows
 from .records import PART_TABLE, assembled, entry_of
 from .tables import (
     AlertRow,
@@ -236,18 +237,6 @@ def _patient(row: dict[str, Any]) -> Patient:
     return Patient(**row)
 
 
-@dataclass
-class _Rows:
-    alerts: list[AlertRow]
-    tasks: list[CareTaskRow]
-    transitions: list[TransitionRow]
-    observations: list[ObservationRow]
-    therapy_events: list[TherapyEventRow]
-    procedures: list[ProcedureRow]
-    vaccinations: list[VaccinationRow]
-    phenotype_entries: list[PhenotypeEntryRow]
-
-
 class _MemoryPatients:
     """The repository over one unit of work."""
 
@@ -306,13 +295,13 @@ class _MemoryPatients:
             return None
         return AlertRow(**rows.tables["alert"][alert_id])
 
-    def rows(self, patient: Patient) -> _Rows:
+    def rows(self, patient: Patient) -> StoredRows:
         rows = self.work.view[patient.id]
 
         def of(table: str) -> list[Any]:
             return [_ROW_CLASSES[table](**row) for row in rows.ordered(table)]
 
-        return _Rows(
+        return StoredRows(
             of("alert"),
             of("care_task"),
             of("transition"),

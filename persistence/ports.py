@@ -7,6 +7,7 @@ Two stores implement them: SQL (`persistence.sql_store`, SQLite or PostgreSQL) a
 """
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -29,7 +30,8 @@ from .tables import (
 __all__ = ["PatientRepository", "Store", "StoredRows", "UnitOfWork"]
 
 
-class StoredRows(Protocol):
+@dataclass(frozen=True)
+class StoredRows:
     """A patient's rows as stored, for what a person reads (the summary, the timeline)."""
 
     alerts: list[AlertRow]

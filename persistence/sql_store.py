@@ -7,7 +7,6 @@ of five hundred for each step of the daily run); every write goes through the on
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Self
@@ -23,6 +22,7 @@ from pathway import PatientRecord
 from .changes import PatientChanges, StoredTask, Written
 from .errors import ConcurrencyConflict
 from .patients import CHANGED_MEANWHILE, Patient
+from .ports import StoredRows
 from .records import load_records
 from .sql_tables import SqlTables
 from .tables import (
@@ -125,18 +125,6 @@ class SqlUnitOfWork:
         self._stack.__exit__(kind, error, traceback)
 
 
-@dataclass
-class _Rows:
-    alerts: list[AlertRow]
-    tasks: list[CareTaskRow]
-    transitions: list[TransitionRow]
-    observations: list[ObservationRow]
-    therapy_events: list[TherapyEventRow]
-    procedures: list[ProcedureRow]
-    vaccinations: list[VaccinationRow]
-    phenotype_entries: list[PhenotypeEntryRow]
-
-
 class SqlPatients:
     """The repository on one session."""
 
@@ -179,12 +167,12 @@ class SqlPatients:
     def alert(self, alert_id: int) -> AlertRow | None:
         return self.session.get(AlertRow, alert_id)
 
-    def rows(self, patient: Patient) -> _Rows:
+    def rows(self, patient: Patient) -> StoredRows:
         def of(table: Any) -> list[Any]:
             query = select_rows(table).where(table.patient_id == patient.id).order_by(col(table.id))
             return list(self.session.exec(query))
 
-        return _Rows(
+        return StoredRows(
             of(AlertRow),
             of(CareTaskRow),
             of(TransitionRow),

@@ -15,6 +15,7 @@ from sqlmodel import Field, SQLModel
 from .types import UTCDateTime
 
 __all__ = [
+    "CLINICAL_TABLES",
     "AlertRow",
     "AuditEventRow",
     "CareTaskRow",
@@ -250,3 +251,19 @@ class ReminderDeliveryRow(SQLModel, table=True):
     planned_on: date
     created_at: datetime = _utc()
     sent_at: datetime | None = _utc_nullable()
+
+
+CLINICAL_TABLES = (
+    "patient",
+    "phenotype_entry",
+    "observation",
+    "therapy_event",
+    "procedure",
+    "vaccination",
+    "transition",
+    "alert",
+    "care_task",
+    "audit_event",
+)
+"""The tables of the record, what the engine derived from it and the audit trail: written by
+the one writer alone (`persistence.writer`)."""

@@ -17,20 +17,9 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-CLINICAL_TABLES = frozenset(
-    {
-        "patient",
-        "phenotype_entry",
-        "observation",
-        "therapy_event",
-        "procedure",
-        "vaccination",
-        "transition",
-        "alert",
-        "care_task",
-        "audit_event",
-    }
-)
+from persistence.tables import CLINICAL_TABLES
+
+_CLINICAL = frozenset(CLINICAL_TABLES)
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _ROOT = Path(__file__).resolve().parents[1]
 _WRITER = str(_ROOT / "persistence" / "sql_tables.py")
@@ -44,7 +33,7 @@ class WriteOutsideTheWriter(AssertionError):
 def written_table(statement: str) -> str | None:
     """The clinical table a statement writes, if it writes one."""
     found = _WRITE.match(statement)
-    if found is None or found.group(1).lower() not in CLINICAL_TABLES:
+    if found is None or found.group(1).lower() not in _CLINICAL:
         return None
     return found.group(1).lower()
 

@@ -3,7 +3,7 @@ through the one writer, and the outcome it returns."""
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from pathway import PathwayDefinition, PatientRecord
 from pathway.validation import check_clinical_date
@@ -18,7 +18,29 @@ from ..bootstrap import App
 from ..errors import PatientClosed, PatientNotFound
 from .outcome import Outcome, TaskMoved
 
-__all__ = ["Actor", "PatientWork", "find_patient"]
+__all__ = ["Actor", "PatientWork", "check_patient_date", "find_patient"]
+
+
+class _Dated(Protocol):
+    @property
+    def birth_date(self) -> date: ...
+    @property
+    def enrolled_on(self) -> date: ...
+
+
+def check_patient_date(
+    patient: _Dated, today: date, field: str, on: date, *, baseline: bool = False
+) -> date:
+    """A clinical date as §11 allows it for this patient, recorded today (not before birth,
+    not in the future, not before enrolment but for a baseline)."""
+    return check_clinical_date(
+        field,
+        on,
+        recorded_on=today,
+        birth_date=patient.birth_date,
+        enrolled_on=patient.enrolled_on,
+        baseline_allowed=baseline,
+    )
 
 
 def find_patient(uow: UnitOfWork, external_id: str) -> Patient:
@@ -77,14 +99,7 @@ class PatientWork:
         return self._record
 
     def check_date(self, field: str, on: date, *, baseline: bool = False) -> date:
-        return check_clinical_date(
-            field,
-            on,
-            recorded_on=self.today,
-            birth_date=self.patient.birth_date,
-            enrolled_on=self.patient.enrolled_on,
-            baseline_allowed=baseline,
-        )
+        return check_patient_date(self.patient, self.today, field, on, baseline=baseline)
 
     def write(self, items: Sequence[Item], sets: Mapping[str, Any] | None = None) -> Written:
         """Write ``items`` (and the patient's columns ``sets``) through the one writer."""

@@ -14,20 +14,8 @@ from persistence.database import make_engine, upgrade_schema
 from persistence.memory_store import MemoryStore
 from persistence.ports import Store
 from persistence.sql_store import SqlStore
+from persistence.tables import CLINICAL_TABLES
 from tests.conftest import fresh_postgres_database
-
-CLINICAL_TABLES = (
-    "patient",
-    "phenotype_entry",
-    "observation",
-    "therapy_event",
-    "procedure",
-    "vaccination",
-    "transition",
-    "alert",
-    "care_task",
-    "audit_event",
-)
 
 
 @pytest.fixture(

@@ -29,8 +29,9 @@ from persistence.changes import (
 from persistence.errors import ConcurrencyConflict
 from persistence.patients import Patient
 from persistence.ports import Store
+from persistence.tables import CLINICAL_TABLES
 
-from .conftest import CLINICAL_TABLES, stored_rows
+from .conftest import stored_rows
 
 DAY = date(2026, 3, 2)
 VERSION = default_definition().version

@@ -19,23 +19,18 @@ from ildpath.usecases import (
     record_therapy,
 )
 from pathway.errors import ClinicalError, GuardFailed, InvalidTransition, InvalidValue
-from persistence.tables import AlertRow, AuditEventRow, ObservationRow, TransitionRow
+from persistence.tables import (
+    CLINICAL_TABLES,
+    AlertRow,
+    AuditEventRow,
+    ObservationRow,
+    TransitionRow,
+)
 
 from .apps import CLINICIAN, clinic, enrol
 
 DAY = date(2026, 3, 2)
-TABLES = (
-    "patient",
-    "phenotype_entry",
-    "observation",
-    "therapy_event",
-    "procedure",
-    "vaccination",
-    "transition",
-    "alert",
-    "care_task",
-    "audit_event",
-)
+TABLES = CLINICAL_TABLES
 
 
 def snapshot(app) -> tuple:  # type: ignore[no-untyped-def]

@@ -10,8 +10,11 @@ import pytest
 
 from ildpath.bootstrap import App, memory_app
 from ildpath.clock import SimulatedClock
-from ildpath.usecases import Actor, EnrolPatient, Outcome, enrol_patient
+from ildpath.usecases import Actor
 from persistence.memory_store import MemoryStore
+from tests.integration.apps import enrol
+
+__all__ = ["CLINICIAN", "COORDINATOR", "DAY", "enrol", "everything"]
 
 DAY = date(2026, 3, 2)
 CLINICIAN = Actor("dr-test", "clinician")
@@ -26,23 +29,6 @@ def clock() -> SimulatedClock:
 @pytest.fixture
 def app(clock: SimulatedClock) -> Iterator[App]:
     yield memory_app(clock)
-
-
-def enrol(app: App, patient_id: str = "P-001", **overrides: Any) -> Outcome:
-    fields: dict[str, Any] = {
-        "id": patient_id,
-        "sex": "female",
-        "birth_date": date(1970, 5, 1),
-        "enrolled_on": app.clock.today(),
-        "diagnosis": "dermatomyositis",
-        "anti_mda5": "negative",
-        "anti_ars": "negative",
-        "ild_course": "non_progressive",
-        "risk_factors": (),
-        "weight_kg": 60.0,
-    }
-    fields.update(overrides)
-    return enrol_patient(app, EnrolPatient(**fields), CLINICIAN)
 
 
 def everything(app: App) -> tuple[Any, ...]:

@@ -13,7 +13,6 @@ from typing import Any
 
 from pathway import PathwayDefinition, PatientRecord
 from pathway.errors import ClinicalError, InvalidValue
-from pathway.validation import check_clinical_date
 from persistence.changes import Actor, Item, NewEntry, NewPatient, PatientChanges
 from persistence.patients import NEW_PATIENT
 from persistence.records import PART_PREFIX, assembled, entry_of
@@ -21,6 +20,7 @@ from persistence.records import PART_PREFIX, assembled, entry_of
 from ..enrolment import check_enrolment, enrolment_changes
 from ..entries import Decision
 from ..events import AcknowledgeAlert, event_command
+from ..work import check_patient_date
 from .reading import enrolment_of, event_of
 
 __all__ = ["Planner"]
@@ -88,14 +88,7 @@ class _History:
         return self.parts
 
     def check_date(self, field: str, on: date, *, baseline: bool = False) -> date:
-        return check_clinical_date(
-            field,
-            on,
-            recorded_on=self.today,
-            birth_date=self.patient.birth_date,
-            enrolled_on=self.patient.enrolled_on,
-            baseline_allowed=baseline,
-        )
+        return check_patient_date(self.patient, self.today, field, on, baseline=baseline)
 
     def take(self, decision: Decision) -> None:
         if decision.entries:
