@@ -40,6 +40,7 @@ __all__ = [
     "OBSERVATION_VALUES",
     "PART_PREFIX",
     "PART_TABLE",
+    "PatientDates",
     "RecordHead",
     "assembled",
     "entry_of",
@@ -61,17 +62,22 @@ OBSERVATION_VALUES = (
 """An observation's measured values, in the order `pathway.record.Observation` takes them."""
 
 
-class RecordHead(Protocol):
-    """What a record needs of the patient row (a PatientRow, or a plain row of it)."""
+class PatientDates(Protocol):
+    """Who the patient is and the dates that bound the record: birth and enrolment."""
 
-    @property
-    def id(self) -> int | None: ...
     @property
     def external_id(self) -> str: ...
     @property
     def birth_date(self) -> date: ...
     @property
     def enrolled_on(self) -> date: ...
+
+
+class RecordHead(PatientDates, Protocol):
+    """What reading a record needs of the patient row (a PatientRow, or a plain row of it)."""
+
+    @property
+    def id(self) -> int | None: ...
 
 
 @dataclass(frozen=True)

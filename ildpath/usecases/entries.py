@@ -18,7 +18,7 @@ from pathway.chart import Chart
 from pathway.errors import InvalidValue
 from pathway.validation import check_choice, check_range
 from persistence.changes import Actor, Audit, NewEntry
-from persistence.records import OBSERVATION_VALUES
+from persistence.records import OBSERVATION_VALUES, PatientDates
 
 from ..bootstrap import App
 from .evaluation import apply_evaluation
@@ -51,15 +51,9 @@ _NO_VALUES = dict.fromkeys(OBSERVATION_VALUES)
 """An observation's value columns, none recorded (a result fills those it has)."""
 
 
-class PatientSide(Protocol):
+class PatientSide(PatientDates, Protocol):
     """What deciding an entry reads of the patient row."""
 
-    @property
-    def external_id(self) -> str: ...
-    @property
-    def birth_date(self) -> date: ...
-    @property
-    def enrolled_on(self) -> date: ...
     @property
     def state(self) -> str: ...
     @property

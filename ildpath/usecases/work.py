@@ -3,7 +3,7 @@ through the one writer, and the outcome it returns."""
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from pathway import PathwayDefinition, PatientRecord
 from pathway.validation import check_clinical_date
@@ -11,7 +11,7 @@ from persistence.changes import Actor, Item, PatientChanges, Written
 from persistence.errors import StaleWrite
 from persistence.patients import Patient
 from persistence.ports import UnitOfWork
-from persistence.records import entry_of
+from persistence.records import PatientDates, entry_of
 from persistence.tables import AlertRow
 
 from ..bootstrap import App
@@ -21,15 +21,8 @@ from .outcome import Outcome, TaskMoved
 __all__ = ["Actor", "PatientWork", "check_patient_date", "find_patient"]
 
 
-class _Dated(Protocol):
-    @property
-    def birth_date(self) -> date: ...
-    @property
-    def enrolled_on(self) -> date: ...
-
-
 def check_patient_date(
-    patient: _Dated, today: date, field: str, on: date, *, baseline: bool = False
+    patient: PatientDates, today: date, field: str, on: date, *, baseline: bool = False
 ) -> date:
     """A clinical date as §11 allows it for this patient, recorded today (not before birth,
     not in the future, not before enrolment but for a baseline)."""
