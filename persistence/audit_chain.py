@@ -117,7 +117,7 @@ _SPELT: dict[str, str] = {}
 
 def _text(value: str) -> str:
     spelt = _SPELT.get(value)
-    if spelt is None:
+    if spelt is None:  # a first time
         spelt = encode_basestring_ascii(value)
         if len(_SPELT) < 4096:
             _SPELT[value] = spelt

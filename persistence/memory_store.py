@@ -325,6 +325,9 @@ class _MemoryPatients:
                     break
         return found
 
+    def ids_to_judge(self, day: date, after: int, limit: int) -> list[int]:
+        return [patient.id for patient in self.to_judge(day, after, limit)]
+
     def carry_quiet(self, day: date, quiet_basis: str, from_id: int) -> int:
         carried = 0
         for patient_id, rows in self.work.view.items():

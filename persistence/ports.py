@@ -81,6 +81,10 @@ class PatientRepository(Protocol):
         judged on ``day``, in row order."""
         ...
 
+    def ids_to_judge(self, day: date, after: int, limit: int) -> list[int]:
+        """The row ids of `to_judge` alone (a run finds its batches' bounds with them)."""
+        ...
+
     def carry_quiet(self, day: date, quiet_basis: str, from_id: int) -> int:
         """Mark judged on ``day``, unread, the patients whose judgement cannot have changed:
         quiet through ``day``, unwritten since they were judged (their version is the one

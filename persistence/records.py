@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from operator import itemgetter
 from typing import Any, Protocol
 
 from sqlalchemy import Select, bindparam, select
@@ -43,6 +44,7 @@ __all__ = [
     "PatientDates",
     "RecordHead",
     "assembled",
+    "entry_from",
     "entry_of",
     "load_record",
     "load_records",
@@ -114,6 +116,13 @@ class _Part:
     def names(self) -> tuple[str, ...]:
         return ("patient_id", "id", *self.columns)
 
+    @cached_property
+    def around_days(self) -> tuple[Callable[[Mapping[str, Any]], tuple[Any, ...]], ...]:
+        """Readers of an entry's own values that stand before its two days, and after."""
+        at = self.columns.index("clinical_on")
+        assert self.columns[at + 1] == "recorded_on"
+        return _reader(self.columns[:at]), _reader(self.columns[at + 2 :])
+
     def values(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
         """A stored row's values as the tuple ``entry`` takes."""
         return tuple(map(row.__getitem__, self.names))
@@ -178,6 +187,27 @@ PART_PREFIX = {
     "transitions": "tr",
 }
 """What a record id says of its entry's part (``obs12``): evidence and alert keys cite it."""
+
+
+def _reader(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+    """The values of ``names`` of a mapping, as a tuple (``itemgetter`` gives a lone value
+    bare)."""
+    if not names:
+        return lambda values: ()
+    if len(names) == 1:
+        (name,) = names
+        return lambda values: (values[name],)
+    return itemgetter(*names)
+
+
+def entry_from(
+    part: str, number: object, on: date, recorded_on: date, values: Mapping[str, Any]
+) -> Any:
+    """The record's value of an entry not stored yet: its own ``values``, its days, and the
+    ``number`` its id is made of (a provisional one, ``#3``)."""
+    spec = _PARTS[part]
+    before, after = spec.around_days
+    return spec.entry((0, number, *before(values), on, recorded_on, *after(values)))
 
 
 def entry_of(part: str, row: Mapping[str, Any]) -> Any:

@@ -190,6 +190,11 @@ class SqlPatients:
         rows = self.session.connection().execute(query.order_by(_PATIENT.c.id).limit(limit))
         return [Patient(*row) for row in rows]
 
+    def ids_to_judge(self, day: date, after: int, limit: int) -> list[int]:
+        query = select(_PATIENT.c.id).where(*_still_to_judge(day, after))
+        rows = self.session.connection().execute(query.order_by(_PATIENT.c.id).limit(limit))
+        return list(rows.scalars())
+
     def carry_quiet(self, day: date, quiet_basis: str, from_id: int) -> int:
         return SqlTables(self.session.connection()).carry_quiet(day, quiet_basis, from_id)
 

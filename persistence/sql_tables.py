@@ -33,7 +33,8 @@ class _Insert:
     that turn each column's values into what the driver takes."""
 
     def __init__(self, table: Table, names: tuple[str, ...], dialect: Dialect) -> None:
-        compiled = insert(table).inline().compile(dialect=dialect, column_keys=list(names))
+        statement = insert(table).inline()
+        compiled = statement.compile(dialect=_positional(dialect), column_keys=list(names))
         self.sql = str(compiled)
         self.positional = bool(compiled.positional)
         self.order = tuple(compiled.positiontup or ()) if self.positional else names
@@ -62,6 +63,15 @@ def _converted(values: list[Any], process: _Processor) -> list[Any]:
         return list(map(process, values))
     converted = {value: process(value) for value in distinct}
     return list(map(converted.__getitem__, values))
+
+
+def _positional(dialect: Dialect) -> Dialect:
+    """The dialect spelling parameters by position where its driver also takes them so
+    (psycopg: ``%s`` rather than ``%(name)s``): rows then go as tuples, not a dictionary
+    each."""
+    if dialect.positional or dialect.driver not in ("psycopg", "psycopg2"):
+        return dialect
+    return type(dialect)(paramstyle="format")  # type: ignore[call-arg]
 
 
 _INSERTS: dict[tuple[type[Dialect], str, str, tuple[str, ...]], _Insert] = {}

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Protocol
 
 from pathway.record import ENTRY_PARTS
@@ -203,8 +204,14 @@ def _insert_entries(tables: Tables, layout: _Layout, part: str) -> None:
         "recorded_on": [days[n] for n, _, _ in placed],
         "actor": [entry.actor.name for entry in entries],
     }
-    for name in dict.fromkeys(name for entry in entries for name in entry.values):
-        columns[name] = [entry.values.get(name) for entry in entries]
+    values = [entry.values for entry in entries]
+    names = values[0].keys()
+    if all(those.keys() == names for those in values):  # a command writes all its part's values
+        for name in names:
+            columns[name] = list(map(itemgetter(name), values))
+    else:
+        for name in dict.fromkeys(name for those in values for name in those):
+            columns[name] = [those.get(name) for those in values]
     if "evidence" in columns:
         evidence = columns["evidence"]
         for k, (n, _, _) in enumerate(placed):

@@ -102,11 +102,11 @@ def _batches(app: App, day: date, after: int, size: int, quiet_basis: str) -> It
     """The run's batches, each found when it is needed (only its last row id is kept)."""
     while True:
         with app.unit_of_work() as uow:
-            found = uow.patients.to_judge(day, after, size)
+            found = uow.patients.ids_to_judge(day, after, size)
         if not found:
             return
-        yield _Batch(day, after, found[-1].id, size, quiet_basis)
-        after = found[-1].id
+        yield _Batch(day, after, found[-1], size, quiet_basis)
+        after = found[-1]
 
 
 def judge_batch(app: App, piece: _Batch) -> int:

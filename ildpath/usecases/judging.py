@@ -22,7 +22,8 @@ __all__ = ["Judgement", "judge", "missed_days", "task_changes", "unraised", "wit
 @dataclass(frozen=True)
 class Judgement:
     """What judging a patient on ``evaluation.as_of`` changes: the items to write, the last
-    day judged, and the record with the alerts just raised (what tomorrow sees)."""
+    day judged, and the record the day was judged on (with the alerts of the days missed
+    before it: what the quiet horizon reckons from)."""
 
     evaluation: Evaluation
     items: list[Item]
@@ -123,9 +124,7 @@ def judge(
     alerts = evaluation.alerts
     if not daily:
         alerts = tuple(a for a in alerts if a.code not in OVERDUE_ALERTS)
-    for alert in unraised((a.key for a in record.alerts), alerts):
-        items.append(NewAlert(alert, day))
-        record = with_alert(record, alert, day)
+    items.extend(NewAlert(alert, day) for alert in unraised((a.key for a in record.alerts), alerts))
     items.extend(task_changes(stored, evaluation.tasks, today))
     judged_until = day if daily else (days[-1] if days else last_evaluated_on)
     return Judgement(evaluation, items, judged_until, record)

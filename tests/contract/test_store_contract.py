@@ -252,6 +252,7 @@ def test_the_daily_run_finds_patients_to_judge_and_carries_the_quiet_ones(store:
     day = DAY + timedelta(days=1)
     with store.unit_of_work() as uow:
         assert [p.external_id for p in uow.patients.to_judge(day, 0, 10)] == ["P-1", "P-2"]
+        assert uow.patients.ids_to_judge(day, 0, 10) == [first.id, second.id]
         assert uow.patients.carry_quiet(day, "b", 1) == 1  # P-2 was written since judged
         assert uow.patients.carry_quiet(day, "other basis", 1) == 0
     with store.unit_of_work() as uow:

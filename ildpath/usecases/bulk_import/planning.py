@@ -15,7 +15,7 @@ from pathway import PathwayDefinition, PatientRecord
 from pathway.errors import ClinicalError, InvalidValue
 from persistence.changes import Actor, Item, NewEntry, NewPatient, PatientChanges
 from persistence.patients import NEW_PATIENT
-from persistence.records import PART_PREFIX, assembled, entry_of
+from persistence.records import PART_PREFIX, assembled, entry_from
 
 from ..enrolment import check_enrolment, enrolment_changes
 from ..entries import Decision
@@ -75,16 +75,11 @@ class _History:
     def _placed(self) -> dict[str, list[Any]]:
         """The record's parts, with the entries decided since they were last made placed in
         them under their provisional ids (`PatientChanges`)."""
+        today = self.today
         for entry in self.entries[self.placed :]:
             self.placed += 1
-            row = {
-                **entry.values,
-                "patient_id": 0,
-                "id": f"#{self.placed}",
-                "clinical_on": entry.on,
-                "recorded_on": self.today,
-            }
-            self.parts[entry.part].append(entry_of(entry.part, row))
+            placed = entry_from(entry.part, f"#{self.placed}", entry.on, today, entry.values)
+            self.parts[entry.part].append(placed)
         return self.parts
 
     def check_date(self, field: str, on: date, *, baseline: bool = False) -> date:
@@ -95,9 +90,10 @@ class _History:
             self.items.extend(decision.entries)
             self.entries.extend(decision.entries)
             self._record = None
-        for name, value in decision.sets.items():
-            setattr(self.patient, name, value)
-            self.columns[name] = value
+        if decision.sets:
+            for name, value in decision.sets.items():
+                setattr(self.patient, name, value)
+                self.columns[name] = value
 
     def planned(self) -> PatientChanges:
         return replace(self.changes, patient=NewPatient(self.columns), items=self.items)

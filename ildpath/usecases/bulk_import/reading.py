@@ -100,11 +100,10 @@ def event_of(event: object) -> tuple[str, object, date]:
         raise InvalidValue(
             "on", None, "an event with a date 'on' and one of " + ", ".join(HISTORY_KINDS)
         )
-    kinds = event.keys() - {"on"}
-    if len(kinds) != 1 or not kinds <= _HISTORY:
-        named = ",".join(k for k in event if k != "on")
-        raise InvalidValue("kind", named, "exactly one of " + ", ".join(HISTORY_KINDS))
-    (kind,) = kinds
+    named = [k for k in event if k != "on"]
+    if len(named) != 1 or named[0] not in _HISTORY:
+        raise InvalidValue("kind", ",".join(named), "exactly one of " + ", ".join(HISTORY_KINDS))
+    kind = named[0]
     body, on = event[kind], _day("on", event["on"])
     if kind == "therapy":
         if not isinstance(body, dict):
