@@ -118,9 +118,13 @@ def write(
     return _update_patients(tables, layout, heads)
 
 
-def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """Rows (all with the same columns) column by column."""
-    return {name: [row[name] for row in rows] for name in rows[0]}
+def _columns(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """Rows column by column (a column a row leaves out is null in it)."""
+    names = rows[0].keys()
+    if all(row.keys() == names for row in rows):
+        return {name: list(map(itemgetter(name), rows)) for name in names}
+    every = dict.fromkeys(name for row in rows for name in row)
+    return {name: [row.get(name) for row in rows] for name in every}
 
 
 def _inserted(
@@ -204,14 +208,7 @@ def _insert_entries(tables: Tables, layout: _Layout, part: str) -> None:
         "recorded_on": [days[n] for n, _, _ in placed],
         "actor": [entry.actor.name for entry in entries],
     }
-    values = [entry.values for entry in entries]
-    names = values[0].keys()
-    if all(those.keys() == names for those in values):  # a command writes all its part's values
-        for name in names:
-            columns[name] = list(map(itemgetter(name), values))
-    else:
-        for name in dict.fromkeys(name for those in values for name in those):
-            columns[name] = [those.get(name) for those in values]
+    columns.update(_columns([entry.values for entry in entries]))
     if "evidence" in columns:
         evidence = columns["evidence"]
         for k, (n, _, _) in enumerate(placed):
