@@ -5,7 +5,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["heap_set_aside", "set_aside_too"]
+__all__ = ["collector_paused", "heap_set_aside", "set_aside_too"]
 
 _blocks = 0
 """Blocks of `heap_set_aside` open now that froze the heap (theirs to hand it back)."""
@@ -41,3 +41,19 @@ def set_aside_too() -> None:
     would otherwise rescan them again and again. Nothing outside such a block."""
     if _blocks:
         gc.freeze()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No cyclic collection while the block runs (reference counting still frees what it
+    drops): a bulk writer lays out a batch's rows and audit events, hundreds of thousands of
+    objects that live to the batch's commit, and the collector would only scan them again and
+    again. What the block leaves behind is collected once it ends."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

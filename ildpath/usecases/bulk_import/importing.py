@@ -14,7 +14,7 @@ from persistence.changes import Actor, PatientChanges
 
 from ...bootstrap import App
 from ..daily_run import run_daily_evaluation
-from ..heap import heap_set_aside, set_aside_too
+from ..heap import collector_paused, heap_set_aside, set_aside_too
 from .planning import Planner
 from .reading import MAX_PROBLEMS, ImportRefused, lines_of, parsed
 from .spool import Spool
@@ -56,9 +56,9 @@ def _check_file(
         events[external_id] = held
         if not count:
             pending.append(changes)
+            set_aside_too()  # kept to the end: never worth scanning again
             if len(pending) >= batch:
                 spool.keep(pending)
-                set_aside_too()
                 pending = []
     if count:
         raise ImportRefused(problems, count)
@@ -89,7 +89,7 @@ def import_histories(
         with heap_set_aside():
             held = _check_file(planner, read, batch, spool)
             for changes in spool.batches():
-                with app.unit_of_work() as uow:
+                with collector_paused(), app.unit_of_work() as uow:
                     wanted = [c.patient.columns["external_id"] for c in changes]  # type: ignore[union-attr]
                     present = uow.patients.present(wanted)
                     fresh = [
