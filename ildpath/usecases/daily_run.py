@@ -35,7 +35,7 @@ from persistence.ports import UnitOfWork
 
 from ..bootstrap import App
 from .evaluation import evaluate_patient
-from .heap import heap_set_aside
+from .heap import collector_paused, heap_set_aside
 from .judging import judge
 from .worker_processes import in_worker_processes
 
@@ -115,7 +115,7 @@ def judge_batch(app: App, piece: _Batch) -> int:
     patients are judged again one at a time."""
     patients: list[Patient] = []
     try:
-        with app.unit_of_work() as uow:
+        with collector_paused(), app.unit_of_work() as uow:
             patients = uow.patients.to_judge(piece.day, piece.after, piece.size, piece.last)
             if patients:
                 uow.patients.write(_judged(app, uow, patients, piece), app.clock.now)
