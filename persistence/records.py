@@ -48,7 +48,6 @@ __all__ = [
     "entry_of",
     "load_record",
     "load_records",
-    "record_parts",
 ]
 
 OBSERVATION_VALUES = (
@@ -214,12 +213,6 @@ def entry_of(part: str, row: Mapping[str, Any]) -> Any:
     """The record's value of one stored row of ``part`` (the alerts too)."""
     spec = _PARTS[part]
     return spec.entry(spec.values(row))
-
-
-def record_parts() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """Each part with its table and the columns its entries are made of (the memory store
-    reads its rows with these)."""
-    return tuple((name, PART_TABLE[name], part.columns) for name, part in _PARTS.items())
 
 
 def _read(session: Session, part: _Part, ids: Sequence[int]) -> dict[int, list[object]]:

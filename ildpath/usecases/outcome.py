@@ -3,7 +3,6 @@ show it as it is, and never look again to find out."""
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from persistence.tables import AlertRow
 
@@ -18,10 +17,6 @@ class TaskMoved:
     kind: str
     due_on: date
     status: str
-
-    @classmethod
-    def of(cls, row: dict[str, Any], kind: str, due_on: date) -> "TaskMoved":
-        return cls(row["id"], kind, row.get("due_on", due_on), row.get("status", "open"))
 
 
 @dataclass(frozen=True)
