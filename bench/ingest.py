@@ -15,6 +15,7 @@ from ildpath.usecases import Actor, EnrolPatient, enrol_patient, record_event
 from ildpath.usecases.bulk_import import import_histories
 from ildpath.usecases.bulk_import.reading import event_of
 from ildpath.usecases.daily_run import run_daily_evaluation
+from persistence.tables import CLINICAL_TABLES
 
 from .cohort import patient
 from .databases import bare_connection
@@ -22,17 +23,9 @@ from .databases import bare_connection
 __all__ = ["RECORD_TABLES", "bulk_ingest", "raw_executemany", "type_in", "usecase_ingest"]
 
 CLINICIAN = Actor("bench-clinician", "clinician")
-RECORD_TABLES = (
-    "patient",
-    "phenotype_entry",
-    "observation",
-    "therapy_event",
-    "procedure",
-    "vaccination",
-    "transition",
-    "audit_event",
-)
-"""What an import writes; the raw baseline copies exactly these rows."""
+RECORD_TABLES = tuple(t for t in CLINICAL_TABLES if t not in ("alert", "care_task"))
+"""What an import writes (the judging that follows writes alerts and tasks); the raw baseline
+copies exactly these rows."""
 
 
 def bulk_ingest(app: App, lines_file: Path) -> dict[str, Any]:
