@@ -11,6 +11,7 @@ from datetime import date
 from .chart import Chart
 from .definition import PathwayDefinition
 from .findings import Alert, CareTask, Proposal, Recommendation
+from .lifecycle import Clearing, clearings
 from .machine import allowed_triggers
 from .record import AlertRaised, PatientRecord
 from .rules.monitoring import cmv_reactivation, mda5_status_unknown, overdue_alerts
@@ -34,6 +35,9 @@ class Evaluation:
     tasks: tuple[CareTask, ...]
     recommendations: tuple[Recommendation, ...]
     proposals: tuple[Proposal, ...]
+    clearings: tuple[tuple[AlertRaised, Clearing], ...] = ()
+    """Raised alerts (those before ``as_of`` and those it raises) whose clearing condition
+    (§7a) is met on what is known on ``as_of``."""
 
     def open_tasks(self) -> list[CareTask]:
         return [t for t in self.tasks if t.is_open(self.as_of)]
@@ -62,9 +66,11 @@ def _state_alerts(chart: Chart, day: date, state: str) -> Iterator[Alert]:
 def _with_raised(
     history: tuple[AlertRaised, ...], alerts: list[Alert], day: date
 ) -> tuple[AlertRaised, ...]:
-    known = {a.key for a in history}
+    """The alerts that stand (withdrawn ones raise no task, §7a) with those raised on ``day``."""
+    standing = tuple(a for a in history if not a.withdrawn)
+    known = {a.base_key for a in standing}
     fresh = tuple(AlertRaised(a.code, a.key, day, a.evidence) for a in alerts if a.key not in known)
-    return history + fresh
+    return standing + fresh
 
 
 def _proposals(
@@ -96,6 +102,7 @@ def evaluate(record: PatientRecord, as_of: date, definition: PathwayDefinition) 
     history = _with_raised(chart.record.alerts, alerts, as_of)
     tasks = care_tasks(chart, as_of, history)
     alerts += overdue_alerts(chart, tasks, as_of)
+    raised = _with_raised(history, alerts, as_of)
     return Evaluation(
         as_of=as_of,
         state=state,
@@ -105,4 +112,5 @@ def evaluate(record: PatientRecord, as_of: date, definition: PathwayDefinition) 
         tasks=tuple(tasks),
         recommendations=tuple(recommendations(chart, as_of)),
         proposals=_proposals(chart, as_of, state, alerts, tasks),
+        clearings=tuple(clearings(chart, raised, tasks, as_of)),
     )

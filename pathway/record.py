@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "ENTRY_PARTS",
+    "OCCURRENCE_MARK",
     "AlertRaised",
     "Observation",
     "PatientRecord",
@@ -108,12 +109,36 @@ class TransitionEntry:
 
 @dataclass(frozen=True)
 class AlertRaised:
-    """An alert the engine has already raised; its key makes raising idempotent."""
+    """An alert the engine has already raised; its key makes raising idempotent.
+
+    ``raised_on`` is the day it was recorded; ``clinical_on`` the date of its cause (§7a), the
+    day whose entries may still withdraw it on the day it was recorded. A withdrawn alert keeps
+    its row but raises no task and blocks no new occurrence; a cleared one stays, to be
+    acknowledged, and never holds again."""
 
     code: str
     key: str
     raised_on: date
     evidence: tuple[str, ...] = ()
+    clinical_on: date | None = None
+    withdrawn: bool = False
+    cleared_on: date | None = None
+    id: str = ""
+
+    @property
+    def cause_day(self) -> date:
+        """The alert's clinical day (§7a): its cause's date, else the day it was raised."""
+        return self.clinical_on if self.clinical_on is not None else self.raised_on
+
+    @property
+    def base_key(self) -> str:
+        """The rule's key: a later occurrence after a withdrawal is stored as ``key@2``."""
+        return self.key.partition(OCCURRENCE_MARK)[0]
+
+
+OCCURRENCE_MARK = "@"
+"""Separates a rule's alert key from the occurrence number of an alert raised again after the
+first one was withdrawn (the stored key stays unique per patient)."""
 
 
 ENTRY_PARTS = (

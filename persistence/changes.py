@@ -70,10 +70,25 @@ class NewEntry(NamedTuple):
 
 @dataclass(frozen=True)
 class NewAlert:
-    """An alert the engine raises on ``raised_on`` (audited as the engine's)."""
+    """An alert the engine raises on ``raised_on`` (audited as the engine's); ``clinical_on``
+    is the date of its cause (§7a), ``cleared`` its clearing when already met as it is raised
+    (a late third agent of the step-up window)."""
 
     alert: Alert
     raised_on: date
+    clinical_on: date | None = None
+    cleared_on: date | None = None
+    cleared_by: str | None = None
+
+
+@dataclass(frozen=True)
+class AlertFateChange:
+    """A raised alert withdrawn (within its recording day) or cleared (§7a): the alert row's
+    ``fields`` and the audit event that says which entry did it."""
+
+    alert_id: int
+    fields: Mapping[str, Any]
+    audit: Audit
 
 
 @dataclass(frozen=True)
@@ -119,7 +134,7 @@ class AuditOnly:
     audit: Audit
 
 
-Item = NewEntry | NewAlert | TaskChange | Acknowledgement | AuditOnly
+Item = NewEntry | NewAlert | TaskChange | Acknowledgement | AuditOnly | AlertFateChange
 
 
 @dataclass(frozen=True)

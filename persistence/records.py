@@ -38,6 +38,7 @@ from .tables import (
 )
 
 __all__ = [
+    "ALERT_PREFIX",
     "OBSERVATION_VALUES",
     "PART_PREFIX",
     "PART_TABLE",
@@ -169,13 +170,18 @@ _PARTS: dict[str, _Part] = {
     ),
     "alerts": _Part(
         AlertRow,
-        ("code", "key", "raised_on", "evidence"),
-        lambda r: AlertRaised(r[2], r[3], r[4], tuple(r[5])),
+        ("code", "key", "raised_on", "evidence", "clinical_on", "status", "cleared_on"),
+        lambda r: AlertRaised(
+            r[2], r[3], r[4], tuple(r[5]), r[6], r[7] == "withdrawn", r[8], f"{ALERT_PREFIX}{r[1]}"
+        ),
     ),
 }
 
 PART_TABLE = {name: part.table.__tablename__ for name, part in _PARTS.items()}
 """The table of each part of the record (and of the alerts it carries)."""
+
+ALERT_PREFIX = "al"
+"""What a raised alert's record id says (``al7``)."""
 
 PART_PREFIX = {
     "phenotype": "ph",

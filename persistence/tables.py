@@ -186,6 +186,16 @@ class AlertRow(SQLModel, table=True):
     acknowledged_at: datetime | None = _utc_nullable()
     acknowledged_by: str | None = Field(default=None, max_length=64)
     justification: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    clinical_on: date | None = None
+    """The date of the alert's cause (§7a); rows raised before revision 2 have none (read
+    as ``raised_on``)."""
+    status: str = Field(default="raised", max_length=16, index=True)
+    """``raised`` or ``withdrawn`` (§7a: withdrawn within its recording day, kept here)."""
+    withdrawn_at: datetime | None = _utc_nullable()
+    withdrawn_by: str | None = Field(default=None, max_length=32)
+    """The record entry (``rx12``) whose arrival withdrew it."""
+    cleared_on: date | None = None
+    cleared_by: str | None = Field(default=None, max_length=32)
 
 
 class CareTaskRow(SQLModel, table=True):

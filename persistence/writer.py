@@ -25,6 +25,7 @@ from .audit_chain import ChainHead, EventColumns, EventNote, chain_events
 from .changes import (
     ENGINE,
     Acknowledgement,
+    AlertFateChange,
     AuditOnly,
     NewAlert,
     NewEntry,
@@ -82,10 +83,12 @@ class _Layout:
         self.alerts: list[Placed] = []
         self.tasks: list[Placed] = []
         self.acknowledgements: list[Placed] = []
+        self.fates: list[Placed] = []
         kinds = {
             NewAlert: self.alerts,
             TaskChange: self.tasks,
             Acknowledgement: self.acknowledgements,
+            AlertFateChange: self.fates,
         }
         for n, changes in enumerate(batch):
             places = self.entry_places[n]
@@ -114,6 +117,7 @@ def write(
     _insert_alerts(tables, layout)
     _write_tasks(tables, layout)
     _acknowledge(tables, layout)
+    _alert_fates(tables, layout)
     heads = _insert_events(tables, layout)
     return _update_patients(tables, layout, heads)
 
@@ -240,6 +244,12 @@ def _insert_alerts(tables: Tables, layout: _Layout) -> None:
                 "acknowledged_at": None,
                 "acknowledged_by": None,
                 "justification": None,
+                "clinical_on": raised.clinical_on or raised.raised_on,
+                "status": "raised",
+                "withdrawn_at": None,
+                "withdrawn_by": None,
+                "cleared_on": raised.cleared_on,
+                "cleared_by": raised.cleared_by,
             }
         )
     _inserted(tables, layout, "alert", layout.alerts, rows)
@@ -299,6 +309,19 @@ def _acknowledge(tables: Tables, layout: _Layout) -> None:
         tables.update("alert", rows)
 
 
+def _alert_fates(tables: Tables, layout: _Layout) -> None:
+    """Withdrawals and clearings (§7a): the alert rows' new columns, one statement per set of
+    columns."""
+    rows: list[dict[str, Any]] = []
+    for n, _, fate in layout.fates:
+        row = {"id": fate.alert_id, **fate.fields}
+        if row.get("status") == "withdrawn":
+            row["withdrawn_at"] = layout.instants[n]
+        rows.append(row)
+    for group in _grouped(rows):
+        tables.update("alert", group)
+
+
 def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
     """Each item's audit event, in the items' order, with the ids just written."""
     changes = layout.batch[n]
@@ -316,7 +339,7 @@ def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
             if "evidence" in payload:
                 payload = {**payload, "evidence": _cited(payload["evidence"], layout, n)}
             actor, on, what = audit.actor, audit.clinical_on, audit.kind
-        elif isinstance(item, TaskChange | AuditOnly):
+        elif isinstance(item, TaskChange | AuditOnly | AlertFateChange):
             audit = item.audit
             payload, actor, on, what = audit.payload, audit.actor, audit.clinical_on, audit.kind
         elif isinstance(item, NewAlert):
@@ -328,6 +351,10 @@ def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
                 "severity": row["severity"],
                 "raised_on": item.raised_on,
             }
+            if item.clinical_on not in (None, item.raised_on):
+                payload["clinical_on"] = item.clinical_on
+            if item.cleared_on is not None:
+                payload["cleared_on"] = item.cleared_on
             actor, on, what = ENGINE, item.raised_on, "alert_raised"
         else:
             payload = {

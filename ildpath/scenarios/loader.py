@@ -31,6 +31,9 @@ _EVENT_OPTIONS = {
 }
 _LISTS = (
     "alerts",
+    "alerts_holding",
+    "alerts_withdrawn",
+    "alerts_unacknowledged",
     "proposed_triggers",
     "recommendations",
     "tasks_open",

@@ -70,6 +70,9 @@ def _check(app: App, pid: str, expectation: dict[str, Any], result: ScenarioResu
     summary = patient_summary(app, pid, as_of)
     said: dict[str, list[str]] = {
         "alerts": sorted(summary.alert_codes()),
+        "alerts_holding": sorted(summary.holding_alert_codes()),
+        "alerts_withdrawn": sorted(summary.withdrawn_alert_codes()),
+        "alerts_unacknowledged": sorted(summary.unacknowledged_alert_codes()),
         "proposed_triggers": [p.trigger for p in summary.evaluation.proposals],
         "recommendations": [r.code for r in summary.evaluation.recommendations],
         "tasks_open": sorted(summary.task_kinds("open")),

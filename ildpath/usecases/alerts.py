@@ -25,6 +25,14 @@ def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor)
         alert = uow.patients.alert(alert_id)
         if alert is None:
             raise AlertNotFound(alert_id)
+        if alert.status == "withdrawn":
+            raise InvalidValue(
+                "alert",
+                alert_id,
+                "an alert that stands (this one was withdrawn on "
+                f"{alert.raised_on} by the same day's entry {alert.withdrawn_by}: its cause did "
+                "not hold once the day was entered)",
+            )
         if alert.acknowledged_at is not None:
             raise InvalidValue(
                 "alert",

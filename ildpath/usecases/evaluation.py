@@ -34,6 +34,7 @@ def apply_evaluation(
         work.today,
         work.definition,
         daily=daily,
+        written=work.written,
     )
     sets: dict[str, Any] = {}
     judged = judgement.judged_until

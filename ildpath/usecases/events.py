@@ -55,7 +55,11 @@ class AcknowledgeAlert:
         with app.unit_of_work() as uow:
             patient = find_patient(uow, external_id)
             alerts = uow.patients.rows(patient).alerts
-        waiting = [a for a in alerts if a.code == self.code and a.acknowledged_at is None]
+        waiting = [
+            a
+            for a in alerts
+            if a.code == self.code and a.acknowledged_at is None and a.status != "withdrawn"
+        ]
         if not waiting or waiting[-1].id is None:
             raise InvalidValue("code", self.code, "the code of an unacknowledged alert")
         return waiting[-1].id

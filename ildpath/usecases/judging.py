@@ -6,15 +6,25 @@ changes in the same order and leave the same audit trail.
 """
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from pathway import Evaluation, PathwayDefinition, PatientRecord, evaluate
 from pathway.findings import Alert, CareTask
-from pathway.record import AlertRaised
+from pathway.lifecycle import AlertFate, Clearing, fates
+from pathway.record import OCCURRENCE_MARK, AlertRaised
 from pathway.rules.monitoring import OVERDUE_ALERTS
-from persistence.changes import ENGINE, Audit, Item, NewAlert, StoredTask, TaskChange
+from persistence.changes import (
+    ENGINE,
+    AlertFateChange,
+    Audit,
+    Item,
+    NewAlert,
+    StoredTask,
+    TaskChange,
+)
+from persistence.records import ALERT_PREFIX
 
 __all__ = ["Judgement", "judge", "missed_days", "task_changes", "unraised", "with_alert"]
 
@@ -80,20 +90,75 @@ def missed_days(last_evaluated_on: date | None, enrolled_on: date, as_of: date) 
     return [first + timedelta(days=n) for n in range((as_of - first).days)]
 
 
-def unraised(known: Iterable[str], alerts: Iterable[Alert]) -> list[Alert]:
-    """The alerts whose key has not been raised before (each key once)."""
-    seen = set(known)
+def unraised(raised: Iterable[AlertRaised], alerts: Iterable[Alert]) -> list[Alert]:
+    """The alerts whose key has not been raised before (each key once). A key whose alert was
+    withdrawn (§7a) is raised again as a new occurrence, ``key@2``: the withdrawn row keeps
+    its key."""
+    earlier = list(raised)
+    seen = {a.base_key for a in earlier if not a.withdrawn}
+    taken = {a.key for a in earlier}
     fresh: list[Alert] = []
     for alert in alerts:
-        if alert.key not in seen:
-            seen.add(alert.key)
-            fresh.append(alert)
+        if alert.key in seen:
+            continue
+        seen.add(alert.key)
+        key, n = alert.key, 1
+        while key in taken:
+            n += 1
+            key = f"{alert.key}{OCCURRENCE_MARK}{n}"
+        fresh.append(alert if key == alert.key else replace(alert, key=key))
     return fresh
 
 
-def with_alert(record: PatientRecord, alert: Alert, day: date) -> PatientRecord:
+def with_alert(
+    record: PatientRecord, alert: Alert, day: date, clinical_on: date | None = None
+) -> PatientRecord:
     """The record with an alert just raised, as the next day's evaluation must see it."""
-    return record.appended("alerts", AlertRaised(alert.code, alert.key, day, alert.evidence))
+    raised = AlertRaised(alert.code, alert.key, day, alert.evidence, clinical_on)
+    return record.appended("alerts", raised)
+
+
+def _fate_change(fate: AlertFate, day: date) -> AlertFateChange:
+    """The row change and audit event of one alert's withdrawal or clearing."""
+    alert = fate.alert
+    alert_id = int(alert.id.removeprefix(ALERT_PREFIX))
+    payload: dict[str, Any] = {"alert_id": alert_id, "code": alert.code, "key": alert.key}
+    if fate.withdrawn_by is not None or fate.cleared is None:
+        payload["withdrawn_by"] = fate.withdrawn_by
+        fields: dict[str, Any] = {"status": "withdrawn", "withdrawn_by": fate.withdrawn_by}
+        return AlertFateChange(alert_id, fields, Audit("alert_withdrawn", payload, day, ENGINE))
+    cleared = fate.cleared
+    payload.update(cleared_on=cleared.on, cleared_by=cleared.by)
+    fields = {"cleared_on": cleared.on, "cleared_by": cleared.by}
+    return AlertFateChange(alert_id, fields, Audit("alert_cleared", payload, cleared.on, ENGINE))
+
+
+def _lifecycle(
+    record: PatientRecord,
+    evaluation: Evaluation,
+    fresh: list[Alert],
+    today: date,
+    written: Sequence[object],
+) -> Iterator[Item]:
+    """The alerts withdrawn or cleared (§7a), then the fresh ones to raise, with their
+    clearing when it is already met."""
+    if evaluation.state == "closed":
+        yield from (NewAlert(alert, evaluation.as_of) for alert in fresh)
+        return
+    cleared: dict[str, Clearing] = {a.key: c for a, c in evaluation.clearings}
+    holding = {a.key for a in evaluation.alerts}
+    for fate in fates(record.alerts, holding, cleared, today, written):
+        yield _fate_change(fate, today)
+    cause = max((getattr(e, "on", evaluation.as_of) for e in written), default=None)
+    for alert in fresh:
+        clearing = cleared.get(alert.key.partition(OCCURRENCE_MARK)[0])
+        yield NewAlert(
+            alert,
+            evaluation.as_of,
+            cause,
+            None if clearing is None else clearing.on,
+            None if clearing is None else clearing.by,
+        )
 
 
 def judge(
@@ -105,26 +170,27 @@ def judge(
     definition: PathwayDefinition,
     *,
     daily: bool,
+    written: Sequence[object] = (),
 ) -> Judgement:
     """Judge the days missed since ``last_evaluated_on`` (each as known on that day, so a
     scheduler that was down never makes an alert late, and a late entry never raises one in
-    the past), then ``day`` itself.
+    the past), then ``day`` itself, and what becomes of the alerts already raised after the
+    entries ``written`` (`pathway.lifecycle`).
 
     Overdue alerts wait for the daily run (``daily``): a day is judged after all of its
     events (§9), so a PFT recorded later the same day is not reported overdue in between."""
     items: list[Item] = []
     days = missed_days(last_evaluated_on, record.enrolled_on, day)
     for missed in days:
-        for alert in unraised(
-            (a.key for a in record.alerts), evaluate(record, missed, definition).alerts
-        ):
+        for alert in unraised(record.alerts, evaluate(record, missed, definition).alerts):
             items.append(NewAlert(alert, missed))
             record = with_alert(record, alert, missed)
     evaluation = evaluate(record, day, definition)
     alerts = evaluation.alerts
     if not daily:
         alerts = tuple(a for a in alerts if a.code not in OVERDUE_ALERTS)
-    items.extend(NewAlert(alert, day) for alert in unraised((a.key for a in record.alerts), alerts))
+    fresh = unraised(record.alerts, alerts)
+    items.extend(_lifecycle(record, evaluation, fresh, today, written))
     items.extend(task_changes(stored, evaluation.tasks, today))
     judged_until = day if daily else (days[-1] if days else last_evaluated_on)
     return Judgement(evaluation, items, judged_until, record)

@@ -27,7 +27,12 @@ from persistence.tables import (
 from ..bootstrap import App
 from .work import find_patient
 
-__all__ = ["PatientSummary", "patient_summary"]
+__all__ = ["PatientSummary", "cleared_by", "patient_summary"]
+
+
+def cleared_by(alert: AlertRow, day: date) -> bool:
+    """Whether the alert's clearing condition was met on or before ``day`` (§7a)."""
+    return alert.cleared_on is not None and alert.cleared_on <= day
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,33 @@ class PatientSummary:
     def active_courses(self) -> list[Course]:
         return [c for c in self.therapy_courses() if c.active_on(self.as_of)]
 
+    def standing_alerts(self) -> list[AlertRow]:
+        """Alerts raised on or before ``as_of`` and not withdrawn (§7a), acknowledged or not."""
+        return [
+            a for a in self.alerts if a.raised_on <= self.as_of and a.status != "withdrawn"
+        ]
+
     def alert_codes(self) -> set[str]:
-        """Alerts raised on or before ``as_of``, acknowledged or not."""
-        return {a.code for a in self.alerts if a.raised_on <= self.as_of}
+        """Alerts raised on or before ``as_of`` and not withdrawn, acknowledged or not."""
+        return {a.code for a in self.standing_alerts()}
+
+    def holding_alert_codes(self) -> set[str]:
+        """Standing alerts not cleared on ``as_of`` (§7a "holds")."""
+        return {a.code for a in self.standing_alerts() if not cleared_by(a, self.as_of)}
+
+    def unacknowledged_alert_codes(self) -> set[str]:
+        """Standing alerts not acknowledged on ``as_of``."""
+        return {
+            a.code
+            for a in self.standing_alerts()
+            if a.acknowledged_at is None or a.acknowledged_at.date() > self.as_of
+        }
+
+    def withdrawn_alert_codes(self) -> set[str]:
+        """Alerts withdrawn on or before ``as_of`` (within the day they were recorded)."""
+        return {
+            a.code for a in self.alerts if a.status == "withdrawn" and a.raised_on <= self.as_of
+        }
 
     def task_kinds(self, status: str) -> set[str]:
         """Task kinds by status on ``as_of``: open, overdue or done."""

@@ -60,6 +60,9 @@ class PatientWork:
         self._alerts: list[AlertRow] = []
         self._opened: list[TaskMoved] = []
         self._closed: list[TaskMoved] = []
+        self.written: list[object] = []
+        """The record entries written in this unit of work: what may withdraw an alert raised
+        earlier the same day (§7a)."""
 
     @property
     def definition(self) -> PathwayDefinition:
@@ -109,8 +112,10 @@ class PatientWork:
         for entry, row in written.entries():
             if entry.audit is not None:
                 self.entry_id = row["id"]
+            value = entry_of(entry.part, row)
+            self.written.append(value)
             if record is not None:
-                record = record.appended(entry.part, entry_of(entry.part, row))
+                record = record.appended(entry.part, value)
         for row in written.alerts():
             self._alerts.append(AlertRow(**row))
             if record is not None:

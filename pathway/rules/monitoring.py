@@ -5,9 +5,18 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from ..chart import Chart
+from ..definition import PathwayDefinition
+from ..record import Observation
 from ..findings import Alert, CareTask
 
-__all__ = ["OVERDUE_ALERTS", "cmv_reactivation", "mda5_status_unknown", "overdue_alerts"]
+__all__ = [
+    "OVERDUE_ALERTS",
+    "OVERDUE_CODES",
+    "cmv_above_threshold",
+    "cmv_reactivation",
+    "mda5_status_unknown",
+    "overdue_alerts",
+]
 
 _OVERDUE_CODES = {
     "pft": "PFT_OVERDUE",
@@ -16,6 +25,7 @@ _OVERDUE_CODES = {
 }
 OVERDUE_ALERTS = frozenset(_OVERDUE_CODES.values())
 """Time-driven alerts: judged by the daily evaluation, after all of a day's events."""
+OVERDUE_CODES = tuple(sorted(OVERDUE_ALERTS))
 
 
 def mda5_status_unknown(chart: Chart, day: date) -> Alert | None:
@@ -32,12 +42,18 @@ def mda5_status_unknown(chart: Chart, day: date) -> Alert | None:
     return None
 
 
+def cmv_above_threshold(result: Observation, definition: PathwayDefinition) -> bool:
+    """A CMV DNA result above the detection threshold (§8)."""
+    return (result.iu_per_ml or 0) > definition.cmv_detection_threshold
+
+
 def cmv_reactivation(chart: Chart, day: date) -> Iterator[Alert]:
     """`CMV_REACTIVATION` (§8, [S4]): a CMV DNA result above the detection threshold while an
     immunosuppressive agent is active on the result's date."""
-    threshold = chart.definition.cmv_detection_threshold
     for result in chart.observations("cmv", until=day):
-        if (result.iu_per_ml or 0) > threshold and chart.exposure.immunosuppressed_on(result.on):
+        if cmv_above_threshold(result, chart.definition) and chart.exposure.immunosuppressed_on(
+            result.on
+        ):
             yield Alert.under(
                 chart.definition,
                 "CMV_REACTIVATION",

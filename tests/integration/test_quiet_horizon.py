@@ -59,7 +59,7 @@ def hidden_changes(record: PatientRecord, definition: PathwayDefinition, until: 
     day = record.enrolled_on
     while day <= until:
         evaluation = evaluate(record, day, definition)
-        fresh = unraised((a.key for a in record.alerts), evaluation.alerts)
+        fresh = unraised(record.alerts, evaluation.alerts)
         horizon = quiet_until(record, evaluation, definition, NO_CAP)
         judged[day] = ([a.key for a in fresh], evaluation.tasks, horizon)
         for alert in fresh:
