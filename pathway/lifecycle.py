@@ -43,6 +43,9 @@ class AlertFate:
     alert: AlertRaised
     withdrawn_by: str | None = None
     cleared: Clearing | None = None
+    uncleared: bool = False
+    """A clearing recorded today that the day's later entries undid (§9: a stop and a start
+    on one day leave a condition as it was)."""
 
 
 def is_action(entry: object) -> bool:
@@ -57,7 +60,9 @@ def _first(found: Iterable[Clearing]) -> Clearing | None:
     return min(found, key=lambda c: c.on, default=None)
 
 
-def _cmv(chart: Chart, alert: AlertRaised, as_of: date, tasks: Sequence[CareTask]) -> Clearing | None:
+def _cmv(
+    chart: Chart, alert: AlertRaised, as_of: date, tasks: Sequence[CareTask]
+) -> Clearing | None:
     """A later CMV result at or below the threshold (a result below a detection limit is)."""
     cause = chart.observation(alert.evidence[0]) if alert.evidence else None
     if cause is None:
@@ -194,10 +199,11 @@ _CLEARING: dict[str, _Rule] = {
 def clearings(
     chart: Chart, alerts: Iterable[AlertRaised], tasks: Sequence[CareTask], as_of: date
 ) -> Iterator[tuple[AlertRaised, Clearing]]:
-    """The alerts that still hold (not withdrawn, not cleared) whose clearing condition is met
-    on the record known on ``as_of``, with when and by what."""
+    """The alerts that still hold (not withdrawn, not cleared before ``as_of``'s recording)
+    whose clearing condition is met on the record known on ``as_of``, with when and by what.
+    A clearing recorded on ``as_of`` itself is judged again: the day is not over."""
     for alert in alerts:
-        if alert.withdrawn or alert.cleared_on is not None:
+        if alert.withdrawn or (alert.cleared_on is not None and alert.cleared_recorded_on != as_of):
             continue
         rule = _CLEARING.get(alert.code)
         clearing = rule(chart, alert, as_of, tasks) if rule is not None else None
@@ -220,9 +226,13 @@ def fates(
     action of that day meets its clearing condition (then it is cleared). Any other alert whose
     clearing condition is met is cleared."""
     for alert in alerts:
-        if alert.withdrawn or alert.cleared_on is not None:
+        if alert.withdrawn:
             continue
         clearing = cleared.get(alert.key)
+        if alert.cleared_on is not None:
+            if alert.cleared_recorded_on == today and clearing is None:
+                yield AlertFate(alert, uncleared=True)
+            continue
         same_day = [e for e in written if getattr(e, "on", None) == alert.cause_day]
         if alert.raised_on == today and same_day and alert.base_key not in holding_keys:
             if clearing is not None and clearing.action and clearing.on == alert.cause_day:

@@ -124,6 +124,9 @@ class AlertRaised:
     withdrawn: bool = False
     cleared_on: date | None = None
     id: str = ""
+    cleared_recorded_on: date | None = None
+    """The day the clearing was recorded: until that day ends, the day's other entries may
+    undo it (judged per clinical day, §9); then it is final."""
 
     @property
     def cause_day(self) -> date:

@@ -170,9 +170,26 @@ _PARTS: dict[str, _Part] = {
     ),
     "alerts": _Part(
         AlertRow,
-        ("code", "key", "raised_on", "evidence", "clinical_on", "status", "cleared_on"),
+        (
+            "code",
+            "key",
+            "raised_on",
+            "evidence",
+            "clinical_on",
+            "status",
+            "cleared_on",
+            "cleared_recorded_on",
+        ),
         lambda r: AlertRaised(
-            r[2], r[3], r[4], tuple(r[5]), r[6], r[7] == "withdrawn", r[8], f"{ALERT_PREFIX}{r[1]}"
+            r[2],
+            r[3],
+            r[4],
+            tuple(r[5]),
+            r[6],
+            r[7] == "withdrawn",
+            r[8],
+            f"{ALERT_PREFIX}{r[1]}",
+            r[9],
         ),
     ),
 }

@@ -196,6 +196,7 @@ class AlertRow(SQLModel, table=True):
     """The record entry (``rx12``) whose arrival withdrew it."""
     cleared_on: date | None = None
     cleared_by: str | None = Field(default=None, max_length=32)
+    cleared_recorded_on: date | None = None
 
 
 class CareTaskRow(SQLModel, table=True):

@@ -250,6 +250,7 @@ def _insert_alerts(tables: Tables, layout: _Layout) -> None:
                 "withdrawn_by": None,
                 "cleared_on": raised.cleared_on,
                 "cleared_by": raised.cleared_by,
+                "cleared_recorded_on": None if raised.cleared_on is None else layout.batch[n].today,
             }
         )
     _inserted(tables, layout, "alert", layout.alerts, rows)

@@ -123,13 +123,20 @@ def _fate_change(fate: AlertFate, day: date) -> AlertFateChange:
     alert = fate.alert
     alert_id = int(alert.id.removeprefix(ALERT_PREFIX))
     payload: dict[str, Any] = {"alert_id": alert_id, "code": alert.code, "key": alert.key}
+    if fate.uncleared:
+        payload["why"] = "the day's later entries leave its cause as it was"
+        fields: dict[str, Any] = {"cleared_on": None, "cleared_by": None}
+        fields["cleared_recorded_on"] = None
+        return AlertFateChange(
+            alert_id, fields, Audit("alert_clearing_undone", payload, day, ENGINE)
+        )
     if fate.withdrawn_by is not None or fate.cleared is None:
         payload["withdrawn_by"] = fate.withdrawn_by
-        fields: dict[str, Any] = {"status": "withdrawn", "withdrawn_by": fate.withdrawn_by}
+        fields = {"status": "withdrawn", "withdrawn_by": fate.withdrawn_by}
         return AlertFateChange(alert_id, fields, Audit("alert_withdrawn", payload, day, ENGINE))
     cleared = fate.cleared
     payload.update(cleared_on=cleared.on, cleared_by=cleared.by)
-    fields = {"cleared_on": cleared.on, "cleared_by": cleared.by}
+    fields = {"cleared_on": cleared.on, "cleared_by": cleared.by, "cleared_recorded_on": day}
     return AlertFateChange(alert_id, fields, Audit("alert_cleared", payload, cleared.on, ENGINE))
 
 

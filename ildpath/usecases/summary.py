@@ -64,9 +64,7 @@ class PatientSummary:
 
     def standing_alerts(self) -> list[AlertRow]:
         """Alerts raised on or before ``as_of`` and not withdrawn (§7a), acknowledged or not."""
-        return [
-            a for a in self.alerts if a.raised_on <= self.as_of and a.status != "withdrawn"
-        ]
+        return [a for a in self.alerts if a.raised_on <= self.as_of and a.status != "withdrawn"]
 
     def alert_codes(self) -> set[str]:
         """Alerts raised on or before ``as_of`` and not withdrawn, acknowledged or not."""

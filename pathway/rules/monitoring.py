@@ -6,8 +6,8 @@ from datetime import date
 
 from ..chart import Chart
 from ..definition import PathwayDefinition
-from ..record import Observation
 from ..findings import Alert, CareTask
+from ..record import Observation
 
 __all__ = [
     "OVERDUE_ALERTS",

@@ -40,6 +40,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("cleared_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True)
         )
+        batch_op.add_column(sa.Column("cleared_recorded_on", sa.Date(), nullable=True))
         batch_op.create_index(batch_op.f("ix_alert_status"), ["status"], unique=False)
     op.execute("UPDATE alert SET clinical_on = raised_on")
 
@@ -47,6 +48,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("alert", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_alert_status"))
+        batch_op.drop_column("cleared_recorded_on")
         batch_op.drop_column("cleared_by")
         batch_op.drop_column("cleared_on")
         batch_op.drop_column("withdrawn_by")
