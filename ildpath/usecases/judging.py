@@ -143,29 +143,26 @@ def _fate_change(fate: AlertFate, day: date) -> AlertFateChange:
 def _lifecycle(
     record: PatientRecord,
     evaluation: Evaluation,
-    fresh: list[Alert],
+    raised: list[NewAlert],
     today: date,
     written: Sequence[object],
 ) -> Iterator[Item]:
-    """The alerts withdrawn or cleared (§7a), then the fresh ones to raise, with their
-    clearing when it is already met."""
+    """The stored alerts withdrawn or cleared (§7a), then the alerts to raise (``raised``:
+    those of the days missed and of the day judged), each with its clearing when it is
+    already met."""
     if evaluation.state == "closed":
-        yield from (NewAlert(alert, evaluation.as_of) for alert in fresh)
+        yield from raised
         return
     cleared: dict[str, Clearing] = {a.key: c for a, c in evaluation.clearings}
     holding = {a.key for a in evaluation.alerts}
-    for fate in fates(record.alerts, holding, cleared, today, written):
+    stored = (a for a in record.alerts if a.id)
+    for fate in fates(stored, holding, cleared, today, written):
         yield _fate_change(fate, today)
-    cause = max((getattr(e, "on", evaluation.as_of) for e in written), default=None)
-    for alert in fresh:
-        clearing = cleared.get(alert.key.partition(OCCURRENCE_MARK)[0])
-        yield NewAlert(
-            alert,
-            evaluation.as_of,
-            cause,
-            None if clearing is None else clearing.on,
-            None if clearing is None else clearing.by,
-        )
+    for new in raised:
+        clearing = cleared.get(new.alert.key.partition(OCCURRENCE_MARK)[0])
+        if clearing is not None:
+            new = replace(new, cleared_on=clearing.on, cleared_by=clearing.by)
+        yield new
 
 
 def judge(
@@ -186,18 +183,19 @@ def judge(
 
     Overdue alerts wait for the daily run (``daily``): a day is judged after all of its
     events (§9), so a PFT recorded later the same day is not reported overdue in between."""
-    items: list[Item] = []
+    raised: list[NewAlert] = []
     days = missed_days(last_evaluated_on, record.enrolled_on, day)
     for missed in days:
         for alert in unraised(record.alerts, evaluate(record, missed, definition).alerts):
-            items.append(NewAlert(alert, missed))
+            raised.append(NewAlert(alert, missed))
             record = with_alert(record, alert, missed)
     evaluation = evaluate(record, day, definition)
     alerts = evaluation.alerts
     if not daily:
         alerts = tuple(a for a in alerts if a.code not in OVERDUE_ALERTS)
-    fresh = unraised(record.alerts, alerts)
-    items.extend(_lifecycle(record, evaluation, fresh, today, written))
+    cause = max((getattr(e, "on", day) for e in written), default=None)
+    raised.extend(NewAlert(alert, day, cause) for alert in unraised(record.alerts, alerts))
+    items: list[Item] = list(_lifecycle(record, evaluation, raised, today, written))
     items.extend(task_changes(stored, evaluation.tasks, today))
     judged_until = day if daily else (days[-1] if days else last_evaluated_on)
     return Judgement(evaluation, items, judged_until, record)
