@@ -137,6 +137,7 @@ def patient_data(summary: PatientSummary) -> dict[str, Any]:
                 "category": e.category,
                 "text": e.text,
                 "actor": e.actor,
+                "entry": e.entry,
                 "retracted": e.retracted,
             }
             for e in timeline(summary)

@@ -20,6 +20,8 @@ class TimelineEntry:
     acknowledgement, task."""
     text: str
     actor: str = ""
+    entry: str = ""
+    """The record id of the entry shown (``obs12``): what a correction names."""
     retracted: str = ""
     """How the entry was taken back by the summary's day (§11), e.g. ``corrected on
     2026-03-03: wrong report``; shown struck through. Empty while it stands."""
@@ -87,7 +89,8 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
                 "phenotype",
                 f"{entry.field} set to {entry.value}{why}",
                 entry.actor,
-                _taken_back(summary, "ph", entry.id),
+                f"ph{entry.id}",
+            _taken_back(summary, "ph", entry.id),
             )
     for observation in summary.observations:
         yield TimelineEntry(
@@ -95,6 +98,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
             "observation",
             describe_observation(observation),
             observation.actor,
+            f"obs{observation.id}",
             _taken_back(summary, "obs", observation.id),
         )
     for therapy in summary.therapy_events:
@@ -103,6 +107,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
             "therapy",
             describe_therapy(therapy),
             therapy.actor,
+            f"rx{therapy.id}",
             _taken_back(summary, "rx", therapy.id),
         )
     for procedure in summary.procedures:
@@ -111,6 +116,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
             "procedure",
             procedure.kind.replace("_", " "),
             procedure.actor,
+            f"proc{procedure.id}",
             _taken_back(summary, "proc", procedure.id),
         )
     for vaccination in summary.vaccinations:
@@ -119,6 +125,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
             "vaccination",
             f"{vaccination.kind} vaccination",
             vaccination.actor,
+            f"vac{vaccination.id}",
             _taken_back(summary, "vac", vaccination.id),
         )
     for transition in summary.transitions:
