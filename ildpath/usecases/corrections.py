@@ -273,7 +273,8 @@ class CorrectEntry:
         command = event_command(kind, new_body, on)
         pending = Retraction(entry.id, entry.on, context.today, self.reason, "pending")
         retracted = _Retracted(context, record.appended("retractions", pending))
-        decision = command.decide(retracted)  # type: ignore[union-attr]
+        assert hasattr(command, "decide"), kind  # the kinds of entries, not acknowledgements
+        decision: Decision = command.decide(retracted)
         if len(decision.entries) != 1:
             raise InvalidValue("values", dict(self.changes), "one entry's values")
         [replacing] = decision.entries
@@ -293,11 +294,13 @@ def _event_of(part: str, entry: Any) -> tuple[str, dict[str, object]]:
     if part == "phenotype":
         return "amend", {entry.field: entry.value}
     kind = {
-        "observations": lambda: entry.kind,
-        "therapies": lambda: entry.action,
-        "procedures": lambda: "procedure",
-        "vaccinations": lambda: "vaccination",
-    }[part]()
+        "observations": "kind",
+        "therapies": "action",
+        "procedures": "procedure",
+        "vaccinations": "vaccination",
+    }[part]
+    if kind in ("kind", "action"):  # the entry says its event kind: pft, cmv ... start, stop
+        kind = str(getattr(entry, kind))
     fields = EVENT_KINDS[kind].fields
     body = {name: getattr(entry, name, None) for name in fields}
     return kind, {name: value for name, value in body.items() if value is not None}

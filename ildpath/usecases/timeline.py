@@ -90,7 +90,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
                 f"{entry.field} set to {entry.value}{why}",
                 entry.actor,
                 f"ph{entry.id}",
-            _taken_back(summary, "ph", entry.id),
+                _taken_back(summary, "ph", entry.id),
             )
     for observation in summary.observations:
         yield TimelineEntry(

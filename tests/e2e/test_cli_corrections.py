@@ -32,9 +32,7 @@ def test_a_pft_is_corrected_then_entered_in_error(tmp_path: Path) -> None:
     assert refused.returncode != 0
     assert "entry_id" in refused.stdout + refused.stderr
 
-    out = shell.ok(
-        "record", "entered-in-error", "PT-1", replaced.group(1), "--reason", "not done"
-    )
+    out = shell.ok("record", "entered-in-error", "PT-1", replaced.group(1), "--reason", "not done")
     assert "entered in error" in out
     page = shell.json("patient", "show", "PT-1")
     assert [e["entry"] for e in page["timeline"] if e["retracted"]] == [wrong, replaced.group(1)]

@@ -306,3 +306,27 @@ def test_corrections_come_in_through_the_dispatcher(app: App, clock: SimulatedCl
     record, _ = _record(app)
     assert [r.replaced_by is None for r in record.retractions] == [False, True]
     assert not [o for o in record.known_on(clock.today()).observations if o.kind == "cmv"]
+
+
+def test_a_procedure_and_a_vaccination_are_corrected(app: App) -> None:
+    enrol(app, enrolled_on=DAY - timedelta(days=5))
+    procedure = record_event(app, "P-001", "procedure", "plasma_exchange", DAY, CLINICIAN)
+    shot = record_event(app, "P-001", "vaccination", "influenza", DAY, CLINICIAN)
+
+    correct_entry(
+        app,
+        "P-001",
+        f"proc{procedure.entry_id}",
+        {"kind": "pulmonary_rehabilitation"},
+        "x",
+        CLINICIAN,
+    )
+    correct_entry(
+        app, "P-001", f"vac{shot.entry_id}", {}, "given the day before", CLINICIAN,
+        on=DAY - timedelta(days=1),
+    )  # fmt: skip
+
+    record, _ = _record(app)
+    now = record.known_on(DAY)
+    assert [p.kind for p in now.procedures] == ["pulmonary_rehabilitation"]
+    assert [v.on for v in now.vaccinations] == [DAY - timedelta(days=1)]

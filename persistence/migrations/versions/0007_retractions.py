@@ -38,9 +38,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("patient_id", "entry_id", name="uq_retraction_patient_entry"),
     )
     with op.batch_alter_table("retraction", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_retraction_patient_id"), ["patient_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_retraction_patient_id"), ["patient_id"], unique=False)
 
 
 def downgrade() -> None:
