@@ -181,6 +181,16 @@ def _task_closed(
     return None
 
 
+def _cause_taken_back(chart: Chart, alert: AlertRaised) -> Clearing | None:
+    """Any alert whose cause is corrected away or entered in error clears on the day of the
+    correction (§11 Corrections); a correction is data (the same day, it withdraws)."""
+    for cited in alert.evidence:
+        retraction = chart.record.retraction_of(cited)
+        if retraction is not None:
+            return Clearing(retraction.recorded_on, retraction.replaced_by or cited, False)
+    return None
+
+
 _Rule = Callable[[Chart, AlertRaised, date, Sequence[CareTask]], Clearing | None]
 _CLEARING: dict[str, _Rule] = {
     "CMV_REACTIVATION": _cmv,
@@ -205,8 +215,10 @@ def clearings(
     for alert in alerts:
         if alert.withdrawn or (alert.cleared_on is not None and alert.cleared_recorded_on != as_of):
             continue
+        clearing = _cause_taken_back(chart, alert)
         rule = _CLEARING.get(alert.code)
-        clearing = rule(chart, alert, as_of, tasks) if rule is not None else None
+        if clearing is None and rule is not None:
+            clearing = rule(chart, alert, as_of, tasks)
         if clearing is not None:
             yield alert, clearing
 

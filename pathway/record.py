@@ -19,6 +19,7 @@ __all__ = [
     "PatientRecord",
     "PhenotypeEntry",
     "Procedure",
+    "Retraction",
     "TherapyEvent",
     "TransitionEntry",
     "Vaccination",
@@ -108,6 +109,21 @@ class TransitionEntry:
 
 
 @dataclass(frozen=True)
+class Retraction:
+    """An entry taken back (§11 Corrections): corrected (``replaced_by`` names the entry that
+    replaces it) or entered in error (``replaced_by`` is None). Nothing is deleted: the entry
+    stays in the record, and the rules stop reading it from ``recorded_on`` on, so what the
+    engine knew before the correction can still be asked (`PatientRecord.known_on`)."""
+
+    entry_id: str
+    on: date
+    """The clinical date of the retracted entry."""
+    recorded_on: date
+    reason: str
+    replaced_by: str | None = None
+
+
+@dataclass(frozen=True)
 class AlertRaised:
     """An alert the engine has already raised; its key makes raising idempotent.
 
@@ -169,6 +185,7 @@ class PatientRecord:
     vaccinations: tuple[Vaccination, ...] = ()
     transitions: tuple[TransitionEntry, ...] = ()
     alerts: tuple[AlertRaised, ...] = field(default=())
+    retractions: tuple[Retraction, ...] = ()
 
     def entries(self) -> Iterator[Any]:
         """Every dated entry, part after part."""
@@ -186,8 +203,12 @@ class PatientRecord:
 
         Alerts count from the day the engine learned of their cause (FORMAT.md), so a late
         entry never raises an alert in the past.
+
+        An entry retracted (§11 Corrections) by a retraction recorded by then is left out: the
+        rules judge the corrected record from the day of the correction, and what they said
+        before it stays what they said.
         """
-        return replace(
+        known = replace(
             self,
             phenotype=tuple(e for e in self.phenotype if e.recorded_on <= day),
             observations=tuple(e for e in self.observations if e.recorded_on <= day),
@@ -196,4 +217,26 @@ class PatientRecord:
             vaccinations=tuple(e for e in self.vaccinations if e.recorded_on <= day),
             transitions=tuple(e for e in self.transitions if e.recorded_on <= day),
             alerts=tuple(a for a in self.alerts if a.raised_on <= day),
+            retractions=tuple(r for r in self.retractions if r.recorded_on <= day),
         )
+        return known.corrected()
+
+    def corrected(self) -> "PatientRecord":
+        """The record without the entries retracted (§11 Corrections): what a decision taken
+        now reads (is the agent to stop active? what is the phenotype today?). The
+        retractions themselves stay, so the history can still show what was taken back."""
+        if not self.retractions:
+            return self
+        gone = frozenset(r.entry_id for r in self.retractions)
+        kept: dict[str, Any] = {
+            part: tuple(e for e in getattr(self, part) if e.id not in gone) for part in ENTRY_PARTS
+        }
+        return replace(self, **kept)
+
+    def retraction_of(self, entry_id: str) -> Retraction | None:
+        """The retraction of ``entry_id``, if it was taken back."""
+        return next((r for r in self.retractions if r.entry_id == entry_id), None)
+
+    def entry(self, entry_id: str) -> Any:
+        """The entry with this record id (``obs12``), or None."""
+        return next((e for e in self.entries() if e.id == entry_id), None)

@@ -29,6 +29,7 @@ from .tables import (
     ObservationRow,
     PhenotypeEntryRow,
     ProcedureRow,
+    RetractionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -46,6 +47,7 @@ _ROW_CLASSES: dict[str, Any] = {
     "procedure": ProcedureRow,
     "vaccination": VaccinationRow,
     "phenotype_entry": PhenotypeEntryRow,
+    "retraction": RetractionRow,
 }
 
 
@@ -310,6 +312,7 @@ class _MemoryPatients:
             of("procedure"),
             of("vaccination"),
             of("phenotype_entry"),
+            of("retraction"),
         )
 
     def to_judge(self, day: date, after: int, limit: int, last: int | None = None) -> list[Patient]:

@@ -7,7 +7,7 @@ Two stores implement them: SQL (`persistence.sql_store`, SQLite or PostgreSQL) a
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -22,6 +22,7 @@ from .tables import (
     ObservationRow,
     PhenotypeEntryRow,
     ProcedureRow,
+    RetractionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -42,6 +43,8 @@ class StoredRows:
     procedures: list[ProcedureRow]
     vaccinations: list[VaccinationRow]
     phenotype_entries: list[PhenotypeEntryRow]
+    retractions: list[RetractionRow] = field(default_factory=list)
+    """Entries corrected or entered in error (§11): the history shows them taken back."""
 
 
 class PatientRepository(Protocol):

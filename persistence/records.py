@@ -17,11 +17,13 @@ from sqlalchemy import Select, bindparam, select
 from sqlmodel import Session
 
 from pathway.record import (
+    ENTRY_PARTS,
     AlertRaised,
     Observation,
     PatientRecord,
     PhenotypeEntry,
     Procedure,
+    Retraction,
     TherapyEvent,
     TransitionEntry,
     Vaccination,
@@ -32,6 +34,7 @@ from .tables import (
     ObservationRow,
     PhenotypeEntryRow,
     ProcedureRow,
+    RetractionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -42,6 +45,7 @@ __all__ = [
     "OBSERVATION_VALUES",
     "PART_PREFIX",
     "PART_TABLE",
+    "RECORD_PARTS",
     "PatientDates",
     "RecordHead",
     "assembled",
@@ -168,6 +172,11 @@ _PARTS: dict[str, _Part] = {
         ),
         lambda r: TransitionEntry(f"tr{r[1]}", *r[2:]),
     ),
+    "retractions": _Part(
+        RetractionRow,
+        ("entry_id", "clinical_on", "recorded_on", "reason", "replaced_by"),
+        lambda r: Retraction(*r[2:]),
+    ),
     "alerts": _Part(
         AlertRow,
         (
@@ -193,6 +202,10 @@ _PARTS: dict[str, _Part] = {
         ),
     ),
 }
+
+RECORD_PARTS = (*ENTRY_PARTS, "retractions")
+"""The parts the one writer writes entries of, in its order: the retractions last, as a
+correction's retraction cites the entry written with it (``replaced_by``)."""
 
 PART_TABLE = {name: part.table.__tablename__ for name, part in _PARTS.items()}
 """The table of each part of the record (and of the alerts it carries)."""

@@ -32,6 +32,7 @@ from .tables import (
     PatientRow,
     PhenotypeEntryRow,
     ProcedureRow,
+    RetractionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -181,6 +182,7 @@ class SqlPatients:
             of(ProcedureRow),
             of(VaccinationRow),
             of(PhenotypeEntryRow),
+            of(RetractionRow),
         )
 
     def to_judge(self, day: date, after: int, limit: int, last: int | None = None) -> list[Patient]:

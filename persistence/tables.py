@@ -24,6 +24,7 @@ __all__ = [
     "PhenotypeEntryRow",
     "ProcedureRow",
     "ReminderDeliveryRow",
+    "RetractionRow",
     "TherapyEventRow",
     "TransitionRow",
     "VaccinationRow",
@@ -166,6 +167,29 @@ class TransitionRow(_PatientEntry, table=True):
     recorded_at: datetime = _utc()
 
 
+class RetractionRow(_PatientEntry, table=True):
+    """An entry taken back (§11 Corrections): corrected, with ``replaced_by`` the record id
+    of the entry that replaces it (written in the same transaction), or entered in error
+    (``replaced_by`` null). The entry's own row is never changed or deleted; ``clinical_on``
+    repeats the retracted entry's clinical date, ``recorded_on``/``recorded_at``/``actor``
+    say when and by whom it was taken back. One table for every part, rather than columns on
+    each entry table: the entry tables stay append-only, and the record reads every
+    retraction of a patient with one query. An entry is taken back at most once."""
+
+    __tablename__ = "retraction"
+    __table_args__ = (
+        UniqueConstraint("patient_id", "entry_id", name="uq_retraction_patient_entry"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    part: str = Field(max_length=16)
+    entry_id: str = Field(max_length=32)
+    """The retracted entry's record id (``obs12``, ``rx7`` ...)."""
+    replaced_by: str | None = Field(default=None, max_length=32)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime = _utc()
+
+
 class AlertRow(SQLModel, table=True):
     """An alert the engine raised; acknowledged by a clinician with a justification."""
 
@@ -272,6 +296,7 @@ CLINICAL_TABLES = (
     "procedure",
     "vaccination",
     "transition",
+    "retraction",
     "alert",
     "care_task",
     "audit_event",

@@ -19,8 +19,6 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any, Protocol
 
-from pathway.record import ENTRY_PARTS
-
 from .audit_chain import ChainHead, EventColumns, EventNote, chain_events
 from .changes import (
     ENGINE,
@@ -36,7 +34,7 @@ from .changes import (
 )
 from .errors import ConcurrencyConflict
 from .patients import CHANGED_MEANWHILE, NEW_PATIENT, Patient
-from .records import PART_TABLE
+from .records import PART_TABLE, RECORD_PARTS
 
 __all__ = ["Tables", "write"]
 
@@ -79,7 +77,7 @@ class _Layout:
         cites the third)."""
         self.rows: list[dict[int, Mapping[str, Any]]] = [{} for _ in batch]
         """Per patient, the row written for each item (by the item's place)."""
-        self.entries: dict[str, list[Placed]] = {part: [] for part in ENTRY_PARTS}
+        self.entries: dict[str, list[Placed]] = {part: [] for part in RECORD_PARTS}
         self.alerts: list[Placed] = []
         self.tasks: list[Placed] = []
         self.acknowledgements: list[Placed] = []
@@ -112,7 +110,7 @@ def write(
     instant (they are written together). Returns what each patient's changes became."""
     layout = _Layout(batch, now)
     _insert_patients(tables, layout)
-    for part in ENTRY_PARTS:
+    for part in RECORD_PARTS:
         _insert_entries(tables, layout, part)
     _insert_alerts(tables, layout)
     _write_tasks(tables, layout)
@@ -189,14 +187,16 @@ def _cited(evidence: Any, layout: _Layout, n: int) -> Any:
     """Evidence with the entries it cites by their place (``obs#3``) cited by their id."""
     if not isinstance(evidence, list | tuple):
         return evidence
-    cited = []
-    for reference in evidence:
-        if isinstance(reference, str) and "#" in reference:
-            prefix, _, place = reference.partition("#")
-            row = layout.rows[n][layout.entry_places[n][int(place) - 1]]
-            reference = f"{prefix}{row['id']}"
-        cited.append(reference)
-    return cited
+    return [_cited_one(reference, layout, n) for reference in evidence]
+
+
+def _cited_one(reference: Any, layout: _Layout, n: int) -> Any:
+    """One reference to an entry: by its place (``obs#3``) made its id (``obs12``)."""
+    if isinstance(reference, str) and "#" in reference:
+        prefix, _, place = reference.partition("#")
+        row = layout.rows[n][layout.entry_places[n][int(place) - 1]]
+        return f"{prefix}{row['id']}"
+    return reference
 
 
 def _insert_entries(tables: Tables, layout: _Layout, part: str) -> None:
@@ -217,6 +217,10 @@ def _insert_entries(tables: Tables, layout: _Layout, part: str) -> None:
         evidence = columns["evidence"]
         for k, (n, _, _) in enumerate(placed):
             evidence[k] = _cited(evidence[k], layout, n)
+    if "replaced_by" in columns:  # a correction's retraction cites the entry replacing it
+        replaced_by = columns["replaced_by"]
+        for k, (n, _, _) in enumerate(placed):
+            replaced_by[k] = _cited_one(replaced_by[k], layout, n)
     columns["recorded_at"] = [layout.instants[n] for n, _, _ in placed]
     columns["id"] = tables.insert(PART_TABLE[part], columns)
     for k, (n, i, _) in enumerate(placed):
@@ -339,6 +343,8 @@ def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
                 payload = {**payload, audit.id_key: rows[i]["id"]}
             if "evidence" in payload:
                 payload = {**payload, "evidence": _cited(payload["evidence"], layout, n)}
+            if "replaced_by" in payload:
+                payload = {**payload, "replaced_by": _cited_one(payload["replaced_by"], layout, n)}
             actor, on, what = audit.actor, audit.clinical_on, audit.kind
         elif isinstance(item, TaskChange | AuditOnly | AlertFateChange):
             audit = item.audit

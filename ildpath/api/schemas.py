@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 __all__ = [
     "AcknowledgementIn",
     "AmendmentIn",
+    "CorrectionIn",
     "EnrolmentIn",
+    "EnteredInErrorIn",
     "ObservationIn",
     "ProcedureIn",
     "RowId",
@@ -55,6 +57,26 @@ class AmendmentIn(BaseModel):
     value: str | float | list[str] | None
     on: date | None = None
     reason: str | None = Text
+
+
+class CorrectionIn(BaseModel):
+    """A recorded entry replaced by a corrected one (§11): the fields that change (the
+    others stay as recorded; null removes an optional value), the new clinical date if it
+    moves, and why."""
+
+    model_config = _STRICT
+    values: dict[str, bool | float | str | list[str] | None] = Field(
+        default_factory=dict, max_length=20
+    )
+    on: date | None = Field(default=None, description="default: the entry's clinical date")
+    reason: str = Field(max_length=2000)
+
+
+class EnteredInErrorIn(BaseModel):
+    """A recorded entry marked entered in error (§11), with why."""
+
+    model_config = _STRICT
+    reason: str = Field(max_length=2000)
 
 
 class ObservationIn(BaseModel):

@@ -12,12 +12,13 @@ import typer
 from pathway.errors import InvalidValue
 
 from ..roles import Permission
-from ..usecases import record_event
+from ..usecases import correct_entry, enter_in_error, record_event
 from .edge import console, open_app, operator, parse_day
 from .outcome_lines import print_outcome
 
 record_app = typer.Typer(
-    help="Record PFTs, CMV results, HRCT, oxygen, therapies, procedures, vaccinations.",
+    help="Record PFTs, CMV results, HRCT, oxygen, therapies, procedures, vaccinations; correct "
+    "an entry or mark it entered in error.",
     no_args_is_help=True,
 )
 
@@ -145,3 +146,77 @@ def vaccination(
 ) -> None:
     """A vaccination given."""
     _record(ctx, patient_id, on, f"{kind} vaccination", "vaccination", {"kind": kind})
+
+
+Reason = Annotated[
+    str, typer.Option("--reason", help="Why the entry is taken back (required, audited).")
+]
+EntryId = Annotated[
+    str, typer.Argument(help="The entry's record id, e.g. obs12, rx7, ph3 (patient show).")
+]
+
+
+def _typed(text: str) -> object:
+    """A value as typed after ``field=``: null, true/false, a number, a comma-separated list
+    (risk_factors), or text. The use case checks it as it checks a new entry."""
+    lowered = text.strip().lower()
+    if lowered in ("null", "none", ""):
+        return None
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _changes(settings: list[str]) -> dict[str, object]:
+    changes: dict[str, object] = {}
+    for setting in settings:
+        name, equals, value = setting.partition("=")
+        if not equals or not name.strip():
+            raise InvalidValue("--set", setting, "field=value, e.g. --set iu_per_ml=0")
+        name = name.strip()
+        changes[name] = (
+            [f for f in value.split(",") if f] if name == "risk_factors" else _typed(value)
+        )
+    return changes
+
+
+@record_app.command("correct")
+def correct(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    entry_id: EntryId,
+    reason: Reason,
+    settings: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="field=value to change (repeatable); null removes a value."),
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="New clinical date YYYY-MM-DD (default: the entry's)."),
+    ] = None,
+) -> None:
+    """Correct a recorded entry (§11): a new entry replaces it; nothing is deleted."""
+    actor = operator(ctx).acting(Permission.RECORD)
+    app = open_app()
+    day = None if on is None else parse_day("on", on)
+    outcome = correct_entry(
+        app, patient_id, entry_id, _changes(settings or []), reason, actor, on=day
+    )
+    prefix = entry_id.rstrip("0123456789")
+    console.print(f"corrected {entry_id} of {patient_id}: replaced by {prefix}{outcome.entry_id}")
+    print_outcome(outcome)
+
+
+@record_app.command("entered-in-error")
+def entered_in_error(
+    ctx: typer.Context, patient_id: PatientId, entry_id: EntryId, reason: Reason
+) -> None:
+    """Mark a recorded entry entered in error (§11): kept, no longer read by the rules."""
+    actor = operator(ctx).acting(Permission.RECORD)
+    app = open_app()
+    outcome = enter_in_error(app, patient_id, entry_id, reason, actor)
+    console.print(f"{entry_id} of {patient_id} marked entered in error")
+    print_outcome(outcome)

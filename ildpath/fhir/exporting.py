@@ -1,5 +1,6 @@
 """Export a patient's, or the cohort's, pathway as a FHIR collection Bundle: Patient, CarePlan
 (state, open tasks, recommendations), Task per care task, DetectedIssue per alert,
+Observation per recorded observation (status per §11 corrections, `recorded`),
 AuditEvent per transition and per record view, Provenance of the CarePlan, and the engine as
 a Device.
 
@@ -23,6 +24,7 @@ from ..usecases import Actor, patient_summary
 from ..usecases.patient_data import patient_data
 from ..usecases.views import record_view
 from . import resources as r
+from .recorded import observations
 
 __all__ = ["export_cohort", "export_patient"]
 
@@ -52,6 +54,7 @@ def _patient_resources(app: App, external_id: str) -> list[dict[str, Any]]:
         r.provenance(refs, summary.as_of, app.clock.now(), data["pathway_version"]),
         *(r.task(refs, t) for t in summary.tasks),
         *(r.detected_issue(refs, a) for a in summary.alerts),
+        *observations(refs, summary),
         *(r.audit_transition(refs, t) for t in summary.transitions),
         *(r.audit_view(refs, v) for v in _views(app, summary.patient.id)),
     ]

@@ -69,7 +69,11 @@ def therapy_bands(summary: PatientSummary) -> list[Band]:
 
 def build_patient_report(app: App, patient_id: str, as_of: date | None = None) -> PatientReport:
     summary = patient_summary(app, patient_id, as_of)
-    pfts = [o for o in summary.observations if o.kind == "pft" and o.clinical_on <= summary.as_of]
+    pfts = [
+        o
+        for o in summary.standing_observations()
+        if o.kind == "pft" and o.clinical_on <= summary.as_of
+    ]
     points = [
         PftPoint(o.clinical_on, o.fvc_pct, o.dlco_pct)
         for o in sorted(pfts, key=lambda o: o.clinical_on)

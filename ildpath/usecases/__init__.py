@@ -5,6 +5,7 @@ returns its `Outcome`; every write reaches the tables through the one writer
 from persistence.changes import ENGINE, Actor
 
 from .alerts import acknowledge_alert
+from .corrections import correct_entry, enter_in_error
 from .daily_run import run_daily_evaluation
 from .enrolment import EnrolPatient, amend_phenotype, enrol_patient
 from .evaluation import evaluate_patient
@@ -25,7 +26,9 @@ __all__ = [
     "TriggerCommand",
     "acknowledge_alert",
     "amend_phenotype",
+    "correct_entry",
     "enrol_patient",
+    "enter_in_error",
     "evaluate_patient",
     "event_command",
     "fire_trigger",

@@ -165,7 +165,7 @@ class AmendPhenotype:
             entries.append(NewEntry("phenotype", self.on, values, actor, audit))
             amended = PhenotypeEntry(f"ph#amended{n}", name, value, self.on, context.today)
             record = record.appended("phenotype", amended)
-        current = phenotype_on(record, context.today)
+        current = phenotype_on(record.corrected(), context.today)
         sets = {
             "diagnosis": current.diagnosis,
             "anti_mda5": current.anti_mda5,

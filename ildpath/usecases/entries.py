@@ -189,7 +189,8 @@ class RecordTherapy(NamedTuple):
     def decide(self, context: EntryContext) -> Decision:
         context.check_date("on", self.on)
         if self.action == "stop":
-            active = Chart(context.record, context.definition).exposure.active_on(self.on)
+            chart = Chart(context.record.corrected(), context.definition)
+            active = chart.exposure.active_on(self.on)
             if self.agent not in active:
                 raise InvalidValue(
                     "agent",

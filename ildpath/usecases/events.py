@@ -19,6 +19,7 @@ from persistence.changes import Actor
 
 from ..bootstrap import App
 from .alerts import acknowledge_alert
+from .corrections import CorrectEntry, EnterInError
 from .enrolment import PHENOTYPE_FIELDS, AmendPhenotype
 from .entries import (
     OBSERVATION_KINDS,
@@ -136,6 +137,17 @@ def _trigger(body: Mapping[str, Any], on: date) -> Command:
     return FireTrigger(command)
 
 
+def _correct(body: Mapping[str, Any], on: date) -> Command:
+    values = body.get("values")
+    if values is not None and not isinstance(values, Mapping):
+        raise InvalidValue("correct.values", values, "a mapping of the entry's fields")
+    return CorrectEntry.checked(body.get("entry_id"), body.get("reason"), values, on)
+
+
+def _entered_in_error(body: Mapping[str, Any], _on: date) -> Command:
+    return EnterInError.checked(body.get("entry_id"), body.get("reason"))
+
+
 def _acknowledge(body: Mapping[str, Any], _on: date) -> Command:
     alert_id, code = body.get("alert_id"), body.get("code")
     if (alert_id is None) == (code is None):
@@ -161,6 +173,10 @@ EVENT_KINDS: dict[str, EventKind] = {
             bare="trigger",
         ),
         EventKind("acknowledge", ("alert_id", "code", "justification"), _acknowledge),
+        # §11 Corrections: ``on`` is the replacing entry's clinical date (a correction) and
+        # is not read for an entry entered in error (the retraction keeps the entry's date)
+        EventKind("correct", ("entry_id", "reason", "values"), _correct),
+        EventKind("entered_in_error", ("entry_id", "reason"), _entered_in_error),
     )
 }
 """Every kind of event, by name."""

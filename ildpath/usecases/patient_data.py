@@ -132,7 +132,14 @@ def patient_data(summary: PatientSummary) -> dict[str, Any]:
             transition_line(t) for t in summary.transitions if t.clinical_on <= summary.as_of
         ],
         "timeline": [
-            {"on": e.on, "category": e.category, "text": e.text, "actor": e.actor}
+            {
+                "on": e.on,
+                "category": e.category,
+                "text": e.text,
+                "actor": e.actor,
+                "entry": e.entry,
+                "retracted": e.retracted,
+            }
             for e in timeline(summary)
         ],
         "decision_support": "The engine proposes; clinicians decide.",

@@ -4,7 +4,7 @@ and the record behind them.
 Read-only: it evaluates without writing, so looking never changes the record.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pathway import Evaluation, PatientRecord, evaluate
@@ -19,6 +19,7 @@ from persistence.tables import (
     ObservationRow,
     PhenotypeEntryRow,
     ProcedureRow,
+    RetractionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -50,10 +51,24 @@ class PatientSummary:
     procedures: list[ProcedureRow]
     vaccinations: list[VaccinationRow]
     phenotype_entries: list[PhenotypeEntryRow]
+    retractions: list[RetractionRow] = field(default_factory=list)
+    """Entries corrected or entered in error (§11), in the order taken back."""
+
+    def retraction(self, entry_id: str) -> RetractionRow | None:
+        """How ``entry_id`` (``obs12``) was taken back by ``as_of``, if it was: the history
+        shows it marked, and no chart draws it as current."""
+        return next(
+            (r for r in self.retractions if r.entry_id == entry_id and r.recorded_on <= self.as_of),
+            None,
+        )
+
+    def standing_observations(self) -> list[ObservationRow]:
+        """The observations not taken back by ``as_of`` (what the charts draw)."""
+        return [o for o in self.observations if self.retraction(f"obs{o.id}") is None]
 
     @property
     def phenotype(self) -> Phenotype:
-        return phenotype_on(self.record, self.as_of)
+        return phenotype_on(self.record.corrected(), self.as_of)
 
     def therapy_courses(self) -> list[Course]:
         """Every course of every agent started by ``as_of``, in the order started."""
@@ -127,4 +142,5 @@ def patient_summary(app: App, external_id: str, as_of: date | None = None) -> Pa
             rows.procedures,
             rows.vaccinations,
             rows.phenotype_entries,
+            rows.retractions,
         )

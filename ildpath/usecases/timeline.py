@@ -20,6 +20,11 @@ class TimelineEntry:
     acknowledgement, task."""
     text: str
     actor: str = ""
+    entry: str = ""
+    """The record id of the entry shown (``obs12``): what a correction names."""
+    retracted: str = ""
+    """How the entry was taken back by the summary's day (§11), e.g. ``corrected on
+    2026-03-03: wrong report``; shown struck through. Empty while it stands."""
 
 
 def _number(value: float) -> str:
@@ -54,6 +59,15 @@ def describe_therapy(row: TherapyEventRow) -> str:
     return f"{row.action} {row.agent}" + (f" ({extra})" if extra else "")
 
 
+def _taken_back(summary: PatientSummary, prefix: str, row_id: int | None) -> str:
+    """What the timeline says of an entry taken back (§11), or nothing."""
+    found = summary.retraction(f"{prefix}{row_id}")
+    if found is None:
+        return ""
+    how = f"corrected (by {found.replaced_by})" if found.replaced_by else "entered in error"
+    return f"{how} on {found.recorded_on}: {found.reason}"
+
+
 def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
     patient = summary.patient
     enrolled = [
@@ -75,6 +89,8 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
                 "phenotype",
                 f"{entry.field} set to {entry.value}{why}",
                 entry.actor,
+                f"ph{entry.id}",
+                _taken_back(summary, "ph", entry.id),
             )
     for observation in summary.observations:
         yield TimelineEntry(
@@ -82,14 +98,26 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
             "observation",
             describe_observation(observation),
             observation.actor,
+            f"obs{observation.id}",
+            _taken_back(summary, "obs", observation.id),
         )
     for therapy in summary.therapy_events:
         yield TimelineEntry(
-            therapy.clinical_on, "therapy", describe_therapy(therapy), therapy.actor
+            therapy.clinical_on,
+            "therapy",
+            describe_therapy(therapy),
+            therapy.actor,
+            f"rx{therapy.id}",
+            _taken_back(summary, "rx", therapy.id),
         )
     for procedure in summary.procedures:
         yield TimelineEntry(
-            procedure.clinical_on, "procedure", procedure.kind.replace("_", " "), procedure.actor
+            procedure.clinical_on,
+            "procedure",
+            procedure.kind.replace("_", " "),
+            procedure.actor,
+            f"proc{procedure.id}",
+            _taken_back(summary, "proc", procedure.id),
         )
     for vaccination in summary.vaccinations:
         yield TimelineEntry(
@@ -97,6 +125,8 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
             "vaccination",
             f"{vaccination.kind} vaccination",
             vaccination.actor,
+            f"vac{vaccination.id}",
+            _taken_back(summary, "vac", vaccination.id),
         )
     for transition in summary.transitions:
         why = f": {transition.reason}" if transition.reason else ""

@@ -86,7 +86,7 @@ class FireTrigger:
 
     def decide(self, context: EntryContext) -> Decision:
         command, patient = self.command, context.patient
-        chart = Chart(context.record, context.definition)
+        chart = Chart(context.record.corrected(), context.definition)
         new_state, evidence = judge_trigger(
             chart, command, patient.state, patient.referral_origin, context.check_date
         )

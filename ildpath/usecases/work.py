@@ -109,9 +109,13 @@ class PatientWork:
 
     def _took_in(self, written: Written) -> None:
         record = self._record
+        named = False
         for entry, row in written.entries():
-            if entry.audit is not None:
+            # a correction's retraction is written after the entry replacing it: the
+            # outcome names the replacing entry
+            if entry.audit is not None and not (named and entry.part == "retractions"):
                 self.entry_id = row["id"]
+                named = True
             value = entry_of(entry.part, row)
             self.written.append(value)
             if record is not None:

@@ -49,7 +49,11 @@ def _alerts(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _pfts(summary: PatientSummary) -> list[Any]:
     """The PFTs known on the page's day, oldest first (as the patient report draws them)."""
-    pfts = [o for o in summary.observations if o.kind == "pft" and o.clinical_on <= summary.as_of]
+    pfts = [
+        o
+        for o in summary.standing_observations()
+        if o.kind == "pft" and o.clinical_on <= summary.as_of
+    ]
     return sorted(pfts, key=lambda o: (o.clinical_on, o.id or 0))
 
 

@@ -2,6 +2,7 @@
 and the unit of work) holds alike on the memory store, SQLite and PostgreSQL, down to the
 rows, ids and audit hashes written."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -9,7 +10,7 @@ import pytest
 
 from pathway import default_definition
 from pathway.findings import Alert, CareTask
-from pathway.record import Observation, TransitionEntry
+from pathway.record import Observation, Retraction, TransitionEntry
 from persistence import sql_tables
 from persistence.audit import first_break
 from persistence.audit_chain import event_hash
@@ -112,6 +113,16 @@ def transition(evidence: list[str]) -> NewEntry:
     return NewEntry("transitions", DAY, values, NURSE, audit)
 
 
+def retraction(entry_id: str, replaced_by: str | None, on: date = DAY) -> NewEntry:
+    """A correction's retraction (§11): ``replaced_by`` may cite the replacing entry of the
+    same changes by its place (``obs#1``)."""
+    values = {"part": "observations", "entry_id": entry_id, "replaced_by": replaced_by}
+    values["reason"] = "contract"
+    payload = {**values}
+    audit = Audit("entry_corrected", payload, on, NURSE, "retraction_id")
+    return NewEntry("retractions", on, values, NURSE, audit)
+
+
 def enrol(store: Store, now: Ticks, *ids: str) -> list[Patient]:
     with store.unit_of_work() as uow:
         return [w.patient for w in uow.patients.write([enrolment(i) for i in ids], now)]
@@ -159,6 +170,33 @@ def test_evidence_may_cite_an_entry_of_the_same_changes_by_its_place(store: Stor
     rows = stored_rows(store)
     observation_id = rows["observation"][0]["id"]
     assert rows["transition"][0]["evidence"] == [f"obs{observation_id}", "obs7"]
+
+
+def test_a_retraction_cites_its_replacing_entry_and_reads_back_into_the_record(
+    store: Store,
+) -> None:
+    now = Ticks()
+    [patient] = enrol(store, now, "P-1")
+    with store.unit_of_work() as uow:
+        [first] = uow.patients.write([PatientChanges(patient, [pft(70.0)], DAY, VERSION)], now)
+    wrong = f"obs{first.rows[0]['id']}"
+    later = DAY + timedelta(days=1)
+    with store.unit_of_work() as uow:
+        changes = PatientChanges(
+            first.patient, [pft(60.0), retraction(wrong, "obs#1")], later, VERSION
+        )
+        [written] = uow.patients.write([changes], now)
+    with store.unit_of_work() as uow:
+        record = uow.patients.records([written.patient])[patient.id]
+        retractions = uow.patients.rows(written.patient).retractions
+    new = f"obs{written.rows[0]['id']}"
+    assert record.retractions == (Retraction(wrong, DAY, later, "contract", new),)
+    assert [(r.entry_id, r.replaced_by, r.actor) for r in retractions] == [(wrong, new, NURSE.name)]
+    assert [o.id for o in record.known_on(DAY).observations] == [wrong]
+    assert [o.id for o in record.known_on(later).observations] == [new]
+    assert len(record.observations) == 2  # nothing deleted
+    [event] = [e for e in stored_rows(store)["audit_event"] if e["kind"] == "entry_corrected"]
+    assert json.loads(event["payload"])["replaced_by"] == new
 
 
 def test_alerts_tasks_and_acknowledgements_are_written_and_audited(store: Store) -> None:
@@ -278,10 +316,23 @@ def _everything_written(
 ) -> dict[str, list[dict[str, Any]]]:
     patients = enrol(store, now, *(f"{prefix}-{n}" for n in range(3)))
     with store.unit_of_work() as uow:
-        uow.patients.write(
+        written = uow.patients.write(
             [
                 PatientChanges(p, [pft(70.0), pft(61.0), transition(["obs#2"])], DAY, VERSION)
                 for p in patients
+            ],
+            now,
+        )
+    with store.unit_of_work() as uow:
+        uow.patients.write(
+            [
+                PatientChanges(
+                    w.patient,
+                    [pft(62.0), retraction(f"obs{w.rows[1]['id']}", "obs#1")],
+                    DAY,
+                    VERSION,
+                )
+                for w in written
             ],
             now,
         )
@@ -301,7 +352,16 @@ def _rows_without_ids(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[A
             {
                 k: v
                 for k, v in row.items()
-                if k not in ("id", "patient_id", "external_id", "evidence", "payload")
+                if k
+                not in (
+                    "id",
+                    "patient_id",
+                    "external_id",
+                    "evidence",
+                    "payload",
+                    "entry_id",
+                    "replaced_by",
+                )
                 and not k.endswith(("_at", "hash", "_head"))
             }
             for row in found

@@ -27,6 +27,8 @@ def test_every_kind_of_event_reaches_its_use_case(app: App) -> None:
         ("procedure", "pulmonary_rehabilitation"),
         ("vaccination", {"kind": "influenza"}),
         ("amend", {"weight_kg": 58, "reason": "weighed"}),
+        ("correct", {"entry_id": "obs1", "reason": "typo", "values": {"fvc_pct": 71}}),
+        ("entered_in_error", {"entry_id": "proc1", "reason": "not done"}),
     ]
     for kind, body in events:
         outcome = record_event(app, "P-001", kind, body, DAY, CLINICIAN)

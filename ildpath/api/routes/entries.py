@@ -12,13 +12,23 @@ from ...usecases import (
     Actor,
     Outcome,
     TriggerCommand,
+    correct_entry,
+    enter_in_error,
     fire_trigger,
     record_event,
     record_given,
     record_therapy,
 )
 from ..concurrency import IfMatch, expected_version, outcome_body
-from ..schemas import ObservationIn, ProcedureIn, TherapyIn, TransitionIn, VaccinationIn
+from ..schemas import (
+    CorrectionIn,
+    EnteredInErrorIn,
+    ObservationIn,
+    ProcedureIn,
+    TherapyIn,
+    TransitionIn,
+    VaccinationIn,
+)
 from ..security import clinic_app, permitted
 
 router = APIRouter(prefix="/api/patients/{patient_id}", tags=["record"])
@@ -153,3 +163,51 @@ def transition(
         return fire_trigger(app, patient_id, command, actor, expected_version=version)
 
     return _entered(app, response, if_match, body.on, fire)
+
+
+@router.post(
+    "/entries/{entry_id}/correction",
+    status_code=201,
+    summary="Correct a recorded entry (§11): a new entry replaces it, nothing is deleted",
+)
+def correction(
+    patient_id: str,
+    entry_id: str,
+    body: CorrectionIn,
+    response: Response,
+    if_match: str | None = IfMatch,
+    app: App = _APP,
+    actor: Actor = _RECORD,
+) -> dict[str, Any]:
+    outcome = correct_entry(
+        app,
+        patient_id,
+        entry_id,
+        body.values,
+        body.reason,
+        actor,
+        on=body.on,
+        expected_version=expected_version(if_match),
+    )
+    prefix = entry_id.rstrip("0123456789")
+    return {**outcome_body(response, outcome), "entry": f"{prefix}{outcome.entry_id}"}
+
+
+@router.post(
+    "/entries/{entry_id}/entered-in-error",
+    status_code=201,
+    summary="Mark a recorded entry entered in error (§11): kept, no longer read by the rules",
+)
+def entered_in_error(
+    patient_id: str,
+    entry_id: str,
+    body: EnteredInErrorIn,
+    response: Response,
+    if_match: str | None = IfMatch,
+    app: App = _APP,
+    actor: Actor = _RECORD,
+) -> dict[str, Any]:
+    outcome = enter_in_error(
+        app, patient_id, entry_id, body.reason, actor, expected_version=expected_version(if_match)
+    )
+    return {**outcome_body(response, outcome), "retracted": entry_id}
