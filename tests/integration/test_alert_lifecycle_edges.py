@@ -78,7 +78,7 @@ def test_alert_lists_leave_withdrawn_alerts_out_and_say_how_each_stands(course) 
         "AVOID_AGENT",
         "AVOID_FIRST_LINE_AGENT",
     ]
-    with pytest.raises(InvalidValue, match="status.*raised, withdrawn, all"):
+    with pytest.raises(InvalidValue, match=r"status.*raised, withdrawn, all"):
         list_alerts(app, status="cancelled")
 
 
