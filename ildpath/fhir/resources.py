@@ -219,8 +219,9 @@ def _clearing(row: AlertRow, cleared_on: date) -> dict[str, Any]:
 def detected_issue(refs: Refs, row: AlertRow, as_of: date | None = None) -> dict[str, Any]:
     """An alert: code, severity, message, source. Its clearing (§7a, on or before ``as_of``)
     and a clinician's acknowledgement are its mitigations. An alert withdrawn within its
-    recording day is ``entered-in-error``: R4 says such a resource "should not be treated as
-    valid", which is what withdrawn means (its cause never held once the day was entered)."""
+    recording day is ``entered-in-error``: R4 makes the status a modifier because that value means
+    the resource should not be treated as valid, which is what withdrawn means (its cause never
+    held once the day was entered)."""
     issue: dict[str, Any] = {
         "resourceType": "DetectedIssue",
         "id": f"alert-{row.id}",

@@ -83,7 +83,7 @@ def test_alert_lists_leave_withdrawn_alerts_out_and_say_how_each_stands(course) 
 
 
 def test_holding_alerts_rank_above_cleared_ones_and_closed_patients_rank_nowhere(
-    course,  # type: ignore[no-untyped-def]
+    course: tuple[App, SimulatedClock],
 ) -> None:
     app, _ = course
     enrol(app, "P-002", anti_mda5="positive", enrolled_on=NEXT)

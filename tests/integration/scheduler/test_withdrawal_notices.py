@@ -12,7 +12,7 @@ from ildpath.bootstrap import App
 from ildpath.usecases import TriggerCommand, fire_trigger, record_therapy
 from persistence.tables import ReminderDeliveryRow
 from scheduler.dispatcher import deliver_pending, dispatch, plan_due
-from scheduler.notifiers import EmailNotifier, WebhookNotifier, verify_signature
+from scheduler.notifiers import EmailNotifier, Notifier, WebhookNotifier, verify_signature
 from scheduler.notifiers.email import message_id
 from scheduler.notifiers.log import LogNotifier
 
@@ -94,7 +94,7 @@ def test_withdrawal_notice_reads_clearly_by_email_and_webhook(database_url: str)
         smtp_server(mailbox) as port,
         http_server(endpoint) as url,
     ):
-        channels = {
+        channels: dict[str, Notifier] = {
             "email": EmailNotifier("127.0.0.1", port, "ildpath@clinic.example", COORDINATORS),
             "webhook": WebhookNotifier(url, SECRET, timeout=5),
         }
