@@ -16,7 +16,16 @@ from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
 from .notifiers.base import DeliveryFailed, Notifier
-from .outbox import Delivery, claim, mark_failed, mark_sent, pending, plan, release
+from .outbox import (
+    Delivery,
+    claim,
+    drop_withdrawn,
+    mark_failed,
+    mark_sent,
+    pending,
+    plan,
+    release,
+)
 from .planning import due_reminders
 from .reminder import Reminder
 
@@ -36,7 +45,10 @@ class DispatchReport:
 def plan_due(
     engine: Engine, day: date, now: datetime, channels: list[str], cadence_days: int
 ) -> int:
+    """Plan what is due by ``day``, and drop the pending notices of alerts withdrawn since
+    they were planned (they are never sent, §7a)."""
     with Session(engine) as session:
+        drop_withdrawn(session)
         new = plan(session, due_reminders(session, day, cadence_days), channels, day, now)
         session.commit()
     return new
@@ -52,6 +64,7 @@ def _reminder(message: dict[str, Any]) -> Reminder:
         due,
         message["text"],
         message.get("severity", "info"),
+        message.get("withdrawn_by"),
     )
 
 

@@ -22,13 +22,23 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from persistence.tables import ReminderDeliveryRow
+from persistence.tables import AlertRow, ReminderDeliveryRow
 
 from .planning import PlannedReminder
 
-__all__ = ["Delivery", "claim", "mark_failed", "mark_sent", "pending", "plan", "release"]
+__all__ = [
+    "Delivery",
+    "claim",
+    "drop_withdrawn",
+    "mark_failed",
+    "mark_sent",
+    "pending",
+    "plan",
+    "release",
+]
 
 _outbox = ReminderDeliveryRow.__table__  # type: ignore[attr-defined]
+_alert = AlertRow.__table__  # type: ignore[attr-defined]
 _LOOKUP_CHUNK = 900
 """Keys per ``IN (...)`` lookup: under SQLite's old limit of 999 bound parameters."""
 
@@ -51,8 +61,11 @@ def _rank(kind: str) -> int:
     return 1 if kind == "overdue" else 0
 
 
-def _source(planned: PlannedReminder) -> tuple[int | None, int | None]:
-    return planned.task_id, planned.alert_id
+def _source(planned: PlannedReminder) -> tuple[int | None, int | None, str]:
+    """A task's reminders, an alert's notice, an alert's withdrawal notice: each its own
+    source (a withdrawal notice never stands for its notice, nor the other way round)."""
+    kind = planned.reminder.kind if planned.alert_id is not None else ""
+    return planned.task_id, planned.alert_id, kind
 
 
 _keys_in = select(_outbox.c.key).where(_outbox.c.key.in_(bindparam("keys", expanding=True)))
@@ -85,19 +98,27 @@ def _not_yet_planned(
     Without it, every pass (and every restart) would offer the database every reminder of
     every open task due so far, only to have it refuse them all."""
     planned = list(planned)
-    newest: dict[tuple[int | None, int | None], PlannedReminder] = {}
+    newest: dict[tuple[int | None, int | None, str], PlannedReminder] = {}
     for candidate in planned:
         current = newest.get(_source(candidate))
         if current is None or _rank(candidate.reminder.kind) > _rank(current.reminder.kind):
             newest[_source(candidate)] = candidate
-    wanted = [f"{p.reminder.key}:{channel}" for p in newest.values() for channel in channels]
+    wanted = [f"{p.reminder.key}:{c}" for p in newest.values() for c in _channels(p, channels)]
     have = _planned_keys(session, wanted)
     done = {
         source
         for source, p in newest.items()
-        if all(f"{p.reminder.key}:{channel}" in have for channel in channels)
+        if all(f"{p.reminder.key}:{c}" in have for c in _channels(p, channels))
     }
     return [p for p in planned if _source(p) not in done]
+
+
+def _channels(planned: PlannedReminder, configured: list[str]) -> list[str]:
+    """The configured channels this reminder goes to (a withdrawal notice: those that carried
+    the notice it withdraws)."""
+    if planned.channels is None:
+        return configured
+    return [c for c in configured if c in planned.channels]
 
 
 def _row(planned: PlannedReminder, channel: str, day: date, now: datetime) -> dict[str, Any]:
@@ -119,6 +140,7 @@ def _row(planned: PlannedReminder, channel: str, day: date, now: datetime) -> di
             "due_on": planned.reminder.due_on.isoformat() if planned.reminder.due_on else None,
             "text": planned.reminder.text,
             "severity": planned.reminder.severity,
+            "withdrawn_by": planned.reminder.withdrawn_by,
         },
         "planned_on": day,
         "created_at": now,
@@ -141,13 +163,32 @@ def plan(
     rows = [
         _row(p, channel, day, now)
         for p in _not_yet_planned(session, planned, channels)
-        for channel in channels
+        for channel in _channels(p, channels)
     ]
     if not rows:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = insert(_outbox).on_conflict_do_nothing(index_elements=["key"])
     result = session.execute(statement, rows, execution_options={"preserve_rowcount": True})
+    return result.rowcount  # type: ignore[attr-defined,no-any-return]
+
+
+_withdrawn_alerts = select(_alert.c.id).where(_alert.c.status == "withdrawn")
+_drop_withdrawn = (
+    update(_outbox)
+    .where(
+        _outbox.c.status == "pending",
+        _outbox.c.kind == "critical_alert",
+        _outbox.c.alert_id.in_(_withdrawn_alerts),
+    )
+    .values(status="withdrawn", last_error="not sent: the alert was withdrawn (§7a)")
+)
+
+
+def drop_withdrawn(session: Session) -> int:
+    """Mark ``withdrawn`` every pending notice of an alert withdrawn since it was planned: it
+    is never sent (CLINICAL_SPEC §7a). Returns how many."""
+    result = session.execute(_drop_withdrawn, execution_options={"preserve_rowcount": True})
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
 

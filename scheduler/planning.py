@@ -1,7 +1,10 @@
 """Which reminders are due on a day (issue 3): a task's `due` reminder on its due date, its
 `overdue` reminder the day after, then a repeat every ``cadence_days`` while it stays open; an
-urgent notice for every critical alert. Missed days are not lost: anything due by ``day`` and
-not yet planned is planned now.
+urgent notice for every critical alert that stands. Missed days are not lost: anything due by
+``day`` and not yet planned is planned now.
+
+An alert withdrawn within its recording day (CLINICAL_SPEC §7a) gets no notice; if its notice
+was already sent, a withdrawal notice follows on the channels that carried it.
 
 The queries read plain columns, not ORM objects: the scheduler walks every open task due by
 ``day`` on each pass (thousands of them in a large clinic), and building an identity-mapped
@@ -10,15 +13,16 @@ object per row costs more than the rest of planning together."""
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from persistence.tables import AlertRow, CareTaskRow, PatientRow
+from persistence.tables import AlertRow, CareTaskRow, PatientRow, ReminderDeliveryRow
 
 from .reminder import Reminder
 
-__all__ = ["PlannedReminder", "due_reminders"]
+__all__ = ["WITHDRAWN", "PlannedReminder", "due_reminders", "withdrawal_text"]
 
 DISCLAIMER = "Decision support: the care team decides."
 
@@ -27,12 +31,21 @@ _alert = AlertRow.__table__  # type: ignore[attr-defined]
 _patient = PatientRow.__table__  # type: ignore[attr-defined]
 
 
+_outbox = ReminderDeliveryRow.__table__  # type: ignore[attr-defined]
+
+WITHDRAWN = "alert_withdrawn"
+"""The reminder kind of a withdrawal notice."""
+
+
 @dataclass(frozen=True)
 class PlannedReminder:
     reminder: Reminder
     patient_row_id: int
     task_id: int | None = None
     alert_id: int | None = None
+    channels: tuple[str, ...] | None = None
+    """Only these channels (a withdrawal notice follows its notice where it went); ``None``:
+    every configured channel."""
 
 
 def _task_kinds(due_on: date, day: date, cadence_days: int) -> Iterator[str]:
@@ -88,6 +101,7 @@ def _alert_reminders(session: Session, day: date) -> Iterator[PlannedReminder]:
         .join(_patient, _patient.c.id == _alert.c.patient_id)
         .where(
             _alert.c.severity == "critical",
+            _alert.c.status != "withdrawn",
             _alert.c.raised_on <= day,
             _alert.c.raised_on >= day - timedelta(days=365),
         )
@@ -113,8 +127,66 @@ def _alert_reminders(session: Session, day: date) -> Iterator[PlannedReminder]:
         )
 
 
+def withdrawal_text(patient_id: str, code: str, raised_on: date, by: str | None) -> str:
+    """What a withdrawal notice says, in full (the log and webhook ``text``)."""
+    return (
+        f"Patient {patient_id}: CRITICAL alert {code} raised {raised_on.isoformat()} was "
+        "WITHDRAWN: the same day's entries show its cause did not hold "
+        f"— {by or 'a same-day entry'}. The earlier notice no longer applies; nothing is "
+        f"to be acknowledged for it. {DISCLAIMER}"
+    )
+
+
+def _withdrawal_notices(session: Session, day: date) -> Iterator[PlannedReminder]:
+    """A withdrawal notice for every withdrawn alert whose critical notice was sent, on the
+    channels that sent it (§7a)."""
+    rows = session.execute(
+        select(
+            _alert.c.id,
+            _alert.c.patient_id,
+            _alert.c.code,
+            _alert.c.raised_on,
+            _alert.c.withdrawn_at,
+            _alert.c.withdrawn_by,
+            _patient.c.external_id,
+            _outbox.c.channel,
+        )
+        .join(_outbox, _outbox.c.alert_id == _alert.c.id)
+        .join(_patient, _patient.c.id == _alert.c.patient_id)
+        .where(
+            _alert.c.status == "withdrawn",
+            _alert.c.raised_on >= day - timedelta(days=365),
+            _outbox.c.kind == "critical_alert",
+            _outbox.c.status == "sent",
+        )
+        .order_by(_alert.c.id, _outbox.c.channel)
+    )
+    channels: dict[int, list[str]] = {}
+    found: dict[int, tuple[Any, ...]] = {}
+    for row in rows:
+        found.setdefault(row.id, tuple(row))
+        channels.setdefault(row.id, []).append(row.channel)
+    for alert_id, (_, patient_row_id, code, raised_on, at, by, patient_id, _) in found.items():
+        yield PlannedReminder(
+            Reminder(
+                f"alert:{alert_id}:{WITHDRAWN}",
+                WITHDRAWN,
+                patient_id,
+                code,
+                at.date() if at is not None else raised_on,
+                withdrawal_text(patient_id, code, raised_on, by),
+                "critical",
+                withdrawn_by=by,
+            ),
+            patient_row_id,
+            alert_id=alert_id,
+            channels=tuple(channels[alert_id]),
+        )
+
+
 def due_reminders(session: Session, day: date, cadence_days: int) -> Iterator[PlannedReminder]:
     """Every reminder that should have gone out by ``day`` (planning is idempotent). A task's
     reminders come together, oldest kind first."""
     yield from _task_reminders(session, day, cadence_days)
     yield from _alert_reminders(session, day)
+    yield from _withdrawal_notices(session, day)

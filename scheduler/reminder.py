@@ -8,7 +8,7 @@ __all__ = ["Reminder"]
 
 @dataclass(frozen=True)
 class Reminder:
-    """One message about one task (or one critical alert) for one channel.
+    """One message about one task (or one critical alert, or its withdrawal) for one channel.
 
     Only the patient's pseudonymous identifier, what is to be done and when: no name, no
     phenotype, no results (the minimum a coordinator needs to open the record).
@@ -17,10 +17,16 @@ class Reminder:
     key: str
     """Idempotency key: the same reminder always has the same key (receivers may dedupe)."""
     kind: str
-    """``due``, ``overdue``, ``overdue-repeat-N`` or ``critical_alert``."""
+    """``due``, ``overdue``, ``overdue-repeat-N``, ``critical_alert`` or ``alert_withdrawn``
+    (the critical alert an earlier notice announced was withdrawn within its recording day,
+    CLINICAL_SPEC §7a)."""
     patient_id: str
     subject: str
     """Task kind (``pft``, ``cmv_test`` ...) or alert code."""
     due_on: date | None
+    """A task's due date; for ``alert_withdrawn``, the day the alert was withdrawn."""
     text: str
     severity: str = "info"
+    withdrawn_by: str | None = None
+    """``alert_withdrawn``: the record entry (``tr1``, ``rx12``) whose arrival showed the
+    alert's cause did not hold: an opaque identifier, no clinical content."""

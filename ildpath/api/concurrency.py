@@ -45,6 +45,13 @@ def outcome_body(response: Response, outcome: Outcome) -> dict[str, Any]:
         "version": outcome.version,
         "state": outcome.state,
         "alerts": [alert_line(a) for a in outcome.alerts_raised],
+        "alerts_withdrawn": [
+            {"id": a.id, "code": a.code, "withdrawn_by": a.by} for a in outcome.alerts_withdrawn
+        ],
+        "alerts_cleared": [
+            {"id": a.id, "code": a.code, "cleared_on": a.on, "cleared_by": a.by}
+            for a in outcome.alerts_cleared
+        ],
         "tasks_opened": [
             {"id": t.id, "kind": t.kind, "due_on": t.due_on} for t in outcome.tasks_opened
         ],

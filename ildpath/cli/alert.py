@@ -44,9 +44,23 @@ def list_(
     ] = False,
     start: Annotated[str | None, typer.Option("--from", help="Raised on or after.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Raised on or before.")] = None,
+    holding: Annotated[
+        bool, typer.Option("--holding", help="Only alerts that hold today (not cleared).")
+    ] = False,
+    status: Annotated[
+        str,
+        typer.Option(
+            help="raised (standing alerts), withdrawn (within their recording day; never "
+            "counted), or all."
+        ),
+    ] = "raised",
+    closed: Annotated[
+        bool, typer.Option("--closed", help="Include closed patients' alerts.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Alerts across the cohort, newest first."""
+    """Alerts across the cohort: those that hold first, then cleared ones awaiting their
+    acknowledgement; newest first within. Withdrawn alerts only with ``--status withdrawn``."""
     operator(ctx).acting(Permission.READ)
     alerts = list_alerts(
         open_app(),
@@ -55,21 +69,26 @@ def list_(
         unacknowledged=unacknowledged,
         raised_from=parse_day("from", start) if start else None,
         raised_to=parse_day("to", end) if end else None,
+        holding=holding,
+        status=status,
+        closed=closed,
     )
     if as_json:
         emit_json(alerts)
         return
-    table = Table("id", "patient", "raised", "severity", "code", "acknowledged")
+    table = Table("id", "patient", "raised", "severity", "code", "standing", "acknowledged")
     for alert in alerts:
-        style = SEVERITY_STYLE.get(alert.severity, "")
+        style = SEVERITY_STYLE.get(alert.severity, "") if alert.holds else "dim"
         done = f"{alert.acknowledged_by}: {alert.justification}" if alert.acknowledged_at else "no"
+        code = f"[strike]{alert.code}[/]" if alert.status == "withdrawn" else alert.code
         table.add_row(
             str(alert.id),
             alert.patient_id,
             str(alert.raised_on),
             f"[{style}]{alert.severity}[/]",
-            alert.code,
-            done,
+            code,
+            alert.standing,
+            "not acknowledgeable" if alert.status == "withdrawn" else done,
         )
     console.print(table)
     console.print(f"{len(alerts)} alerts")

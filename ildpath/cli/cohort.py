@@ -13,11 +13,16 @@ from .patient_view import SEVERITY_STYLE
 
 
 def _alerts_text(entry: CohortEntry) -> str:
+    """Unacknowledged alerts that hold (in the severity's colour), then cleared ones (§7a)."""
     parts = []
     for severity in ("critical", "warning", "info"):
-        count = entry.unacknowledged_alerts.get(severity, 0)
+        count = entry.holding_alerts.get(severity, 0)
         if count:
             parts.append(f"[{SEVERITY_STYLE[severity]}]{count} {severity}[/]")
+    for severity in ("critical", "warning", "info"):
+        count = entry.cleared_alerts.get(severity, 0)
+        if count:
+            parts.append(f"[dim]{count} {severity} cleared[/]")
     return ", ".join(parts)
 
 

@@ -1,5 +1,5 @@
 """What a write did, printed as the person who made it reads it: the alerts it raised (in the
-severity's colour), the tasks it opened and those it closed."""
+severity's colour), withdrew or cleared (§7a), the tasks it opened and those it closed."""
 
 from rich.markup import escape
 
@@ -16,6 +16,17 @@ def print_outcome(outcome: Outcome) -> None:
         console.print(
             f"[{style}]{alert.severity.upper()} alert {alert.id} {alert.code}[/]: "
             f"{escape(alert.message)} [dim]({escape(alert.source)})[/]"
+        )
+    for moved in outcome.alerts_withdrawn:
+        console.print(
+            f"alert {moved.id} {moved.code} withdrawn: the same day's entries show its cause "
+            f"did not hold ({escape(moved.by or 'this entry')}); it needs no acknowledgement"
+        )
+    for moved in outcome.alerts_cleared:
+        by = f" by {escape(moved.by)}" if moved.by else ""
+        console.print(
+            f"alert {moved.id} {moved.code} cleared on {moved.on}{by}; "
+            "it still awaits acknowledgement"
         )
     for task in outcome.tasks_opened:
         console.print(f"task opened: {task.kind}, due {task.due_on}")

@@ -59,9 +59,9 @@ def _lists(data: dict[str, Any]) -> list[Table]:
     for task in sorted(still_open, key=lambda task: task["due_on"]):
         status = "[bold red]overdue[/]" if task["overdue"] else "due"
         tasks.add_row(task["kind"], str(task["due_on"]), status, task["source"])
-    alerts = _table("Alerts", "id", "raised", "severity", "code", "acknowledged")
-    for alert in data["alerts"]:
-        style = SEVERITY_STYLE.get(alert["severity"], "")
+    alerts = _table("Alerts", "id", "raised", "severity", "code", "standing", "acknowledged")
+    for alert in sorted(data["alerts"], key=lambda a: not a["holds"]):
+        style = SEVERITY_STYLE.get(alert["severity"], "") if alert["holds"] else "dim"
         ack = (
             f"{alert['acknowledged_by']}: {alert['justification']}"
             if alert["acknowledged_at"]
@@ -72,7 +72,17 @@ def _lists(data: dict[str, Any]) -> list[Table]:
             str(alert["raised_on"]),
             f"[{style}]{alert['severity']}[/]",
             alert["code"],
+            alert["standing"],
             ack,
+        )
+    for alert in data["withdrawn_alerts"]:
+        alerts.add_row(
+            str(alert["id"]),
+            str(alert["raised_on"]),
+            f"[dim]{alert['severity']}[/]",
+            f"[strike]{alert['code']}[/]",
+            alert["standing"],
+            "[dim]withdrawn: not acknowledged[/]",
         )
     recs = _table("Recommendations (in order)", "#", "code", "recommendation", "source")
     for recommendation in data["recommendations"]:

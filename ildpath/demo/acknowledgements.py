@@ -51,6 +51,7 @@ def acknowledgements(app: App, seed: int, day: date) -> Iterator[tuple[str, Plan
                 .where(
                     col(AlertRow.severity) == "critical",
                     col(AlertRow.acknowledged_at).is_(None),
+                    col(AlertRow.status) != "withdrawn",  # cannot be acknowledged (§7a)
                     col(PatientRow.state) != "closed",
                 )
                 .order_by(col(AlertRow.id))

@@ -27,7 +27,7 @@ class DemoSummary:
     overdue_tasks: int = 0
     """Open tasks past their due date on the last day."""
     unacknowledged_critical: int = 0
-    """Critical alerts not acknowledged, of patients not closed."""
+    """Critical alerts not acknowledged and not withdrawn (§7a), of patients not closed."""
     seconds: float = 0.0
 
 
@@ -47,7 +47,7 @@ class OpenWork:
 
 def open_work(app: App, today: date) -> OpenWork:
     """What is left for the care team on ``today``: open and overdue tasks, critical alerts
-    still to acknowledge (patients not closed)."""
+    still to acknowledge (patients not closed; withdrawn alerts count nowhere, §7a)."""
     with app.transaction() as session:
         due = list(
             session.exec(select(col(CareTaskRow.due_on)).where(CareTaskRow.status == "open"))
@@ -59,6 +59,7 @@ def open_work(app: App, today: date) -> OpenWork:
             .where(
                 AlertRow.severity == "critical",
                 col(AlertRow.acknowledged_at).is_(None),
+                AlertRow.status != "withdrawn",
                 PatientRow.state != "closed",
             )
         ).one()

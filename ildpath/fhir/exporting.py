@@ -53,7 +53,7 @@ def _patient_resources(app: App, external_id: str) -> list[dict[str, Any]]:
         r.care_plan(refs, data, open_tasks),
         r.provenance(refs, summary.as_of, app.clock.now(), data["pathway_version"]),
         *(r.task(refs, t) for t in summary.tasks),
-        *(r.detected_issue(refs, a) for a in summary.alerts),
+        *(r.detected_issue(refs, a, summary.as_of) for a in summary.alerts),
         *observations(refs, summary),
         *(r.audit_transition(refs, t) for t in summary.transitions),
         *(r.audit_view(refs, v) for v in _views(app, summary.patient.id)),

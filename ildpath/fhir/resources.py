@@ -178,14 +178,55 @@ def task(refs: Refs, row: CareTaskRow) -> dict[str, Any]:
     }
 
 
-def detected_issue(refs: Refs, row: AlertRow) -> dict[str, Any]:
-    """An alert: code, severity, message, source; a clinician's acknowledgement is its
-    mitigation (who, when, and the justification)."""
+def _acknowledgement(row: AlertRow, at: datetime) -> dict[str, Any]:
+    return {
+        "action": {
+            "coding": [
+                {
+                    "system": ildpath_system("alert-mitigation"),
+                    "code": "acknowledged",
+                    "display": "Acknowledged by a clinician",
+                }
+            ],
+            "text": row.justification or "acknowledged",
+        },
+        "date": _instant(at),
+        "author": {"display": row.acknowledged_by or "unknown"},
+    }
+
+
+def _clearing(row: AlertRow, cleared_on: date) -> dict[str, Any]:
+    """The alert's clearing (§7a) as a mitigation: its cause acted on (an agent stopped, a
+    trigger fired, a task done) or no longer holding. R4's status stays ``final`` (the alert
+    was right when raised); R5 would say ``mitigated``. No author: the engine judged it, and
+    R4 allows only a Practitioner here."""
+    by = f" by {row.cleared_by}" if row.cleared_by else ""
+    return {
+        "action": {
+            "coding": [
+                {
+                    "system": ildpath_system("alert-mitigation"),
+                    "code": "cleared",
+                    "display": "Cleared: its cause no longer holds",
+                }
+            ],
+            "text": f"cleared on {cleared_on.isoformat()}{by}",
+        },
+        "date": cleared_on.isoformat(),
+    }
+
+
+def detected_issue(refs: Refs, row: AlertRow, as_of: date | None = None) -> dict[str, Any]:
+    """An alert: code, severity, message, source. Its clearing (§7a, on or before ``as_of``)
+    and a clinician's acknowledgement are its mitigations. An alert withdrawn within its
+    recording day is ``entered-in-error``: R4 makes the status a modifier because that value means
+    the resource should not be treated as valid, which is what withdrawn means (its cause never
+    held once the day was entered)."""
     issue: dict[str, Any] = {
         "resourceType": "DetectedIssue",
         "id": f"alert-{row.id}",
         "extension": [_ext("source", row.source), _ext("pathway-version", row.pathway_version)],
-        "status": "final",
+        "status": "entered-in-error" if row.status == "withdrawn" else "final",
         "code": _coded("alert", row.code),
         "severity": ALERT_SEVERITY[row.severity],
         "patient": refs.patient(),
@@ -193,23 +234,20 @@ def detected_issue(refs: Refs, row: AlertRow) -> dict[str, Any]:
         "author": engine_reference(),
         "detail": row.message,
     }
+    if row.status == "withdrawn":
+        day = row.withdrawn_at.date() if row.withdrawn_at else row.raised_on
+        issue["detail"] = (
+            f"{row.message} [withdrawn on {day.isoformat()} by the same day's entry "
+            f"{row.withdrawn_by or 'unknown'}: its cause did not hold]"
+        )
+        return issue
+    mitigations = []
+    if row.cleared_on is not None and (as_of is None or row.cleared_on <= as_of):
+        mitigations.append(_clearing(row, row.cleared_on))
     if row.acknowledged_at is not None:
-        issue["mitigation"] = [
-            {
-                "action": {
-                    "coding": [
-                        {
-                            "system": ildpath_system("alert-mitigation"),
-                            "code": "acknowledged",
-                            "display": "Acknowledged by a clinician",
-                        }
-                    ],
-                    "text": row.justification or "acknowledged",
-                },
-                "date": _instant(row.acknowledged_at),
-                "author": {"display": row.acknowledged_by or "unknown"},
-            }
-        ]
+        mitigations.append(_acknowledgement(row, row.acknowledged_at))
+    if mitigations:
+        issue["mitigation"] = mitigations
     return issue
 
 

@@ -82,7 +82,8 @@ class _Collector:
         for alert in bundle.alerts:
             if self.start <= alert.raised_on <= self.end:
                 # A plain row with AlertRow's columns: the same line as every listing.
-                line = {"patient": patient_id, **alert_line(alert)}  # type: ignore[arg-type]
+                # How it stands at the period's end: holding, or cleared on D (§7a).
+                line = {"patient": patient_id, **alert_line(alert, self.end)}  # type: ignore[arg-type]
                 self.report_alerts.append(line)
                 if alert.code in DEVIATION_CODES:
                     self.deviations.append(

@@ -49,6 +49,12 @@ _ALERT_COLUMNS = (
     _alert.acknowledged_at,
     _alert.acknowledged_by,
     _alert.justification,
+    _alert.clinical_on,
+    _alert.status,
+    _alert.withdrawn_at,
+    _alert.withdrawn_by,
+    _alert.cleared_on,
+    _alert.cleared_by,
 )
 _TRANSITION_COLUMNS = (
     _transition.clinical_on,
@@ -102,6 +108,12 @@ def _tasks_that_count(start: date, end: date) -> Any:
     return and_(_task.due_on <= end, or_(_task.due_on >= start, open_at_end))
 
 
+def _standing_in(start: date, end: date) -> Any:
+    """Alerts raised in the period and not withdrawn: a withdrawn alert is in no measure or
+    list (CLINICAL_SPEC §7a)."""
+    return and_(_alert.raised_on.between(start, end), _alert.status != "withdrawn")
+
+
 def _by_patient(
     session: Session, columns: Sequence[Any], ids: list[int], where: Any
 ) -> dict[int, list[Row[Any]]]:
@@ -122,7 +134,8 @@ def _by_patient(
 def cohort_bundles(app: App, start: date, end: date) -> Iterator[PatientBundle]:
     """Every patient in care during [start, end], in enrolment order, a batch at a time.
 
-    Alerts and transitions are read only within the period, and tasks only when they can
+    Alerts (standing ones: withdrawn alerts count nowhere, §7a) and transitions are read only
+    within the period, and tasks only when they can
     count (`_tasks_that_count`): the report never uses the others, and at clinic scale most
     rows are outside a period of a few months.
     """
@@ -142,7 +155,7 @@ def cohort_bundles(app: App, start: date, end: date) -> Iterator[PatientBundle]:
             ids = [p.id for p in patients]
             records = load_records(session, patients)
             tasks = _by_patient(session, _TASK_COLUMNS, ids, _tasks_that_count(start, end))
-            alerts = _by_patient(session, _ALERT_COLUMNS, ids, _alert.raised_on.between(start, end))
+            alerts = _by_patient(session, _ALERT_COLUMNS, ids, _standing_in(start, end))
             moves = _by_patient(
                 session, _TRANSITION_COLUMNS, ids, _transition.clinical_on.between(start, end)
             )

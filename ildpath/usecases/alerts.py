@@ -11,10 +11,11 @@ from persistence.tables import AlertRow, PatientRow
 
 from ..bootstrap import App
 from ..errors import AlertNotFound
+from .alert_standing import lifecycle_fields
 from .outcome import Outcome
 from .work import PatientWork
 
-__all__ = ["AlertEntry", "acknowledge_alert", "list_alerts"]
+__all__ = ["STATUSES", "AlertEntry", "acknowledge_alert", "list_alerts"]
 
 
 def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor) -> Outcome:
@@ -48,6 +49,12 @@ def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor)
         return work.outcome()
 
 
+STATUSES = ("raised", "withdrawn", "all")
+"""``status`` filter of `list_alerts`: the alerts that stand (``raised``, the default: lists
+and counts leave withdrawn alerts out, §7a), those withdrawn within their recording day, or
+both."""
+
+
 @dataclass(frozen=True)
 class AlertEntry:
     id: int
@@ -61,6 +68,51 @@ class AlertEntry:
     acknowledged_at: datetime | None
     acknowledged_by: str | None
     justification: str | None
+    status: str
+    """``raised`` or ``withdrawn`` (§7a)."""
+    clinical_on: date
+    holds: bool
+    """Not withdrawn and not cleared on the day listed (§7a)."""
+    cleared_on: date | None
+    cleared_by: str | None
+    withdrawn_by: str | None
+    withdrawn_at: datetime | None
+    standing: str
+    """``holding``, ``cleared on D`` or ``withdrawn by <entry> on D``."""
+    patient_closed: bool
+
+
+def _entry(patient_id: str, state: str, a: AlertRow, day: date) -> AlertEntry:
+    life = lifecycle_fields(a, day)
+    return AlertEntry(
+        a.id or 0,
+        patient_id,
+        a.code,
+        a.severity,
+        a.raised_on,
+        a.message,
+        a.source,
+        a.pathway_version,
+        a.acknowledged_at,
+        a.acknowledged_by,
+        a.justification,
+        life["status"],
+        life["clinical_on"],
+        life["holds"],
+        life["cleared_on"],
+        life["cleared_by"],
+        life["withdrawn_by"],
+        life["withdrawn_at"],
+        life["standing"],
+        state == "closed",
+    )
+
+
+def _rank(entry: AlertEntry) -> tuple[int, int, int, int]:
+    """Holding first, then cleared, then withdrawn; a closed patient's alerts last (they rank
+    nowhere, §7a); newest first within each."""
+    tier = 0 if entry.holds else (2 if entry.status == "withdrawn" else 1)
+    return (int(entry.patient_closed), tier, -entry.raised_on.toordinal(), -entry.id)
 
 
 def list_alerts(
@@ -71,16 +123,28 @@ def list_alerts(
     unacknowledged: bool = False,
     raised_from: date | None = None,
     raised_to: date | None = None,
+    holding: bool = False,
+    status: str = "raised",
+    closed: bool = False,
 ) -> list[AlertEntry]:
-    """Alerts across the cohort, newest first, filtered as a coordinator asks."""
+    """Alerts across the cohort as a coordinator asks, those that hold first (§7a), newest
+    first within. ``holding``: only those holding today; ``status``: see `STATUSES`;
+    ``closed``: include the alerts of closed patients in a cohort-wide list (one patient's
+    list always has them, ranked last)."""
     for severity in severities:
         if severity not in ("info", "warning", "critical"):
             raise InvalidValue("severity", severity, "info, warning, critical")
-    query = select(PatientRow.external_id, AlertRow).join(
+    if status not in STATUSES:
+        raise InvalidValue("status", status, ", ".join(STATUSES))
+    query = select(PatientRow.external_id, PatientRow.state, AlertRow).join(
         PatientRow, col(PatientRow.id) == col(AlertRow.patient_id)
     )
     if patient_id is not None:
         query = query.where(PatientRow.external_id == patient_id)
+    elif not closed:
+        query = query.where(PatientRow.state != "closed")
+    if status != "all":
+        query = query.where(AlertRow.status == status)
     if severities:
         query = query.where(col(AlertRow.severity).in_(severities))
     if unacknowledged:
@@ -89,21 +153,9 @@ def list_alerts(
         query = query.where(AlertRow.raised_on >= raised_from)
     if raised_to is not None:
         query = query.where(AlertRow.raised_on <= raised_to)
-    query = query.order_by(col(AlertRow.raised_on).desc(), col(AlertRow.id).desc())
+    day = app.clock.today()
     with app.transaction() as session:
-        return [
-            AlertEntry(
-                a.id or 0,
-                pid,
-                a.code,
-                a.severity,
-                a.raised_on,
-                a.message,
-                a.source,
-                a.pathway_version,
-                a.acknowledged_at,
-                a.acknowledged_by,
-                a.justification,
-            )
-            for pid, a in session.exec(query)
-        ]
+        found = [_entry(pid, state, a, day) for pid, state, a in session.exec(query)]
+    if holding:
+        found = [e for e in found if e.holds]
+    return sorted(found, key=_rank)

@@ -2,12 +2,16 @@
 
 Three aggregate queries (patients, open tasks, unacknowledged alerts) rather than one record
 per patient, so the board stays quick as the cohort grows.
+
+Alerts withdrawn within their recording day are counted nowhere; an unacknowledged alert that
+holds ranks above one that is cleared (still awaiting its acknowledgement); a closed patient's
+alerts rank nowhere (CLINICAL_SPEC §7a).
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
 from pathway.codes import Severity
@@ -58,6 +62,18 @@ class CohortEntry:
     open_tasks: int = 0
     overdue_tasks: int = 0
     unacknowledged_alerts: dict[str, int] = field(default_factory=dict)
+    """Standing alerts not yet acknowledged, by severity: holding and cleared ones."""
+    holding_alerts: dict[str, int] = field(default_factory=dict)
+    """Of those, the ones that still hold (§7a), by severity: what ranks a patient."""
+
+    @property
+    def cleared_alerts(self) -> dict[str, int]:
+        """Unacknowledged alerts that are cleared, by severity."""
+        return {
+            s: n - self.holding_alerts.get(s, 0)
+            for s, n in self.unacknowledged_alerts.items()
+            if n - self.holding_alerts.get(s, 0)
+        }
 
     @property
     def highest_severity(self) -> str | None:
@@ -90,16 +106,30 @@ def _open_tasks(session: Session, as_of: date) -> dict[int, _OpenTasks]:
     return tallies
 
 
-def _alert_totals(session: Session, as_of: date) -> dict[int, dict[str, int]]:
+def _alert_totals(
+    session: Session, as_of: date
+) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """patient -> severity -> count of unacknowledged standing alerts, and of those that hold
+    on ``as_of``: one query. Withdrawn alerts are left out (§7a)."""
+    holding = case(
+        (or_(col(AlertRow.cleared_on).is_(None), col(AlertRow.cleared_on) > as_of), 1), else_=0
+    )
     rows = session.exec(
-        select(AlertRow.patient_id, AlertRow.severity, func.count())
-        .where(col(AlertRow.acknowledged_at).is_(None), AlertRow.raised_on <= as_of)
+        select(AlertRow.patient_id, AlertRow.severity, func.count(), func.sum(holding))
+        .where(
+            col(AlertRow.acknowledged_at).is_(None),
+            AlertRow.raised_on <= as_of,
+            AlertRow.status != "withdrawn",
+        )
         .group_by(col(AlertRow.patient_id), col(AlertRow.severity))
     )
     totals: dict[int, dict[str, int]] = {}
-    for patient_row_id, severity, count in rows:
+    holds: dict[int, dict[str, int]] = {}
+    for patient_row_id, severity, count, still in rows:
         totals.setdefault(patient_row_id, {})[severity] = count
-    return totals
+        if still:
+            holds.setdefault(patient_row_id, {})[severity] = int(still)
+    return totals, holds
 
 
 def _wanted(entry: CohortEntry, wanted: CohortFilter) -> bool:
@@ -128,10 +158,11 @@ def list_cohort(app: App, wanted: CohortFilter, as_of: date | None = None) -> li
             query = query.where(col(PatientRow.state).in_(wanted.states))
         patients = list(session.exec(query))
         tasks = _open_tasks(session, day)
-        alerts = _alert_totals(session, day)
+        alerts, holding = _alert_totals(session, day)
     entries = []
     for patient in patients:
         open_tasks = tasks.get(patient.id or 0)
+        closed = patient.state == "closed"
         entry = CohortEntry(
             patient_id=patient.external_id,
             state=patient.state,
@@ -145,7 +176,9 @@ def list_cohort(app: App, wanted: CohortFilter, as_of: date | None = None) -> li
             next_due_on=open_tasks.soonest if open_tasks else None,
             open_tasks=open_tasks.total if open_tasks else 0,
             overdue_tasks=open_tasks.overdue if open_tasks else 0,
-            unacknowledged_alerts=alerts.get(patient.id or 0, {}),
+            # a closed patient's alerts rank nowhere (§7a): not in the worklist's counts
+            unacknowledged_alerts={} if closed else alerts.get(patient.id or 0, {}),
+            holding_alerts={} if closed else holding.get(patient.id or 0, {}),
         )
         if _wanted(entry, wanted):
             entries.append(entry)

@@ -6,7 +6,7 @@ from datetime import date
 
 from persistence.tables import AlertRow
 
-__all__ = ["Outcome", "TaskMoved"]
+__all__ = ["AlertMoved", "Outcome", "TaskMoved"]
 
 
 @dataclass(frozen=True)
@@ -20,9 +20,21 @@ class TaskMoved:
 
 
 @dataclass(frozen=True)
+class AlertMoved:
+    """An alert raised earlier that the write withdrew (``by`` the same-day entry, §7a) or
+    cleared (``on`` the day its clearing condition was met, ``by`` the entry if one did it)."""
+
+    id: int
+    code: str
+    by: str | None
+    on: date | None = None
+
+
+@dataclass(frozen=True)
 class Outcome:
     """One write's result: the patient's new version (the API's ETag) and state, the entry
-    written (its row id), the alerts it raised and the tasks it opened or closed."""
+    written (its row id), the alerts it raised, withdrew or cleared, and the tasks it opened
+    or closed."""
 
     patient_id: str
     version: int
@@ -31,3 +43,5 @@ class Outcome:
     alerts_raised: tuple[AlertRow, ...] = ()
     tasks_opened: tuple[TaskMoved, ...] = ()
     tasks_closed: tuple[TaskMoved, ...] = ()
+    alerts_withdrawn: tuple[AlertMoved, ...] = ()
+    alerts_cleared: tuple[AlertMoved, ...] = ()

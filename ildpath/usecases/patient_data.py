@@ -1,11 +1,13 @@
 """One patient as plain data (for ``--json``, the API and the patient report): the same
 fields, in the same words, wherever the patient is shown."""
 
+from datetime import date
 from typing import Any
 
 from pathway.adherence import status_on, task_timeliness
 from persistence.tables import AlertRow, TransitionRow
 
+from .alert_standing import lifecycle_fields, withdrawn
 from .summary import PatientSummary
 from .timeline import timeline
 
@@ -64,9 +66,10 @@ def _tasks(summary: PatientSummary) -> list[dict[str, Any]]:
     return rows
 
 
-def alert_line(alert: AlertRow) -> dict[str, Any]:
-    """An alert as every listing and report shows it: code, severity, source, version and
-    the acknowledgement."""
+def alert_line(alert: AlertRow, day: date | None = None) -> dict[str, Any]:
+    """An alert as every listing and report shows it: code, severity, source, version, the
+    acknowledgement, and how it stands on ``day`` (default: the day it was raised): holding,
+    cleared on D, or withdrawn (§7a)."""
     return {
         "id": alert.id,
         "code": alert.code,
@@ -78,6 +81,7 @@ def alert_line(alert: AlertRow) -> dict[str, Any]:
         "acknowledged_at": alert.acknowledged_at,
         "acknowledged_by": alert.acknowledged_by,
         "justification": alert.justification,
+        **lifecycle_fields(alert, day or alert.raised_on),
     }
 
 
@@ -118,7 +122,12 @@ def patient_data(summary: PatientSummary) -> dict[str, Any]:
         "phenotype": _phenotype(summary),
         "active_therapies": _therapies(summary),
         "tasks": _tasks(summary),
-        "alerts": [alert_line(a) for a in summary.alerts if a.raised_on <= summary.as_of],
+        "alerts": [alert_line(a, summary.as_of) for a in summary.standing_alerts()],
+        "withdrawn_alerts": [
+            alert_line(a, summary.as_of)
+            for a in summary.alerts
+            if withdrawn(a) and a.raised_on <= summary.as_of
+        ],
         "recommendations": [
             {"rank": r.rank, "code": r.code, "message": r.message, "source": r.source}
             for r in evaluation.recommendations

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from persistence.tables import ObservationRow, TherapyEventRow
+from persistence.tables import AlertRow, ObservationRow, TherapyEventRow
 
+from .alert_standing import withdrawn, withdrawn_day
 from .summary import PatientSummary
 
 __all__ = ["TimelineEntry", "describe_observation", "describe_therapy", "timeline"]
@@ -17,7 +18,7 @@ class TimelineEntry:
     on: date
     category: str
     """enrolment, phenotype, observation, therapy, procedure, vaccination, transition, alert,
-    acknowledgement, task."""
+    alert_withdrawn, alert_cleared (§7a), acknowledgement, task."""
     text: str
     actor: str = ""
     entry: str = ""
@@ -140,6 +141,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
         yield TimelineEntry(
             alert.raised_on, "alert", f"{alert.severity} {alert.code}", "ildpath-engine"
         )
+        yield from _fate(alert)
         if alert.acknowledged_at is not None:
             yield TimelineEntry(
                 alert.acknowledged_at.date(),
@@ -150,6 +152,26 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
     for task in summary.tasks:
         if task.status == "done" and task.closed_on is not None:
             yield TimelineEntry(task.closed_on, "task", f"{task.kind} done (due {task.due_on})")
+
+
+def _fate(alert: AlertRow) -> Iterator[TimelineEntry]:
+    """The alert's withdrawal within its recording day, or its clearing (§7a)."""
+    if withdrawn(alert):
+        yield TimelineEntry(
+            withdrawn_day(alert),
+            "alert_withdrawn",
+            f"{alert.code} withdrawn: the same day's entries show its cause did not hold "
+            f"({alert.withdrawn_by or 'a same-day entry'})",
+            "ildpath-engine",
+        )
+    elif alert.cleared_on is not None:
+        by = f" by {alert.cleared_by}" if alert.cleared_by else ""
+        yield TimelineEntry(
+            alert.cleared_on,
+            "alert_cleared",
+            f"{alert.code} cleared{by}: its cause no longer holds",
+            "ildpath-engine",
+        )
 
 
 def timeline(summary: PatientSummary) -> list[TimelineEntry]:

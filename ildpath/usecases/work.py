@@ -7,7 +7,7 @@ from typing import Any
 
 from pathway import PathwayDefinition, PatientRecord
 from pathway.validation import check_clinical_date
-from persistence.changes import Actor, Item, PatientChanges, Written
+from persistence.changes import Actor, AlertFateChange, Item, PatientChanges, Written
 from persistence.errors import StaleWrite
 from persistence.patients import Patient
 from persistence.ports import UnitOfWork
@@ -16,7 +16,7 @@ from persistence.tables import AlertRow
 
 from ..bootstrap import App
 from ..errors import PatientClosed, PatientNotFound
-from .outcome import Outcome, TaskMoved
+from .outcome import AlertMoved, Outcome, TaskMoved
 
 __all__ = ["Actor", "PatientWork", "check_patient_date", "find_patient"]
 
@@ -60,6 +60,8 @@ class PatientWork:
         self._alerts: list[AlertRow] = []
         self._opened: list[TaskMoved] = []
         self._closed: list[TaskMoved] = []
+        self._withdrawn: list[AlertMoved] = []
+        self._cleared: list[AlertMoved] = []
         self.written: list[object] = []
         """The record entries written in this unit of work: what may withdraw an alert raised
         earlier the same day (§7a)."""
@@ -125,6 +127,7 @@ class PatientWork:
             if record is not None:
                 record = record.appended("alerts", entry_of("alerts", row))
         self._record = record
+        self._took_in_fates(written)
         for change, row in written.tasks():
             stored = change.stored
             if stored is None:
@@ -133,6 +136,18 @@ class PatientWork:
                 self._closed.append(
                     TaskMoved(stored.id or 0, stored.kind, stored.due_on, row["status"])
                 )
+
+    def _took_in_fates(self, written: Written) -> None:
+        """The alerts this write withdrew or cleared (§7a), for the edges to say so."""
+        for item in written.items:
+            if isinstance(item, AlertFateChange):
+                code = str(item.audit.payload.get("code", ""))
+                if item.fields.get("status") == "withdrawn":
+                    moved = AlertMoved(item.alert_id, code, item.fields.get("withdrawn_by"))
+                    self._withdrawn.append(moved)
+                else:
+                    on, by = item.fields.get("cleared_on"), item.fields.get("cleared_by")
+                    self._cleared.append(AlertMoved(item.alert_id, code, by, on))
 
     def outcome(self) -> Outcome:
         return Outcome(
@@ -143,4 +158,6 @@ class PatientWork:
             alerts_raised=tuple(self._alerts),
             tasks_opened=tuple(self._opened),
             tasks_closed=tuple(self._closed),
+            alerts_withdrawn=tuple(self._withdrawn),
+            alerts_cleared=tuple(self._cleared),
         )

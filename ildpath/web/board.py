@@ -1,6 +1,7 @@
 """GET /: the cohort board. Patients by state (every state, zero too), then the patients,
-the most urgent first: unacknowledged critical alerts and overdue tasks, then the soonest
-next due task (`ildpath.usecases.cohort.list_cohort`)."""
+the most urgent first: unacknowledged critical alerts that hold and overdue tasks, then
+unacknowledged critical alerts already cleared (§7a: holding ranks above cleared), then the
+soonest next due task (`ildpath.usecases.cohort.list_cohort`)."""
 
 from collections import Counter
 
@@ -20,20 +21,27 @@ from .access import signed_in
 from .refusals import refusal
 from .templating import render
 
-__all__ = ["by_urgency", "router"]
+__all__ = ["by_urgency", "router", "urgent"]
 
 router = APIRouter(include_in_schema=False)
 
 
-def _urgency(entry: CohortEntry) -> int:
-    """2: critical alert unacknowledged and a task overdue; 1: either; 0: neither."""
-    critical = entry.unacknowledged_alerts.get("critical", 0) > 0
-    return int(critical) + int(entry.overdue_tasks > 0)
+def _urgency(entry: CohortEntry) -> tuple[int, int]:
+    """(2: an unacknowledged critical alert that holds and a task overdue; 1: either; 0:
+    neither; then 1 if a critical alert is cleared but unacknowledged)."""
+    critical = entry.holding_alerts.get("critical", 0) > 0
+    cleared = entry.cleared_alerts.get("critical", 0) > 0
+    return int(critical) + int(entry.overdue_tasks > 0), int(cleared)
+
+
+def urgent(entry: CohortEntry) -> bool:
+    """Drawn as urgent: an overdue task, or an unacknowledged critical alert that holds."""
+    return entry.overdue_tasks > 0 or entry.holding_alerts.get("critical", 0) > 0
 
 
 def by_urgency(entries: list[CohortEntry]) -> list[CohortEntry]:
     """Most urgent first; within a tier the cohort's order (soonest next due task first)."""
-    return sorted(entries, key=lambda e: -_urgency(e))
+    return sorted(entries, key=lambda e: tuple(-n for n in _urgency(e)))
 
 
 def _wanted(query: QueryParams) -> CohortFilter:
@@ -48,10 +56,15 @@ def _wanted(query: QueryParams) -> CohortFilter:
     )
 
 
-def _alerts_text(entry: CohortEntry) -> list[tuple[str, int]]:
-    """(severity, count) of unacknowledged alerts, most severe first."""
-    present = [(s, n) for s, n in entry.unacknowledged_alerts.items() if n]
-    return sorted(present, key=lambda sn: -SEVERITY_RANK.get(sn[0], 0))
+def _alerts_text(entry: CohortEntry) -> list[tuple[str, int, bool]]:
+    """(severity, count, holds) of unacknowledged alerts: those that hold first, most severe
+    first within."""
+    holding = [(s, n, True) for s, n in entry.holding_alerts.items() if n]
+    cleared = [(s, n, False) for s, n in entry.cleared_alerts.items() if n]
+    return [
+        *sorted(holding, key=lambda sn: -SEVERITY_RANK.get(sn[0], 0)),
+        *sorted(cleared, key=lambda sn: -SEVERITY_RANK.get(sn[0], 0)),
+    ]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -77,6 +90,7 @@ def cohort_board(
         total=len(everyone),
         patients=by_urgency(shown),
         alerts_text=_alerts_text,
+        urgent=urgent,
         wanted=wanted,
         groups=PHENOTYPE_GROUPS,
         severities=list(SEVERITY_RANK),

@@ -61,7 +61,7 @@ def _act(
     except REFUSED as error:
         refused = FormState(key, refusal(error), typed(form))
         return show_patient(request, app, caller, patient_id, refused=refused)
-    raised = [a.id or 0 for a in outcome.alerts_raised]
+    raised = [a.id or 0 for a in outcome.alerts_raised] + [a.id for a in outcome.alerts_withdrawn]
     query = flash_query(caller.csrf or "", patient_id, done, raised)
     return RedirectResponse(f"{patient_url(patient_id)}?{query}#status", status_code=303)
 
@@ -128,7 +128,7 @@ def acknowledge(
     patient_id = text(form, "patient") or ""
 
     def ack() -> Outcome:
-        if alert_id not in {a.id for a in list_alerts(app, patient_id=patient_id)}:
+        if alert_id not in {a.id for a in list_alerts(app, patient_id=patient_id, status="all")}:
             raise AlertNotFound(alert_id)
         return acknowledge_alert(app, alert_id, text(form, "justification") or "", caller.actor())
 

@@ -35,11 +35,13 @@ class FormState:
 
 
 def _alerts(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """Unacknowledged first; then the most severe; then the newest."""
+    """Unacknowledged first; then those that hold above cleared ones (§7a); then the most
+    severe; then the newest."""
     return sorted(
         data["alerts"],
         key=lambda a: (
             a["acknowledged_at"] is not None,
+            not a["holds"],
             -SEVERITY_RANK.get(a["severity"], 0),
             -a["raised_on"].toordinal(),
             -(a["id"] or 0),
@@ -62,10 +64,14 @@ def _chart(pfts: list[Any]) -> Markup:
     return Markup(pft_chart(points, title="FVC and DLCO, % predicted", id_prefix="pft-chart"))
 
 
-def _flash_alerts(flash: Flash | None, data: dict[str, Any]) -> list[dict[str, Any]]:
+def _flash_alerts(
+    flash: Flash | None, data: dict[str, Any], key: str = "alerts"
+) -> list[dict[str, Any]]:
+    """The alerts the write raised (``alerts``) or withdrew (``withdrawn_alerts``): the flash
+    carries both kinds of id, the page tells them apart by how each stands now."""
     if flash is None:
         return []
-    return [a for a in data["alerts"] if a["id"] in flash.alert_ids]
+    return [a for a in data[key] if a["id"] in flash.alert_ids]
 
 
 def _shown_beside_its_form(refused: FormState | None, controls: dict[str, bool]) -> bool:
@@ -114,6 +120,7 @@ def patient_context(
         "version": summary.patient.version,
         "today": summary.as_of,
         "alerts": _alerts(data),
+        "withdrawn_alerts": data["withdrawn_alerts"],
         "open_tasks": sorted(
             (t for t in data["tasks"] if t["status"] == "open"), key=lambda t: t["due_on"]
         ),
@@ -130,6 +137,7 @@ def patient_context(
         "choices": CHOICES,
         "flash": flash,
         "flash_alerts": _flash_alerts(flash, data),
+        "flash_withdrawn": _flash_alerts(flash, data, "withdrawn_alerts"),
         "refused": refused,
         "refused_inline": _shown_beside_its_form(refused, controls),
         "refused_title": _form_title(refused),

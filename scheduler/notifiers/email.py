@@ -1,7 +1,8 @@
 """Email over SMTP: a readable message to the clinic's coordinators.
 
-The body names the patient by pseudonymous identifier, the task and the due date, and
-nothing else about the patient (not even the reminder's free text): mail leaves the clinic's
+The body names the patient by pseudonymous identifier, the task and the due date (a
+withdrawal notice: the alert code, the day and the entry that withdrew it), and nothing else
+about the patient (not even the reminder's free text): mail leaves the clinic's
 systems. The ``Message-ID`` is derived from the reminder key, so a mailbox or a filter can
 drop the duplicate a crash-restart may send; ``X-Ildpath-Reminder-Key`` carries the key as is.
 """
@@ -14,7 +15,14 @@ from email.utils import formatdate
 
 from ..reminder import Reminder
 from .base import DeliveryFailed
-from .wording import DISCLAIMER, headline, one_line, task_label
+from .wording import (
+    DISCLAIMER,
+    headline,
+    one_line,
+    task_label,
+    withdrawal_reason,
+    withdrawn_notice_key,
+)
 
 __all__ = ["EmailNotifier", "compose", "message_id"]
 
@@ -102,6 +110,13 @@ def compose(reminder: Reminder, sender: str, recipients: list[str]) -> EmailMess
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(reminder.key)
     message["X-Ildpath-Reminder-Key"] = one_line(reminder.key)
+    if reminder.kind == "alert_withdrawn":
+        # threads under the notice it withdraws, in every mail client
+        notice = message_id(withdrawn_notice_key(reminder.key))
+        message["In-Reply-To"] = notice
+        message["References"] = notice
+        message.set_content(_withdrawal_body(reminder))
+        return message
     message.set_content(_body(reminder))
     return message
 
@@ -119,6 +134,25 @@ def _body(reminder: Reminder) -> str:
             f"Patient: {one_line(reminder.patient_id)}",
             f"To do: {task_label(reminder.subject)} ({one_line(status)})",
             f"Due: {due}",
+            "",
+            "Open the patient's record in ildpath for the details.",
+            DISCLAIMER,
+            "",
+        ]
+    )
+
+
+def _withdrawal_body(reminder: Reminder) -> str:
+    on = reminder.due_on.isoformat() if reminder.due_on else "today"
+    return "\n".join(
+        [
+            f"Patient: {one_line(reminder.patient_id)}",
+            f"Alert: {task_label(reminder.subject)} (critical), WITHDRAWN on {on}",
+            f"Why: {withdrawal_reason(reminder)}.",
+            "",
+            "The earlier notice about this alert no longer applies: the alert was raised at once",
+            "as the day was entered, and a later entry for the same day showed its cause did",
+            "not hold. It stays in the record as withdrawn; there is nothing to acknowledge.",
             "",
             "Open the patient's record in ildpath for the details.",
             DISCLAIMER,

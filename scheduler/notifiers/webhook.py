@@ -1,6 +1,7 @@
 """Webhook: a signed JSON POST to the clinic's endpoint, retried with exponential backoff.
 
-The body is ``{"key", "kind", "patient_id", "subject", "due_on", "text", "severity"}``; the
+The body is ``{"key", "kind", "patient_id", "subject", "due_on", "text", "severity"}`` (a
+withdrawal notice adds ``withdraws``, ``withdrawn_by`` and ``reason``, see `payload`); the
 headers are ``Idempotency-Key`` (the reminder key, also the ``key`` field, so the receiver can
 drop the duplicate a crash-restart or a lost response may cause), ``X-Ildpath-Timestamp`` and
 ``X-Ildpath-Signature: sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">`` (see `signature`;
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 from ..reminder import Reminder
 from .base import DeliveryFailed
 from .signature import sign, verify_signature
+from .wording import withdrawal_reason, withdrawn_notice_key
 
 __all__ = ["WebhookNotifier", "payload", "verify_signature"]
 
@@ -95,8 +97,10 @@ class WebhookNotifier:
 
 
 def payload(reminder: Reminder) -> dict[str, Any]:
-    """The JSON object sent for a reminder (``due_on`` as an ISO date or null)."""
-    return {
+    """The JSON object sent for a reminder (``due_on`` as an ISO date or null). A withdrawal
+    notice (``kind`` ``alert_withdrawn``) adds ``withdraws`` (the key of the notice it
+    withdraws), ``withdrawn_by`` (the entry) and ``reason``."""
+    body = {
         "key": reminder.key,
         "kind": reminder.kind,
         "patient_id": reminder.patient_id,
@@ -105,6 +109,11 @@ def payload(reminder: Reminder) -> dict[str, Any]:
         "text": reminder.text,
         "severity": reminder.severity,
     }
+    if reminder.kind == "alert_withdrawn":
+        body["withdraws"] = withdrawn_notice_key(reminder.key)
+        body["withdrawn_by"] = reminder.withdrawn_by
+        body["reason"] = withdrawal_reason(reminder)
+    return body
 
 
 def _reason(error: BaseException) -> str:

@@ -6,7 +6,7 @@ identifier), never from its free ``text``, so no clinical detail reaches a mailb
 
 from ..reminder import Reminder
 
-__all__ = ["DISCLAIMER", "headline", "task_label"]
+__all__ = ["DISCLAIMER", "headline", "task_label", "withdrawal_reason", "withdrawn_notice_key"]
 
 DISCLAIMER = "Decision support: the care team decides."
 
@@ -33,6 +33,9 @@ def headline(reminder: Reminder) -> str:
     patient = f"patient {one_line(reminder.patient_id)}"
     label = task_label(reminder.subject)
     due = reminder.due_on.isoformat() if reminder.due_on else None
+    if reminder.kind == "alert_withdrawn":
+        when = f" on {due}" if due else ""
+        return f"WITHDRAWN{when}: CRITICAL alert {label} — {patient}"
     if reminder.kind == "critical_alert":
         when = f" on {due}" if due else ""
         return f"CRITICAL alert {label}{when} — {patient}"
@@ -41,6 +44,18 @@ def headline(reminder: Reminder) -> str:
         tag = f"OVERDUE (reminder {one_line(repeat)})" if repeat else "OVERDUE"
         return f"{tag}: {label} was due {due or 'earlier'} — {patient}"
     return f"{label} due {due or 'now'} — {patient}"
+
+
+def withdrawal_reason(reminder: Reminder) -> str:
+    """Why an alert was withdrawn (CLINICAL_SPEC §7a), naming the entry that showed it."""
+    entry = one_line(reminder.withdrawn_by) if reminder.withdrawn_by else "a same-day entry"
+    return f"withdrawn: the same day's entries show its cause did not hold — entry {entry}"
+
+
+def withdrawn_notice_key(key: str) -> str:
+    """The key of the critical-alert notice a withdrawal notice withdraws (same alert, same
+    channel): ``alert:7:alert_withdrawn:email`` -> ``alert:7:critical_alert:email``."""
+    return key.replace(":alert_withdrawn", ":critical_alert", 1)
 
 
 def one_line(value: str) -> str:

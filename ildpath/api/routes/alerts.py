@@ -15,13 +15,26 @@ from ..security import clinic_app, permitted
 router = APIRouter(prefix="/api/alerts", tags=["alerts"])
 
 
-@router.get("", summary="Alerts across the cohort, newest first")
+@router.get(
+    "",
+    summary="Alerts across the cohort: those that hold first, then cleared ones; newest first",
+)
 def alerts(
     patient: str | None = Query(default=None, max_length=64),
     severity: list[str] = Query(default=[], description="info, warning, critical (repeat)."),
     unacknowledged: bool = False,
     raised_from: date | None = None,
     raised_to: date | None = None,
+    holding: bool = Query(default=False, description="Only alerts that hold today (§7a)."),
+    status: str = Query(
+        default="raised",
+        max_length=16,
+        description="raised (standing alerts, the default), withdrawn (within their recording "
+        "day: kept, never counted), or all.",
+    ),
+    closed: bool = Query(
+        default=False, description="Include closed patients' alerts in a cohort-wide list."
+    ),
     app: App = Depends(clinic_app),
     _: Actor = permitted(Permission.READ),
 ) -> dict[str, Any]:
@@ -32,6 +45,9 @@ def alerts(
         unacknowledged=unacknowledged,
         raised_from=raised_from,
         raised_to=raised_to,
+        holding=holding,
+        status=status,
+        closed=closed,
     )
     return {"count": len(found), "alerts": found}
 
