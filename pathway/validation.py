@@ -128,7 +128,7 @@ def check_text(field: str, value: object, *, max_length: int | None = None) -> s
     for index, char in enumerate(text):
         category = unicodedata.category(char)
         if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category == "Cf":
-            name = unicodedata.name(char, f"U+{ord(char):04X}")
+            name = unicodedata.name(char, "a control character")
             raise InvalidValue(
                 field,
                 value,

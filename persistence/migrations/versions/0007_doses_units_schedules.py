@@ -53,5 +53,7 @@ def downgrade() -> None:
         batch_op.drop_column("every")
         batch_op.drop_column("unit")
         batch_op.drop_column("dose")
-    with op.batch_alter_table("patient", schema=None) as batch_op:
-        batch_op.drop_column("height_cm")
+    # Not in batch mode: on SQLite a batch would copy the patient table and drop it, which the
+    # foreign keys of every clinical table refuse once there are rows (SQLite >= 3.35 drops a
+    # column in place).
+    op.drop_column("patient", "height_cm")
