@@ -39,7 +39,7 @@ _RECORD_QUERIES = {
     "observation": "patient_id, id, kind, clinical_on, recorded_on, fvc_pct, dlco_pct, "
     "dlco_corrected_pct, fvc_l, iu_per_ml, oxygen, finding, extensive_ggo",
     "therapy_event": "patient_id, id, agent, action, clinical_on, recorded_on, route, "
-    "dose_mg_per_day",
+    "dose, unit, every",
     "procedure": "patient_id, id, kind, clinical_on, recorded_on",
     "vaccination": "patient_id, id, kind, clinical_on, recorded_on",
     "transition": "patient_id, id, trigger, from_state, to_state, clinical_on, recorded_on, "

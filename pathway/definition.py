@@ -35,6 +35,8 @@ class PathwayDefinition:
     high_dose_prednisone_mg: float
     unknown_glucocorticoid_dose_is_high: bool
     prednisone_equivalence: Mapping[str, float]
+    dose_limits_mg: Mapping[str, float]
+    """§11: each agent's plausible maximum per administration, in mg after conversion."""
     plasma_exchange_window_days: int
     detect_progression_lookback_days: int
     task_days: Mapping[str, int]
@@ -63,6 +65,7 @@ class PathwayDefinition:
             high_dose_prednisone_mg=d["regimen"]["high_dose_prednisone_mg"],
             unknown_glucocorticoid_dose_is_high=d["regimen"]["unknown_glucocorticoid_dose_is_high"],
             prednisone_equivalence=d["regimen"]["prednisone_equivalence"],
+            dose_limits_mg=d["doses"]["max_mg_per_administration"],
             plasma_exchange_window_days=d["salvage"]["plasma_exchange_window_days"],
             detect_progression_lookback_days=d["risk"]["detect_progression_lookback_days"],
             pft_interval_months_high_risk=tasks.pop("pft_interval_months_high_risk"),

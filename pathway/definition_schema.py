@@ -136,6 +136,9 @@ SHAPE: Shape = {
         "unknown_glucocorticoid_dose_is_high": yes_no,
         "prednisone_equivalence": {agent: number(above=0) for agent in _GLUCOCORTICOIDS},
     },
+    "doses": {
+        "max_mg_per_administration": {agent: number(above=0) for agent in AGENT_CLASS},
+    },
     "salvage": {"plasma_exchange_window_days": _DAYS},
     "risk": {"detect_progression_lookback_days": _DAYS},
     "tasks": {

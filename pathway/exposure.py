@@ -13,6 +13,7 @@ from datetime import date
 
 from .catalogue import IMMUNOSUPPRESSIVE_CLASSES, AgentClass, agent_class
 from .definition import PathwayDefinition
+from .doses import NO_BODY, Dose, body_on, dose_of
 from .memo import remembered
 from .record import PatientRecord, TherapyEvent
 
@@ -21,9 +22,23 @@ __all__ = ["ActiveAgent", "Course", "Exposure"]
 
 @dataclass(frozen=True)
 class ActiveAgent:
+    """An agent active on a day, with the dose of its latest start and that dose in mg per
+    administration (the weight and height in force on the start's date, §11 Doses)."""
+
     agent: str
     route: str | None
-    dose_mg_per_day: float | None
+    dose: Dose | None = None
+    mg: float | None = None
+    daily_mg: float | None = None
+    """A glucocorticoid's daily equivalent in mg (every 2 days: half); None otherwise."""
+
+    @classmethod
+    def started(cls, event: TherapyEvent, record: PatientRecord) -> "ActiveAgent":
+        dose = dose_of(event)
+        if dose is None:
+            return cls(event.agent, event.route)
+        body = body_on(record, event.on) if dose.unit not in {"mg", "g"} else NO_BODY
+        return cls(event.agent, event.route, dose, dose.mg(body), dose.daily_mg(body))
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,7 @@ class Exposure:
                 if event.agent not in active:
                     open_courses[event.agent] = event
                     self.starts.append(event)
-                active[event.agent] = ActiveAgent(event.agent, event.route, event.dose_mg_per_day)
+                active[event.agent] = ActiveAgent.started(event, record)
             if self._days and self._days[-1] == event.on:
                 self._snapshots[-1] = dict(active)
             else:
@@ -93,15 +108,16 @@ class Exposure:
         return bool(self.classes_on(day) & IMMUNOSUPPRESSIVE_CLASSES)
 
     def prednisone_equivalent_on(self, day: date) -> float | None:
-        """Summed prednisone-equivalent mg/day of active glucocorticoids; None if a dose is
-        missing."""
+        """Summed prednisone-equivalent mg/day of active glucocorticoids (§9, judged on the daily
+        equivalent: every 2 days counts half); None if a dose is missing or cannot be
+        converted."""
         total = 0.0
         for agent in self.active_on(day).values():
             if agent_class(agent.agent) is not AgentClass.GLUCOCORTICOID:
                 continue
-            if agent.dose_mg_per_day is None:
+            if agent.daily_mg is None:
                 return None
-            total += agent.dose_mg_per_day * self._definition.prednisone_equivalence[agent.agent]
+            total += agent.daily_mg * self._definition.prednisone_equivalence[agent.agent]
         return total
 
     def high_dose_glucocorticoid_on(self, day: date) -> bool:

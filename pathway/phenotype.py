@@ -41,6 +41,7 @@ class Phenotype:
     ild_course: str | None
     flags: frozenset[str]
     weight_kg: float | None
+    height_cm: float | None = None
 
     @property
     def mda5_positive(self) -> bool:
@@ -73,6 +74,7 @@ def phenotype_on(record: PatientRecord, day: date) -> Phenotype:
             values[entry.field] = entry.value
     flags = values.get("risk_factors") or ()
     weight = values.get("weight_kg")
+    height = values.get("height_cm")
     return Phenotype(
         diagnosis=str(values.get("diagnosis", "other_iim")),
         anti_mda5=str(values.get("anti_mda5", "unknown")),
@@ -80,4 +82,5 @@ def phenotype_on(record: PatientRecord, day: date) -> Phenotype:
         ild_course=None if values.get("ild_course") is None else str(values["ild_course"]),
         flags=frozenset(str(f) for f in flags),  # type: ignore[attr-defined]
         weight_kg=None if weight is None else float(weight),  # type: ignore[arg-type]
+        height_cm=None if height is None else float(height),  # type: ignore[arg-type]
     )

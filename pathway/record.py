@@ -70,7 +70,10 @@ class TherapyEvent:
     on: date
     recorded_on: date
     route: str | None = None
-    dose_mg_per_day: float | None = None
+    dose: float | None = None
+    """The amount as written, in ``unit``, given ``every`` (§11 Doses); all three or none."""
+    unit: str | None = None
+    every: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ corrected at once.
 """
 
 import math
+import unicodedata
 from collections.abc import Collection
 from datetime import date, timedelta
 
@@ -24,12 +25,15 @@ from .errors import InvalidValue
 
 __all__ = [
     "BASELINE_DAYS",
+    "MAX_AGE_YEARS",
     "RANGES",
+    "check_birth_date",
     "check_choice",
     "check_clinical_date",
     "check_flags",
     "check_phenotype",
     "check_range",
+    "check_text",
 ]
 
 BASELINE_DAYS = 365
@@ -42,7 +46,9 @@ RANGES: dict[str, tuple[float, float | None]] = {
     "fvc_l": (0.2, 10),
     "iu_per_ml": (0, None),
     "weight_kg": (20, 300),
+    "height_cm": (100, 250),
     "dose_mg_per_day": (0, None),
+    "dose": (0, None),
 }
 """§11 accepted ranges, inclusive; None is unbounded."""
 
@@ -74,8 +80,21 @@ def check_choice(field: str, value: object, allowed: Collection[str] | None = No
     return value
 
 
+_UNITS = {
+    "fvc_pct": "% predicted",
+    "dlco_pct": "% predicted",
+    "dlco_corrected_pct": "% predicted",
+    "fvc_l": "L",
+    "iu_per_ml": "IU/mL",
+    "weight_kg": "kg",
+    "height_cm": "cm",
+    "dose_mg_per_day": "mg/day",
+}
+
+
 def check_range(field: str, value: object) -> float:
-    """A number within the §11 range of ``field``."""
+    """A number within the §11 range of ``field``: a finite number, not a boolean (``true``
+    is not 1) and not text (``"15"`` is refused, not read: §11 "a number sent as text")."""
     low, high = RANGES[field]
     if (
         isinstance(value, bool)
@@ -85,8 +104,66 @@ def check_range(field: str, value: object) -> float:
         or (high is not None and value > high)
     ):
         allowed = f"a number from {low:g}" + (f" to {high:g}" if high is not None else " upwards")
+        if field in _UNITS:
+            allowed += f" ({_UNITS[field]})"
+        if isinstance(value, str):
+            allowed += " (a number, not text)"
+        elif isinstance(value, bool):
+            allowed += " (a number, not true/false)"
         raise InvalidValue(field, value, allowed)
     return float(value)
+
+
+_ALLOWED_CONTROLS = frozenset("\t\n")
+
+
+def check_text(field: str, value: object, *, max_length: int | None = None) -> str:
+    """Free text (a reason, a justification, a finding, a name or id): refused if it holds a
+    control character other than tab and newline, or a Unicode format character (category
+    Cf: bidi overrides, zero-width characters), which can hide or reorder what a reader sees
+    (§11). A Windows line end (CR LF, as browsers send a text area) is read as a newline."""
+    if not isinstance(value, str):
+        raise InvalidValue(field, value, "text")
+    text = value.replace("\r\n", "\n")
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if (category == "Cc" and char not in _ALLOWED_CONTROLS) or category == "Cf":
+            name = unicodedata.name(char, "a control character")
+            raise InvalidValue(
+                field,
+                value,
+                f"text without control characters (other than tab and newline) or Unicode "
+                f"format characters; found {name} (U+{ord(char):04X}) at position {index + 1}",
+            )
+    if max_length is not None and len(text) > max_length:
+        raise InvalidValue(field, value, f"text of at most {max_length} characters")
+    return text
+
+
+MAX_AGE_YEARS = 120
+"""§11: a birth date more than this many years before enrolment is refused."""
+
+
+def check_birth_date(birth_date: date, enrolled_on: date) -> date:
+    """§11: a birth date on or before enrolment and at most 120 years before it."""
+    if birth_date > enrolled_on:
+        raise InvalidValue(
+            "birth_date",
+            birth_date.isoformat(),
+            f"a date on or before enrolment ({enrolled_on.isoformat()})",
+        )
+    try:
+        earliest = enrolled_on.replace(year=enrolled_on.year - MAX_AGE_YEARS)
+    except ValueError:  # 29 February
+        earliest = enrolled_on.replace(year=enrolled_on.year - MAX_AGE_YEARS, day=28)
+    if birth_date < earliest:
+        raise InvalidValue(
+            "birth_date",
+            birth_date.isoformat(),
+            f"a date at most {MAX_AGE_YEARS} years before enrolment (on or after "
+            f"{earliest.isoformat()})",
+        )
+    return birth_date
 
 
 def check_flags(value: object) -> tuple[str, ...]:
@@ -104,14 +181,16 @@ def check_phenotype(field: str, value: object) -> object:
     """One phenotype field's value, as at enrolment or in an amendment."""
     if field == "risk_factors":
         return list(check_flags(value))
-    if field == "weight_kg":
-        return None if value is None else check_range("weight_kg", value)
+    if field in {"weight_kg", "height_cm"}:
+        return None if value is None else check_range(field, value)
     if field == "ild_course" and value is None:
         return None
     if field in {"diagnosis", "anti_mda5", "anti_ars", "ild_course"}:
         return check_choice(field, value)
     raise InvalidValue(
-        "field", field, "diagnosis, anti_mda5, anti_ars, ild_course, risk_factors, weight_kg"
+        "field",
+        field,
+        "diagnosis, anti_mda5, anti_ars, ild_course, risk_factors, weight_kg, height_cm",
     )
 
 

@@ -33,6 +33,7 @@ class Patient:
     ild_course: str | None
     risk_factors: list[str]
     weight_kg: float | None
+    height_cm: float | None
     state: str
     state_since: date
     referral_origin: str | None
@@ -60,5 +61,6 @@ NEW_PATIENT: dict[str, Any] = {
     "quiet_until": None,
     "quiet_version": None,
     "quiet_basis": None,
+    "height_cm": None,
 }
 """The columns an enrolment leaves empty (the writer fills the chain head and version)."""

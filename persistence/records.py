@@ -145,7 +145,7 @@ _PARTS: dict[str, _Part] = {
     ),
     "therapies": _Part(
         TherapyEventRow,
-        ("agent", "action", "clinical_on", "recorded_on", "route", "dose_mg_per_day"),
+        ("agent", "action", "clinical_on", "recorded_on", "route", "dose", "unit", "every"),
         lambda r: TherapyEvent(f"rx{r[1]}", *r[2:]),
     ),
     "procedures": _Part(

@@ -63,6 +63,7 @@ class PatientRow(SQLModel, table=True):
     ild_course: str | None = Field(default=None, max_length=32)
     risk_factors: list[str] = _json_list()
     weight_kg: float | None = None
+    height_cm: float | None = None
     state: str = Field(default="diagnosis", max_length=32, index=True)
     state_since: date
     referral_origin: str | None = Field(default=None, max_length=32)
@@ -129,7 +130,11 @@ class TherapyEventRow(_PatientEntry, table=True):
     agent: str = Field(max_length=32)
     action: str = Field(max_length=8)
     route: str | None = Field(default=None, max_length=16)
-    dose_mg_per_day: float | None = None
+    dose: float | None = None
+    """The amount as written, in ``unit``, given ``every`` (§11 Doses); a start recorded as
+    ``dose_mg_per_day: N`` is N mg every day."""
+    unit: str | None = Field(default=None, max_length=8)
+    every: str | None = Field(default=None, max_length=8)
     recorded_at: datetime = _utc()
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from pathway.errors import InvalidValue
+from pathway.validation import check_text
 from persistence.account_tables import ApiTokenRow, UserRow
 
 from ..bootstrap import App
@@ -105,6 +106,7 @@ def issue_token(app: App, username: str, name: str) -> str:
     """A new token for ``username``, returned in plain text this once and never again."""
     if not 1 <= len(name.strip()) <= 64:
         raise InvalidValue("name", name, "1 to 64 characters saying what the token is for")
+    check_text("name", name)
     with app.transaction() as session:
         user = find_user(session, username)
         row = ApiTokenRow(

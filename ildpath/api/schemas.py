@@ -25,6 +25,9 @@ __all__ = [
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 Text = Field(default=None, max_length=2000)
+Number = Annotated[float, Field(strict=True)]
+"""A JSON number: ``"15"`` (a number sent as text) and ``true`` are refused, not read as 15 and
+1 (§11); the use case then checks the range and names the unit."""
 
 
 class EnrolmentIn(BaseModel):
@@ -46,7 +49,8 @@ class EnrolmentIn(BaseModel):
     anti_ars: str = Field(default="unknown", max_length=32)
     ild_course: str | None = Field(default=None, max_length=64)
     risk_factors: list[str] = Field(default_factory=list, max_length=20)
-    weight_kg: float | None = None
+    weight_kg: Number | None = None
+    height_cm: Number | None = None
 
 
 class AmendmentIn(BaseModel):
@@ -54,7 +58,7 @@ class AmendmentIn(BaseModel):
 
     model_config = _STRICT
     field: str = Field(max_length=32)
-    value: str | float | list[str] | None
+    value: Annotated[str, Field(strict=True)] | Number | list[str] | None
     on: date | None = None
     reason: str | None = Text
 
@@ -85,11 +89,11 @@ class ObservationIn(BaseModel):
     model_config = _STRICT
     kind: str = Field(max_length=16, description="pft, cmv, hrct, oxygen")
     on: date | None = None
-    fvc_pct: float | None = None
-    dlco_pct: float | None = None
-    dlco_corrected_pct: float | None = None
-    fvc_l: float | None = None
-    iu_per_ml: float | None = None
+    fvc_pct: Number | None = None
+    dlco_pct: Number | None = None
+    dlco_corrected_pct: Number | None = None
+    fvc_l: Number | None = None
+    iu_per_ml: Number | None = None
     finding: str | None = Text
     extensive_ggo: bool | None = None
     oxygen: str | None = Field(default=None, max_length=32)
@@ -104,7 +108,16 @@ class TherapyIn(BaseModel):
     agent: str = Field(max_length=64)
     on: date | None = None
     route: str | None = Field(default=None, max_length=16)
-    dose_mg_per_day: float | None = None
+    dose_mg_per_day: Number | None = Field(
+        default=None, description="N mg every day (the older form; not with dose)"
+    )
+    dose: Number | None = Field(default=None, description="with unit and every")
+    unit: str | None = Field(default=None, max_length=8, description="mg, g, mg/kg, g/kg, mg/m2")
+    every: str | None = Field(
+        default=None,
+        max_length=8,
+        description="day, 2_days, week, 2_weeks, 4_weeks, month, once",
+    )
 
 
 class ProcedureIn(BaseModel):

@@ -66,6 +66,7 @@ def enrol(
         ),
     ] = None,
     weight_kg: Annotated[float | None, typer.Option(help="Body weight (kg).")] = None,
+    height_cm: Annotated[float | None, typer.Option(help="Height (cm), for doses per m².")] = None,
 ) -> None:
     """Enrol a patient (from flags, or many from --file). Opens the enrolment tasks: first
     PFT, vaccinations, and the transplant referral of an anti-MDA5 positive patient."""
@@ -97,6 +98,7 @@ def enrol(
                 ild_course=ild_course,
                 risk_factors=tuple(risk_factor or ()),
                 weight_kg=weight_kg,
+                height_cm=height_cm,
             )
         ]
     for command in commands:
@@ -136,7 +138,7 @@ def amend(
         str,
         typer.Argument(
             help="New value; risk_factors as a comma-separated list ('' for none); "
-            "weight_kg a number."
+            "weight_kg, height_cm a number."
         ),
     ],
     on: Day = None,
@@ -149,11 +151,12 @@ def amend(
     parsed: object = value
     if field == "risk_factors":
         parsed = [v.strip() for v in value.split(",") if v.strip()]
-    elif field == "weight_kg":
+    elif field in {"weight_kg", "height_cm"}:
         try:
             parsed = float(value)
         except ValueError:
-            raise InvalidValue("weight_kg", value, "a number of kg") from None
+            unit = "kg" if field == "weight_kg" else "cm"
+            raise InvalidValue(field, value, f"a number of {unit}") from None
     day = parse_day("on", on, app.clock.today())
     outcome = amend_phenotype(app, patient_id, field, parsed, day, actor, reason)
     console.print(f"amended {field} of {patient_id} to {parsed} from {day}")

@@ -36,6 +36,8 @@ def _header(data: dict[str, Any]) -> None:
     )
     flags = ", ".join(phenotype["risk_factors"]) or "none"
     weight = f", {phenotype['weight_kg']:g} kg" if phenotype["weight_kg"] is not None else ""
+    if phenotype.get("height_cm") is not None:
+        weight += f", {phenotype['height_cm']:g} cm"
     console.print(
         f"Phenotype {phenotype['group']}: {phenotype['diagnosis']}, "
         f"anti-MDA5 {phenotype['anti_mda5']}, anti-ARS {phenotype['anti_ars']}, "
@@ -45,14 +47,13 @@ def _header(data: dict[str, Any]) -> None:
 
 
 def _lists(data: dict[str, Any]) -> list[Table]:
-    therapies = _table("Active therapies", "agent", "since", "route", "dose mg/day")
+    therapies = _table("Active therapies", "agent", "since", "route", "dose")
     for therapy in data["active_therapies"]:
-        dose = therapy["dose_mg_per_day"]
         therapies.add_row(
             therapy["agent"],
             str(therapy["since"]),
             _text(therapy["route"]),
-            "" if dose is None else f"{dose:g}",
+            therapy["dose_text"],
         )
     tasks = _table("Open tasks", "task", "due", "status", "source")
     still_open = (task for task in data["tasks"] if task["status"] == "open")

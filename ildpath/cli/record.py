@@ -114,7 +114,22 @@ def therapy(
         str, typer.Argument(help="Generic name in lower case, e.g. tacrolimus, prednisone.")
     ],
     dose: Annotated[
-        float | None, typer.Option("--dose", help="mg/day (glucocorticoids: for high dose).")
+        float | None,
+        typer.Option(
+            "--dose",
+            help="The dose, in --unit given --every (e.g. --dose 15 --unit mg --every week); "
+            "alone, mg every day.",
+        ),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="mg, g, mg/kg, g/kg, mg/m2 (needs a height).")
+    ] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            help="day, 2_days, week, 2_weeks, 4_weeks, month, once (glucocorticoids: day or "
+            "2_days)."
+        ),
     ] = None,
     route: Annotated[str | None, typer.Option(help="iv or oral.")] = None,
     on: Day = None,
@@ -122,7 +137,11 @@ def therapy(
     """Start an agent (a start of an active agent changes its dose) or stop it."""
     if action not in ("start", "stop"):
         raise InvalidValue("action", action, "start, stop")
-    therapy = {"agent": agent, "route": route, "dose_mg_per_day": dose}
+    therapy: dict[str, object] = {"agent": agent, "route": route}
+    if dose is not None and unit is None and every is None:
+        therapy["dose_mg_per_day"] = dose
+    else:
+        therapy |= {"dose": dose, "unit": unit, "every": every}
     _record(ctx, patient_id, on, f"{action} {agent}", action, therapy)
 
 

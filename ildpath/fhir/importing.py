@@ -20,6 +20,7 @@ from persistence.errors import ConcurrencyConflict
 from ..bootstrap import App
 from ..errors import DuplicatePatient
 from ..usecases import Actor, Outcome, enrol_patient, record_event
+from ..usecases.entries import THERAPY_FIELDS
 from .bundle import Entry, bundle_entries, parse_bundle
 from .events import Event, Reading, read_immunization, read_procedure, subject_of
 from .ledger import Source, imported, write_with_ledger
@@ -57,7 +58,7 @@ def _record(app: App, patient: str, event: Event, actor: Actor) -> Outcome:
     if event.action == "observation":
         return record_event(app, patient, event.kind, values, event.on, actor)
     if event.action == "therapy":
-        body = {name: values.get(name) for name in ("agent", "route", "dose_mg_per_day")}
+        body = {name: values.get(name) for name in THERAPY_FIELDS}
         return record_event(app, patient, event.kind, body, event.on, actor)
     return record_event(app, patient, event.action, {"kind": event.kind}, event.on, actor)
 

@@ -5,20 +5,29 @@ The agent is found by RxNorm ingredient CUI or by the exact generic name of the 
 text or display (``codes``); a medication matching neither, or matching two agents, is
 reported, never guessed. A start is the statement's ``effective`` (or its period's start) or
 the request's ``boundsPeriod.start`` (else ``authoredOn``); a stop is an explicit period end,
-since the engine never infers a stop (§9). The dose is read in mg/day: a rate in ``mg/d``, or
-a dose in mg or g with a timing of so many times per so many s, min, h, d or wk.
+since the engine never infers a stop (§9). A dose given once per one of the engine's schedules
+(every 1 or 2 days, 1, 2 or 4 weeks, a month) in mg, g, mg/kg, g/kg or mg/m2 is read as
+written (§11 Doses: ``dose``, ``unit``, ``every``); any other dose is read in mg/day: a rate in
+``mg/d``, or a dose in mg or g with a timing of so many times per so many s, min, h, d or wk.
 """
 
 from datetime import date
 from typing import Any
 
 from pathway.catalogue import AGENT_CLASS, AgentClass
+from pathway.doses import UNITS
 
-from .codes import NAME_ALIASES, ROUTE_CODES, ROUTE_NAMES, RXNORM, RXNORM_AGENTS, SNOMED
+from .codes import NAME_ALIASES, ROUTE_CODES, ROUTE_NAMES, RXNORM, RXNORM_AGENTS, SNOMED, UCUM
 from .events import Event, Reading
 from .values import Skip, clinical_day, codings, describe, names, quantity_in
 
-__all__ = ["daily_dose", "read_medication_request", "read_medication_statement", "resolve_agent"]
+__all__ = [
+    "daily_dose",
+    "dose_fields",
+    "read_medication_request",
+    "read_medication_statement",
+    "resolve_agent",
+]
 
 TAKEN = ("active", "completed", "stopped", "on-hold")
 """Statuses saying the agent was (or is being) given; intended, not-taken, cancelled, draft,
@@ -28,6 +37,18 @@ ORDERS = ("order", "original-order", "reflex-order", "filler-order", "instance-o
 
 _DAYS = {"s": 1 / 86400, "min": 1 / 1440, "h": 1 / 24, "d": 1.0, "wk": 7.0}
 _MG = {"mg": 1.0, "g": 1000.0}
+_SCHEDULES = {
+    (1.0, "d"): "day",
+    (2.0, "d"): "2_days",
+    (7.0, "d"): "week",
+    (14.0, "d"): "2_weeks",
+    (28.0, "d"): "4_weeks",
+    (1.0, "wk"): "week",
+    (2.0, "wk"): "2_weeks",
+    (4.0, "wk"): "4_weeks",
+    (1.0, "mo"): "month",
+}
+"""A timing of once per (period, periodUnit) that is one of the engine's schedules (§11)."""
 
 
 def resolve_agent(concept: Any) -> str:
@@ -101,17 +122,44 @@ def daily_dose(dosage: Any) -> float | None:
     return round(mg * per_day, 3)
 
 
+def _as_written(dosage: Any) -> dict[str, object] | None:
+    """A dose given once per one of the engine's schedules, in one of its units, as written
+    (``dose``, ``unit``, ``every``); None when it is not one (read in mg/day instead)."""
+    rates = getattr(dosage, "doseAndRate", None) or []
+    if not rates or rates[0].doseQuantity is None or rates[0].rateQuantity is not None:
+        return None
+    repeat = dosage.timing.repeat if dosage.timing is not None else None
+    if repeat is None or repeat.period is None or (repeat.frequency or 1) != 1:
+        return None
+    every = _SCHEDULES.get((float(repeat.period), str(repeat.periodUnit)))
+    quantity = rates[0].doseQuantity
+    unit = quantity.code if quantity.code and quantity.system in (None, UCUM) else quantity.unit
+    if every is None or unit not in UNITS or quantity.value is None:
+        return None
+    return {"dose": float(quantity.value), "unit": unit, "every": every}
+
+
+def dose_fields(dosage: Any) -> dict[str, object]:
+    """The dose of a dosage as the engine takes it: as written when it fits a schedule and a
+    unit of §11, else in mg/day; empty when no dose is given."""
+    written = _as_written(dosage)
+    if written is not None:
+        return written
+    daily = daily_dose(dosage)
+    return {} if daily is None else {"dose_mg_per_day": daily}
+
+
 def _events(agent: str, start: Any, end: Any, dosage: Any, reading: Reading) -> list[Event]:
     note = ""
     try:
-        dose = daily_dose(dosage)
+        dose = dose_fields(dosage)
     except _DoseUnread as why:
         if AGENT_CLASS[agent] is AgentClass.GLUCOCORTICOID:
             raise Skip(
                 "invalid", f"dose of {agent}: {why} (it decides high-dose exposure)"
             ) from None
-        dose, note = None, f"dose not read: {why}"
-    values = {"agent": agent, "route": _route(dosage), "dose_mg_per_day": dose}
+        dose, note = {}, f"dose not read: {why}"
+    values = {"agent": agent, "route": _route(dosage), **dose}
     events = [
         Event(
             clinical_day(start, "start", reading.zone),

@@ -36,6 +36,7 @@ PHENOTYPE_EXTENSIONS = {
         "ild-course",
         "phenotype-flag",
         "body-weight",
+        "body-height",
         "enrolled-on",
     )
 }
@@ -84,6 +85,7 @@ def read_patient(resource: Any, today: date) -> EnrolPatient:
         raise Skip("invalid", f"Patient.birthDate: {resource.birthDate!s}; a full date is needed")
     enrolled = found.get(PHENOTYPE_EXTENSIONS["enrolled-on"], [])
     weight = found.get(PHENOTYPE_EXTENSIONS["body-weight"], [])
+    height = found.get(PHENOTYPE_EXTENSIONS["body-height"], [])
     flags = found.get(PHENOTYPE_EXTENSIONS["phenotype-flag"], [])
     return EnrolPatient(
         id=external_id,
@@ -98,6 +100,11 @@ def read_patient(resource: Any, today: date) -> EnrolPatient:
         weight_kg=(
             quantity_in(weight[0].valueQuantity, "Patient.extension body-weight", frozenset({"kg"}))
             if weight
+            else None
+        ),
+        height_cm=(
+            quantity_in(height[0].valueQuantity, "Patient.extension body-height", frozenset({"cm"}))
+            if height
             else None
         ),
     )
@@ -125,6 +132,18 @@ def patient_extensions(phenotype: dict[str, Any], enrolled_on: date) -> list[dic
                     "unit": "kg",
                     "system": "http://unitsofmeasure.org",
                     "code": "kg",
+                },
+            }
+        )
+    if phenotype.get("height_cm") is not None:
+        extensions.append(
+            {
+                "url": url["body-height"],
+                "valueQuantity": {
+                    "value": phenotype["height_cm"],
+                    "unit": "cm",
+                    "system": "http://unitsofmeasure.org",
+                    "code": "cm",
                 },
             }
         )

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pathway.catalogue import AgentClass, agent_class
+from pathway.doses import dose_shown
 
 from ..bootstrap import App
 from ..usecases.patient_data import patient_data
@@ -50,14 +51,7 @@ def therapy_bands(summary: PatientSummary) -> list[Band]:
     bands = []
     for course in summary.therapy_courses():
         start = course.start
-        detail = " ".join(
-            d
-            for d in (
-                start.route or "",
-                f"{start.dose_mg_per_day:g} mg/day" if start.dose_mg_per_day is not None else "",
-            )
-            if d
-        )
+        detail = " ".join(d for d in (start.route or "", dose_shown(summary.record, start)) if d)
         stopped = (
             course.stopped_on if course.stopped_on and course.stopped_on <= summary.as_of else None
         )

@@ -46,6 +46,7 @@ def _enrolment(scenario: Scenario) -> EnrolPatient:
         ild_course=patient.get("ild_course"),
         risk_factors=tuple(patient.get("risk_factors") or ()),
         weight_kg=patient.get("weight_kg"),
+        height_cm=patient.get("height_cm"),
     )
 
 

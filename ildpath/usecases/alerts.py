@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlmodel import col, select
 
 from pathway.errors import InvalidValue
+from pathway.validation import check_text
 from persistence.changes import Acknowledgement, Actor
 from persistence.tables import AlertRow, PatientRow
 
@@ -22,6 +23,7 @@ def acknowledge_alert(app: App, alert_id: int, justification: str, actor: Actor)
     """Record who acknowledged the alert and why; an alert is acknowledged once."""
     if not justification or not justification.strip():
         raise InvalidValue("justification", justification, "a non-empty text")
+    justification = check_text("justification", justification)
     with app.unit_of_work() as uow:
         alert = uow.patients.alert(alert_id)
         if alert is None:

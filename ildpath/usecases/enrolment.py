@@ -8,7 +8,7 @@ from pathway.catalogue import SEXES
 from pathway.errors import InvalidValue
 from pathway.phenotype import phenotype_on
 from pathway.record import PhenotypeEntry
-from pathway.validation import check_choice, check_phenotype
+from pathway.validation import check_birth_date, check_choice, check_phenotype, check_text
 from persistence.changes import Actor, Audit, AuditOnly, Item, NewEntry, NewPatient, PatientChanges
 
 from ..bootstrap import App
@@ -28,7 +28,15 @@ __all__ = [
     "enrolment_changes",
 ]
 
-PHENOTYPE_FIELDS = ("diagnosis", "anti_mda5", "anti_ars", "ild_course", "risk_factors", "weight_kg")
+PHENOTYPE_FIELDS = (
+    "diagnosis",
+    "anti_mda5",
+    "anti_ars",
+    "ild_course",
+    "risk_factors",
+    "weight_kg",
+    "height_cm",
+)
 """The phenotype fields of §1: recorded at enrolment, amendable, kept on the patient row as
 they stand today (the rules read them from the record, as of each day)."""
 
@@ -47,6 +55,7 @@ class EnrolPatient:
     ild_course: str | None
     risk_factors: tuple[str, ...] = field(default=())
     weight_kg: float | None = None
+    height_cm: float | None = None
 
     def phenotype(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in PHENOTYPE_FIELDS} | {
@@ -55,9 +64,12 @@ class EnrolPatient:
 
 
 def check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
-    """The checked phenotype of an enrolment, or the first refusal."""
-    if not command.id or not command.id.strip() or len(command.id) > 64:
+    """The checked phenotype of an enrolment, or the first refusal: an id with no control or
+    format characters, a birth date on or before enrolment and at most 120 years before it
+    (§11), an enrolment not after today."""
+    if not isinstance(command.id, str) or not command.id.strip() or len(command.id) > 64:
         raise InvalidValue("id", command.id, "a non-empty identifier of at most 64 characters")
+    check_text("id", command.id)
     check_choice("sex", command.sex, SEXES)
     if command.birth_date > today:
         raise InvalidValue("birth_date", command.birth_date.isoformat(), "a date in the past")
@@ -65,12 +77,7 @@ def check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
         raise InvalidValue(
             "enrolled_on", command.enrolled_on.isoformat(), f"a date on or before today ({today})"
         )
-    if command.enrolled_on < command.birth_date:
-        raise InvalidValue(
-            "enrolled_on",
-            command.enrolled_on.isoformat(),
-            f"a date on or after birth ({command.birth_date})",
-        )
+    check_birth_date(command.birth_date, command.enrolled_on)
     return {name: check_phenotype(name, value) for name, value in command.phenotype().items()}
 
 
@@ -146,7 +153,7 @@ class AmendPhenotype:
             if name not in PHENOTYPE_FIELDS:
                 raise InvalidValue("field", name, ", ".join(PHENOTYPE_FIELDS))
             checked.append((name, check_phenotype(name, value)))
-        return cls(tuple(checked), on, reason)
+        return cls(tuple(checked), on, None if reason is None else check_text("reason", reason))
 
     def decide(self, context: EntryContext) -> Decision:
         context.check_date("on", self.on)
@@ -172,6 +179,7 @@ class AmendPhenotype:
             "anti_ars": current.anti_ars,
             "ild_course": current.ild_course,
             "weight_kg": current.weight_kg,
+            "height_cm": current.height_cm,
             "risk_factors": sorted(current.flags),
         }
         return Decision(tuple(entries), sets)

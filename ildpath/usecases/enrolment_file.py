@@ -30,6 +30,7 @@ ENROLMENT_KEYS = (
     "ild_course",
     "risk_factors",
     "weight_kg",
+    "height_cm",
 )
 _REQUIRED = ("id", "sex", "birth_date", "diagnosis")
 
@@ -63,6 +64,7 @@ def _enrolment(where: str, data: object, today: date) -> EnrolPatient:
         ild_course=data.get("ild_course"),
         risk_factors=tuple(data.get("risk_factors") or ()),
         weight_kg=data.get("weight_kg"),
+        height_cm=data.get("height_cm"),
     )
 
 

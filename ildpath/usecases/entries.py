@@ -15,8 +15,9 @@ from typing import Any, NamedTuple, Protocol
 from pathway import PathwayDefinition, PatientRecord
 from pathway.catalogue import PROCEDURES, VACCINATIONS
 from pathway.chart import Chart
+from pathway.doses import SCHEDULES, UNITS, Dose, body_on, check_dose_fits, check_dose_form
 from pathway.errors import InvalidValue
-from pathway.validation import check_choice, check_range
+from pathway.validation import check_choice, check_range, check_text
 from persistence.changes import Actor, Audit, NewEntry
 from persistence.records import OBSERVATION_VALUES, PatientDates
 
@@ -27,6 +28,7 @@ from .work import PatientWork
 
 __all__ = [
     "OBSERVATION_KINDS",
+    "THERAPY_FIELDS",
     "Decision",
     "EntryCommand",
     "EntryContext",
@@ -125,7 +127,7 @@ def observation_values(kind: str, values: Mapping[str, object]) -> dict[str, obj
         if name == "oxygen":
             checked[name] = check_choice("oxygen", value)
         elif name == "finding":
-            checked[name] = str(value)
+            checked[name] = check_text("finding", value)
         elif name == "extensive_ggo":
             if not isinstance(value, bool):
                 raise InvalidValue("extensive_ggo", value, "true or false")
@@ -159,14 +161,20 @@ class RecordObservation(NamedTuple):
         return Decision((NewEntry("observations", self.on, columns, context.actor, audit),))
 
 
+THERAPY_FIELDS = ("agent", "route", "dose_mg_per_day", "dose", "unit", "every")
+"""The fields of a start or stop as every way in speaks them (§11 Doses)."""
+
+
 class RecordTherapy(NamedTuple):
-    """A start (a dose change when the agent is already active) or a stop (§9, §11)."""
+    """A start (a dose change when the agent is already active) or a stop (§9, §11). A start
+    may carry a dose (§11 Doses): ``dose`` + ``unit`` + ``every``, or ``dose_mg_per_day``
+    (N mg every day)."""
 
     action: str
     agent: str
     on: date
     route: str | None = None
-    dose_mg_per_day: float | None = None
+    dose: Dose | None = None
 
     @classmethod
     def checked(
@@ -176,17 +184,31 @@ class RecordTherapy(NamedTuple):
         on: date,
         route: object = None,
         dose_mg_per_day: object = None,
+        *,
+        dose: object = None,
+        unit: object = None,
+        every: object = None,
     ) -> "RecordTherapy":
-        dose = None if dose_mg_per_day is None else check_range("dose_mg_per_day", dose_mg_per_day)
+        """The values checked as they came in: the vocabulary, a dose's form (a number, not
+        text or a boolean; a unit and a schedule that fit the agent)."""
+        checked_action = check_choice("action", action, ("start", "stop"))
+        checked_agent = check_choice("agent", agent)
+        given = _dose(dose_mg_per_day, dose, unit, every)
+        if given is not None:
+            if checked_action == "stop":
+                raise InvalidValue("dose", given.amount, "no dose on a stop (a start gives it)")
+            check_dose_form(checked_agent, given)
         return cls(
-            check_choice("action", action, ("start", "stop")),
-            check_choice("agent", agent),
+            checked_action,
+            checked_agent,
             on,
             None if route is None else check_choice("route", route),
-            dose,
+            given,
         )
 
     def decide(self, context: EntryContext) -> Decision:
+        """The date, what is active (a stop), and the dose against the patient: the weight
+        and height in force on its date and the agent's plausible maximum (§11)."""
         context.check_date("on", self.on)
         if self.action == "stop":
             chart = Chart(context.record.corrected(), context.definition)
@@ -198,13 +220,49 @@ class RecordTherapy(NamedTuple):
                     f"an agent active on {self.on.isoformat()} (only an active agent can be "
                     "stopped)",
                 )
+        if self.dose is not None:
+            limit = context.definition.dose_limits_mg[self.agent]
+            check_dose_fits(self.agent, self.dose, body_on(context.record, self.on), limit)
         values = {
             "agent": self.agent,
             "action": self.action,
             "route": self.route,
-            "dose_mg_per_day": self.dose_mg_per_day,
+            **_dose_columns(self.dose),
         }
         return Decision((_entry(context, "therapies", self.on, values, "therapy_recorded"),))
+
+
+def _dose(dose_mg_per_day: object, dose: object, unit: object, every: object) -> Dose | None:
+    """A dose given as ``dose_mg_per_day`` (N mg every day) or as ``dose`` + ``unit`` +
+    ``every``, never both; None when none is given."""
+    parts = {"dose": dose, "unit": unit, "every": every}
+    given = [name for name, value in parts.items() if value is not None]
+    if dose_mg_per_day is not None:
+        if given:
+            raise InvalidValue(
+                given[0],
+                parts[given[0]],
+                "either dose_mg_per_day or dose + unit + every, not both",
+            )
+        return Dose.mg_per_day(check_range("dose_mg_per_day", dose_mg_per_day))
+    if not given:
+        return None
+    missing = [name for name, value in parts.items() if value is None]
+    if missing:
+        raise InvalidValue(
+            missing[0], None, "dose, unit and every together (e.g. 15 mg every week)"
+        )
+    return Dose(
+        check_range("dose", dose),
+        check_choice("unit", unit, UNITS),
+        check_choice("every", every, SCHEDULES),
+    )
+
+
+def _dose_columns(dose: Dose | None) -> dict[str, object]:
+    if dose is None:
+        return {"dose": None, "unit": None, "every": None}
+    return {"dose": dose.amount, "unit": dose.unit, "every": dose.every}
 
 
 _GIVEN = {

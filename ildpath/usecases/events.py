@@ -23,6 +23,7 @@ from .corrections import CorrectEntry, EnterInError
 from .enrolment import PHENOTYPE_FIELDS, AmendPhenotype
 from .entries import (
     OBSERVATION_KINDS,
+    THERAPY_FIELDS,
     EntryCommand,
     RecordGiven,
     RecordObservation,
@@ -100,9 +101,16 @@ def _observation(kind: str) -> EventKind:
 def _therapy(action: str) -> EventKind:
     return EventKind(
         action,
-        ("agent", "route", "dose_mg_per_day"),
+        THERAPY_FIELDS,
         lambda body, on: RecordTherapy.checked(
-            action, body.get("agent"), on, body.get("route"), body.get("dose_mg_per_day")
+            action,
+            body.get("agent"),
+            on,
+            body.get("route"),
+            body.get("dose_mg_per_day"),
+            dose=body.get("dose"),
+            unit=body.get("unit"),
+            every=body.get("every"),
         ),
         bare="agent",
     )

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from pathway.adherence import status_on, task_timeliness
+from pathway.exposure import ActiveAgent
 from persistence.tables import AlertRow, TransitionRow
 
 from .alert_standing import lifecycle_fields, withdrawn
@@ -24,20 +25,32 @@ def _phenotype(summary: PatientSummary) -> dict[str, Any]:
         "ild_course": phenotype.ild_course,
         "risk_factors": sorted(phenotype.flags),
         "weight_kg": phenotype.weight_kg,
+        "height_cm": phenotype.height_cm,
     }
 
 
 def _therapies(summary: PatientSummary) -> list[dict[str, Any]]:
     active = summary.chart.exposure.active_on(summary.as_of)
     return [
-        {
-            "agent": course.agent,
-            "since": course.start.on,
-            "route": active[course.agent].route,
-            "dose_mg_per_day": active[course.agent].dose_mg_per_day,
-        }
+        _therapy(course.agent, course.start.on, active[course.agent])
         for course in summary.active_courses()
     ]
+
+
+def _therapy(agent: str, since: date, active: ActiveAgent) -> dict[str, Any]:
+    """An active agent with its current dose: as written (``dose``, ``unit``, ``every``), in mg
+    per administration after conversion (``dose_mg``), and shown in words (``dose_text``)."""
+    dose = active.dose
+    return {
+        "agent": agent,
+        "since": since,
+        "route": active.route,
+        "dose": None if dose is None else dose.amount,
+        "unit": None if dose is None else dose.unit,
+        "every": None if dose is None else dose.every,
+        "dose_mg": active.mg,
+        "dose_text": "" if dose is None else dose.shown(active.mg),
+    }
 
 
 def _tasks(summary: PatientSummary) -> list[dict[str, Any]]:

@@ -37,11 +37,18 @@ def record_therapy(
     on: date,
     actor: Actor,
     route: str | None = None,
-    dose_mg_per_day: float | None = None,
+    dose_mg_per_day: object = None,
     expected_version: int | None = None,
+    *,
+    dose: object = None,
+    unit: object = None,
+    every: object = None,
 ) -> Outcome:
-    """A start (a dose change when the agent is already active) or a stop (§9, §11)."""
-    command = RecordTherapy.checked(action, agent, on, route, dose_mg_per_day)
+    """A start (a dose change when the agent is already active) or a stop (§9, §11); a start's
+    dose as ``dose`` + ``unit`` + ``every``, or ``dose_mg_per_day`` (N mg every day)."""
+    command = RecordTherapy.checked(
+        action, agent, on, route, dose_mg_per_day, dose=dose, unit=unit, every=every
+    )
     return record_entry(app, external_id, command, actor, expected_version=expected_version)
 
 

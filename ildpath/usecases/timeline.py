@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from pathway.doses import NO_BODY, Body, body_on, dose_from
 from persistence.tables import AlertRow, ObservationRow, TherapyEventRow
 
 from .alert_standing import withdrawn, withdrawn_day
@@ -51,10 +52,13 @@ def describe_observation(row: ObservationRow) -> str:
     return f"Oxygen requirement: {(row.oxygen or '').replace('_', ' ')}"
 
 
-def describe_therapy(row: TherapyEventRow) -> str:
+def describe_therapy(row: TherapyEventRow, body: Body = NO_BODY) -> str:
+    """``start cyclophosphamide (iv 750 mg/m² every 4 weeks (1364 mg))``: the dose converted
+    with ``body``, the weight and height in force on the entry's date."""
+    dose = dose_from(row.dose, row.unit, row.every)
     details = [
         row.route or "",
-        f"{_number(row.dose_mg_per_day)} mg/day" if row.dose_mg_per_day is not None else "",
+        "" if dose is None else dose.shown(dose.mg(body)),
     ]
     extra = " ".join(d for d in details if d)
     return f"{row.action} {row.agent}" + (f" ({extra})" if extra else "")
@@ -106,7 +110,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
         yield TimelineEntry(
             therapy.clinical_on,
             "therapy",
-            describe_therapy(therapy),
+            describe_therapy(therapy, body_on(summary.record, therapy.clinical_on)),
             therapy.actor,
             f"rx{therapy.id}",
             _taken_back(summary, "rx", therapy.id),

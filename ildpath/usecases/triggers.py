@@ -10,6 +10,7 @@ from pathway.errors import GuardFailed, InvalidValue
 from pathway.machine import fire
 from pathway.rules.guards import TriggerRequest, guard_failures
 from pathway.rules.progression import progression_suspected
+from pathway.validation import check_text
 from persistence.changes import Actor, Audit, NewEntry
 
 from ..bootstrap import App
@@ -46,6 +47,10 @@ def judge_trigger(
 ) -> tuple[str, list[str]]:
     """The state ``command`` moves to and its evidence, or the refusal: a trigger not allowed
     from ``state``, a date before the last transition, or a guard that does not hold."""
+    for name in ("reason", "outcome", "closing_reason"):
+        value = getattr(command, name)
+        if value is not None:
+            check_text(name, value)
     new_state = fire(chart.definition.version, command.trigger, state, referral_origin)
     check_date("on", command.on)
     last = chart.course.transitions[-1].on if chart.course.transitions else None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from starlette.datastructures import FormData
 
 from pathway.catalogue import AGENT_CLASS, OXYGEN_REQUIREMENTS, PROCEDURES, ROUTES, VACCINATIONS
+from pathway.doses import SCHEDULES, UNITS
 from pathway.errors import InvalidValue
 
 from ..bootstrap import App
@@ -34,7 +35,9 @@ def _therapy(form: FormData) -> tuple[str, dict[str, object]]:
     body: dict[str, object] = {
         "agent": text(form, "agent") or "",
         "route": text(form, "route"),
-        "dose_mg_per_day": number(form, "dose_mg_per_day"),
+        "dose": number(form, "dose"),
+        "unit": text(form, "unit"),
+        "every": text(form, "every"),
     }
     action = text(form, "action") or ""
     if action not in ("start", "stop"):
@@ -105,6 +108,8 @@ AGENT_GROUPS = _agent_groups()
 CHOICES = {
     "oxygen": OXYGEN_REQUIREMENTS,
     "route": ROUTES,
+    "unit": UNITS,
+    "every": SCHEDULES,
     "procedure": PROCEDURES,
     "vaccination": VACCINATIONS,
 }

@@ -170,11 +170,15 @@ class PatientBuilder:
         dose: float | None = None,
         route: str | None = None,
         *,
+        unit: str = "mg",
+        every: str = "day",
         recorded_on: DateLike | None = None,
     ) -> PatientBuilder:
+        """A start; ``dose`` is mg every day unless ``unit``/``every`` say otherwise."""
         clinical, recorded = self._dates(on, recorded_on)
+        given = (unit, every) if dose is not None else (None, None)
         self._therapies.append(
-            TherapyEvent(self._id("rx"), agent, "start", clinical, recorded, route, dose)
+            TherapyEvent(self._id("rx"), agent, "start", clinical, recorded, route, dose, *given)
         )
         return self
 

@@ -94,6 +94,9 @@ def therapy(
             route=body.route,
             dose_mg_per_day=body.dose_mg_per_day,
             expected_version=version,
+            dose=body.dose,
+            unit=body.unit,
+            every=body.every,
         ),
     )
 

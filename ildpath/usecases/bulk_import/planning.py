@@ -43,6 +43,7 @@ class _PlannedPatient:
     ild_course: str | None
     risk_factors: list[str]
     weight_kg: float | None
+    height_cm: float | None
 
 
 _PLANNED = tuple(f.name for f in fields(_PlannedPatient))

@@ -91,6 +91,7 @@ def enrolment_of(data: dict[str, Any]) -> EnrolPatient:
         ild_course=data.get("ild_course"),
         risk_factors=tuple(data.get("risk_factors") or ()),
         weight_kg=data.get("weight_kg"),
+        height_cm=data.get("height_cm"),
     )
 
 

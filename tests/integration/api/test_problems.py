@@ -131,3 +131,76 @@ def test_an_acknowledgement_needs_a_justification(clinic):
 def test_an_unknown_route_is_a_problem_too(clinic):
     with clinic.client("clinician") as client:
         _problem(client.get("/api/nothing-here"), 404)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (
+            {
+                "action": "start",
+                "agent": "methotrexate",
+                "dose": "15",
+                "unit": "mg",
+                "every": "week",
+            },
+            "dose",
+        ),
+        (
+            {
+                "action": "start",
+                "agent": "methotrexate",
+                "dose": True,
+                "unit": "mg",
+                "every": "week",
+            },
+            "dose",
+        ),
+        ({"action": "start", "agent": "prednisone", "dose_mg_per_day": "20"}, "dose_mg_per_day"),
+        (
+            {"action": "start", "agent": "prednisone", "dose": 40, "unit": "mg/m2", "every": "day"},
+            "unit",
+        ),
+        (
+            {"action": "start", "agent": "prednisone", "dose": 60, "unit": "mg", "every": "week"},
+            "every",
+        ),
+        (
+            {"action": "start", "agent": "prednisone", "dose": 2000, "unit": "mg", "every": "day"},
+            "dose",
+        ),
+        ({"action": "start", "agent": "prednisone", "dose": 20}, "unit"),
+    ],
+)
+def test_a_dose_that_is_text_a_boolean_or_does_not_fit_the_agent_is_422(clinic, body, field):
+    """§11: a number sent as text or a boolean is refused, not read as a number; a unit or a
+    schedule that does not fit, or a dose above the agent's limit, names the field."""
+    before = _audit_events(clinic)
+    with clinic.client("clinician") as client:
+        problem = _problem(client.post("/api/patients/P-001/therapies", json=body), 422)
+
+    assert problem["field"] == field
+    assert _audit_events(clinic) == before
+
+
+def test_a_weekly_dose_is_recorded_and_shown_as_written(clinic):
+    body = {"action": "start", "agent": "methotrexate", "dose": 15, "unit": "mg", "every": "week"}
+    with clinic.client("clinician") as client:
+        answer = client.post("/api/patients/P-001/therapies", json=body)
+        assert answer.status_code == 201, answer.text
+        patient = client.get("/api/patients/P-001").json()
+
+    [therapy] = [t for t in patient["active_therapies"] if t["agent"] == "methotrexate"]
+    assert therapy["dose_text"] == "15 mg every week"
+
+
+def test_a_height_sent_as_text_is_422(clinic):
+    with clinic.client("clinician") as client:
+        problem = _problem(
+            client.patch(
+                "/api/patients/P-001/phenotype", json={"field": "height_cm", "value": "170"}
+            ),
+            422,
+        )
+
+    assert problem["field"] == "height_cm"

@@ -14,7 +14,7 @@ from ildpath.fhir.codes import (
     normalise_name,
     oxygen_requirement,
 )
-from ildpath.fhir.medications import daily_dose, resolve_agent
+from ildpath.fhir.medications import daily_dose, dose_fields, resolve_agent
 from ildpath.fhir.values import Skip, clinical_day
 from pathway.catalogue import AGENT_CLASS
 
@@ -83,6 +83,28 @@ def test_daily_dose_from_a_rate_or_a_dose_and_timing():
     assert daily_dose(twice) == 1000
     assert daily_dose(weekly) == 2
     assert daily_dose(_dosage(text="as directed")) is None
+
+
+def test_a_dose_once_per_a_schedule_of_the_engine_is_read_as_written():
+    """§11 Doses: a weekly methotrexate or a 4-weekly cyclophosphamide per m² keeps its unit and
+    schedule; a dose several times a day is read in mg/day as before."""
+    ucum = {"system": "http://unitsofmeasure.org"}
+    weekly = _dosage(
+        timing={"repeat": {"frequency": 1, "period": 1, "periodUnit": "wk"}},
+        doseAndRate=[{"doseQuantity": {"value": 15, "code": "mg", **ucum}}],
+    )
+    four_weekly = _dosage(
+        timing={"repeat": {"period": 28, "periodUnit": "d"}},
+        doseAndRate=[{"doseQuantity": {"value": 750, "code": "mg/m2", **ucum}}],
+    )
+    twice = _dosage(
+        timing={"repeat": {"frequency": 2, "period": 1, "periodUnit": "d"}},
+        doseAndRate=[{"doseQuantity": {"value": 0.5, "code": "g", **ucum}}],
+    )
+    assert dose_fields(weekly) == {"dose": 15, "unit": "mg", "every": "week"}
+    assert dose_fields(four_weekly) == {"dose": 750, "unit": "mg/m2", "every": "4_weeks"}
+    assert dose_fields(twice) == {"dose_mg_per_day": 1000}
+    assert dose_fields(_dosage(text="as directed")) == {}
 
 
 def test_a_clinical_day_is_the_day_in_the_clinic_time_zone_and_must_be_full():
