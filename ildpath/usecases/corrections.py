@@ -12,7 +12,6 @@ Transitions are not corrected here: a fired trigger is a person's decision, undo
 triggers themselves (``return_from_referral``, ``achieve_response`` ...).
 """
 
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,12 +20,13 @@ from typing import Any, NamedTuple
 
 from pathway import PathwayDefinition, PatientRecord
 from pathway.errors import InvalidValue
-from pathway.phenotype import phenotype_on
 from pathway.record import PhenotypeEntry, Retraction, TherapyEvent
+from pathway.validation import check_text
 from persistence.changes import Actor, Audit, NewEntry
 from persistence.records import PART_PREFIX, entry_from
 
 from ..bootstrap import App
+from .enrolment import phenotype_columns
 from .entries import Decision, EntryContext, PatientSide, record_entry
 from .outcome import Outcome
 
@@ -46,19 +46,10 @@ _NO_CHANGES: Mapping[str, object] = MappingProxyType({})
 
 
 def check_reason(reason: object) -> str:
-    """A correction's reason: required text, without control characters (but tab and
-    newline) or Unicode format characters (bidi overrides, zero-width), as §11 refuses."""
+    """A correction's reason: required text, checked as all free text is (§11)."""
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidValue("reason", reason, "a non-empty text saying why the entry is taken back")
-    for character in reason:
-        category = unicodedata.category(character)
-        if (category == "Cc" and character not in "\t\n") or category == "Cf":
-            raise InvalidValue(
-                "reason",
-                reason,
-                "text without control characters (but tab and newline) or format characters",
-            )
-    return reason.strip()
+    return check_text("reason", reason).strip()
 
 
 def _part_of(entry_id: str) -> str | None:
@@ -123,19 +114,6 @@ def _check_course(before: PatientRecord, after: PatientRecord, entry_id: str) ->
                 f"{stop.agent} on {stop.on.isoformat()} would follow no start; correct or "
                 f"enter that stop in error first",
             )
-
-
-def _phenotype_columns(record: PatientRecord, today: date) -> dict[str, Any]:
-    """The patient row's phenotype as it stands today on the corrected record."""
-    current = phenotype_on(record.corrected(), today)
-    return {
-        "diagnosis": current.diagnosis,
-        "anti_mda5": current.anti_mda5,
-        "anti_ars": current.anti_ars,
-        "ild_course": current.ild_course,
-        "weight_kg": current.weight_kg,
-        "risk_factors": sorted(current.flags),
-    }
 
 
 @dataclass(frozen=True)
@@ -203,7 +181,7 @@ class EnterInError(NamedTuple):
         gone = Retraction(entry.id, entry.on, context.today, self.reason)
         after = record.appended("retractions", gone)
         _check_course(record.corrected(), after.corrected(), entry.id)
-        sets = _phenotype_columns(after, context.today) if part == "phenotype" else {}
+        sets = phenotype_columns(after, context.today) if part == "phenotype" else {}
         return Decision((_retraction(context, part, entry, self.reason, None),), sets)
 
 
@@ -283,7 +261,7 @@ class CorrectEntry:
         after = retracted.record.appended(replacing.part, new)
         _check_course(record.corrected(), after.corrected(), entry.id)
         retraction = _retraction(context, part, entry, self.reason, f"{prefix}#1")
-        sets = _phenotype_columns(after, context.today) if part == "phenotype" else {}
+        sets = phenotype_columns(after, context.today) if part == "phenotype" else {}
         return Decision((replacing, retraction), {**decision.sets, **sets})
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from pathway.catalogue import SEXES
 from pathway.errors import InvalidValue
 from pathway.phenotype import phenotype_on
-from pathway.record import PhenotypeEntry
+from pathway.record import PatientRecord, PhenotypeEntry
 from pathway.validation import check_birth_date, check_choice, check_phenotype, check_text
 from persistence.changes import Actor, Audit, AuditOnly, Item, NewEntry, NewPatient, PatientChanges
 
@@ -26,6 +26,7 @@ __all__ = [
     "check_enrolment",
     "enrol_patient",
     "enrolment_changes",
+    "phenotype_columns",
 ]
 
 PHENOTYPE_FIELDS = (
@@ -172,17 +173,22 @@ class AmendPhenotype:
             entries.append(NewEntry("phenotype", self.on, values, actor, audit))
             amended = PhenotypeEntry(f"ph#amended{n}", name, value, self.on, context.today)
             record = record.appended("phenotype", amended)
-        current = phenotype_on(record.corrected(), context.today)
-        sets = {
-            "diagnosis": current.diagnosis,
-            "anti_mda5": current.anti_mda5,
-            "anti_ars": current.anti_ars,
-            "ild_course": current.ild_course,
-            "weight_kg": current.weight_kg,
-            "height_cm": current.height_cm,
-            "risk_factors": sorted(current.flags),
-        }
-        return Decision(tuple(entries), sets)
+        return Decision(tuple(entries), phenotype_columns(record, context.today))
+
+
+def phenotype_columns(record: PatientRecord, today: date) -> dict[str, Any]:
+    """The patient row's phenotype columns as they stand today on the corrected record: what
+    an amendment and a correction of a phenotype entry both leave on the row."""
+    current = phenotype_on(record.corrected(), today)
+    return {
+        "diagnosis": current.diagnosis,
+        "anti_mda5": current.anti_mda5,
+        "anti_ars": current.anti_ars,
+        "ild_course": current.ild_course,
+        "weight_kg": current.weight_kg,
+        "height_cm": current.height_cm,
+        "risk_factors": sorted(current.flags),
+    }
 
 
 def amend_phenotype(

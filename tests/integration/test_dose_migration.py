@@ -1,4 +1,4 @@
-"""Migration 0007_doses: a database written before doses had a unit and a schedule keeps every
+"""Migration 0009 (doses): a database written before doses had a unit and a schedule keeps every
 therapy row, each stored ``dose_mg_per_day`` read as that many mg every day (§11 Doses)."""
 
 from datetime import UTC, date, datetime
