@@ -120,12 +120,13 @@ def _segments(chart: Chart, start: date, end: date) -> Iterator[tuple[date, int]
 
 
 def pjp_coverage_days(chart: Chart, start: date, end: date) -> tuple[int, int]:
-    """(days on a high-dose glucocorticoid, of those the days with tmp_smx active) in the
+    """(days on a high-dose glucocorticoid, of those the days with a PJP prophylaxis agent
+    active) in the
     period: §10 PJP prophylaxis coverage, by patient-day."""
     exposed = covered = 0
     for day, length in _segments(chart, start, end):
         if chart.exposure.high_dose_glucocorticoid_on(day):
             exposed += length
-            if chart.exposure.is_active("tmp_smx", day):
+            if chart.exposure.pjp_covered_on(day):
                 covered += length
     return exposed, covered

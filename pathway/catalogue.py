@@ -14,6 +14,7 @@ __all__ = [
     "IMMUNOSUPPRESSIVE_CLASSES",
     "OXYGEN_REQUIREMENTS",
     "PHENOTYPE_FLAGS",
+    "PJP_PROPHYLAXIS",
     "PROCEDURES",
     "REFERRAL_OUTCOMES",
     "RISK_FACTORS",
@@ -63,6 +64,9 @@ _CLASSES: dict[AgentClass, tuple[str, ...]] = {
     AgentClass.ANTIFIBROTIC: ("nintedanib", "pirfenidone"),
     AgentClass.SUPPORTIVE: (
         "tmp_smx",
+        "atovaquone",
+        "dapsone",
+        "pentamidine",
         "calcium",
         "vitamin_d",
         "alendronate",
@@ -89,6 +93,10 @@ IMMUNOSUPPRESSIVE_CLASSES: frozenset[AgentClass] = frozenset(
 """§3: the classes that count as immunosuppressive for `start_induction` and CMV_REACTIVATION."""
 
 BISPHOSPHONATES: frozenset[str] = frozenset({"alendronate", "risedronate", "zoledronic_acid"})
+
+PJP_PROPHYLAXIS: frozenset[str] = frozenset({"tmp_smx", "atovaquone", "dapsone", "pentamidine"})
+"""§8/§11: the agents that give PJP prophylaxis (TMP-SMX, or one of the three alternatives when
+sulfonamides are not tolerated); any of them closes the `pjp_prophylaxis` task."""
 
 ROUTES: tuple[str, ...] = ("iv", "oral", "sc", "im", "inhaled")
 PROCEDURES: tuple[str, ...] = ("plasma_exchange", "pulmonary_rehabilitation")

@@ -191,7 +191,8 @@ TASKS: dict[str, CodeInfo] = _table(
             "pjp_prophylaxis",
             _I,
             "Start trimethoprim-sulfamethoxazole (Pneumocystis prophylaxis) on high-dose "
-            "glucocorticoid.",
+            "glucocorticoid; atovaquone, dapsone or inhaled pentamidine if sulfonamides are "
+            "not tolerated.",
             "S0; §9 High-dose glucocorticoid",
         ),
         (

@@ -48,6 +48,10 @@ class PathwayDefinition:
     audit_grace_days: int
     audit_cmv_grace_days: int
     raise_on_amendment_while_active: bool
+    prior_history_years: int
+    """§11: entries may be dated up to this many years before enrolment."""
+    in_place: Mapping[str, tuple[str, ...]]
+    """§4: each recommendation's parts (agents, agent classes, procedures)."""
     recommendations: Mapping[str, tuple[str, ...]]
 
     @classmethod
@@ -75,6 +79,8 @@ class PathwayDefinition:
             audit_grace_days=d["audit"]["grace_days"],
             audit_cmv_grace_days=d["audit"]["cmv_grace_days"],
             raise_on_amendment_while_active=d["safety"]["raise_on_amendment_while_active"],
+            prior_history_years=d["history"]["prior_history_years"],
+            in_place=d["in_place"],
             recommendations=d["recommendations"],
         )
 

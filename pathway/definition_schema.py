@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from .catalogue import AGENT_CLASS, AgentClass
+from .catalogue import AGENT_CLASS, PROCEDURES, AgentClass
 from .codes import RECOMMENDATIONS
 from .errors import DefinitionError
 from .frozen import FrozenDict
@@ -107,6 +107,28 @@ def recommendation_codes(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+_IN_PLACE_PARTS = (*AGENT_CLASS, *(c.value for c in AgentClass), *PROCEDURES)
+
+
+def in_place_parts(value: object) -> tuple[str, ...]:
+    """A recommendation's parts (§4 "In place"): agents, agent classes or procedures, each
+    known, each once."""
+    if not isinstance(value, list) or not value:
+        raise _Refused(
+            f"expected a list of agents, agent classes or procedures, got {_shown(value)}"
+        )
+    problems = []
+    for index, part in enumerate(value):
+        if not isinstance(part, str) or part not in _IN_PLACE_PARTS:
+            known = ", ".join(_IN_PLACE_PARTS)
+            problems.append(f"[{index}]: unknown part {_shown(part)} (known: {known})")
+        elif part in value[:index]:
+            problems.append(f"[{index}]: {part} is listed twice")
+    if problems:
+        raise _Refused(*problems)
+    return tuple(value)
+
+
 _DAYS = whole("days", at_least=0)
 _SOME_DAYS = whole("days", at_least=1)
 _MONTHS = whole("months", at_least=1)
@@ -157,6 +179,8 @@ SHAPE: Shape = {
     "cmv": {"detection_threshold_iu_per_ml": number(at_least=0)},
     "audit": {"grace_days": _DAYS, "cmv_grace_days": _DAYS},
     "safety": {"raise_on_amendment_while_active": yes_no},
+    "history": {"prior_history_years": whole("years", at_least=0)},
+    "in_place": {code: in_place_parts for code in RECOMMENDATIONS},
     "recommendations": {name: recommendation_codes for name in _RECOMMENDATION_LISTS},
 }
 """Every key of the definition and what it must be; nothing else is accepted."""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 
-from .catalogue import IMMUNOSUPPRESSIVE_CLASSES, AgentClass, agent_class
+from .catalogue import IMMUNOSUPPRESSIVE_CLASSES, PJP_PROPHYLAXIS, AgentClass, agent_class
 from .definition import PathwayDefinition
 from .doses import NO_BODY, Dose, body_on, dose_of
 from .memo import remembered
@@ -152,3 +152,7 @@ class Exposure:
 
     def is_active(self, agent: str, day: date) -> bool:
         return agent in self.active_on(day)
+
+    def pjp_covered_on(self, day: date) -> bool:
+        """Any PJP prophylaxis agent active (§8: TMP-SMX or an alternative)."""
+        return not PJP_PROPHYLAXIS.isdisjoint(self.active_on(day))

@@ -74,11 +74,24 @@ class Recommendation:
     rank: int
     version: str
     message: str
+    in_place_since: date | None = None
+    """§4: already carried out (its agents active, its procedure done) since this day; it keeps
+    its rank but is no longer a proposal."""
 
     @classmethod
-    def under(cls, definition: PathwayDefinition, code: str, rank: int) -> "Recommendation":
+    def under(
+        cls,
+        definition: PathwayDefinition,
+        code: str,
+        rank: int,
+        in_place_since: date | None = None,
+    ) -> "Recommendation":
         message = worded(RECOMMENDATIONS[code].message, definition)
-        return cls(code, rank, definition.version, message)
+        return cls(code, rank, definition.version, message, in_place_since)
+
+    @property
+    def in_place(self) -> bool:
+        return self.in_place_since is not None
 
     @property
     def severity(self) -> Severity:

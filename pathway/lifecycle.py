@@ -229,6 +229,7 @@ def fates(
     cleared: dict[str, Clearing],
     today: date,
     written: Sequence[object],
+    enrolled_on: date | None = None,
 ) -> Iterator[AlertFate]:
     """What becomes of each alert after the entries ``written`` today (§7a).
 
@@ -236,7 +237,8 @@ def fates(
     ``cleared``: the clearing met, by alert key. An alert recorded today whose raise condition
     no longer holds after an entry for its clinical day is withdrawn by that entry, unless an
     action of that day meets its clearing condition (then it is cleared). Any other alert whose
-    clearing condition is met is cleared."""
+    clearing condition is met is cleared. An entry of prior history counts on ``enrolled_on``,
+    the day its alerts are dated (§11)."""
     for alert in alerts:
         if alert.withdrawn:
             continue
@@ -245,7 +247,7 @@ def fates(
             if alert.cleared_recorded_on == today and clearing is None:
                 yield AlertFate(alert, uncleared=True)
             continue
-        same_day = [e for e in written if getattr(e, "on", None) == alert.cause_day]
+        same_day = [e for e in written if _clinical_day(e, enrolled_on) == alert.cause_day]
         if alert.raised_on == today and same_day and alert.base_key not in holding_keys:
             if clearing is not None and clearing.action and clearing.on == alert.cause_day:
                 yield AlertFate(alert, cleared=clearing)
@@ -253,3 +255,10 @@ def fates(
                 yield AlertFate(alert, withdrawn_by=getattr(same_day[-1], "id", None))
         elif clearing is not None:
             yield AlertFate(alert, cleared=clearing)
+
+
+def _clinical_day(entry: object, enrolled_on: date | None) -> date | None:
+    on: date | None = getattr(entry, "on", None)
+    if on is None or enrolled_on is None:
+        return on
+    return max(on, enrolled_on)

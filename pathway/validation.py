@@ -7,7 +7,7 @@ corrected at once.
 import math
 import unicodedata
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import date
 
 from .catalogue import (
     AGENT_CLASS,
@@ -24,7 +24,6 @@ from .catalogue import (
 from .errors import InvalidValue
 
 __all__ = [
-    "BASELINE_DAYS",
     "MAX_AGE_YEARS",
     "RANGES",
     "check_birth_date",
@@ -34,10 +33,8 @@ __all__ = [
     "check_phenotype",
     "check_range",
     "check_text",
+    "years_before",
 ]
-
-BASELINE_DAYS = 365
-"""§11: a baseline observation may be dated up to this many days before enrolment."""
 
 RANGES: dict[str, tuple[float, float | None]] = {
     "fvc_pct": (10, 200),
@@ -201,10 +198,10 @@ def check_clinical_date(
     recorded_on: date,
     birth_date: date,
     enrolled_on: date,
-    baseline_allowed: bool = False,
+    prior_history_years: int | None = None,
 ) -> date:
-    """§11: not before birth, not after the day it is recorded, not before enrolment (except a
-    baseline observation up to 365 days before)."""
+    """§11: not before birth, not after the day it is recorded, not before enrolment, except
+    prior history (``prior_history_years`` given): up to that many years before enrolment."""
     if on > recorded_on:
         raise InvalidValue(
             field,
@@ -213,12 +210,19 @@ def check_clinical_date(
         )
     if on < birth_date:
         raise InvalidValue(field, on.isoformat(), f"a date on or after birth {birth_date}")
-    earliest = enrolled_on - timedelta(days=BASELINE_DAYS) if baseline_allowed else enrolled_on
+    if prior_history_years is None:
+        earliest, what = enrolled_on, "on or after enrolment"
+    else:
+        earliest = years_before(enrolled_on, prior_history_years)
+        what = f"up to {prior_history_years} years before enrolment (prior history)"
     if on < earliest:
-        what = (
-            f"up to {BASELINE_DAYS} days before enrolment"
-            if baseline_allowed
-            else "on or after enrolment"
-        )
         raise InvalidValue(field, on.isoformat(), f"a date {what} ({earliest.isoformat()})")
     return on
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)

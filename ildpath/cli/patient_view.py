@@ -87,9 +87,10 @@ def _lists(data: dict[str, Any]) -> list[Table]:
         )
     recs = _table("Recommendations (in order)", "#", "code", "recommendation", "source")
     for recommendation in data["recommendations"]:
+        since = recommendation["in_place_since"]
         recs.add_row(
             str(recommendation["rank"]),
-            recommendation["code"],
+            recommendation["code"] + (f"\n[green]in place since {since}[/]" if since else ""),
             recommendation["message"],
             recommendation["source"],
         )

@@ -125,8 +125,9 @@ def care_plan(refs: Refs, data: dict[str, Any], open_tasks: list[CareTaskRow]) -
             "detail": {
                 "extension": [_ext("source", r["source"])],
                 "code": _coded("recommendation", r["code"]),
-                "status": "not-started",
-                "description": f"{r['rank']}. {r['message']} (source: {r['source']})",
+                "status": "in-progress" if r["in_place_since"] else "not-started",
+                "description": f"{r['rank']}. {r['message']} (source: {r['source']})"
+                + (f" In place since {r['in_place_since']}." if r["in_place_since"] else ""),
             }
         }
         for r in data["recommendations"]

@@ -268,7 +268,7 @@ class MeasureTally:
                 self.pjp_exposed_days,
                 definition="Patient-days in the period on a high-dose glucocorticoid "
                 "(prednisone-equivalent >= threshold, or IV methylprednisolone) with "
-                "tmp_smx active.",
+                "a PJP prophylaxis agent active (tmp_smx, atovaquone, dapsone or pentamidine).",
                 unit="% of days",
             ),
         ]

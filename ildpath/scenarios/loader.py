@@ -36,6 +36,7 @@ _LISTS = (
     "alerts_unacknowledged",
     "proposed_triggers",
     "recommendations",
+    "recommendations_in_place",
     "tasks_open",
     "tasks_overdue",
     "tasks_done",

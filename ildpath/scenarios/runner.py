@@ -76,6 +76,9 @@ def _check(app: App, pid: str, expectation: dict[str, Any], result: ScenarioResu
         "alerts_unacknowledged": sorted(summary.unacknowledged_alert_codes()),
         "proposed_triggers": [p.trigger for p in summary.evaluation.proposals],
         "recommendations": [r.code for r in summary.evaluation.recommendations],
+        "recommendations_in_place": [
+            r.code for r in summary.evaluation.recommendations if r.in_place
+        ],
         "tasks_open": sorted(summary.task_kinds("open")),
         "tasks_overdue": sorted(summary.task_kinds("overdue")),
         "tasks_done": sorted(summary.task_kinds("done")),

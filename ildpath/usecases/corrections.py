@@ -139,8 +139,8 @@ class _Retracted:
     def definition(self) -> PathwayDefinition:
         return self.given.definition
 
-    def check_date(self, field: str, on: date, *, baseline: bool = False) -> date:
-        return self.given.check_date(field, on, baseline=baseline)
+    def check_date(self, field: str, on: date, *, prior: bool = False) -> date:
+        return self.given.check_date(field, on, prior=prior)
 
 
 def _retraction(

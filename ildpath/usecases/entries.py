@@ -76,7 +76,7 @@ class EntryContext(Protocol):
     def today(self) -> date: ...
     @property
     def definition(self) -> PathwayDefinition: ...
-    def check_date(self, field: str, on: date, *, baseline: bool = False) -> date: ...
+    def check_date(self, field: str, on: date, *, prior: bool = False) -> date: ...
 
 
 _NO_CHANGE: Mapping[str, Any] = MappingProxyType({})
@@ -141,8 +141,8 @@ def observation_values(kind: str, values: Mapping[str, object]) -> dict[str, obj
 
 
 class RecordObservation(NamedTuple):
-    """A PFT, CMV DNA result, HRCT or oxygen requirement (§11); a baseline observation may
-    be dated up to 365 days before enrolment."""
+    """A PFT, CMV DNA result, HRCT or oxygen requirement (§11); as prior history it may be
+    dated up to 5 years (configurable) before enrolment."""
 
     kind: str
     values: Mapping[str, object]
@@ -153,7 +153,7 @@ class RecordObservation(NamedTuple):
         return cls(kind, observation_values(kind, values), on)
 
     def decide(self, context: EntryContext) -> Decision:
-        context.check_date("on", self.on, baseline=True)
+        context.check_date("on", self.on, prior=True)
         columns = {"kind": self.kind, **_NO_VALUES, **self.values}
         audit = Audit(
             "observation_recorded", {"kind": self.kind, **self.values}, self.on, context.actor, "id"
@@ -208,8 +208,9 @@ class RecordTherapy(NamedTuple):
 
     def decide(self, context: EntryContext) -> Decision:
         """The date, what is active (a stop), and the dose against the patient: the weight
-        and height in force on its date and the agent's plausible maximum (§11)."""
-        context.check_date("on", self.on)
+        and height in force on its date and the agent's plausible maximum (§11). A therapy
+        given before enrolment is prior history (§11)."""
+        context.check_date("on", self.on, prior=True)
         if self.action == "stop":
             chart = Chart(context.record.corrected(), context.definition)
             active = chart.exposure.active_on(self.on)
@@ -285,7 +286,7 @@ class RecordGiven(NamedTuple):
         return cls(what, check_choice(what, kind, _GIVEN[what][1]), on)
 
     def decide(self, context: EntryContext) -> Decision:
-        context.check_date("on", self.on)
+        context.check_date("on", self.on, prior=True)
         part = _GIVEN[self.what][0]
         entry = _entry(context, part, self.on, {"kind": self.kind}, f"{self.what}_recorded")
         return Decision((entry,))

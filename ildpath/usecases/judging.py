@@ -156,7 +156,7 @@ def _lifecycle(
     cleared: dict[str, Clearing] = {a.key: c for a, c in evaluation.clearings}
     holding = {a.key for a in evaluation.alerts}
     stored = (a for a in record.alerts if a.id)
-    for fate in fates(stored, holding, cleared, today, written):
+    for fate in fates(stored, holding, cleared, today, written, record.enrolled_on):
         yield _fate_change(fate, today)
     for new in raised:
         clearing = cleared.get(new.alert.key.partition(OCCURRENCE_MARK)[0])
@@ -194,6 +194,8 @@ def judge(
     if not daily:
         alerts = tuple(a for a in alerts if a.code not in OVERDUE_ALERTS)
     cause = max((getattr(e, "on", day) for e in written), default=None)
+    if cause is not None:
+        cause = max(cause, record.enrolled_on)  # no alert dated before enrolment (§11)
     raised.extend(NewAlert(alert, day, cause) for alert in unraised(record.alerts, alerts))
     items: list[Item] = list(_lifecycle(record, evaluation, raised, today, written))
     items.extend(task_changes(stored, evaluation.tasks, today))

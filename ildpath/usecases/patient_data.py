@@ -142,7 +142,13 @@ def patient_data(summary: PatientSummary) -> dict[str, Any]:
             if withdrawn(a) and a.raised_on <= summary.as_of
         ],
         "recommendations": [
-            {"rank": r.rank, "code": r.code, "message": r.message, "source": r.source}
+            {
+                "rank": r.rank,
+                "code": r.code,
+                "message": r.message,
+                "source": r.source,
+                "in_place_since": r.in_place_since,
+            }
             for r in evaluation.recommendations
         ],
         "proposed_triggers": [

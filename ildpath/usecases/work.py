@@ -22,17 +22,22 @@ __all__ = ["Actor", "PatientWork", "check_patient_date", "find_patient"]
 
 
 def check_patient_date(
-    patient: PatientDates, today: date, field: str, on: date, *, baseline: bool = False
+    patient: PatientDates,
+    today: date,
+    field: str,
+    on: date,
+    *,
+    prior_history_years: int | None = None,
 ) -> date:
     """A clinical date as §11 allows it for this patient, recorded today (not before birth,
-    not in the future, not before enrolment but for a baseline)."""
+    not in the future, not before enrolment but for prior history, when its years are given)."""
     return check_clinical_date(
         field,
         on,
         recorded_on=today,
         birth_date=patient.birth_date,
         enrolled_on=patient.enrolled_on,
-        baseline_allowed=baseline,
+        prior_history_years=prior_history_years,
     )
 
 
@@ -96,8 +101,9 @@ class PatientWork:
             self._record = self.uow.patients.records([self.patient])[self.patient.id]
         return self._record
 
-    def check_date(self, field: str, on: date, *, baseline: bool = False) -> date:
-        return check_patient_date(self.patient, self.today, field, on, baseline=baseline)
+    def check_date(self, field: str, on: date, *, prior: bool = False) -> date:
+        years = self.definition.prior_history_years if prior else None
+        return check_patient_date(self.patient, self.today, field, on, prior_history_years=years)
 
     def write(self, items: Sequence[Item], sets: Mapping[str, Any] | None = None) -> Written:
         """Write ``items`` (and the patient's columns ``sets``) through the one writer."""

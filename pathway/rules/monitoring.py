@@ -51,6 +51,8 @@ def cmv_reactivation(chart: Chart, day: date) -> Iterator[Alert]:
     """`CMV_REACTIVATION` (§8, [S4]): a CMV DNA result above the detection threshold while an
     immunosuppressive agent is active on the result's date."""
     for result in chart.observations("cmv", until=day):
+        if result.on < chart.record.enrolled_on:
+            continue  # prior history raises no alert dated before enrolment (§11)
         if cmv_above_threshold(result, chart.definition) and chart.exposure.immunosuppressed_on(
             result.on
         ):

@@ -43,6 +43,8 @@ def progression_suspected(chart: Chart, day: date) -> ProgressionEvidence | None
     if len(pfts) < 2:
         return None
     latest = pfts[-1]
+    if latest.on < chart.record.enrolled_on:
+        return None  # PFTs before enrolment are a baseline, not a finding (§11 Prior history)
     window_start = latest.on - timedelta(days=chart.definition.progression_window_days)
     earlier = [p for p in pfts[:-1] if window_start <= p.on <= latest.on]
     findings: list[str] = []

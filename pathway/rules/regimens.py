@@ -5,6 +5,7 @@ from datetime import date
 from ..chart import Chart
 from ..findings import Recommendation
 from ..phenotype import Phenotype
+from .in_place import in_place_since
 
 __all__ = ["recommendations"]
 
@@ -52,4 +53,7 @@ def recommendations(chart: Chart, day: date) -> list[Recommendation]:
     else:
         codes = ()
     definition = chart.definition
-    return [Recommendation.under(definition, code, rank) for rank, code in enumerate(codes, 1)]
+    return [
+        Recommendation.under(definition, code, rank, in_place_since(chart, code, day))
+        for rank, code in enumerate(codes, 1)
+    ]

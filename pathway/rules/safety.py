@@ -23,7 +23,7 @@ _ACUTE_STATES = frozenset({"diagnosis", "induction", "salvage"})
 def _course_days(chart: Chart, course: Course, day: date, follow: bool) -> list[date]:
     """Days on which a course is judged: its start, and (if ``follow``) each later day in the
     course on which the phenotype changed."""
-    days = [course.start.on]
+    days = [max(course.start.on, chart.record.enrolled_on)]
     if follow:
         days += [
             e.on
@@ -40,9 +40,12 @@ def _courses_where(
     holds: Callable[[Phenotype, date], bool],
     follow: bool,
 ) -> Iterator[Course]:
+    enrolled = chart.record.enrolled_on
     for course in chart.exposure.courses:
         if course.start.on > day or not agents(course.agent):
             continue
+        if course.stopped_on is not None and course.stopped_on <= enrolled:
+            continue  # prior history over before enrolment raises nothing (§11)
         if any(holds(chart.phenotype(d), d) for d in _course_days(chart, course, day, follow)):
             yield course
 
@@ -162,27 +165,67 @@ WINDOWS: tuple[Window, ...] = (
 
 
 def triple_therapy_starts(chart: Chart, day: date) -> dict[int, date]:
-    """The first day, on or after enrolment and known by ``day``, each of the three §7 groups
-    was given (0: high-dose glucocorticoid, 1: calcineurin inhibitor or mycophenolate,
-    2: cyclophosphamide or rituximab)."""
+    """The first day, known by ``day``, each of the three §7 groups was given (0: high-dose
+    glucocorticoid, 1: calcineurin inhibitor or mycophenolate, 2: cyclophosphamide or
+    rituximab), counting only starts on or after enrolment (prior history does not start the
+    window, §11).
+
+    When anti-MDA5 became positive on P after the first of them (revision 2), the window starts
+    at P while the patient was in diagnosis or induction of line 1 on P: groups active on P count
+    as given on P, those stopped before P not at all. In a later state a late positive result
+    raises no step-up alert: no starts are returned."""
     first_start: dict[int, date] = {}
-    for group, on in _group_starts(chart, day):
+    for group, on in _group_starts(chart, day, chart.record.enrolled_on, counted_before=False):
         first_start.setdefault(group, on)
-    return first_start
+    positive_on = _positive_since(chart, day)
+    if positive_on is None or not first_start or min(first_start.values()) >= positive_on:
+        return first_start
+    if not _first_line_on(chart, positive_on):
+        return {}
+    from_result: dict[int, date] = {}
+    for group, on in _group_starts(chart, day, positive_on, counted_before=True):
+        from_result.setdefault(group, on)
+    return from_result
 
 
-def _group_starts(chart: Chart, day: date) -> Iterator[tuple[int, date]]:
-    """(group, day) for each day a group was (newly) given, in clinical order."""
-    enrolled = chart.record.enrolled_on
-    for d in chart.change_days:
-        if d > day:
-            break
-        if d < enrolled:
-            continue
-        for agent in chart.exposure.active_on(d):
-            group = _triple_group(chart, agent, d)
-            if group is not None:
-                yield group, d
+def _first_line_on(chart: Chart, day: date) -> bool:
+    """In diagnosis, or in induction of regimen line 1, on ``day``."""
+    state = chart.course.state_on(day)
+    return state == "diagnosis" or (state == "induction" and chart.course.induction_line(day) == 1)
+
+
+def _positive_since(chart: Chart, day: date) -> date | None:
+    """P: the first day of the run of anti-MDA5 positive days that ``day`` is in (enrolment
+    when positive from enrolment); None when not positive on ``day``."""
+    since: date | None = None
+    entries = [e for e in chart.record.phenotype if e.field == "anti_mda5" and e.on <= day]
+    for entry in sorted(entries, key=lambda e: e.on):
+        if entry.value == "positive":
+            since = since or max(entry.on, chart.record.enrolled_on)
+        else:
+            since = None
+    return since
+
+
+def _groups_on(chart: Chart, day: date) -> set[int]:
+    groups = (_triple_group(chart, agent, day) for agent in chart.exposure.active_on(day))
+    return {g for g in groups if g is not None}
+
+
+def _group_starts(
+    chart: Chart, day: date, since: date, *, counted_before: bool
+) -> Iterator[tuple[int, date]]:
+    """(group, day) for each day from ``since`` to ``day`` a group was newly given, in
+    clinical order. A group already given the day before ``since`` counts on ``since`` if
+    ``counted_before``, otherwise only when given again after a break."""
+    earlier = [d for d in chart.exposure.change_days if d < since]
+    given = _groups_on(chart, earlier[-1]) if earlier and not counted_before else set()
+    days = [since, *(d for d in chart.change_days if since < d <= day)]
+    for d in days:
+        now = _groups_on(chart, d)
+        for group in sorted(now - given):
+            yield group, d
+        given = now
 
 
 def safety_alerts(chart: Chart, day: date) -> Iterator[Alert]:

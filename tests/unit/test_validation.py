@@ -9,7 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pathway.errors import InvalidValue
-from pathway.validation import check_choice, check_clinical_date, check_flags, check_range
+from pathway.validation import (
+    check_choice,
+    check_clinical_date,
+    check_flags,
+    check_range,
+    years_before,
+)
 
 BOUNDED = {
     "fvc_pct": (10, 200),
@@ -137,14 +143,14 @@ ENROLLED = date(2026, 3, 2)
 TODAY = date(2026, 3, 20)
 
 
-def check(on, *, baseline=False, birth=BIRTH, enrolled=ENROLLED):
+def check(on, *, prior_years=None, birth=BIRTH, enrolled=ENROLLED):
     return check_clinical_date(
         "on",
         on,
         recorded_on=TODAY,
         birth_date=birth,
         enrolled_on=enrolled,
-        baseline_allowed=baseline,
+        prior_history_years=prior_years,
     )
 
 
@@ -171,23 +177,31 @@ def test_event_before_enrolment_is_refused():
     assert "on or after enrolment" in str(refused.value)
 
 
-def test_baseline_observation_365_days_before_enrolment_is_accepted():
-    on = ENROLLED - timedelta(days=365)
+def test_prior_history_five_years_before_enrolment_is_accepted():
+    on = ENROLLED.replace(year=ENROLLED.year - 5)
 
-    assert check(on, baseline=True) == on
+    assert check(on, prior_years=5) == on
 
 
-def test_baseline_observation_366_days_before_enrolment_is_refused():
+def test_prior_history_a_day_more_than_five_years_before_enrolment_is_refused():
+    on = ENROLLED.replace(year=ENROLLED.year - 5) - timedelta(days=1)
+
     with pytest.raises(InvalidValue) as refused:
-        check(ENROLLED - timedelta(days=366), baseline=True)
+        check(on, prior_years=5)
 
-    assert "365 days before enrolment" in str(refused.value)
+    assert "up to 5 years before enrolment (prior history)" in str(refused.value)
+    assert ENROLLED.replace(year=ENROLLED.year - 5).isoformat() in str(refused.value)
+
+
+def test_prior_history_years_count_from_29_february_to_the_28th():
+    assert years_before(date(2028, 2, 29), 5) == date(2023, 2, 28)
+    assert years_before(date(2028, 2, 29), 4) == date(2024, 2, 29)
 
 
 def test_clinical_date_before_birth_is_refused():
     birth = date(2025, 6, 1)
 
     with pytest.raises(InvalidValue) as refused:
-        check(birth - timedelta(days=1), baseline=True, birth=birth)
+        check(birth - timedelta(days=1), prior_years=5, birth=birth)
 
     assert "birth" in str(refused.value)

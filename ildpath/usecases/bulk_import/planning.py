@@ -83,8 +83,9 @@ class _History:
             self.parts[entry.part].append(placed)
         return self.parts
 
-    def check_date(self, field: str, on: date, *, baseline: bool = False) -> date:
-        return check_patient_date(self.patient, self.today, field, on, baseline=baseline)
+    def check_date(self, field: str, on: date, *, prior: bool = False) -> date:
+        years = self.definition.prior_history_years if prior else None
+        return check_patient_date(self.patient, self.today, field, on, prior_history_years=years)
 
     def take(self, decision: Decision) -> None:
         if decision.entries:

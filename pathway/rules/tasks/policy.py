@@ -36,14 +36,20 @@ def _ledgers(chart: Chart, as_of: date, alerts: tuple[AlertRaised, ...]) -> list
 def care_tasks(chart: Chart, as_of: date, alerts: tuple[AlertRaised, ...]) -> list[CareTask]:
     """Every task instance known on ``as_of``: open, done or cancelled.
 
-    `close` cancels every open task, and a closed patient gets no new task (§8).
+    `close` cancels every open task, and a closed patient gets no new task (§8). No task
+    opens before enrolment (§11 Prior history): one that prior history would have opened and
+    closed before it never shows; one still open at enrolment opens then, its window from then.
     """
     closed_on = chart.course.closed_on()
+    enrolled = chart.record.enrolled_on
     tasks: list[CareTask] = []
     for ledger in _ledgers(chart, as_of, alerts):
         for task in ledger.tasks:
-            if task.opened_on > as_of:
+            if task.opened_on > as_of or (task.closed_on is not None and task.closed_on < enrolled):
                 continue
+            if task.opened_on < enrolled:
+                window = task.due_on - task.opened_on
+                task = replace(task, opened_on=enrolled, due_on=enrolled + window)
             if closed_on is not None and closed_on <= as_of:
                 if task.opened_on > closed_on:
                     continue

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from ...chart import Chart
 from ...definition import PathwayDefinition
-from ...record import PatientRecord
+from ...record import PatientRecord, Vaccination
 from ...window import Window
 from .ledger import TaskLedger
 
@@ -27,6 +27,8 @@ def vaccination_tasks(chart: Chart, as_of: date, vaccine: str) -> TaskLedger:
     for index, shot in enumerate(given):
         if ledger.current is not None and shot.on >= ledger.current.opened_on:
             ledger.done(shot.on)
+        elif ledger.current is not None and _still_covers(shot, vaccine, chart, revaccinate):
+            ledger.done(chart.record.enrolled_on)
         if vaccine != "influenza":
             continue
         reopen = shot.on + revaccinate
@@ -34,6 +36,15 @@ def vaccination_tasks(chart: Chart, as_of: date, vaccine: str) -> TaskLedger:
         if reopen <= as_of and (following is None or following.on >= reopen):
             ledger.open(shot.id, reopen, due_days, (shot.id,))
     return ledger
+
+
+def _still_covers(shot: Vaccination, vaccine: str, chart: Chart, revaccinate: timedelta) -> bool:
+    """A vaccination given before enrolment (prior history, §11) closes the enrolment task;
+    an influenza one only while its season lasts (its next task would open after enrolment)."""
+    enrolled = chart.record.enrolled_on
+    if shot.on >= enrolled:
+        return False
+    return vaccine != "influenza" or shot.on + revaccinate > enrolled
 
 
 def _influenza_seasons(

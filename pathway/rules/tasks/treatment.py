@@ -24,20 +24,21 @@ is listed by the evaluation; "the day before" an amendment is counted from the a
 
 def pjp_prophylaxis_tasks(chart: Chart, as_of: date) -> TaskLedger:
     """`pjp_prophylaxis` ([S0] TMP-SMX on high-dose corticosteroids; §9 >= 20 mg/day): opened
-    when high-dose glucocorticoid exposure begins while `tmp_smx` is not active, due + 7 days;
-    done when `tmp_smx` starts; cancelled when high-dose exposure ends."""
+    when high-dose glucocorticoid exposure begins while no PJP prophylaxis agent is active, due
+    + 7 days; done when one starts (TMP-SMX, or atovaquone, dapsone or pentamidine where
+    sulfonamides are not tolerated, §8); cancelled when high-dose exposure ends."""
     ledger = TaskLedger("pjp_prophylaxis", chart.definition.version)
     exposure = chart.exposure
 
     def uncovered(day: date) -> bool:
-        return exposure.high_dose_glucocorticoid_on(day) and not exposure.is_active("tmp_smx", day)
+        return exposure.high_dose_glucocorticoid_on(day) and not exposure.pjp_covered_on(day)
 
     for period in chart.periods(uncovered, as_of):
         ledger.open(
             period.start.isoformat(), period.start, chart.definition.task_days["pjp_prophylaxis"]
         )
         if period.end is not None:
-            if exposure.is_active("tmp_smx", period.end):
+            if exposure.pjp_covered_on(period.end):
                 ledger.done(period.end)
             else:
                 ledger.cancel(period.end)
@@ -59,17 +60,21 @@ def bone_protection_tasks(chart: Chart, as_of: date) -> TaskLedger:
     a glucocorticoid starts (not a change of dose) unless already protected, due + 30 days;
     done once protection is complete."""
     ledger = TaskLedger("bone_protection", chart.definition.version)
+    enrolled = chart.record.enrolled_on
     starts = [
         s
         for s in chart.exposure.starts
-        if agent_class(s.agent) is AgentClass.GLUCOCORTICOID and s.on <= as_of
+        if agent_class(s.agent) is AgentClass.GLUCOCORTICOID
+        and s.on <= as_of
+        and (s.on >= enrolled or chart.exposure.is_active(s.agent, enrolled))
     ]
     for day in chart.change_days:
         if day > as_of:
             break
         if ledger.current is not None and bone_protected(chart, day):
             ledger.done(day)
-        for start in (s for s in starts if s.on == day):
+        # a glucocorticoid of prior history still taken at enrolment counts from then (§11)
+        for start in (s for s in starts if max(s.on, enrolled) == day):
             if not bone_protected(chart, day):
                 ledger.open(
                     start.id, day, chart.definition.task_days["bone_protection"], (start.id,)
