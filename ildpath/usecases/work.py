@@ -57,6 +57,7 @@ class PatientWork:
         self.today: date = app.clock.today()
         self._record: PatientRecord | None = None
         self.entry_id: int | None = None
+        self.entry_ids: list[int] = []
         self._alerts: list[AlertRow] = []
         self._opened: list[TaskMoved] = []
         self._closed: list[TaskMoved] = []
@@ -117,6 +118,7 @@ class PatientWork:
             # outcome names the replacing entry
             if entry.audit is not None and not (named and entry.part == "retractions"):
                 self.entry_id = row["id"]
+                self.entry_ids.append(row["id"])
                 named = True
             value = entry_of(entry.part, row)
             self.written.append(value)
@@ -160,4 +162,5 @@ class PatientWork:
             tasks_closed=tuple(self._closed),
             alerts_withdrawn=tuple(self._withdrawn),
             alerts_cleared=tuple(self._cleared),
+            entry_ids=tuple(self.entry_ids),
         )
