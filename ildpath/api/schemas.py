@@ -5,7 +5,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..usecases.entries import observation_values
 
 __all__ = [
     "AcknowledgementIn",
@@ -115,6 +117,17 @@ class ObservationIn(BaseModel):
 
     def values(self) -> dict[str, object]:
         return self.model_dump(exclude={"kind", "on"}, exclude_none=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_analytes(cls, data: object) -> object:
+        """An analyte §11 does not list is an unknown code: refused by the use case's own
+        check, which names the known analytes (the schema alone would only say "extra")."""
+        if isinstance(data, dict) and data.get("kind") == "lab":
+            unknown = {k: v for k, v in data.items() if k not in cls.model_fields}
+            if unknown:
+                observation_values("lab", unknown)
+        return data
 
 
 class TherapyIn(BaseModel):
