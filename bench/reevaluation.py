@@ -37,7 +37,8 @@ __all__ = ["daily_run_in_child", "raw_read_loop", "record_read_loop"]
 _RECORD_QUERIES = {
     "phenotype_entry": "patient_id, id, field, value, clinical_on, recorded_on",
     "observation": "patient_id, id, kind, clinical_on, recorded_on, fvc_pct, dlco_pct, "
-    "dlco_corrected_pct, fvc_l, iu_per_ml, oxygen, finding, extensive_ggo",
+    "dlco_corrected_pct, fvc_l, iu_per_ml, oxygen, finding, extensive_ggo, ferritin, ck, kl6, "
+    "crp, spo2, metres, nadir_spo2, copies_per_ml, comparator",
     "therapy_event": "patient_id, id, agent, action, clinical_on, recorded_on, route, "
     "dose, unit, every",
     "procedure": "patient_id, id, kind, clinical_on, recorded_on",

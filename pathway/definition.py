@@ -45,6 +45,9 @@ class PathwayDefinition:
     pft_interval_months_high_risk: int
     pft_interval_months_low_risk: int
     cmv_detection_threshold: float
+    """§8: the CMV detection threshold in IU/mL (``cmv_thresholds["iu_per_ml"]``)."""
+    cmv_thresholds: Mapping[str, float]
+    """§8: the CMV detection threshold of each unit (``iu_per_ml``, ``copies_per_ml``)."""
     audit_grace_days: int
     audit_cmv_grace_days: int
     raise_on_amendment_while_active: bool
@@ -76,6 +79,10 @@ class PathwayDefinition:
             pft_interval_months_low_risk=tasks.pop("pft_interval_months_low_risk"),
             task_days=FrozenDict((k.removesuffix("_days"), v) for k, v in tasks.items()),
             cmv_detection_threshold=d["cmv"]["detection_threshold_iu_per_ml"],
+            cmv_thresholds=FrozenDict(
+                (unit, d["cmv"][f"detection_threshold_{unit}"])
+                for unit in ("iu_per_ml", "copies_per_ml")
+            ),
             audit_grace_days=d["audit"]["grace_days"],
             audit_cmv_grace_days=d["audit"]["cmv_grace_days"],
             raise_on_amendment_while_active=d["safety"]["raise_on_amendment_while_active"],

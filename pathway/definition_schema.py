@@ -176,7 +176,10 @@ SHAPE: Shape = {
         "influenza_revaccination_days": _SOME_DAYS,
         "pulmonary_rehabilitation_days": _DAYS,
     },
-    "cmv": {"detection_threshold_iu_per_ml": number(at_least=0)},
+    "cmv": {
+        "detection_threshold_iu_per_ml": number(at_least=0),
+        "detection_threshold_copies_per_ml": number(at_least=0),
+    },
     "audit": {"grace_days": _DAYS, "cmv_grace_days": _DAYS},
     "safety": {"raise_on_amendment_while_active": yes_no},
     "history": {"prior_history_years": whole("years", at_least=0)},

@@ -39,7 +39,10 @@ class PhenotypeEntry:
 
 @dataclass(frozen=True)
 class Observation:
-    """A PFT, CMV DNA load, HRCT or oxygen requirement (§11)."""
+    """A PFT, CMV DNA load, HRCT, oxygen requirement, laboratory result, resting SpO2 or
+    six-minute walk (§11). A ``lab`` observation holds one analyte; a CMV load is in
+    ``iu_per_ml`` or ``copies_per_ml`` (never converted), with its ``comparator`` when
+    reported beyond a limit (``<`` 35 IU/mL: `pathway.observations.cmv_load`)."""
 
     id: str
     kind: str
@@ -53,6 +56,15 @@ class Observation:
     oxygen: str | None = None
     finding: str | None = None
     extensive_ggo: bool | None = None
+    ferritin: float | None = None
+    ck: float | None = None
+    kl6: float | None = None
+    crp: float | None = None
+    spo2: float | None = None
+    metres: float | None = None
+    nadir_spo2: float | None = None
+    copies_per_ml: float | None = None
+    comparator: str | None = None
 
     @property
     def dlco_for_trend(self) -> float | None:

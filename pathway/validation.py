@@ -22,6 +22,7 @@ from .catalogue import (
     VACCINATIONS,
 )
 from .errors import InvalidValue
+from .observations import COMPARATORS, LAB_ANALYTES, UNITS
 
 __all__ = [
     "MAX_AGE_YEARS",
@@ -41,7 +42,15 @@ RANGES: dict[str, tuple[float, float | None]] = {
     "dlco_pct": (5, 200),
     "dlco_corrected_pct": (5, 200),
     "fvc_l": (0.2, 10),
-    "iu_per_ml": (0, None),
+    "iu_per_ml": (0, 1e9),
+    "copies_per_ml": (0, 1e9),
+    "ferritin": (0, 1_000_000),
+    "ck": (0, 1_000_000),
+    "kl6": (0, 50_000),
+    "crp": (0, 1000),
+    "spo2": (50, 100),
+    "metres": (0, 1000),
+    "nadir_spo2": (50, 100),
     "weight_kg": (20, 300),
     "height_cm": (100, 250),
     "dose_mg_per_day": (0, None),
@@ -60,6 +69,8 @@ CHOICES: dict[str, Collection[str]] = {
     "anti_mda5": ANTI_BODY_STATUSES,
     "anti_ars": ANTI_BODY_STATUSES,
     "ild_course": ILD_COURSES,
+    "comparator": COMPARATORS,
+    "analyte": LAB_ANALYTES,
 }
 
 
@@ -82,11 +93,16 @@ _UNITS = {
     "dlco_pct": "% predicted",
     "dlco_corrected_pct": "% predicted",
     "fvc_l": "L",
-    "iu_per_ml": "IU/mL",
+    **UNITS,
     "weight_kg": "kg",
     "height_cm": "cm",
     "dose_mg_per_day": "mg/day",
 }
+
+
+def _bound(value: float) -> str:
+    """A range's bound as a person reads it: ``1,000,000`` rather than ``1e+06``."""
+    return f"{value:,.0f}" if float(value).is_integer() and value >= 10_000 else f"{value:g}"
 
 
 def check_range(field: str, value: object) -> float:
@@ -100,7 +116,9 @@ def check_range(field: str, value: object) -> float:
         or value < low
         or (high is not None and value > high)
     ):
-        allowed = f"a number from {low:g}" + (f" to {high:g}" if high is not None else " upwards")
+        allowed = f"a number from {_bound(low)}" + (
+            f" to {_bound(high)}" if high is not None else " upwards"
+        )
         if field in _UNITS:
             allowed += f" ({_UNITS[field]})"
         if isinstance(value, str):

@@ -13,6 +13,7 @@ back leaves a gap, and two never take the same id.
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from types import TracebackType
 from typing import Any, Self
 
@@ -49,6 +50,14 @@ _ROW_CLASSES: dict[str, Any] = {
     "phenotype_entry": PhenotypeEntryRow,
     "retraction": RetractionRow,
 }
+
+
+@cache
+def _unset(table: str) -> dict[str, None]:
+    """The nullable columns of ``table`` as a row that sets none of them holds them in SQL
+    (NULL): an entry written without a value column reads back alike from every store."""
+    columns = _ROW_CLASSES[table].__table__.columns if table in _ROW_CLASSES else ()
+    return {c.name: None for c in columns if c.nullable and c.default is None}
 
 
 @dataclass
@@ -122,7 +131,7 @@ class _MemoryTables:
         ids = []
         for row in rows:
             row_id = self.work.store.next_id(table)
-            stored = {"id": row_id, **row}
+            stored = {**_unset(table), "id": row_id, **row}
             if table == "patient":
                 self.work.add_patient(stored)
             else:

@@ -64,6 +64,15 @@ OBSERVATION_VALUES = (
     "oxygen",
     "finding",
     "extensive_ggo",
+    "ferritin",
+    "ck",
+    "kl6",
+    "crp",
+    "spo2",
+    "metres",
+    "nadir_spo2",
+    "copies_per_ml",
+    "comparator",
 )
 """An observation's measured values, in the order `pathway.record.Observation` takes them."""
 

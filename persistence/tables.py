@@ -104,7 +104,8 @@ class PhenotypeEntryRow(_PatientEntry, table=True):
 
 
 class ObservationRow(_PatientEntry, table=True):
-    """PFT, CMV DNA, HRCT or oxygen requirement (§11)."""
+    """PFT, CMV DNA, HRCT, oxygen requirement, laboratory result (one analyte a row), resting
+    SpO2 or six-minute walk (§11)."""
 
     __tablename__ = "observation"
 
@@ -118,6 +119,24 @@ class ObservationRow(_PatientEntry, table=True):
     oxygen: str | None = Field(default=None, max_length=32)
     finding: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     extensive_ggo: bool | None = None
+    ferritin: float | None = None
+    """ng/mL (``lab``)."""
+    ck: float | None = None
+    """Creatine kinase, U/L (``lab``)."""
+    kl6: float | None = None
+    """U/mL (``lab``)."""
+    crp: float | None = None
+    """mg/L (``lab``)."""
+    spo2: float | None = None
+    """At rest, % (``spo2``)."""
+    metres: float | None = None
+    """Six-minute walk distance."""
+    nadir_spo2: float | None = None
+    """Lowest SpO2 during the six-minute walk, %."""
+    copies_per_ml: float | None = None
+    """A CMV load the laboratory reported in copies/mL (never converted to IU/mL)."""
+    comparator: str | None = Field(default=None, max_length=2)
+    """``<``, ``<=``, ``>``, ``>=``: a CMV load reported beyond an assay's limit."""
     recorded_at: datetime = _utc()
 
 

@@ -41,6 +41,7 @@ def outcome_body(response: Response, outcome: Outcome) -> dict[str, Any]:
     response.headers["ETag"] = etag(outcome.version)
     return {
         "id": outcome.entry_id,
+        "ids": list(outcome.entry_ids),
         "patient": outcome.patient_id,
         "version": outcome.version,
         "state": outcome.state,

@@ -5,7 +5,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..usecases.entries import observation_values
 
 __all__ = [
     "AcknowledgementIn",
@@ -84,10 +86,14 @@ class EnteredInErrorIn(BaseModel):
 
 
 class ObservationIn(BaseModel):
-    """pft: fvc_pct/dlco_pct (…); cmv: iu_per_ml; hrct: finding, extensive_ggo; oxygen."""
+    """pft: fvc_pct/dlco_pct (…); cmv: iu_per_ml or copies_per_ml, optional comparator;
+    hrct: finding, extensive_ggo; oxygen; lab: ferritin, ck, kl6, crp (one observation each);
+    spo2; six_minute_walk: metres, nadir_spo2."""
 
     model_config = _STRICT
-    kind: str = Field(max_length=16, description="pft, cmv, hrct, oxygen")
+    kind: str = Field(
+        max_length=16, description="pft, cmv, hrct, oxygen, lab, spo2, six_minute_walk"
+    )
     on: date | None = None
     fvc_pct: Number | None = None
     dlco_pct: Number | None = None
@@ -97,9 +103,31 @@ class ObservationIn(BaseModel):
     finding: str | None = Text
     extensive_ggo: bool | None = None
     oxygen: str | None = Field(default=None, max_length=32)
+    copies_per_ml: Number | None = Field(default=None, description="CMV, never converted")
+    comparator: str | None = Field(
+        default=None, max_length=2, description="CMV beyond a limit: <, <=, >, >="
+    )
+    ferritin: Number | None = Field(default=None, description="ng/mL")
+    ck: Number | None = Field(default=None, description="creatine kinase, U/L")
+    kl6: Number | None = Field(default=None, description="U/mL")
+    crp: Number | None = Field(default=None, description="mg/L")
+    spo2: Number | None = Field(default=None, description="at rest, %")
+    metres: Number | None = Field(default=None, description="six-minute walk distance")
+    nadir_spo2: Number | None = Field(default=None, description="lowest SpO2 of the walk, %")
 
     def values(self) -> dict[str, object]:
         return self.model_dump(exclude={"kind", "on"}, exclude_none=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_analytes(cls, data: object) -> object:
+        """An analyte §11 does not list is an unknown code: refused by the use case's own
+        check, which names the known analytes (the schema alone would only say "extra")."""
+        if isinstance(data, dict) and data.get("kind") == "lab":
+            unknown = {k: v for k, v in data.items() if k not in cls.model_fields}
+            if unknown:
+                observation_values("lab", unknown)
+        return data
 
 
 class TherapyIn(BaseModel):

@@ -17,8 +17,8 @@ from .edge import console, open_app, operator, parse_day
 from .outcome_lines import print_outcome
 
 record_app = typer.Typer(
-    help="Record PFTs, CMV results, HRCT, oxygen, therapies, procedures, vaccinations; correct "
-    "an entry or mark it entered in error.",
+    help="Record PFTs, CMV results, HRCT, oxygen, laboratory results, SpO2, six-minute walks, "
+    "therapies, procedures, vaccinations; correct an entry or mark it entered in error.",
     no_args_is_help=True,
 )
 
@@ -33,7 +33,8 @@ def _record(
     app = open_app()
     day = parse_day("on", on, app.clock.today())
     outcome = record_event(app, patient_id, kind, body, day, actor)
-    console.print(f"recorded {what} (#{outcome.entry_id}) for {patient_id} on {day}")
+    ids = ", ".join(f"#{n}" for n in outcome.entry_ids or (outcome.entry_id,))
+    console.print(f"recorded {what} ({ids}) for {patient_id} on {day}")
     print_outcome(outcome)
 
 
@@ -65,12 +66,75 @@ def cmv(
     ctx: typer.Context,
     patient_id: PatientId,
     iu_per_ml: Annotated[
-        float, typer.Option("--iu-per-ml", help="CMV DNA viral load, IU/mL (0: not detected).")
-    ],
+        float | None,
+        typer.Option("--iu-per-ml", help="CMV DNA viral load, IU/mL (0: not detected)."),
+    ] = None,
+    copies_per_ml: Annotated[
+        float | None,
+        typer.Option(
+            "--copies-per-ml",
+            help="Or the load in copies/mL, as the laboratory reported it (never converted).",
+        ),
+    ] = None,
+    comparator: Annotated[
+        str | None,
+        typer.Option(
+            "--comparator",
+            help="<, <=, >, >=: a result reported beyond a limit (--comparator '<' "
+            "--iu-per-ml 35 is '< 35 IU/mL', below the detection limit).",
+        ),
+    ] = None,
     on: Day = None,
 ) -> None:
-    """A CMV DNA (PCR) result."""
-    _record(ctx, patient_id, on, "CMV result", "cmv", {"iu_per_ml": iu_per_ml})
+    """A CMV DNA (PCR) result: --iu-per-ml or --copies-per-ml (one of them)."""
+    values = {"iu_per_ml": iu_per_ml, "copies_per_ml": copies_per_ml, "comparator": comparator}
+    _record(ctx, patient_id, on, "CMV result", "cmv", values)
+
+
+@record_app.command("lab")
+def lab(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    ferritin: Annotated[
+        float | None, typer.Option("--ferritin", help="Ferritin, ng/mL (0-1000000).")
+    ] = None,
+    ck: Annotated[
+        float | None, typer.Option("--ck", help="Creatine kinase, U/L (0-1000000).")
+    ] = None,
+    kl6: Annotated[float | None, typer.Option("--kl6", help="KL-6, U/mL (0-50000).")] = None,
+    crp: Annotated[float | None, typer.Option("--crp", help="CRP, mg/L (0-1000).")] = None,
+    on: Day = None,
+) -> None:
+    """Laboratory results (at least one analyte); each analyte is recorded as its own entry."""
+    values = {"ferritin": ferritin, "ck": ck, "kl6": kl6, "crp": crp}
+    _record(ctx, patient_id, on, "laboratory results", "lab", values)
+
+
+@record_app.command("spo2")
+def spo2(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    percent: Annotated[float, typer.Argument(help="SpO2 at rest, % (50-100).")],
+    on: Day = None,
+) -> None:
+    """Oxygen saturation at rest (pulse oximetry)."""
+    _record(ctx, patient_id, on, f"SpO2 {percent:g}%", "spo2", {"spo2": percent})
+
+
+@record_app.command("six-minute-walk")
+def six_minute_walk(
+    ctx: typer.Context,
+    patient_id: PatientId,
+    metres: Annotated[float, typer.Option("--metres", help="Distance walked, m (0-1000).")],
+    nadir_spo2: Annotated[
+        float | None,
+        typer.Option("--nadir-spo2", help="Lowest SpO2 during the walk, % (50-100)."),
+    ] = None,
+    on: Day = None,
+) -> None:
+    """A six-minute walk test."""
+    values = {"metres": metres, "nadir_spo2": nadir_spo2}
+    _record(ctx, patient_id, on, "six-minute walk", "six_minute_walk", values)
 
 
 @record_app.command("hrct")

@@ -11,10 +11,13 @@ guessed. Every table maps a code to a word of the engine's vocabulary (CLINICAL_
 from typing import Final
 
 __all__ = [
+    "CMV_LOAD",
+    "CMV_UNIT_FIELDS",
     "CPT",
     "CVX",
     "CVX_VACCINES",
     "ILDPATH",
+    "LOCAL_OBSERVATIONS",
     "LOINC",
     "LOINC_OBSERVATIONS",
     "LOW_FLOW_MAX_L_PER_MIN",
@@ -57,22 +60,53 @@ def ildpath_system(name: str) -> str:
     return f"{ILDPATH}/CodeSystem/{name}"
 
 
+CMV_LOAD: Final = "cmv_load"
+"""The field of a CMV code: ``iu_per_ml`` or ``copies_per_ml`` as its unit says."""
+
 LOINC_OBSERVATIONS: Final[dict[str, tuple[str, str]]] = {
     "19872-1": ("pft", "fvc_pct"),  # FVC measured/predicted
     "19870-5": ("pft", "fvc_l"),  # Forced vital capacity [Volume] Respiratory system
     "98130-8": ("pft", "dlco_pct"),  # Diffusion capacity.carbon monoxide/Predicted
     "19911-7": ("pft", "dlco_pct"),  # Diffusion capacity.carbon monoxide: read only in %
-    "29604-6": ("cmv", "iu_per_ml"),  # Cytomegalovirus DNA (viral load) by NAA
+    # CMV DNA viral load by NAA: the field is the unit's (`CMV_UNIT_FIELDS`), never converted
+    "72493-0": ("cmv", CMV_LOAD),  # [Units/volume] in Plasma: IU/mL
+    "29604-6": ("cmv", CMV_LOAD),  # [#/volume] in Blood: copies/mL
+    "30247-1": ("cmv", CMV_LOAD),  # [#/volume] in Serum or Plasma: copies/mL
     "3151-8": ("oxygen", "oxygen"),  # Inhaled oxygen flow rate
+    "2276-4": ("lab", "ferritin"),  # Ferritin [Mass/volume] in Serum or Plasma
+    "2157-6": ("lab", "ck"),  # Creatine kinase [Enzymatic activity/volume] in Serum or Plasma
+    "1988-5": ("lab", "crp"),  # C reactive protein [Mass/volume] in Serum or Plasma
+    "59408-5": ("spo2", "spo2"),  # Oxygen saturation in Arterial blood by Pulse oximetry
+    "64098-7": ("six_minute_walk", "metres"),  # Six minute walk test distance
 }
-"""LOINC code -> (observation kind, field of the engine's observation)."""
+"""LOINC code -> (observation kind, field of the engine's observation). 2708-6 (oxygen
+saturation in arterial blood) is exported beside 59408-5, as US Core's pulse oximetry asks,
+but not read alone: a blood-gas saturation is not a resting pulse oximetry."""
+
+LOCAL_OBSERVATIONS: Final[dict[tuple[str, str], tuple[str, str]]] = {
+    (f"{ILDPATH}/CodeSystem/laboratory", "kl6"): ("lab", "kl6"),
+    (f"{ILDPATH}/CodeSystem/six-minute-walk", "nadir_spo2"): ("six_minute_walk", "nadir_spo2"),
+}
+"""ildpath's own codes of what LOINC has no code for: KL-6 (Krebs von den Lungen-6) and the
+lowest SpO2 of a six-minute walk (a component of the walk)."""
+
+CMV_UNIT_FIELDS: Final[dict[str, str]] = {"[IU]/mL": "iu_per_ml", "{copies}/mL": "copies_per_ml"}
+"""A CMV load's UCUM unit -> the field it is kept in: as reported, never converted (the
+copies-to-IU factor depends on the assay). Whatever the CMV code, the unit says which."""
 
 UNITS: Final[dict[str, frozenset[str]]] = {
     "fvc_pct": frozenset({"%"}),
     "dlco_pct": frozenset({"%"}),
     "fvc_l": frozenset({"L"}),
-    "iu_per_ml": frozenset({"[IU]/mL"}),
+    CMV_LOAD: frozenset(CMV_UNIT_FIELDS),
     "oxygen": frozenset({"L/min"}),
+    "ferritin": frozenset({"ng/mL"}),
+    "ck": frozenset({"U/L"}),
+    "kl6": frozenset({"U/mL"}),
+    "crp": frozenset({"mg/L"}),
+    "spo2": frozenset({"%"}),
+    "metres": frozenset({"m"}),
+    "nadir_spo2": frozenset({"%"}),
 }
 """The UCUM unit each field is accepted in. 19911-7 is defined as an absolute DLCO
 (mL/min/mm[Hg]); only a value sent in % is read, as % predicted. A CMV load in copies/mL is

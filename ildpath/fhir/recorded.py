@@ -11,6 +11,7 @@ exported ``entered-in-error`` (a receiver must not use its value), the entry rep
 
 from typing import Any
 
+from pathway.observations import UNITS, cmv_load, lab_value
 from persistence.tables import ObservationRow
 
 from ..usecases.summary import PatientSummary
@@ -23,8 +24,24 @@ _QUANTITIES = {
     "fvc_pct": ("19872-1", "FVC % predicted", "%"),
     "dlco_pct": ("98130-8", "DLCO % predicted", "%"),
     "fvc_l": ("19870-5", "FVC", "L"),
-    "iu_per_ml": ("29604-6", "CMV DNA", "[IU]/mL"),
+    # CMV DNA viral load by NAA, in the unit reported (never converted); ildpath does not
+    # record the specimen: plasma, the usual one for monitoring, is said
+    "iu_per_ml": ("72493-0", "CMV DNA, IU/mL", "[IU]/mL"),
+    "copies_per_ml": ("30247-1", "CMV DNA, copies/mL", "{copies}/mL"),
+    "ferritin": ("2276-4", "Ferritin", "ng/mL"),
+    "ck": ("2157-6", "Creatine kinase", "U/L"),
+    "crp": ("1988-5", "C-reactive protein", "mg/L"),
+    "spo2": ("59408-5", "SpO2 at rest (pulse oximetry)", "%"),
+    "metres": ("64098-7", "Six-minute walk distance", "m"),
 }
+_LOCAL = {
+    "kl6": ("laboratory", "KL-6", "U/mL"),
+    "nadir_spo2": ("six-minute-walk", "Lowest SpO2 during the six-minute walk", "%"),
+}
+"""What LOINC has no code for, coded in ildpath's own code systems (``codes.ildpath_system``):
+KL-6, and the nadir SpO2 of a six-minute walk."""
+_ALSO = {"spo2": ("2708-6", "Oxygen saturation in Arterial blood")}
+"""A second LOINC coding, as US Core's pulse oximetry profile gives it."""
 
 
 def observation_status(summary: PatientSummary, row: ObservationRow) -> str:
@@ -39,16 +56,36 @@ def observation_status(summary: PatientSummary, row: ObservationRow) -> str:
     return "corrected" if replaced else "final"
 
 
-def _quantity(name: str, value: float) -> dict[str, Any]:
-    code, text, unit = _QUANTITIES[name]
-    return {
-        "code": {"coding": [{"system": LOINC, "code": code}], "text": text},
-        "valueQuantity": {"value": value, "unit": unit, "system": UCUM, "code": unit},
-    }
+def _quantity(name: str, value: float, comparator: str | None = None) -> dict[str, Any]:
+    """The code of ``name`` and its value as a UCUM quantity (with its comparator: a value
+    reported below a limit is exported as ``<`` 35, never as 35)."""
+    if name in _LOCAL:
+        system, text, unit = _LOCAL[name]
+        coding = [{"system": ildpath_system(system), "code": name}]
+    else:
+        code, text, unit = _QUANTITIES[name]
+        coding = [{"system": LOINC, "code": code}]
+        if name in _ALSO:
+            also, _ = _ALSO[name]
+            coding.append({"system": LOINC, "code": also})
+    quantity: dict[str, Any] = {"value": value}
+    if comparator:
+        quantity["comparator"] = comparator
+    quantity |= {"unit": UNITS.get(name, unit), "system": UCUM, "code": unit}
+    return {"code": {"coding": coding, "text": text}, "valueQuantity": quantity}
+
+
+def _measured(resource: dict[str, Any], name: str, value: float, comparator: str | None) -> None:
+    """The observation's own value: its code's codings after the ildpath kind, its quantity."""
+    measured = _quantity(name, value, comparator)
+    resource["code"]["coding"] += measured["code"]["coding"]
+    resource["code"]["text"] = measured["code"]["text"]
+    resource["valueQuantity"] = measured["valueQuantity"]
 
 
 def observation(refs: Refs, row: ObservationRow, status: str) -> dict[str, Any]:
-    """One observation: a PFT as components, a CMV load as a quantity, an HRCT finding as
+    """One observation: a PFT as components, a CMV load, a laboratory result, a resting SpO2
+    or a six-minute walk as a coded quantity (LOINC where it has a code), an HRCT finding as
     text, an oxygen requirement as an ildpath code."""
     resource: dict[str, Any] = {
         "resourceType": "Observation",
@@ -68,8 +105,16 @@ def observation(refs: Refs, row: ObservationRow, status: str) -> dict[str, Any]:
             for name in ("fvc_pct", "dlco_pct", "fvc_l")
             if (value := getattr(row, name)) is not None
         ]
-    elif row.kind == "cmv" and row.iu_per_ml is not None:
-        resource["valueQuantity"] = _quantity("iu_per_ml", row.iu_per_ml)["valueQuantity"]
+    elif row.kind == "cmv" and (load := cmv_load(row)) is not None:
+        _measured(resource, load.unit, load.value, load.comparator)
+    elif row.kind == "lab" and (found := lab_value(row)) is not None:
+        _measured(resource, *found, None)
+    elif row.kind == "spo2" and row.spo2 is not None:
+        _measured(resource, "spo2", row.spo2, None)
+    elif row.kind == "six_minute_walk" and row.metres is not None:
+        _measured(resource, "metres", row.metres, None)
+        if row.nadir_spo2 is not None:
+            resource["component"] = [_quantity("nadir_spo2", row.nadir_spo2)]
     elif row.kind == "hrct":
         resource["valueString"] = row.finding or ""
     elif row.oxygen is not None:

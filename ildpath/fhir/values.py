@@ -19,6 +19,7 @@ __all__ = [
     "names",
     "quantity_in",
     "reference_text",
+    "unit_of",
 ]
 
 
@@ -72,13 +73,21 @@ def quantity_in(quantity: Any, element: str, units: frozenset[str]) -> float:
     accepted when no code is sent)."""
     if quantity is None or quantity.value is None:
         raise Skip("invalid", f"{element}: no value")
-    unit = quantity.code if quantity.code and quantity.system in (None, UCUM) else quantity.unit
+    unit = unit_of(quantity)
     if unit not in units:
         raise Skip(
             "unknown_code",
             f"{element}: unit {unit!r} is not read; ildpath reads it in {', '.join(sorted(units))}",
         )
     return float(quantity.value)
+
+
+def unit_of(quantity: Any) -> str | None:
+    """A Quantity's UCUM code (the human ``unit`` when no code is sent)."""
+    if quantity is None:
+        return None
+    code: str | None = quantity.code
+    return code if code and quantity.system in (None, UCUM) else quantity.unit
 
 
 def reference_text(reference: Any) -> str:

@@ -132,6 +132,7 @@ def patient_report(
     html = patient_html(
         data,
         pft_points=report.pft_points,
+        marker_points=report.marker_points,
         bands=report.bands,
         start=report.start,
         end=report.end,

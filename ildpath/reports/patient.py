@@ -2,7 +2,7 @@
 FVC/DLCO chart, alerts with acknowledgements, tasks done on time or late, and every transition
 with actor, reason and pathway version."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -11,8 +11,9 @@ from pathway.doses import dose_shown
 
 from ..bootstrap import App
 from ..usecases.patient_data import patient_data
+from ..usecases.results import markers
 from ..usecases.summary import PatientSummary, patient_summary
-from .charts import Band, PftPoint
+from .charts import Band, MarkerPoint, PftPoint
 
 __all__ = ["PatientReport", "build_patient_report", "state_bands", "therapy_bands"]
 
@@ -27,6 +28,8 @@ class PatientReport:
     end: date
     pft_points: list[PftPoint]
     bands: list[Band]
+    marker_points: list[MarkerPoint] = field(default_factory=list)
+    """Ferritin and KL-6, charted beside FVC/DLCO (§11)."""
 
 
 def state_bands(summary: PatientSummary) -> list[Band]:
@@ -81,4 +84,5 @@ def build_patient_report(app: App, patient_id: str, as_of: date | None = None) -
         end,
         points,
         state_bands(summary) + therapy_bands(summary),
+        [MarkerPoint(*m) for m in markers(summary)],
     )

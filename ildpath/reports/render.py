@@ -9,7 +9,16 @@ from markupsafe import Markup
 
 from pathway.machine import STATES
 
-from .charts import Band, PftPoint, bar_chart, flow_chart, pft_chart, timeline_chart
+from .charts import (
+    Band,
+    MarkerPoint,
+    PftPoint,
+    bar_chart,
+    flow_chart,
+    markers_chart,
+    pft_chart,
+    timeline_chart,
+)
 
 __all__ = ["cohort_html", "patient_html"]
 
@@ -99,7 +108,9 @@ def patient_html(
     end: Any,
     generated_at: Any,
     pseudonymised: bool,
+    marker_points: list[MarkerPoint] | None = None,
 ) -> str:
+    marker_points = marker_points or []
     charts = {
         "timeline": timeline_chart(
             bands,
@@ -109,6 +120,7 @@ def patient_html(
             id_prefix="timeline",
         ),
         "pft": pft_chart(pft_points, title="FVC and DLCO, % predicted", id_prefix="pft"),
+        "markers": markers_chart(marker_points, title="Ferritin and KL-6", id_prefix="markers"),
     }
     return (
         _environment()

@@ -17,6 +17,7 @@ from pathway.catalogue import PROCEDURES, VACCINATIONS
 from pathway.chart import Chart
 from pathway.doses import SCHEDULES, UNITS, Dose, body_on, check_dose_fits, check_dose_form
 from pathway.errors import InvalidValue
+from pathway.observations import CMV_UNITS, LAB_ANALYTES
 from pathway.validation import check_choice, check_range, check_text
 from persistence.changes import Actor, Audit, NewEntry
 from persistence.records import OBSERVATION_VALUES, PatientDates
@@ -41,14 +42,30 @@ __all__ = [
     "record_entry",
 ]
 
-OBSERVATION_KINDS = ("pft", "cmv", "hrct", "oxygen")
+OBSERVATION_KINDS = ("pft", "cmv", "hrct", "oxygen", "lab", "spo2", "six_minute_walk")
 _OBSERVATION_FIELDS = {
     "pft": ("fvc_pct", "dlco_pct", "dlco_corrected_pct", "fvc_l"),
-    "cmv": ("iu_per_ml",),
+    "cmv": (*CMV_UNITS, "comparator"),
     "hrct": ("finding", "extensive_ggo"),
     "oxygen": ("oxygen",),
+    "lab": LAB_ANALYTES,
+    "spo2": ("spo2",),
+    "six_minute_walk": ("metres", "nadir_spo2"),
 }
-_REQUIRED = {"pft": ("fvc_pct", "dlco_pct"), "cmv": ("iu_per_ml",), "oxygen": ("oxygen",)}
+_REQUIRED = {
+    "pft": ("fvc_pct", "dlco_pct"),
+    "cmv": CMV_UNITS,
+    "oxygen": ("oxygen",),
+    "lab": LAB_ANALYTES,
+    "spo2": ("spo2",),
+    "six_minute_walk": ("metres",),
+}
+_EXACTLY_ONE = {"cmv": CMV_UNITS}
+"""A CMV load is in IU/mL or in copies/mL, never both (§11: never converted)."""
+_ONE_ENTRY_EACH = {"lab": LAB_ANALYTES}
+"""A ``lab`` event with several analytes is written as one observation per analyte: each is
+charted, exported (one FHIR Observation, one LOINC code), corrected and entered in error on
+its own."""
 _NO_VALUES = dict.fromkeys(OBSERVATION_VALUES)
 """An observation's value columns, none recorded (a result fills those it has)."""
 
@@ -119,7 +136,7 @@ def observation_values(kind: str, values: Mapping[str, object]) -> dict[str, obj
     allowed = _OBSERVATION_FIELDS[kind]
     for name in values:
         if name not in allowed:
-            raise InvalidValue(f"{kind}.{name}", values[name], "fields " + ", ".join(allowed))
+            raise InvalidValue(f"{kind}.{name}", values[name], _fields_allowed(kind))
     checked: dict[str, object] = {}
     for name, value in values.items():
         if value is None:
@@ -132,17 +149,46 @@ def observation_values(kind: str, values: Mapping[str, object]) -> dict[str, obj
             if not isinstance(value, bool):
                 raise InvalidValue("extensive_ggo", value, "true or false")
             checked[name] = value
+        elif name == "comparator":
+            checked[name] = check_choice("comparator", value)
         else:
             checked[name] = check_range(name, value)
     needed = _REQUIRED.get(kind, ())
     if needed and not any(n in checked for n in needed):
         raise InvalidValue(f"{kind}", dict(values), "at least one of " + ", ".join(needed))
+    one_of = _EXACTLY_ONE.get(kind, ())
+    given = [n for n in one_of if n in checked]
+    if len(given) > 1:
+        raise InvalidValue(
+            f"{kind}.{given[1]}",
+            checked[given[1]],
+            "exactly one of " + ", ".join(one_of) + " (as the laboratory reported it; never "
+            "converted)",
+        )
     return checked
 
 
+def _fields_allowed(kind: str) -> str:
+    """What a refusal of an unknown field of ``kind`` names as allowed."""
+    fields = ", ".join(_OBSERVATION_FIELDS[kind])
+    if kind == "lab":
+        return f"a known analyte: {fields} (any other is an unknown code)"
+    return f"fields {fields}"
+
+
+def _one_each(kind: str, values: Mapping[str, object]) -> list[dict[str, object]]:
+    """The observations an event of ``kind`` is written as: one per analyte of a ``lab``
+    event, else one holding every value."""
+    split = _ONE_ENTRY_EACH.get(kind)
+    if split is None:
+        return [dict(values)]
+    return [{name: values[name]} for name in split if name in values]
+
+
 class RecordObservation(NamedTuple):
-    """A PFT, CMV DNA result, HRCT or oxygen requirement (§11); as prior history it may be
-    dated up to 5 years (configurable) before enrolment."""
+    """A PFT, CMV DNA result, HRCT, oxygen requirement, laboratory result, resting SpO2 or
+    six-minute walk (§11); as prior history it may be dated up to 5 years (configurable)
+    before enrolment."""
 
     kind: str
     values: Mapping[str, object]
@@ -154,11 +200,16 @@ class RecordObservation(NamedTuple):
 
     def decide(self, context: EntryContext) -> Decision:
         context.check_date("on", self.on, prior=True)
-        columns = {"kind": self.kind, **_NO_VALUES, **self.values}
-        audit = Audit(
-            "observation_recorded", {"kind": self.kind, **self.values}, self.on, context.actor, "id"
+        return Decision(
+            tuple(self._entry(context, values) for values in _one_each(self.kind, self.values))
         )
-        return Decision((NewEntry("observations", self.on, columns, context.actor, audit),))
+
+    def _entry(self, context: EntryContext, values: Mapping[str, object]) -> NewEntry:
+        columns = {"kind": self.kind, **_NO_VALUES, **values}
+        audit = Audit(
+            "observation_recorded", {"kind": self.kind, **values}, self.on, context.actor, "id"
+        )
+        return NewEntry("observations", self.on, columns, context.actor, audit)
 
 
 THERAPY_FIELDS = ("agent", "route", "dose_mg_per_day", "dose", "unit", "every")

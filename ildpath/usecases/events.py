@@ -29,6 +29,7 @@ from .entries import (
     RecordObservation,
     RecordTherapy,
     observation_fields,
+    observation_values,
     record_entry,
 )
 from .outcome import Outcome
@@ -94,7 +95,7 @@ def _observation(kind: str) -> EventKind:
         kind,
         observation_fields(kind),
         lambda body, on: RecordObservation.checked(kind, body, on),
-        bare="oxygen" if kind == "oxygen" else None,
+        bare=kind if kind in ("oxygen", "spo2") else None,
     )
 
 
@@ -201,6 +202,8 @@ def event_command(kind: str, body: object, on: date) -> Command:
         body = {found.bare: body}
     if not body.keys() <= found.allowed:
         name = next(str(name) for name in body if name not in found.fields)
+        if kind in OBSERVATION_KINDS:  # the kind's own words (a lab's analytes)
+            observation_values(kind, {name: body[name]})
         raise InvalidValue(f"{kind}.{name}", body[name], "fields " + ", ".join(found.fields))
     return found.build(body, on)
 

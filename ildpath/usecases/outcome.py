@@ -45,3 +45,6 @@ class Outcome:
     tasks_closed: tuple[TaskMoved, ...] = ()
     alerts_withdrawn: tuple[AlertMoved, ...] = ()
     alerts_cleared: tuple[AlertMoved, ...] = ()
+    entry_ids: tuple[int, ...] = ()
+    """Every entry the write recorded, in order (a ``lab`` event with several analytes is
+    one observation each); ``entry_id`` is the last of them."""

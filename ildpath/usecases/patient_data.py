@@ -9,6 +9,7 @@ from pathway.exposure import ActiveAgent
 from persistence.tables import AlertRow, TransitionRow
 
 from .alert_standing import lifecycle_fields, withdrawn
+from .results import results
 from .summary import PatientSummary
 from .timeline import timeline
 
@@ -159,6 +160,7 @@ def patient_data(summary: PatientSummary) -> dict[str, Any]:
         "transitions": [
             transition_line(t) for t in summary.transitions if t.clinical_on <= summary.as_of
         ],
+        "results": results(summary),
         "timeline": [
             {
                 "on": e.on,

@@ -24,7 +24,8 @@ def record_observation(
     *,
     expected_version: int | None = None,
 ) -> Outcome:
-    """A PFT, CMV DNA result, HRCT or oxygen requirement."""
+    """A PFT, CMV DNA result, HRCT, oxygen requirement, laboratory result (one entry per
+    analyte), resting SpO2 or six-minute walk (§11)."""
     command = RecordObservation.checked(kind, values, on)
     return record_entry(app, external_id, command, actor, expected_version=expected_version)
 

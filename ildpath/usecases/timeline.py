@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pathway.doses import NO_BODY, Body, body_on, dose_from
+from pathway.observations import analyte_name, cmv_load, lab_value, shown
 from persistence.tables import AlertRow, ObservationRow, TherapyEventRow
 
 from .alert_standing import withdrawn, withdrawn_day
@@ -45,7 +46,20 @@ def describe_observation(row: ObservationRow) -> str:
         ]
         return "PFT: " + " ".join(p for p in parts if p) + " predicted"
     if row.kind == "cmv":
-        return f"CMV DNA: {_number(row.iu_per_ml or 0)} IU/mL"
+        load = cmv_load(row)
+        return f"CMV DNA: {load if load is not None else 'no value'}"
+    if row.kind == "lab":
+        found = lab_value(row)
+        if found is None:
+            return "Laboratory: no value"
+        analyte, value = found
+        return f"{analyte_name(analyte)}: {shown(value, analyte)}"
+    if row.kind == "spo2":
+        return f"SpO2 at rest: {shown(row.spo2 or 0, 'spo2')}"
+    if row.kind == "six_minute_walk":
+        nadir = row.nadir_spo2
+        lowest = "" if nadir is None else f", nadir SpO2 {shown(nadir, 'nadir_spo2')}"
+        return f"Six-minute walk: {shown(row.metres or 0, 'metres')}{lowest}"
     if row.kind == "hrct":
         ggo = " (extensive ground-glass opacities)" if row.extensive_ggo else ""
         return f"HRCT: {row.finding or 'no finding text'}{ggo}"

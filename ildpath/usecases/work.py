@@ -62,6 +62,7 @@ class PatientWork:
         self.today: date = app.clock.today()
         self._record: PatientRecord | None = None
         self.entry_id: int | None = None
+        self.entry_ids: list[int] = []
         self._alerts: list[AlertRow] = []
         self._opened: list[TaskMoved] = []
         self._closed: list[TaskMoved] = []
@@ -123,6 +124,7 @@ class PatientWork:
             # outcome names the replacing entry
             if entry.audit is not None and not (named and entry.part == "retractions"):
                 self.entry_id = row["id"]
+                self.entry_ids.append(row["id"])
                 named = True
             value = entry_of(entry.part, row)
             self.written.append(value)
@@ -166,4 +168,5 @@ class PatientWork:
             tasks_closed=tuple(self._closed),
             alerts_withdrawn=tuple(self._withdrawn),
             alerts_cleared=tuple(self._cleared),
+            entry_ids=tuple(self.entry_ids),
         )

@@ -1,6 +1,6 @@
-"""The record forms of the patient page (PFT, CMV, HRCT, oxygen, therapy, procedure,
-vaccination): what each reads from the posted form, as an event of the one dispatcher
-(`ildpath.usecases.events`) that every other way in uses."""
+"""The record forms of the patient page (PFT, CMV, HRCT, oxygen, laboratory results, SpO2,
+six-minute walk, therapy, procedure, vaccination): what each reads from the posted form, as an
+event of the one dispatcher (`ildpath.usecases.events`) that every other way in uses."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 from pathway.catalogue import AGENT_CLASS, OXYGEN_REQUIREMENTS, PROCEDURES, ROUTES, VACCINATIONS
 from pathway.doses import SCHEDULES, UNITS
 from pathway.errors import InvalidValue
+from pathway.observations import CMV_UNITS, COMPARATORS, LAB_ANALYTES
 
 from ..bootstrap import App
 from ..usecases import Actor, Outcome, record_event
@@ -24,6 +25,15 @@ Read = Callable[[FormData], tuple[str, object]]
 def _pft(form: FormData) -> dict[str, object]:
     fields = ("fvc_pct", "dlco_pct", "dlco_corrected_pct", "fvc_l")
     return {name: number(form, name) for name in fields}
+
+
+def _numbers(*fields: str) -> Callable[[FormData], dict[str, object]]:
+    return lambda form: {name: number(form, name) for name in fields}
+
+
+def _cmv(form: FormData) -> dict[str, object]:
+    """A load in IU/mL or in copies/mL, as the laboratory reported it, and its comparator."""
+    return {**_numbers(*CMV_UNITS)(form), "comparator": text(form, "comparator")}
 
 
 def _hrct(form: FormData) -> dict[str, object]:
@@ -60,14 +70,19 @@ ENTRY_FORMS: dict[str, EntryForm] = {
     form.key: form
     for form in (
         EntryForm("pft", "Pulmonary function test", _event("pft", _pft)),
-        EntryForm(
-            "cmv", "CMV DNA result", _event("cmv", lambda f: {"iu_per_ml": number(f, "iu_per_ml")})
-        ),
+        EntryForm("cmv", "CMV DNA result", _event("cmv", _cmv)),
         EntryForm("hrct", "HRCT", _event("hrct", _hrct)),
         EntryForm(
             "oxygen",
             "Oxygen requirement",
             _event("oxygen", lambda f: {"oxygen": text(f, "oxygen")}),
+        ),
+        EntryForm("lab", "Laboratory results", _event("lab", _numbers(*LAB_ANALYTES))),
+        EntryForm("spo2", "SpO2 at rest", _event("spo2", _numbers("spo2"))),
+        EntryForm(
+            "six_minute_walk",
+            "Six-minute walk",
+            _event("six_minute_walk", _numbers("metres", "nadir_spo2")),
         ),
         EntryForm("therapy", "Therapy start, dose change or stop", _therapy),
         EntryForm(
@@ -107,6 +122,7 @@ AGENT_GROUPS = _agent_groups()
 
 CHOICES = {
     "oxygen": OXYGEN_REQUIREMENTS,
+    "comparator": COMPARATORS,
     "route": ROUTES,
     "unit": UNITS,
     "every": SCHEDULES,

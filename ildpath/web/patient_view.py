@@ -11,10 +11,11 @@ from pathway.codes import TASKS
 from pathway.phenotype import PHENOTYPE_GROUPS
 
 from ..api.security import Caller
-from ..reports.charts import PftPoint, pft_chart
+from ..reports.charts import MarkerPoint, PftPoint, markers_chart, pft_chart
 from ..roles import Permission
 from ..usecases.cohort import SEVERITY_RANK
 from ..usecases.patient_data import patient_data
+from ..usecases.results import markers
 from ..usecases.summary import PatientSummary
 from .access import may
 from .entry_forms import AGENT_GROUPS, CHOICES, ENTRY_FORMS
@@ -62,6 +63,11 @@ def _pfts(summary: PatientSummary) -> list[Any]:
 def _chart(pfts: list[Any]) -> Markup:
     points = [PftPoint(o.clinical_on, o.fvc_pct, o.dlco_pct) for o in pfts]
     return Markup(pft_chart(points, title="FVC and DLCO, % predicted", id_prefix="pft-chart"))
+
+
+def _markers_chart(summary: PatientSummary) -> Markup:
+    points = [MarkerPoint(*m) for m in markers(summary)]
+    return Markup(markers_chart(points, title="Ferritin and KL-6", id_prefix="markers-chart"))
 
 
 def _flash_alerts(
@@ -127,6 +133,7 @@ def patient_context(
         "task_messages": {kind: info.message for kind, info in TASKS.items()},
         "pfts": pfts,
         "pft_chart": _chart(pfts),
+        "markers_chart": _markers_chart(summary),
         "triggers": trigger_choices(
             data["allowed_triggers"], summary.patient.referral_origin, proposed
         ),

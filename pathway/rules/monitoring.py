@@ -7,6 +7,7 @@ from datetime import date
 from ..chart import Chart
 from ..definition import PathwayDefinition
 from ..findings import Alert, CareTask
+from ..observations import cmv_load
 from ..record import Observation
 
 __all__ = [
@@ -43,8 +44,12 @@ def mda5_status_unknown(chart: Chart, day: date) -> Alert | None:
 
 
 def cmv_above_threshold(result: Observation, definition: PathwayDefinition) -> bool:
-    """A CMV DNA result above the detection threshold (§8)."""
-    return (result.iu_per_ml or 0) > definition.cmv_detection_threshold
+    """A CMV DNA result above the detection threshold of its own unit (§8, configurable per
+    unit; IU/mL and copies/mL are never converted): a result reported below a limit
+    (``< 35 IU/mL``) is not above it. The one judgement of a CMV value: the alert, its
+    clearing (§7a) and anything else that asks read it here."""
+    load = cmv_load(result)
+    return load is not None and load.exceeds(definition.cmv_thresholds[load.unit])
 
 
 def cmv_reactivation(chart: Chart, day: date) -> Iterator[Alert]:
@@ -61,7 +66,7 @@ def cmv_reactivation(chart: Chart, day: date) -> Iterator[Alert]:
                 "CMV_REACTIVATION",
                 f"CMV_REACTIVATION:{result.id}",
                 (result.id,),
-                f"{result.iu_per_ml:g} IU/mL on {result.on}",
+                f"{cmv_load(result)} on {result.on}",
             )
 
 

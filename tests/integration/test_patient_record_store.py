@@ -151,7 +151,7 @@ def test_transition_records_actor_reason_evidence_and_pathway_version(database_u
         ),
         (
             lambda app: record_given(
-                app, "P-001", "vaccination", "influenza", date(2026, 2, 1), CLINICIAN
+                app, "P-001", "vaccination", "influenza", date(2021, 2, 1), CLINICIAN
             ),
             InvalidValue,
         ),
@@ -172,7 +172,7 @@ def test_transition_records_actor_reason_evidence_and_pathway_version(database_u
         "stop-inactive-agent",
         "future-date",
         "unknown-procedure",
-        "before-enrolment",
+        "over-5-years-before-enrolment",
         "unknown-phenotype-value",
         "unknown-patient",
     ],

@@ -148,6 +148,20 @@ class PatientBuilder:
     def cmv(self, on: DateLike, iu: float, *, recorded_on: DateLike | None = None):
         return self._observe("cmv", on, recorded_on, iu_per_ml=iu)
 
+    def cmv_reported(
+        self,
+        on: DateLike,
+        *,
+        iu: float | None = None,
+        copies: float | None = None,
+        comparator: str | None = None,
+        recorded_on: DateLike | None = None,
+    ):
+        """A CMV load as the laboratory reported it: IU/mL or copies/mL, with a comparator."""
+        return self._observe(
+            "cmv", on, recorded_on, iu_per_ml=iu, copies_per_ml=copies, comparator=comparator
+        )
+
     def oxygen(self, on: DateLike, level: str, *, recorded_on: DateLike | None = None):
         return self._observe("oxygen", on, recorded_on, oxygen=level)
 

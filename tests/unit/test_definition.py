@@ -216,6 +216,11 @@ def test_a_fraction_of_a_day_is_refused():
         ("high_dose_prednisone_mg: 20", "high_dose_prednisone_mg: 0", "regimen.high_dose_"),
         ("fvc_decline_points: 5", "fvc_decline_points: 500", "progression.fvc_decline_points"),
         ("detection_threshold_iu_per_ml: 0", "detection_threshold_iu_per_ml: -1", "cmv.detect"),
+        (
+            "detection_threshold_copies_per_ml: 0",
+            "detection_threshold_copies_per_ml: -1",
+            "cmv.detection_threshold_copies_per_ml",
+        ),
     ],
 )
 def test_a_negative_zero_or_impossible_number_is_refused_where_it_makes_no_sense(old, new, said):

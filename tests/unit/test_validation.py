@@ -23,7 +23,19 @@ BOUNDED = {
     "fvc_l": (0.2, 10),
     "weight_kg": (20, 300),
 }
-AT_LEAST = {"iu_per_ml": 0, "dose_mg_per_day": 0}
+AT_LEAST = {"dose_mg_per_day": 0}
+OBSERVED = {
+    # revision 2, §11: a CMV load in either unit up to 10^9, the new observations' ranges
+    "iu_per_ml": (0, 1e9, "0 to 1,000,000,000 (IU/mL)"),
+    "copies_per_ml": (0, 1e9, "0 to 1,000,000,000 (copies/mL)"),
+    "ferritin": (0, 1_000_000, "0 to 1,000,000 (ng/mL)"),
+    "ck": (0, 1_000_000, "0 to 1,000,000 (U/L)"),
+    "kl6": (0, 50_000, "0 to 50,000 (U/mL)"),
+    "crp": (0, 1000, "0 to 1000 (mg/L)"),
+    "spo2": (50, 100, "50 to 100 (%)"),
+    "metres": (0, 1000, "0 to 1000 (m)"),
+    "nadir_spo2": (50, 100, "50 to 100 (%)"),
+}
 
 
 # -- ranges --------------------------------------------------------------------------------------
@@ -81,6 +93,40 @@ def test_negative_cmv_load_or_dose_is_refused_naming_the_field(field, low, data)
 
     assert refused.value.field == field
     assert "from 0 upwards" in str(refused.value)
+
+
+@pytest.mark.parametrize(("field", "bounds"), OBSERVED.items())
+@given(data=st.data())
+def test_observed_values_within_their_range_are_accepted_both_ends_included(field, bounds, data):
+    low, high, _ = bounds
+    value = data.draw(st.floats(min_value=low, max_value=high) | st.sampled_from([low, high]))
+
+    assert check_range(field, value) == float(value)
+
+
+@pytest.mark.parametrize(("field", "bounds"), OBSERVED.items())
+@given(data=st.data())
+def test_observed_values_outside_their_range_are_refused_naming_range_and_unit(field, bounds, data):
+    low, high, said = bounds
+    value = data.draw(
+        st.floats(max_value=low, exclude_max=True, allow_nan=False)
+        | st.floats(min_value=high, exclude_min=True, allow_nan=False)
+    )
+
+    with pytest.raises(InvalidValue) as refused:
+        check_range(field, value)
+
+    assert refused.value.field == field
+    assert f"from {said}" in str(refused.value)
+
+
+@pytest.mark.parametrize("field", OBSERVED)
+@pytest.mark.parametrize("value", ["80", True, False, None, math.nan, math.inf])
+def test_an_observed_value_that_is_text_a_boolean_or_not_finite_is_refused(field, value):
+    with pytest.raises(InvalidValue) as refused:
+        check_range(field, value)
+
+    assert refused.value.field == field
 
 
 @pytest.mark.parametrize("value", ["80", None, True])

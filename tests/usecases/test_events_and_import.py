@@ -19,6 +19,10 @@ def test_every_kind_of_event_reaches_its_use_case(app: App) -> None:
     events = [
         ("pft", {"fvc_pct": 70, "dlco_pct": 50}),
         ("cmv", {"iu_per_ml": 0}),
+        ("cmv", {"copies_per_ml": 35, "comparator": "<"}),
+        ("lab", {"ferritin": 1800, "kl6": 1200}),
+        ("spo2", 91),
+        ("six_minute_walk", {"metres": 320, "nadir_spo2": 86}),
         ("hrct", {"finding": "NSIP", "extensive_ggo": False}),
         ("oxygen", "low_flow"),
         ("start", {"agent": "prednisone", "dose_mg_per_day": 60}),

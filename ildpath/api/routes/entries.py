@@ -50,7 +50,11 @@ def _entered(
     return outcome_body(response, write(on or app.clock.today(), expected_version(if_match)))
 
 
-@router.post("/observations", status_code=201, summary="Record a PFT, CMV, HRCT or oxygen")
+@router.post(
+    "/observations",
+    status_code=201,
+    summary="Record a PFT, CMV, HRCT, oxygen, lab results, SpO2 or six-minute walk",
+)
 def observation(
     patient_id: str,
     body: ObservationIn,

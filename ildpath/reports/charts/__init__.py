@@ -7,6 +7,7 @@ colour-blind safe and deterministic.
 
 from .bars import bar_chart
 from .flow import flow_chart
+from .markers import MarkerPoint, markers_chart
 from .palette import STATE_COLOURS, THERAPY_COLOURS
 from .pft import PftPoint, pft_chart
 from .timeline import Band, timeline_chart
@@ -15,9 +16,11 @@ __all__ = [
     "STATE_COLOURS",
     "THERAPY_COLOURS",
     "Band",
+    "MarkerPoint",
     "PftPoint",
     "bar_chart",
     "flow_chart",
+    "markers_chart",
     "pft_chart",
     "timeline_chart",
 ]
