@@ -49,6 +49,11 @@ class PathwayDefinition:
     audit_cmv_grace_days: int
     raise_on_amendment_while_active: bool
     recommendations: Mapping[str, tuple[str, ...]]
+    reschedule_min_days_ahead: int = 0
+    """§8 Acting on a task: a task may be rescheduled to a date from today + this many days
+    (0: not before today) ..."""
+    reschedule_max_days_ahead: int = 365
+    """... to today + this many days."""
 
     @classmethod
     def from_mapping(cls, data: object) -> "PathwayDefinition":
@@ -76,6 +81,8 @@ class PathwayDefinition:
             audit_cmv_grace_days=d["audit"]["cmv_grace_days"],
             raise_on_amendment_while_active=d["safety"]["raise_on_amendment_while_active"],
             recommendations=d["recommendations"],
+            reschedule_min_days_ahead=d["task_actions"]["reschedule_min_days_ahead"],
+            reschedule_max_days_ahead=d["task_actions"]["reschedule_max_days_ahead"],
         )
 
 

@@ -30,6 +30,7 @@ from .tables import (
     PhenotypeEntryRow,
     ProcedureRow,
     RetractionRow,
+    TaskActionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -48,6 +49,7 @@ _ROW_CLASSES: dict[str, Any] = {
     "vaccination": VaccinationRow,
     "phenotype_entry": PhenotypeEntryRow,
     "retraction": RetractionRow,
+    "task_action": TaskActionRow,
 }
 
 
@@ -280,6 +282,9 @@ class _MemoryPatients:
                     row["due_on"],
                     row["status"],
                     row["closed_on"],
+                    row.get("rescheduled_to"),
+                    row.get("assignee"),
+                    row.get("declined_reason"),
                 )
                 for row in self.work.view[patient_id].ordered("care_task")
             ]
@@ -313,6 +318,7 @@ class _MemoryPatients:
             of("vaccination"),
             of("phenotype_entry"),
             of("retraction"),
+            of("task_action"),
         )
 
     def to_judge(self, day: date, after: int, limit: int, last: int | None = None) -> list[Patient]:

@@ -25,8 +25,9 @@ is listed by the evaluation; "the day before" an amendment is counted from the a
 def pjp_prophylaxis_tasks(chart: Chart, as_of: date) -> TaskLedger:
     """`pjp_prophylaxis` ([S0] TMP-SMX on high-dose corticosteroids; §9 >= 20 mg/day): opened
     when high-dose glucocorticoid exposure begins while `tmp_smx` is not active, due + 7 days;
-    done when `tmp_smx` starts; cancelled when high-dose exposure ends."""
-    ledger = TaskLedger("pjp_prophylaxis", chart.definition.version)
+    done when `tmp_smx` starts; cancelled when high-dose exposure ends. Declined (§8), it
+    opens again only with a new high-dose exposure (the next period)."""
+    ledger = TaskLedger.of(chart, "pjp_prophylaxis")
     exposure = chart.exposure
 
     def uncovered(day: date) -> bool:
@@ -57,8 +58,9 @@ def bone_protected(chart: Chart, day: date) -> bool:
 def bone_protection_tasks(chart: Chart, as_of: date) -> TaskLedger:
     """`bone_protection` ([S0] calcium, vitamin D, bisphosphonate if osteoporosis): opened when
     a glucocorticoid starts (not a change of dose) unless already protected, due + 30 days;
-    done once protection is complete."""
-    ledger = TaskLedger("bone_protection", chart.definition.version)
+    done once protection is complete. Declined (§8), it opens again only with a new
+    glucocorticoid start."""
+    ledger = TaskLedger.of(chart, "bone_protection")
     starts = [
         s
         for s in chart.exposure.starts
