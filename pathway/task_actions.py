@@ -49,7 +49,8 @@ def check_declinable(task: CareTask) -> None:
         raise InvalidValue(
             "task",
             task.kind,
-            "a task of a kind that may be declined: " + ", ".join(DECLINABLE)
+            "a task of a kind that may be declined: "
+            + ", ".join(DECLINABLE)
             + f"; a {task.kind} task may be rescheduled, or closed by recording what closes it",
         )
 

@@ -302,6 +302,13 @@ class _MemoryPatients:
             return None
         return AlertRow(**rows.tables["alert"][alert_id])
 
+    def task(self, task_id: int) -> CareTaskRow | None:
+        try:
+            owner = self.work.owner("care_task", task_id)
+        except KeyError:
+            return None
+        return CareTaskRow(**self.work.view[owner].tables["care_task"][task_id])
+
     def rows(self, patient: Patient) -> StoredRows:
         rows = self.work.view[patient.id]
 

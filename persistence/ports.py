@@ -78,6 +78,10 @@ class PatientRepository(Protocol):
         """One alert as stored, or None."""
         ...
 
+    def task(self, task_id: int) -> CareTaskRow | None:
+        """One care task as stored, or None (a person acts on it by its id, §8)."""
+        ...
+
     def rows(self, patient: Patient) -> StoredRows:
         """The patient's rows as stored, each list in the order written."""
         ...

@@ -172,6 +172,9 @@ class SqlPatients:
     def alert(self, alert_id: int) -> AlertRow | None:
         return self.session.get(AlertRow, alert_id)
 
+    def task(self, task_id: int) -> CareTaskRow | None:
+        return self.session.get(CareTaskRow, task_id)
+
     def rows(self, patient: Patient) -> StoredRows:
         def of(table: Any) -> list[Any]:
             query = select_rows(table).where(table.patient_id == patient.id).order_by(col(table.id))
