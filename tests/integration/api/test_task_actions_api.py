@@ -74,3 +74,17 @@ def test_refusals_name_the_field_and_write_nothing(clinic: WebClinic) -> None:
     assert (past.status_code, past.json()["field"]) == (422, "due")
     assert auditor.status_code == 403
     assert clinic.app.store.fingerprint() == before
+
+
+def test_the_patient_record_shows_declined_rescheduled_and_assigned_tasks(
+    clinic: WebClinic,
+) -> None:
+    with clinic.client("auditor") as cleo:
+        page = cleo.get("/api/patients/P-001")
+    assert page.status_code == 200, page.text
+    tasks = {t["kind"]: t for t in page.json()["tasks"]}
+    assert tasks["vaccination_covid19"]["status"] == "declined"
+    assert tasks["vaccination_covid19"]["declined_reason"] == "declined by the patient"
+    assert tasks["pft"]["rescheduled_to"] == "2026-11-20"
+    assert tasks["pft"]["due_in_force"] == "2026-11-20"
+    assert tasks["vaccination_influenza"]["assignee"] == "dr-ben"
