@@ -2,7 +2,13 @@
 
 from pathway.errors import ClinicalError
 
-__all__ = ["AlertNotFound", "DuplicatePatient", "PatientClosed", "PatientNotFound"]
+__all__ = [
+    "AlertNotFound",
+    "DuplicatePatient",
+    "PatientClosed",
+    "PatientNotFound",
+    "TaskNotFound",
+]
 
 
 class PatientNotFound(ClinicalError):
@@ -23,3 +29,8 @@ class DuplicatePatient(ClinicalError):
 class AlertNotFound(ClinicalError):
     def __init__(self, alert_id: int) -> None:
         super().__init__(f"alert: no alert with id {alert_id}")
+
+
+class TaskNotFound(ClinicalError):
+    def __init__(self, task_id: object) -> None:
+        super().__init__(f"task: no care task with id {task_id!r} (the worklist shows each id)")

@@ -33,6 +33,8 @@ class TaskTimeliness(StrEnum):
     MISSED = "missed"
     PENDING = "pending"
     CANCELLED = "cancelled"
+    DECLINED = "declined"
+    """Declined by a person with a reason (§8): counted apart, neither on time nor missed."""
 
 
 def status_on(status: str, closed_on: date | None, day: date) -> str:
@@ -47,10 +49,14 @@ def task_timeliness(
     due_on: date, status: str, closed_on: date | None, until: date, grace_days: int
 ) -> TaskTimeliness:
     """Done by the due date plus the audit grace is on time; still open once the grace has
-    passed by ``until`` is missed; open within the grace cannot be judged yet (§10)."""
+    passed by ``until`` is missed; open within the grace cannot be judged yet (§10). Judged by
+    the engine's due date, even when a person rescheduled the task (§8); a declined task is
+    counted apart."""
     deadline = due_on + timedelta(days=grace_days)
     if status == "cancelled":
         return TaskTimeliness.CANCELLED
+    if status == "declined":
+        return TaskTimeliness.DECLINED
     if status == "done" and closed_on is not None and closed_on <= until:
         return TaskTimeliness.ON_TIME if closed_on <= deadline else TaskTimeliness.LATE
     return TaskTimeliness.MISSED if until > deadline else TaskTimeliness.PENDING

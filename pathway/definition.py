@@ -56,6 +56,11 @@ class PathwayDefinition:
     in_place: Mapping[str, tuple[str, ...]]
     """§4: each recommendation's parts (agents, agent classes, procedures)."""
     recommendations: Mapping[str, tuple[str, ...]]
+    reschedule_min_days_ahead: int = 0
+    """§8 Acting on a task: a task may be rescheduled to a date from today + this many days
+    (0: not before today) ..."""
+    reschedule_max_days_ahead: int = 365
+    """... to today + this many days."""
 
     @classmethod
     def from_mapping(cls, data: object) -> "PathwayDefinition":
@@ -89,6 +94,8 @@ class PathwayDefinition:
             prior_history_years=d["history"]["prior_history_years"],
             in_place=d["in_place"],
             recommendations=d["recommendations"],
+            reschedule_min_days_ahead=d["task_actions"]["reschedule_min_days_ahead"],
+            reschedule_max_days_ahead=d["task_actions"]["reschedule_max_days_ahead"],
         )
 
 

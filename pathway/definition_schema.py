@@ -176,6 +176,10 @@ SHAPE: Shape = {
         "influenza_revaccination_days": _SOME_DAYS,
         "pulmonary_rehabilitation_days": _DAYS,
     },
+    "task_actions": {
+        "reschedule_min_days_ahead": _DAYS,
+        "reschedule_max_days_ahead": _SOME_DAYS,
+    },
     "cmv": {
         "detection_threshold_iu_per_ml": number(at_least=0),
         "detection_threshold_copies_per_ml": number(at_least=0),

@@ -28,6 +28,9 @@ class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+    DECLINED = "declined"
+    """Closed by a person's decline with a reason (§8 Acting on a task): not overdue, not
+    reopened by the event that opened it, counted apart in §10."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,17 @@ class CareTask:
     status: TaskStatus = TaskStatus.OPEN
     closed_on: date | None = None
     evidence: tuple[str, ...] = ()
+    rescheduled_to: date | None = None
+    """A person's new due date (§8 Acting on a task): overdue counts from it, while
+    ``due_on`` stays the engine's date (shown beside it; §10's on-time measures use it)."""
+    assignee: str | None = None
+    """The user the task is assigned to: its reminders go to them where a channel can."""
+    declined_reason: str | None = None
+
+    @property
+    def due_in_force(self) -> date:
+        """The date overdue counts from: the rescheduled date, else the engine's."""
+        return self.rescheduled_to or self.due_on
 
     def is_open(self, day: date) -> bool:
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
@@ -130,8 +144,9 @@ class CareTask:
         return copy
 
     def is_overdue(self, day: date) -> bool:
-        """Overdue from the day after the due date while still open (§8)."""
-        return self.is_open(day) and day > self.due_on
+        """Overdue from the day after the due date in force while still open (§8); a
+        declined task is closed, so never overdue."""
+        return self.is_open(day) and day > self.due_in_force
 
     @property
     def severity(self) -> Severity:

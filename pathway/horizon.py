@@ -45,9 +45,13 @@ def _dates_of_the_day(record: PatientRecord, evaluation: Evaluation) -> Iterator
         yield entry.recorded_on
     for alert in record.alerts:
         yield alert.raised_on
+    for action in record.task_actions:
+        yield action.recorded_on
     for task in evaluation.tasks:
         yield task.opened_on
         yield task.due_on
+        if task.rescheduled_to is not None:  # overdue counts from it (§8 Acting on a task)
+            yield task.rescheduled_to
         if task.closed_on is not None:
             yield task.closed_on
 

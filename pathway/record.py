@@ -20,6 +20,7 @@ __all__ = [
     "PhenotypeEntry",
     "Procedure",
     "Retraction",
+    "TaskAction",
     "TherapyEvent",
     "TransitionEntry",
     "Vaccination",
@@ -139,6 +140,29 @@ class Retraction:
 
 
 @dataclass(frozen=True)
+class TaskAction:
+    """A person's action on one care task (§8 Acting on a task): ``decline`` (with a reason),
+    ``reschedule`` (to ``new_due_on``, with a reason) or ``assign`` (to ``assignee``). Taken on
+    the clinic day it is recorded (``on`` equals ``recorded_on``), never back-dated. The task
+    is named by its key, which the ledgers derive the same way from the same record.
+
+    ``engine_due_on`` is the engine's due date when the task was rescheduled: the reschedule
+    holds while the engine's date stays the one it was made against (a recomputed PFT due
+    date, when the risk changes, takes over again)."""
+
+    id: str
+    task_key: str
+    task_kind: str
+    action: str
+    on: date
+    recorded_on: date
+    reason: str | None = None
+    new_due_on: date | None = None
+    assignee: str | None = None
+    engine_due_on: date | None = None
+
+
+@dataclass(frozen=True)
 class AlertRaised:
     """An alert the engine has already raised; its key makes raising idempotent.
 
@@ -201,6 +225,7 @@ class PatientRecord:
     transitions: tuple[TransitionEntry, ...] = ()
     alerts: tuple[AlertRaised, ...] = field(default=())
     retractions: tuple[Retraction, ...] = ()
+    task_actions: tuple[TaskAction, ...] = ()
 
     def entries(self) -> Iterator[Any]:
         """Every dated entry, part after part."""
@@ -233,6 +258,7 @@ class PatientRecord:
             transitions=tuple(e for e in self.transitions if e.recorded_on <= day),
             alerts=tuple(a for a in self.alerts if a.raised_on <= day),
             retractions=tuple(r for r in self.retractions if r.recorded_on <= day),
+            task_actions=tuple(a for a in self.task_actions if a.recorded_on <= day),
         )
         return known.corrected()
 

@@ -30,6 +30,8 @@ class UserRow(SQLModel, table=True):
     demo: bool = False
     """Made by ``serve --demo`` with a published password: never for real patients."""
     created_at: datetime = _utc()
+    email: str | None = Field(default=None, max_length=254)
+    """Optional: where the reminders of the tasks assigned to them go by email (§8)."""
 
 
 class ApiTokenRow(SQLModel, table=True):

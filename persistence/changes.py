@@ -102,6 +102,9 @@ class StoredTask:
     due_on: date
     status: str
     closed_on: date | None
+    rescheduled_to: date | None = None
+    assignee: str | None = None
+    declined_reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from .tables import (
     PhenotypeEntryRow,
     ProcedureRow,
     RetractionRow,
+    TaskActionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -49,6 +50,7 @@ _ROW_CLASSES: dict[str, Any] = {
     "vaccination": VaccinationRow,
     "phenotype_entry": PhenotypeEntryRow,
     "retraction": RetractionRow,
+    "task_action": TaskActionRow,
 }
 
 
@@ -289,6 +291,9 @@ class _MemoryPatients:
                     row["due_on"],
                     row["status"],
                     row["closed_on"],
+                    row.get("rescheduled_to"),
+                    row.get("assignee"),
+                    row.get("declined_reason"),
                 )
                 for row in self.work.view[patient_id].ordered("care_task")
             ]
@@ -306,6 +311,13 @@ class _MemoryPatients:
             return None
         return AlertRow(**rows.tables["alert"][alert_id])
 
+    def task(self, task_id: int) -> CareTaskRow | None:
+        try:
+            owner = self.work.owner("care_task", task_id)
+        except KeyError:
+            return None
+        return CareTaskRow(**self.work.view[owner].tables["care_task"][task_id])
+
     def rows(self, patient: Patient) -> StoredRows:
         rows = self.work.view[patient.id]
 
@@ -322,6 +334,7 @@ class _MemoryPatients:
             of("vaccination"),
             of("phenotype_entry"),
             of("retraction"),
+            of("task_action"),
         )
 
     def to_judge(self, day: date, after: int, limit: int, last: int | None = None) -> list[Patient]:

@@ -23,6 +23,7 @@ from .tables import (
     PhenotypeEntryRow,
     ProcedureRow,
     RetractionRow,
+    TaskActionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -45,6 +46,8 @@ class StoredRows:
     phenotype_entries: list[PhenotypeEntryRow]
     retractions: list[RetractionRow] = field(default_factory=list)
     """Entries corrected or entered in error (§11): the history shows them taken back."""
+    task_actions: list[TaskActionRow] = field(default_factory=list)
+    """People's actions on the care tasks (§8): declined, rescheduled, assigned."""
 
 
 class PatientRepository(Protocol):
@@ -73,6 +76,10 @@ class PatientRepository(Protocol):
 
     def alert(self, alert_id: int) -> AlertRow | None:
         """One alert as stored, or None."""
+        ...
+
+    def task(self, task_id: int) -> CareTaskRow | None:
+        """One care task as stored, or None (a person acts on it by its id, §8)."""
         ...
 
     def rows(self, patient: Patient) -> StoredRows:

@@ -24,6 +24,7 @@ from pathway.record import (
     PhenotypeEntry,
     Procedure,
     Retraction,
+    TaskAction,
     TherapyEvent,
     TransitionEntry,
     Vaccination,
@@ -35,6 +36,7 @@ from .tables import (
     PhenotypeEntryRow,
     ProcedureRow,
     RetractionRow,
+    TaskActionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -46,6 +48,7 @@ __all__ = [
     "PART_PREFIX",
     "PART_TABLE",
     "RECORD_PARTS",
+    "TASK_ACTION_PREFIX",
     "PatientDates",
     "RecordHead",
     "assembled",
@@ -186,6 +189,21 @@ _PARTS: dict[str, _Part] = {
         ("entry_id", "clinical_on", "recorded_on", "reason", "replaced_by"),
         lambda r: Retraction(*r[2:]),
     ),
+    "task_actions": _Part(
+        TaskActionRow,
+        (
+            "task_key",
+            "task_kind",
+            "action",
+            "clinical_on",
+            "recorded_on",
+            "reason",
+            "new_due_on",
+            "assignee",
+            "engine_due_on",
+        ),
+        lambda r: TaskAction(f"{TASK_ACTION_PREFIX}{r[1]}", *r[2:]),
+    ),
     "alerts": _Part(
         AlertRow,
         (
@@ -212,9 +230,14 @@ _PARTS: dict[str, _Part] = {
     ),
 }
 
-RECORD_PARTS = (*ENTRY_PARTS, "retractions")
-"""The parts the one writer writes entries of, in its order: the retractions last, as a
-correction's retraction cites the entry written with it (``replaced_by``)."""
+RECORD_PARTS = (*ENTRY_PARTS, "retractions", "task_actions")
+"""The parts the one writer writes entries of, in its order: the retractions after the
+entries, as a correction's retraction cites the entry written with it (``replaced_by``); a
+person's actions on tasks (§8) last, as they name task rows already written."""
+
+TASK_ACTION_PREFIX = "act"
+"""What a task action's record id says (``act3``): the next influenza season's task opened
+after a decline is keyed by it."""
 
 PART_TABLE = {name: part.table.__tablename__ for name, part in _PARTS.items()}
 """The table of each part of the record (and of the alerts it carries)."""

@@ -33,6 +33,7 @@ from .tables import (
     PhenotypeEntryRow,
     ProcedureRow,
     RetractionRow,
+    TaskActionRow,
     TherapyEventRow,
     TransitionRow,
     VaccinationRow,
@@ -59,6 +60,9 @@ _STORED = select(
     _TASK.c.due_on,
     _TASK.c.status,
     _TASK.c.closed_on,
+    _TASK.c.rescheduled_to,
+    _TASK.c.assignee,
+    _TASK.c.declined_reason,
 ).order_by(_TASK.c.patient_id, _TASK.c.id)
 _STORED_OF_PATIENTS = _STORED.where(_TASK.c.patient_id.in_(bindparam("ids", expanding=True)))
 _STORED_OF_PATIENT = _STORED.where(_TASK.c.patient_id == bindparam("id"))
@@ -168,6 +172,9 @@ class SqlPatients:
     def alert(self, alert_id: int) -> AlertRow | None:
         return self.session.get(AlertRow, alert_id)
 
+    def task(self, task_id: int) -> CareTaskRow | None:
+        return self.session.get(CareTaskRow, task_id)
+
     def rows(self, patient: Patient) -> StoredRows:
         def of(table: Any) -> list[Any]:
             query = select_rows(table).where(table.patient_id == patient.id).order_by(col(table.id))
@@ -183,6 +190,7 @@ class SqlPatients:
             of(VaccinationRow),
             of(PhenotypeEntryRow),
             of(RetractionRow),
+            of(TaskActionRow),
         )
 
     def to_judge(self, day: date, after: int, limit: int, last: int | None = None) -> list[Patient]:

@@ -25,6 +25,7 @@ __all__ = [
     "ProcedureRow",
     "ReminderDeliveryRow",
     "RetractionRow",
+    "TaskActionRow",
     "TherapyEventRow",
     "TransitionRow",
     "VaccinationRow",
@@ -265,6 +266,35 @@ class CareTaskRow(SQLModel, table=True):
     pathway_version: str = Field(max_length=32)
     evidence: list[str] = _json_list()
     updated_at: datetime = _utc()
+    rescheduled_to: date | None = None
+    """A person's new due date (§8 Acting on a task): overdue counts from it; ``due_on``
+    stays the engine's date, which §10's on-time measures use."""
+    assignee: str | None = Field(default=None, max_length=64)
+    """The username the task is assigned to: its reminders go to them where they can."""
+    declined_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class TaskActionRow(_PatientEntry, table=True):
+    """A person's action on a care task (§8 Acting on a task): who (``actor``, ``role``),
+    when (``recorded_at``; ``clinical_on`` and ``recorded_on`` are the clinic day), which
+    action, why, the new date, the assignee. Every action is kept (append-only): the task row
+    shows the one in force, this table the history."""
+
+    __tablename__ = "task_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="care_task.id", index=True)
+    task_key: str = Field(max_length=160)
+    task_kind: str = Field(max_length=40)
+    action: str = Field(max_length=16)
+    role: str = Field(max_length=32)
+    reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    new_due_on: date | None = None
+    engine_due_on: date | None = None
+    """The engine's due date the reschedule was made against (it holds while that stands)."""
+    assignee: str | None = Field(default=None, max_length=64)
+    pathway_version: str = Field(max_length=32)
+    recorded_at: datetime = _utc()
 
 
 class AuditEventRow(SQLModel, table=True):
@@ -323,6 +353,7 @@ CLINICAL_TABLES = (
     "retraction",
     "alert",
     "care_task",
+    "task_action",
     "audit_event",
 )
 """The tables of the record, what the engine derived from it and the audit trail: written by

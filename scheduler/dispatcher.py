@@ -65,6 +65,7 @@ def _reminder(message: dict[str, Any]) -> Reminder:
         message["text"],
         message.get("severity", "info"),
         message.get("withdrawn_by"),
+        tuple(message.get("to") or ()),
     )
 
 

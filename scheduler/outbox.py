@@ -141,6 +141,7 @@ def _row(planned: PlannedReminder, channel: str, day: date, now: datetime) -> di
             "text": planned.reminder.text,
             "severity": planned.reminder.severity,
             "withdrawn_by": planned.reminder.withdrawn_by,
+            "to": list(planned.reminder.recipients),
         },
         "planned_on": day,
         "created_at": now,

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
+from persistence.account_tables import UserRow
 from persistence.tables import AlertRow, CareTaskRow, PatientRow, ReminderDeliveryRow
 
 from .reminder import Reminder
@@ -29,6 +30,7 @@ DISCLAIMER = "Decision support: the care team decides."
 _task = CareTaskRow.__table__  # type: ignore[attr-defined]
 _alert = AlertRow.__table__  # type: ignore[attr-defined]
 _patient = PatientRow.__table__  # type: ignore[attr-defined]
+_user = UserRow.__table__  # type: ignore[attr-defined]
 
 
 _outbox = ReminderDeliveryRow.__table__  # type: ignore[attr-defined]
@@ -66,23 +68,48 @@ def _task_text(kind: str, subject: str, due_on: date, patient_id: str) -> str:
     return f"Patient {patient_id}: {subject} {state} (due {due_on.isoformat()}). {DISCLAIMER}"
 
 
+def _task_key(task_id: int, rescheduled_to: date | None, kind: str) -> str:
+    """A rescheduled task's reminders count again from its new date (§8): their keys name
+    it, so a reminder sent before the reschedule does not stand for one after it."""
+    if rescheduled_to is None:
+        return f"task:{task_id}:{kind}"
+    return f"task:{task_id}@{rescheduled_to.isoformat()}:{kind}"
+
+
 def _task_reminders(session: Session, day: date, cadence_days: int) -> Iterator[PlannedReminder]:
+    """Open tasks due (by the date in force: a rescheduled one's new date, §8) by ``day``; a
+    task assigned to a user with an email address is reminded to that address. A declined
+    task is closed: it gets no reminder."""
+    in_force = func.coalesce(_task.c.rescheduled_to, _task.c.due_on)
     tasks = session.execute(
-        select(_task.c.id, _task.c.patient_id, _task.c.kind, _task.c.due_on, _patient.c.external_id)
+        select(
+            _task.c.id,
+            _task.c.patient_id,
+            _task.c.kind,
+            in_force,
+            _task.c.rescheduled_to,
+            _patient.c.external_id,
+            _user.c.email,
+        )
         .join(_patient, _patient.c.id == _task.c.patient_id)
-        .where(_task.c.status == "open", _task.c.due_on <= day)
-        .order_by(_task.c.due_on, _task.c.id)
+        .outerjoin(
+            _user,
+            and_(_user.c.username == _task.c.assignee, _user.c.active.is_(True)),
+        )
+        .where(_task.c.status == "open", in_force <= day)
+        .order_by(in_force, _task.c.id)
     )
-    for task_id, patient_row_id, subject, due_on, patient_id in tasks:
+    for task_id, patient_row_id, subject, due_on, moved, patient_id, email in tasks:
         for kind in _task_kinds(due_on, day, cadence_days):
             yield PlannedReminder(
                 Reminder(
-                    f"task:{task_id}:{kind}",
+                    _task_key(task_id, moved, kind),
                     kind,
                     patient_id,
                     subject,
                     due_on,
                     _task_text(kind, subject, due_on, patient_id),
+                    recipients=(email,) if email else (),
                 ),
                 patient_row_id,
                 task_id=task_id,

@@ -30,3 +30,6 @@ class Reminder:
     withdrawn_by: str | None = None
     """``alert_withdrawn``: the record entry (``tr1``, ``rx12``) whose arrival showed the
     alert's cause did not hold: an opaque identifier, no clinical content."""
+    recipients: tuple[str, ...] = ()
+    """A task assigned to a user with an email address (CLINICAL_SPEC §8): the reminder goes
+    to that address; empty, it goes to the clinic's list."""

@@ -12,11 +12,13 @@ from .users import (
     Account,
     UserEntry,
     add_user,
+    assignable,
     authenticate,
     deactivate_user,
     demo_accounts,
     has_users,
     list_users,
+    set_email,
     set_password,
 )
 
@@ -30,6 +32,7 @@ __all__ = [
     "UsernameTaken",
     "account_for_token",
     "add_user",
+    "assignable",
     "authenticate",
     "close_session",
     "deactivate_user",
@@ -42,6 +45,7 @@ __all__ = [
     "open_session",
     "revoke_token",
     "session_for",
+    "set_email",
     "set_password",
     "verify_secret",
 ]

@@ -26,18 +26,21 @@ __all__ = [
     "Account",
     "UserEntry",
     "add_user",
+    "assignable",
     "authenticate",
     "deactivate_user",
     "demo_accounts",
     "find_user",
     "has_users",
     "list_users",
+    "set_email",
     "set_password",
 ]
 
 PERSON_ROLES = tuple(role for role in ROLES if role != "system")
 MIN_PASSWORD = 12
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class UserEntry:
     active: bool
     demo: bool
     created_at: datetime
+    email: str | None = None
 
 
 def _check_username(username: str) -> None:
@@ -78,6 +82,17 @@ def _check_password(password: str) -> None:
         raise InvalidValue("password", "(hidden)", f"at least {MIN_PASSWORD} characters")
 
 
+def _check_email(email: str | None) -> str | None:
+    """An optional address where the reminders of the tasks assigned to the user go (§8)."""
+    if email is None or email == "":
+        return None
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
+        raise InvalidValue(
+            "email", email, "an email address (name@example.org), at most 254 characters"
+        )
+    return email
+
+
 def find_user(session: Session, username: str) -> UserRow:
     user = session.exec(select(UserRow).where(UserRow.username == username)).first()
     if user is None:
@@ -85,11 +100,20 @@ def find_user(session: Session, username: str) -> UserRow:
     return user
 
 
-def add_user(app: App, username: str, role: str, password: str, *, demo: bool = False) -> Account:
+def add_user(
+    app: App,
+    username: str,
+    role: str,
+    password: str,
+    *,
+    demo: bool = False,
+    email: str | None = None,
+) -> Account:
     """Create an active account; every value is checked before anything is written."""
     _check_username(username)
     _check_role(role)
     _check_password(password)
+    email = _check_email(email)
     hashed = hash_secret(password)  # slow on purpose: done before the write lock is taken
     try:
         with app.transaction() as session:
@@ -102,6 +126,7 @@ def add_user(app: App, username: str, role: str, password: str, *, demo: bool = 
                     password_hash=hashed,
                     demo=demo,
                     created_at=app.clock.now(),
+                    email=email,
                 )
             )
     except IntegrityError:  # the same name added at the same moment by someone else
@@ -134,6 +159,23 @@ def set_password(app: App, username: str, password: str) -> None:
         session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user.id))
 
 
+def set_email(app: App, username: str, email: str | None) -> None:
+    """Set (or, with None, remove) the address the user's assigned tasks' reminders go to."""
+    checked = _check_email(email)
+    with app.transaction() as session:
+        user = find_user(session, username)
+        user.email = checked
+        session.add(user)
+
+
+def assignable(app: App, username: str) -> bool:
+    """Whether a task may be assigned to ``username``: an existing, active account of a
+    person (§8 Acting on a task)."""
+    with app.transaction() as session:
+        user = session.exec(select(UserRow).where(UserRow.username == username)).first()
+    return user is not None and user.active and user.role in PERSON_ROLES
+
+
 def deactivate_user(app: App, username: str) -> None:
     """Refuse the account from now on (sign-in, sessions, tokens); kept, never deleted, so
     the audit trail's names still mean someone."""
@@ -147,7 +189,7 @@ def deactivate_user(app: App, username: str) -> None:
 def list_users(app: App) -> list[UserEntry]:
     with app.transaction() as session:
         users = session.exec(select(UserRow).order_by(col(UserRow.username))).all()
-    return [UserEntry(u.username, u.role, u.active, u.demo, u.created_at) for u in users]
+    return [UserEntry(u.username, u.role, u.active, u.demo, u.created_at, u.email) for u in users]
 
 
 def has_users(app: App) -> bool:

@@ -17,7 +17,13 @@ from pathway.errors import ClinicalError, GuardFailed, InvalidTransition, Invali
 from persistence.errors import ConcurrencyConflict, StaleWrite
 
 from ..accounts import TokenNotFound, UsernameTaken, UserNotFound
-from ..errors import AlertNotFound, DuplicatePatient, PatientClosed, PatientNotFound
+from ..errors import (
+    AlertNotFound,
+    DuplicatePatient,
+    PatientClosed,
+    PatientNotFound,
+    TaskNotFound,
+)
 from ..roles import RoleNotPermitted
 
 __all__ = ["PROBLEM_JSON", "install_problem_handlers", "problem"]
@@ -53,7 +59,9 @@ def _clinical(error: ClinicalError) -> JSONResponse:
         )
     if isinstance(error, RoleNotPermitted):
         return problem(403, "role-not-permitted", "Your role may not do this", detail)
-    if isinstance(error, PatientNotFound | AlertNotFound | UserNotFound | TokenNotFound):
+    if isinstance(
+        error, PatientNotFound | AlertNotFound | TaskNotFound | UserNotFound | TokenNotFound
+    ):
         return problem(404, "not-found", "No such record", detail)
     if isinstance(error, InvalidTransition):
         return problem(

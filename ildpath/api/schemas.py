@@ -18,6 +18,9 @@ __all__ = [
     "ObservationIn",
     "ProcedureIn",
     "RowId",
+    "TaskAssignmentIn",
+    "TaskDeclineIn",
+    "TaskRescheduleIn",
     "TherapyIn",
     "TokenIn",
     "TransitionIn",
@@ -177,11 +180,38 @@ class AcknowledgementIn(BaseModel):
     justification: str = Field(max_length=2000)
 
 
+class TaskDeclineIn(BaseModel):
+    """A task declined (§8): why (declined by the patient, contraindicated, given elsewhere
+    with no date known)."""
+
+    model_config = _STRICT
+    reason: str = Field(max_length=2000)
+
+
+class TaskRescheduleIn(BaseModel):
+    """A task's new due date (§8), and why."""
+
+    model_config = _STRICT
+    due: date
+    reason: str = Field(max_length=2000)
+
+
+class TaskAssignmentIn(BaseModel):
+    """A task assigned to a user (§8): the username of an active account."""
+
+    model_config = _STRICT
+    assignee: str = Field(max_length=64)
+    reason: str | None = Text
+
+
 class UserIn(BaseModel):
     model_config = _STRICT
     username: str = Field(max_length=64)
     role: str = Field(max_length=32, description="coordinator, clinician, auditor, admin")
     password: str = Field(max_length=200, description="at least 12 characters")
+    email: str | None = Field(
+        default=None, max_length=254, description="where assigned tasks' reminders go"
+    )
 
 
 class TokenIn(BaseModel):

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from ..usecases.patient_data import patient_data
@@ -55,11 +56,31 @@ def _lists(data: dict[str, Any]) -> list[Table]:
             _text(therapy["route"]),
             therapy["dose_text"],
         )
-    tasks = _table("Open tasks", "task", "due", "status", "source")
+    tasks = _table("Open tasks", "id", "task", "due", "status", "assigned", "source")
     still_open = (task for task in data["tasks"] if task["status"] == "open")
-    for task in sorted(still_open, key=lambda task: task["due_on"]):
+    for task in sorted(still_open, key=lambda task: task["due_in_force"]):
         status = "[bold red]overdue[/]" if task["overdue"] else "due"
-        tasks.add_row(task["kind"], str(task["due_on"]), status, task["source"])
+        due = str(task["due_in_force"])
+        if task["rescheduled_to"] is not None:
+            due += f" (rescheduled; engine {task['due_on']})"
+        tasks.add_row(
+            str(task["id"]),
+            task["kind"],
+            due,
+            status,
+            _text(task["assignee"]),
+            task["source"],
+        )
+    for task in data["tasks"]:
+        if task["status"] == "declined":
+            tasks.add_row(
+                str(task["id"]),
+                task["kind"],
+                "",
+                f"declined {task['closed_on']}",
+                "",
+                escape(task["declined_reason"] or ""),
+            )
     alerts = _table("Alerts", "id", "raised", "severity", "code", "standing", "acknowledged")
     for alert in sorted(data["alerts"], key=lambda a: not a["holds"]):
         style = SEVERITY_STYLE.get(alert["severity"], "") if alert["holds"] else "dim"

@@ -21,6 +21,7 @@ from ..accounts import (
     list_tokens,
     list_users,
     revoke_token,
+    set_email,
     set_password,
 )
 from ..bootstrap import App
@@ -63,13 +64,17 @@ def add(
     username: Annotated[str, typer.Argument(help="2-64 of a-z 0-9 . _ - (e.g. anna.rossi).")],
     role: Annotated[str, typer.Option("--role", help="coordinator, clinician, auditor or admin.")],
     password_stdin: PasswordStdin = False,
+    email: Annotated[
+        str | None,
+        typer.Option("--email", help="Where the reminders of tasks assigned to them go."),
+    ] = None,
 ) -> None:
     """Add an account (admin role). Exception: the first account of an empty user table may
     be added by anyone at this terminal, so that someone can become the first admin (make
     that one an admin). The password (at least 12 characters) is asked twice without echo."""
     app = open_app()
     _may_add(ctx, app)
-    account = add_user(app, username, role, _password(password_stdin))
+    account = add_user(app, username, role, _password(password_stdin), email=email)
     console.print(f"user {account.username} added ({account.role})", markup=False)
 
 
@@ -164,3 +169,19 @@ def revoke(
     operator(ctx).acting(Permission.ADMINISTER)
     revoke_token(open_app(), token_id)
     console.print(f"API token {token_id} revoked")
+
+
+@user_app.command("email")
+def email_(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="The account.")],
+    address: Annotated[
+        str | None, typer.Argument(help="The address; leave out to remove it.")
+    ] = None,
+) -> None:
+    """Set (or remove) the address where the reminders of the tasks assigned to the user go
+    (admin role); without one, their tasks' reminders go to the clinic's list."""
+    operator(ctx).acting(Permission.ADMINISTER)
+    set_email(open_app(), username, address)
+    said = f"set to {address}" if address else "removed"
+    console.print(f"email of {username} {said}", markup=False)

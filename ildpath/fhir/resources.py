@@ -36,8 +36,14 @@ __all__ = [
 ENGINE_ID = "ildpath-engine"
 _NAMESPACE = uuid.UUID("0b6c1c1e-5f57-4f4e-9a53-6a8d2f1f0c11")
 _FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
-TASK_STATUS = {"open": "requested", "done": "completed", "cancelled": "cancelled"}
-"""A care task's status as a FHIR Task status."""
+TASK_STATUS = {
+    "open": "requested",
+    "done": "completed",
+    "cancelled": "cancelled",
+    "declined": "rejected",
+}
+"""A care task's status as a FHIR Task status (a declined task, §8: ``rejected``, with its
+reason as ``statusReason``)."""
 ALERT_SEVERITY = {"critical": "high", "warning": "moderate", "info": "low"}
 """An alert's severity as a DetectedIssue severity."""
 DCM = "http://dicom.nema.org/resources/ontology/DCM"
@@ -161,10 +167,13 @@ def task(refs: Refs, row: CareTaskRow) -> dict[str, Any]:
     execution = {"start": row.opened_on.isoformat()}
     if row.closed_on is not None and row.status != "open":
         execution["end"] = row.closed_on.isoformat()
-    return {
+    extensions = [_ext("source", row.source), _ext("pathway-version", row.pathway_version)]
+    if row.rescheduled_to is not None:  # §8: the engine's own date stays beside the new one
+        extensions.append(_ext("engine-due-date", row.due_on.isoformat()))
+    task: dict[str, Any] = {
         "resourceType": "Task",
         "id": f"task-{row.id}",
-        "extension": [_ext("source", row.source), _ext("pathway-version", row.pathway_version)],
+        "extension": extensions,
         "status": TASK_STATUS[row.status],
         "intent": "plan",
         "code": _coded("care-task", row.kind),
@@ -175,8 +184,13 @@ def task(refs: Refs, row: CareTaskRow) -> dict[str, Any]:
         "lastModified": _instant(row.updated_at),
         "requester": engine_reference(),
         "executionPeriod": execution,
-        "restriction": {"period": {"end": row.due_on.isoformat()}},
+        "restriction": {"period": {"end": (row.rescheduled_to or row.due_on).isoformat()}},
     }
+    if row.status == "declined":
+        task["statusReason"] = {"text": row.declined_reason or "declined"}
+    if row.assignee:
+        task["owner"] = {"display": row.assignee}
+    return task
 
 
 def _acknowledgement(row: AlertRow, at: datetime) -> dict[str, Any]:

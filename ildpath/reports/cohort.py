@@ -109,13 +109,14 @@ class _Collector:
         for task in bundle.tasks:
             status = status_on(task.status, task.closed_on, self.end)
             open_at_end = task.opened_on <= self.end and status == "open"
-            if open_at_end and task.due_on < self.end:
+            in_force = task.rescheduled_to or task.due_on  # §8: overdue counts from it
+            if open_at_end and in_force < self.end:
                 self.overdue.append(
                     {
                         "patient": patient_id,
                         "task": task.kind,
-                        "due_on": task.due_on,
-                        "days_overdue": (self.end - task.due_on).days,
+                        "due_on": in_force,
+                        "days_overdue": (self.end - in_force).days,
                     }
                 )
             if task.kind in self.grace and self.start <= task.due_on <= self.end:

@@ -37,6 +37,7 @@ _TASK_COLUMNS = (
     _task.due_on,
     _task.status,
     _task.closed_on,
+    _task.rescheduled_to,
 )
 _ALERT_COLUMNS = (
     _alert.id,
@@ -105,7 +106,8 @@ def _tasks_that_count(start: date, end: date) -> Any:
     open_at_end = (_task.opened_on <= end) & (
         (_task.status == "open") | (_task.closed_on > end)  # closed after the end: open then
     )
-    return and_(_task.due_on <= end, or_(_task.due_on >= start, open_at_end))
+    due_by_end = or_(_task.due_on <= end, _task.rescheduled_to <= end)  # §8 rescheduled
+    return and_(due_by_end, or_(_task.due_on >= start, open_at_end))
 
 
 def _standing_in(start: date, end: date) -> Any:

@@ -50,6 +50,7 @@ class TaskCounts:
     missed: int = 0
     pending: int = 0
     cancelled: int = 0
+    declined: int = 0
 
     def add(self, judged: TaskTimeliness) -> None:
         setattr(self, judged.value, getattr(self, judged.value) + 1)
@@ -89,6 +90,8 @@ class MeasureTally:
     cmv: TaskCounts = field(default_factory=TaskCounts)
     pjp_exposed_days: int = 0
     pjp_covered_days: int = 0
+    declined: dict[str, int] = field(default_factory=dict)
+    """Tasks declined by a person (§8), by kind: counted apart from every on-time measure."""
     _graces: dict[str, int] = field(init=False, repr=False)
     _task_counts: dict[str, TaskCounts] = field(init=False, repr=False)
 
@@ -160,7 +163,11 @@ class MeasureTally:
     def _tasks(self, bundle: PatientBundle) -> None:
         counts, graces, start, end = self._task_counts, self._graces, self.start, self.end
         for task in bundle.tasks:
-            if task.kind not in counts or not start <= task.due_on <= end:
+            if not start <= task.due_on <= end:
+                continue
+            if status_on(task.status, task.closed_on, end) == "declined":
+                self.declined[task.kind] = self.declined.get(task.kind, 0) + 1
+            if task.kind not in counts:
                 continue
             status = status_on(task.status, task.closed_on, end)
             judged = task_timeliness(task.due_on, status, task.closed_on, end, graces[task.kind])
@@ -258,6 +265,17 @@ class MeasureTally:
                 f"{self.cmv.missed} missed, {self.cmv.pending} not yet judged, "
                 f"{self.cmv.cancelled} cancelled (intensive immunosuppression ended).",
                 unit="%",
+            ),
+            Measure(
+                "tasks_declined",
+                "Tasks declined (counted apart)",
+                "count",
+                sum(self.declined.values()),
+                n=sum(self.declined.values()),
+                definition="Tasks due in the period (by the engine's date) that a coordinator "
+                "or clinician declined with a reason (§8): "
+                + (", ".join(f"{kind} {n}" for kind, n in sorted(self.declined.items())) or "none")
+                + ". They count in no on-time measure.",
             ),
             Measure(
                 "pjp_prophylaxis_coverage",

@@ -47,6 +47,9 @@ def _task_fields(task: CareTask) -> dict[str, Any]:
         "status": task.status.value,
         "closed_on": task.closed_on,
         "opened_on": task.opened_on,
+        "rescheduled_to": task.rescheduled_to,
+        "assignee": task.assignee,
+        "declined_reason": task.declined_reason,
     }
 
 

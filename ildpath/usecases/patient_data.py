@@ -62,14 +62,20 @@ def _tasks(summary: PatientSummary) -> list[dict[str, Any]]:
             continue
         status = status_on(task.status, task.closed_on, day)
         still_open = status == "open"
+        in_force = task.rescheduled_to or task.due_on  # §8: overdue counts from it
         rows.append(
             {
+                "id": task.id,
                 "kind": task.kind,
                 "opened_on": task.opened_on,
                 "due_on": task.due_on,
+                "due_in_force": in_force,
+                "rescheduled_to": task.rescheduled_to,
+                "assignee": task.assignee,
+                "declined_reason": task.declined_reason if status == "declined" else None,
                 "status": status,
                 "closed_on": None if still_open else task.closed_on,
-                "overdue": still_open and day > task.due_on,
+                "overdue": still_open and day > in_force,
                 "timeliness": task_timeliness(
                     task.due_on, status, task.closed_on, day, grace
                 ).value,

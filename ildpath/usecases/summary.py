@@ -118,7 +118,7 @@ class PatientSummary:
             if t.opened_on <= day and status_on(t.status, t.closed_on, day) == "open"
         ]
         if status == "overdue":
-            return {t.kind for t in open_tasks if day > t.due_on}
+            return {t.kind for t in open_tasks if day > (t.rescheduled_to or t.due_on)}
         return {t.kind for t in open_tasks}
 
 

@@ -33,6 +33,14 @@ class OpenTask:
     opened_on: date
     due_on: date
     status: str = "open"
+    id: int = 0
+    rescheduled_to: date | None = None
+    assignee: str | None = None
+
+    @property
+    def due_in_force(self) -> date:
+        """The rescheduled date when a person moved it (§8), else the engine's."""
+        return self.rescheduled_to or self.due_on
 
 
 def open_tasks(app: App, *, closed_since: date | None = None) -> list[OpenTask]:
@@ -48,12 +56,28 @@ def open_tasks(app: App, *, closed_since: date | None = None) -> list[OpenTask]:
             .where(wanted)
             .order_by(col(CareTaskRow.due_on), col(PatientRow.external_id))
         )
-        return [OpenTask(pid, t.kind, t.key, t.opened_on, t.due_on, t.status) for pid, t in rows]
+        found = [
+            OpenTask(
+                pid,
+                t.kind,
+                t.key,
+                t.opened_on,
+                t.due_on,
+                t.status,
+                t.id or 0,
+                t.rescheduled_to,
+                t.assignee,
+            )
+            for pid, t in rows
+        ]
+    return sorted(found, key=lambda t: (t.due_in_force, t.patient_id))
 
 
 @dataclass(frozen=True)
 class DueTask:
-    """A task on the coordinator's worklist; ``days_overdue`` is 0 until the day after due."""
+    """A task on the coordinator's worklist; ``days_overdue`` is 0 until the day after the
+    date in force (``due_on``: the rescheduled date when a person moved it, §8, with the
+    engine's date beside it in ``engine_due_on``). ``id`` is what a person acts on it by."""
 
     patient_id: str
     kind: str
@@ -62,6 +86,10 @@ class DueTask:
     days_overdue: int
     message: str
     source: str
+    id: int = 0
+    engine_due_on: date | None = None
+    rescheduled: bool = False
+    assignee: str | None = None
 
     @property
     def overdue(self) -> bool:
@@ -87,21 +115,26 @@ def tasks_due(
     today = app.clock.today()
     due = []
     for task in open_tasks(app):
-        if task.due_on > end or (task.due_on < start and task.due_on >= today):
+        in_force = task.due_in_force
+        if in_force > end or (in_force < start and in_force >= today):
             continue
         if (kinds and task.kind not in kinds) or (patient_id and task.patient_id != patient_id):
             continue
         info = TASKS[task.kind]
-        late = max(0, (today - task.due_on).days)
+        late = max(0, (today - in_force).days)
         due.append(
             DueTask(
                 task.patient_id,
                 task.kind,
                 task.opened_on,
-                task.due_on,
+                in_force,
                 late,
                 info.message,
                 info.source,
+                task.id,
+                task.due_on,
+                task.rescheduled_to is not None,
+                task.assignee,
             )
         )
     return due
@@ -114,7 +147,8 @@ def _uid(task: OpenTask) -> str:
 
 
 def tasks_calendar(app: App) -> bytes:
-    """One all-day event per open task, on its due date; recently closed ones as cancelled."""
+    """One all-day event per open task, on its date in force (a rescheduled task's new date,
+    §8); recently closed ones (done, cancelled, declined) as cancelled."""
     calendar = Calendar()
     calendar.add("prodid", "-//ildpath//care tasks//EN")
     calendar.add("version", "2.0")
@@ -126,13 +160,19 @@ def tasks_calendar(app: App) -> bytes:
         event.add("status", "CONFIRMED" if task.status == "open" else "CANCELLED")
         event.add("uid", _uid(task))
         event.add("dtstamp", stamp)
-        event.add("dtstart", task.due_on)
-        event.add("dtend", task.due_on + timedelta(days=1))
+        event.add("dtstart", task.due_in_force)
+        event.add("dtend", task.due_in_force + timedelta(days=1))
         state = "due" if task.status == "open" else task.status
         event.add("summary", f"{task.kind} {state} - patient {task.patient_id}")
+        moved = (
+            f" Rescheduled from {task.due_on.isoformat()} (the engine's date)."
+            if task.rescheduled_to is not None
+            else ""
+        )
+        owner = f" Assigned to {task.assignee}." if task.assignee else ""
         event.add(
             "description",
-            f"{TASKS[task.kind].message} Source: {TASKS[task.kind].source}."
+            f"{TASKS[task.kind].message} Source: {TASKS[task.kind].source}.{moved}{owner}"
             " Decision support: the care team decides.",
         )
         event.add("categories", ["ildpath", task.kind])

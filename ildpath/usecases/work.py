@@ -140,7 +140,7 @@ class PatientWork:
             stored = change.stored
             if stored is None:
                 self._opened.append(TaskMoved(row["id"], row["kind"], row["due_on"], row["status"]))
-            elif row.get("status") in ("done", "cancelled"):
+            elif row.get("status") in ("done", "cancelled", "declined"):
                 self._closed.append(
                     TaskMoved(stored.id or 0, stored.kind, stored.due_on, row["status"])
                 )

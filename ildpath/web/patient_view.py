@@ -128,8 +128,9 @@ def patient_context(
         "alerts": _alerts(data),
         "withdrawn_alerts": data["withdrawn_alerts"],
         "open_tasks": sorted(
-            (t for t in data["tasks"] if t["status"] == "open"), key=lambda t: t["due_on"]
+            (t for t in data["tasks"] if t["status"] == "open"), key=lambda t: t["due_in_force"]
         ),
+        "declined_tasks": [t for t in data["tasks"] if t["status"] == "declined"],
         "task_messages": {kind: info.message for kind, info in TASKS.items()},
         "pfts": pfts,
         "pft_chart": _chart(pfts),

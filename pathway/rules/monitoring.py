@@ -72,7 +72,8 @@ def cmv_reactivation(chart: Chart, day: date) -> Iterator[Alert]:
 
 def overdue_alerts(chart: Chart, tasks: Iterable[CareTask], day: date) -> Iterator[Alert]:
     """`PFT_OVERDUE`, `CMV_MONITORING_OVERDUE` (warnings) and `PLASMA_EXCHANGE_OVERDUE`
-    (critical, [S4] within 2 weeks): the task is open past its due date on ``day``."""
+    (critical, [S4] within 2 weeks): the task is open past its due date in force on ``day``
+    (a rescheduled date, §8 Acting on a task, moves it)."""
     for task in tasks:
         code = _OVERDUE_CODES.get(task.kind)
         if code and task.is_overdue(day):
@@ -81,5 +82,11 @@ def overdue_alerts(chart: Chart, tasks: Iterable[CareTask], day: date) -> Iterat
                 code,
                 f"{code}:{task.key}",
                 (task.key,),
-                f"due {task.due_on}",
+                _due_words(task),
             )
+
+
+def _due_words(task: CareTask) -> str:
+    if task.rescheduled_to is None:
+        return f"due {task.due_on}"
+    return f"due {task.rescheduled_to}, rescheduled from {task.due_on}"

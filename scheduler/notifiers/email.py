@@ -62,9 +62,12 @@ class EmailNotifier:
         self._context = ssl_context
 
     def send(self, reminder: Reminder) -> None:
-        message = compose(reminder, self.sender, self.recipients)
+        """To the assignee's address when the reminder names one (§8), else to the clinic's
+        list."""
+        recipients = list(reminder.recipients) or self.recipients
+        message = compose(reminder, self.sender, recipients)
         try:
-            refused = self._deliver(message)
+            refused = self._deliver(message, recipients)
         except smtplib.SMTPRecipientsRefused as error:
             raise _refused(error.recipients) from error
         except smtplib.SMTPResponseException as error:
@@ -80,7 +83,9 @@ class EmailNotifier:
         if refused:
             raise _refused(refused, partial=True)
 
-    def _deliver(self, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    def _deliver(
+        self, message: EmailMessage, recipients: list[str]
+    ) -> dict[str, tuple[int, bytes]]:
         """One SMTP session; returns the recipients the server refused (if others passed)."""
         with self._connect() as smtp:
             if self._starttls:
@@ -89,7 +94,7 @@ class EmailNotifier:
                 smtp.ehlo()
             if self._username is not None:
                 smtp.login(self._username, self._password or "")
-            return smtp.send_message(message, self.sender, self.recipients)
+            return smtp.send_message(message, self.sender, recipients)
 
     def _connect(self) -> smtplib.SMTP:
         if self._implicit_tls:

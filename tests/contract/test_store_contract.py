@@ -378,3 +378,65 @@ def test_every_store_keeps_the_same_rows_for_the_same_writes(store: Store) -> No
         _everything_written(target, Ticks())
     assert stored_rows(store) == stored_rows(reference)
     assert set(stored_rows(store)) == set(CLINICAL_TABLES)
+
+
+def test_a_task_action_is_kept_reads_back_into_the_record_and_its_task_row_moves(
+    store: Store,
+) -> None:
+    """§8 Acting on a task: the action's row (who, why, the new date) and the task row's date
+    in force, on every store alike."""
+    now = Ticks()
+    [patient] = enrol(store, now, "P-1")
+    task = CareTask("pft", "pft:enrolment", DAY, DAY + timedelta(days=14), VERSION)
+    fields = {"due_on": task.due_on, "status": "open", "closed_on": None, "opened_on": DAY}
+    opened = TaskChange(task.key, fields, Audit("task_opened", {}, DAY, ENGINE), task=task)
+    with store.unit_of_work() as uow:
+        [written] = uow.patients.write([PatientChanges(patient, [opened], DAY, VERSION)], now)
+    [(_, row)] = written.tasks()
+    later = DAY + timedelta(days=20)
+    values = {
+        "task_id": row["id"],
+        "task_key": task.key,
+        "task_kind": "pft",
+        "action": "reschedule",
+        "role": "coordinator",
+        "reason": "lab closed",
+        "new_due_on": later,
+        "engine_due_on": task.due_on,
+        "assignee": None,
+        "pathway_version": VERSION,
+    }
+    action = NewEntry(
+        "task_actions", DAY, values, NURSE, Audit("task_rescheduled", values, DAY, NURSE, "id")
+    )
+    with store.unit_of_work() as uow:
+        [stored] = uow.patients.stored_tasks([patient.id])[patient.id]
+        moved = TaskChange(
+            task.key,
+            {"rescheduled_to": later},
+            Audit("task_updated", {}, None, ENGINE),
+            task=task,
+            stored=stored,
+        )
+        [written] = uow.patients.write(
+            [PatientChanges(written.patient, [action, moved], DAY, VERSION)], now
+        )
+    with store.unit_of_work() as uow:
+        record = uow.patients.records([written.patient])[patient.id]
+        [kept] = uow.patients.rows(written.patient).task_actions
+        [stored] = uow.patients.stored_tasks([patient.id])[patient.id]
+        task_row = uow.patients.task(row["id"])
+        assert uow.patients.task(row["id"] + 1000) is None
+    [taken] = record.task_actions
+    assert (taken.id, taken.action, taken.new_due_on, taken.reason) == (
+        f"act{kept.id}",
+        "reschedule",
+        later,
+        "lab closed",
+    )
+    assert (kept.actor, kept.role, kept.task_id) == (NURSE.name, "coordinator", row["id"])
+    assert stored.rescheduled_to == later
+    assert task_row is not None and (task_row.due_on, task_row.rescheduled_to) == (
+        task.due_on,
+        later,
+    )

@@ -1,4 +1,5 @@
-"""/api/tasks: the worklist of care tasks due or overdue, and its calendar."""
+"""/api/tasks: the worklist of care tasks due or overdue, its calendar, and a person's
+actions on a task (§8 Acting on a task): decline, reschedule, assign."""
 
 from datetime import date, timedelta
 from typing import Any
@@ -8,7 +9,10 @@ from fastapi import APIRouter, Depends, Query, Response
 from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor
+from ...usecases.task_actions import assign_task, decline_task, reschedule_task
 from ...usecases.tasks import WORKLIST_DAYS, tasks_calendar, tasks_due
+from ..concurrency import outcome_body
+from ..schemas import RowId, TaskAssignmentIn, TaskDeclineIn, TaskRescheduleIn
 from ..security import clinic_app, permitted
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -54,3 +58,50 @@ def calendar(
         media_type="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="ildpath-tasks.ics"'},
     )
+
+
+@router.post(
+    "/{task_id}/decline",
+    status_code=201,
+    summary="Decline a task with a reason (vaccinations, pulmonary rehabilitation, bone "
+    "protection, PJP prophylaxis)",
+)
+def decline(
+    task_id: RowId,
+    body: TaskDeclineIn,
+    response: Response,
+    app: App = Depends(clinic_app),
+    actor: Actor = permitted(Permission.MANAGE_TASKS),
+) -> dict[str, Any]:
+    return outcome_body(response, decline_task(app, task_id, body.reason, actor))
+
+
+@router.post(
+    "/{task_id}/reschedule",
+    status_code=201,
+    summary="Move a task's due date, with a reason (overdue counts from it)",
+)
+def reschedule(
+    task_id: RowId,
+    body: TaskRescheduleIn,
+    response: Response,
+    app: App = Depends(clinic_app),
+    actor: Actor = permitted(Permission.MANAGE_TASKS),
+) -> dict[str, Any]:
+    return outcome_body(response, reschedule_task(app, task_id, body.due, body.reason, actor))
+
+
+@router.post(
+    "/{task_id}/assignment",
+    status_code=201,
+    summary="Assign a task to a user (its reminders go to them where a channel can)",
+)
+def assign(
+    task_id: RowId,
+    body: TaskAssignmentIn,
+    response: Response,
+    app: App = Depends(clinic_app),
+    actor: Actor = permitted(Permission.MANAGE_TASKS),
+) -> dict[str, Any]:
+    outcome = assign_task(app, task_id, body.assignee, actor, reason=body.reason)
+    return outcome_body(response, outcome)

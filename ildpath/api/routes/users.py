@@ -31,7 +31,7 @@ def users(app: App = _APP, _: Actor = _ADMIN) -> dict[str, Any]:
 
 @router.post("/api/users", status_code=201, summary="Create an account (admins)")
 def create_user(body: UserIn, app: App = _APP, _: Actor = _ADMIN) -> dict[str, Any]:
-    account = add_user(app, body.username, body.role, body.password)
+    account = add_user(app, body.username, body.role, body.password, email=body.email)
     return {"username": account.username, "role": account.role}
 
 

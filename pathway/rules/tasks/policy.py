@@ -6,6 +6,7 @@ from datetime import date
 from ...chart import Chart
 from ...findings import CareTask, TaskStatus
 from ...record import AlertRaised
+from .actions import with_actions
 from .ledger import TaskLedger
 from .monitoring import cmv_test_tasks, hrct_tasks, pft_tasks
 from .prevention import pulmonary_rehabilitation_tasks, vaccination_tasks
@@ -36,14 +37,17 @@ def _ledgers(chart: Chart, as_of: date, alerts: tuple[AlertRaised, ...]) -> list
 def care_tasks(chart: Chart, as_of: date, alerts: tuple[AlertRaised, ...]) -> list[CareTask]:
     """Every task instance known on ``as_of``: open, done or cancelled.
 
-    `close` cancels every open task, and a closed patient gets no new task (§8). No task
-    opens before enrolment (§11 Prior history): one that prior history would have opened and
-    closed before it never shows; one still open at enrolment opens then, its window from then.
+    `close` cancels every open task, and a closed patient gets no new task (§8). A person's
+    actions on a task (§8 Acting on a task) are applied: declines where the replay reaches
+    them, reschedules and assignments over the tasks they name. No task opens before
+    enrolment (§11 Prior history): one that prior history would have opened and closed before
+    it never shows; one still open at enrolment opens then, its window from then.
     """
     closed_on = chart.course.closed_on()
     enrolled = chart.record.enrolled_on
     tasks: list[CareTask] = []
     for ledger in _ledgers(chart, as_of, alerts):
+        ledger.settle(as_of, inclusive=True)
         for task in ledger.tasks:
             if task.opened_on > as_of or (task.closed_on is not None and task.closed_on < enrolled):
                 continue
@@ -56,4 +60,4 @@ def care_tasks(chart: Chart, as_of: date, alerts: tuple[AlertRaised, ...]) -> li
                 if task.closed_on is None or task.closed_on > closed_on:
                     task = replace(task, status=TaskStatus.CANCELLED, closed_on=closed_on)
             tasks.append(task)
-    return tasks
+    return list(with_actions(tasks, chart.record.task_actions))

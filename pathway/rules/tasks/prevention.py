@@ -1,11 +1,11 @@
 """Preventive tasks: vaccinations and pulmonary rehabilitation (§8, [S0] supportive care)."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from ...chart import Chart
 from ...definition import PathwayDefinition
-from ...record import PatientRecord, Vaccination
+from ...record import PatientRecord, TaskAction, Vaccination
 from ...window import Window
 from .ledger import TaskLedger
 
@@ -15,47 +15,80 @@ __all__ = ["WINDOWS", "pulmonary_rehabilitation_tasks", "vaccination_tasks"]
 def vaccination_tasks(chart: Chart, as_of: date, vaccine: str) -> TaskLedger:
     """`vaccination_<vaccine>` ([S0] influenza, pneumococcus, COVID-19): opened at enrolment,
     due + 30 days; influenza again 365 days after each influenza vaccination; closed by the
-    matching vaccination."""
-    ledger = TaskLedger(f"vaccination_{vaccine}", chart.definition.version)
+    matching vaccination.
+
+    Declined (§8), a task stays closed; influenza's next season opens 365 days after the
+    decline, as it would after a vaccination given that day (the season was settled then)."""
+    ledger = TaskLedger.of(chart, f"vaccination_{vaccine}")
     due_days = chart.definition.task_days["vaccination"]
     given = sorted(
         (v for v in chart.record.vaccinations if v.kind == vaccine and v.on <= as_of),
         key=lambda v: v.on,
     )
     ledger.open("enrolment", chart.record.enrolled_on, due_days)
+    if vaccine != "influenza":
+        for shot in given:
+            if ledger.current is not None and shot.on >= ledger.current.opened_on:
+                ledger.done(shot.on)
+            elif ledger.current is not None and _still_covers(shot, chart, None):
+                ledger.done(chart.record.enrolled_on)
+        return ledger
     revaccinate = timedelta(days=chart.definition.task_days["influenza_revaccination"])
-    for index, shot in enumerate(given):
-        if ledger.current is not None and shot.on >= ledger.current.opened_on:
-            ledger.done(shot.on)
-        elif ledger.current is not None and _still_covers(shot, vaccine, chart, revaccinate):
-            ledger.done(chart.record.enrolled_on)
-        if vaccine != "influenza":
-            continue
-        reopen = shot.on + revaccinate
-        following = given[index + 1] if index + 1 < len(given) else None
-        if reopen <= as_of and (following is None or following.on >= reopen):
-            ledger.open(shot.id, reopen, due_days, (shot.id,))
+    reopen: date | None = None
+    """The next season's opening day, counted from the entry (``anchor``) that settled this
+    one, a vaccination or a decline, until it opens or a later settlement replaces it."""
+    anchor = ""
+    for day, _, entry in _settlements(given, ledger.declines.values()):
+        if reopen is not None and reopen <= day:
+            ledger.open(anchor, reopen, due_days, (anchor,))
+            reopen = None
+        if isinstance(entry, Vaccination):
+            if ledger.current is not None and entry.on >= ledger.current.opened_on:
+                ledger.done(entry.on)
+            elif ledger.current is not None and _still_covers(entry, chart, revaccinate):
+                ledger.done(chart.record.enrolled_on)
+        elif not ledger.decline(entry):
+            continue  # the task it named was closed by then: it settled nothing
+        reopen = entry.on + revaccinate
+        anchor = entry.id
+    if reopen is not None and reopen <= as_of:
+        ledger.open(anchor, reopen, due_days, (anchor,))
     return ledger
 
 
-def _still_covers(shot: Vaccination, vaccine: str, chart: Chart, revaccinate: timedelta) -> bool:
+def _settlements(
+    given: list[Vaccination], declines: Iterable[TaskAction]
+) -> list[tuple[date, int, Vaccination | TaskAction]]:
+    """Vaccinations and declines in date order; on one day the vaccination first (what was
+    done closes the task; a decline of a task already done settles nothing)."""
+    found: list[tuple[date, int, Vaccination | TaskAction]] = [(v.on, 0, v) for v in given]
+    found += [(d.on, 1, d) for d in declines]
+    return sorted(found, key=lambda s: (s[0], s[1]))
+
+
+def _still_covers(shot: Vaccination, chart: Chart, revaccinate: timedelta | None) -> bool:
     """A vaccination given before enrolment (prior history, §11) closes the enrolment task;
-    an influenza one only while its season lasts (its next task would open after enrolment)."""
+    an influenza one (``revaccinate`` given) only while its season lasts: its next task would
+    open after enrolment."""
     enrolled = chart.record.enrolled_on
     if shot.on >= enrolled:
         return False
-    return vaccine != "influenza" or shot.on + revaccinate > enrolled
+    return revaccinate is None or shot.on + revaccinate > enrolled
 
 
 def _influenza_seasons(
     record: PatientRecord, day: date, definition: PathwayDefinition
 ) -> Iterator[tuple[date, int]]:
-    """Each influenza vaccination and the days (365) after which the next season's task opens
-    (§8): it opens on a day no entry names, and the evaluation does not list it before."""
+    """Each influenza vaccination, and each decline of an influenza task (§8), and the days
+    (365) after which the next season's task opens (§8): it opens on a day no entry names,
+    and the evaluation does not list it before."""
     revaccinate = definition.task_days["influenza_revaccination"]
     for shot in record.vaccinations:
         if shot.kind == "influenza":
             yield shot.on, revaccinate
+    for action in record.task_actions:
+        if action.action == "decline" and action.task_kind == "vaccination_influenza":
+            yield action.on, revaccinate
 
 
 WINDOWS: tuple[Window, ...] = (
@@ -66,7 +99,7 @@ WINDOWS: tuple[Window, ...] = (
 def pulmonary_rehabilitation_tasks(chart: Chart, as_of: date) -> TaskLedger:
     """`pulmonary_rehabilitation` ([S0]): opened at the first entry into monitoring, due + 60
     days; done by the procedure on or after that day."""
-    ledger = TaskLedger("pulmonary_rehabilitation", chart.definition.version)
+    ledger = TaskLedger.of(chart, "pulmonary_rehabilitation")
     entries = [t for t in chart.course.transitions if t.dest == "monitoring" and t.on <= as_of]
     if not entries:
         return ledger

@@ -26,8 +26,9 @@ def pjp_prophylaxis_tasks(chart: Chart, as_of: date) -> TaskLedger:
     """`pjp_prophylaxis` ([S0] TMP-SMX on high-dose corticosteroids; §9 >= 20 mg/day): opened
     when high-dose glucocorticoid exposure begins while no PJP prophylaxis agent is active, due
     + 7 days; done when one starts (TMP-SMX, or atovaquone, dapsone or pentamidine where
-    sulfonamides are not tolerated, §8); cancelled when high-dose exposure ends."""
-    ledger = TaskLedger("pjp_prophylaxis", chart.definition.version)
+    sulfonamides are not tolerated, §8); cancelled when high-dose exposure ends. Declined (§8),
+    it opens again only with a new high-dose exposure (the next period)."""
+    ledger = TaskLedger.of(chart, "pjp_prophylaxis")
     exposure = chart.exposure
 
     def uncovered(day: date) -> bool:
@@ -58,8 +59,9 @@ def bone_protected(chart: Chart, day: date) -> bool:
 def bone_protection_tasks(chart: Chart, as_of: date) -> TaskLedger:
     """`bone_protection` ([S0] calcium, vitamin D, bisphosphonate if osteoporosis): opened when
     a glucocorticoid starts (not a change of dose) unless already protected, due + 30 days;
-    done once protection is complete."""
-    ledger = TaskLedger("bone_protection", chart.definition.version)
+    done once protection is complete. Declined (§8), it opens again only with a new
+    glucocorticoid start."""
+    ledger = TaskLedger.of(chart, "bone_protection")
     enrolled = chart.record.enrolled_on
     starts = [
         s
