@@ -14,6 +14,7 @@ from ildpath.settings import Settings
 from ildpath.usecases import patient_summary
 from ildpath.usecases.patient_data import patient_data
 from persistence.database import alembic_config, make_engine
+from tests.integration.migrating import insert_old_patient
 
 pytestmark = pytest.mark.writes_outside_the_writer  # rows as an older release wrote them
 
@@ -29,17 +30,7 @@ def _old_database(url: str) -> None:
             config = alembic_config(engine)
             config.attributes["connection"] = connection
             command.upgrade(config, "0006")
-            connection.execute(
-                text(
-                    "INSERT INTO patient (id, external_id, sex, birth_date, enrolled_on, "
-                    "diagnosis, anti_mda5, anti_ars, ild_course, risk_factors, weight_kg, state, "
-                    "state_since, pathway_version, audit_seq, audit_head, created_at, version) "
-                    "VALUES (1, 'OLD-1', 'female', :birth, :day, 'dermatomyositis', 'negative', "
-                    "'negative', 'non_progressive', '[]', 60, 'diagnosis', :day, '2026.11-3', 0, "
-                    "'', :now, 1)"
-                ),
-                {"birth": date(1970, 5, 1), "day": DAY, "now": NOW},
-            )
+            insert_old_patient(connection)
             for agent, action, dose in (
                 ("prednisone", "start", 60.0),
                 ("tacrolimus", "start", None),

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, text
 
 from ildpath.bootstrap import bootstrap
@@ -15,8 +14,9 @@ from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
 from ildpath.usecases import patient_summary, record_event
 from ildpath.usecases.timeline import timeline
-from persistence.database import alembic_config, make_engine
+from persistence.database import make_engine
 from tests.integration.apps import CLINICIAN
+from tests.integration.migrating import insert_old_patient, migrate
 
 pytestmark = pytest.mark.writes_outside_the_writer  # rows as an older release wrote them
 
@@ -27,34 +27,13 @@ NEW_COLUMNS = {
 }  # fmt: skip
 
 
-def _migrate(url: str, to: str, *, down: bool = False) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config(engine)
-            config.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(config, to)
-    finally:
-        engine.dispose()
-
-
 def _old_database(url: str) -> None:
     """A database at revision 0009 holding one patient with a CMV result of 350 IU/mL."""
-    _migrate(url, "0009")
+    migrate(url, "0009")
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            connection.execute(
-                text(
-                    "INSERT INTO patient (id, external_id, sex, birth_date, enrolled_on, "
-                    "diagnosis, anti_mda5, anti_ars, ild_course, risk_factors, weight_kg, state, "
-                    "state_since, pathway_version, audit_seq, audit_head, created_at, version) "
-                    "VALUES (1, 'OLD-1', 'female', :birth, :day, 'dermatomyositis', 'negative', "
-                    "'negative', 'non_progressive', '[]', 60, 'diagnosis', :day, '2026.11-3', 0, "
-                    "'', :now, 1)"
-                ),
-                {"birth": date(1970, 5, 1), "day": DAY, "now": NOW},
-            )
+            insert_old_patient(connection)
             connection.execute(
                 text(
                     "INSERT INTO observation (patient_id, clinical_on, recorded_on, actor, kind, "
@@ -94,9 +73,9 @@ def test_a_stored_cmv_result_stays_in_iu_per_ml_with_no_comparator(tmp_path: Pat
 def test_going_back_drops_the_new_columns_when_nothing_needs_them(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     _old_database(url)
-    _migrate(url, "head")
+    migrate(url, "head")
 
-    _migrate(url, "0009", down=True)
+    migrate(url, "0009", down=True)
 
     assert not NEW_COLUMNS & _columns(url)
 
@@ -111,6 +90,6 @@ def test_going_back_is_refused_while_a_load_in_copies_is_stored(tmp_path: Path) 
         app.engine.dispose()
 
     with pytest.raises(RuntimeError, match="copies/mL would read as not detected"):
-        _migrate(url, "0009", down=True)
+        migrate(url, "0009", down=True)
 
     assert _columns(url) >= NEW_COLUMNS

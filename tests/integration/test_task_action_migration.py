@@ -6,30 +6,19 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, text
 
 from ildpath.bootstrap import bootstrap
 from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
 from ildpath.usecases.task_actions import decline_task, reschedule_task
-from persistence.database import alembic_config, make_engine
+from persistence.database import make_engine
 from tests.integration.apps import CLINICIAN, enrol
+from tests.integration.migrating import migrate
 
 pytestmark = pytest.mark.writes_outside_the_writer  # the schema moved by hand, back and forth
 
 DAY = date(2026, 3, 2)
-
-
-def _migrate(url: str, revision: str, *, down: bool = False) -> None:
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config(engine)
-            config.attributes["connection"] = connection
-            (command.downgrade if down else command.upgrade)(config, revision)
-    finally:
-        engine.dispose()
 
 
 def _tasks(url: str) -> list[tuple[object, ...]]:
@@ -52,9 +41,9 @@ def test_tasks_written_before_0011_upgrade_unchanged_and_can_then_be_acted_on(
     enrol(app)
     app.engine.dispose()
     before = _tasks(url)
-    _migrate(url, "0010", down=True)
+    migrate(url, "0010", down=True)
     assert _tasks(url) == before
-    _migrate(url, "head")
+    migrate(url, "head")
 
     app = bootstrap(Settings(database_url=url), SimulatedClock(DAY))
     try:
@@ -70,7 +59,7 @@ def test_tasks_written_before_0011_upgrade_unchanged_and_can_then_be_acted_on(
     finally:
         app.engine.dispose()
 
-    _migrate(url, "0010", down=True)
+    migrate(url, "0010", down=True)
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
