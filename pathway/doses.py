@@ -110,6 +110,13 @@ class Dose:
         """``dose_mg_per_day: N`` means N mg every day (§11)."""
         return cls(mg, "mg", "day")
 
+    @property
+    def needs_body(self) -> bool:
+        """Per kg or per m²: converted with the weight or height in force. A dose in mg or g
+        needs neither, so the record is not read for it (an import checks hundreds of
+        thousands of doses)."""
+        return self.unit not in {"mg", "g"}
+
     def mg(self, body: Body) -> float | None:
         """Milligrams per administration after conversion; None when the weight or height it
         needs is not known."""

@@ -37,7 +37,7 @@ class ActiveAgent:
         dose = dose_of(event)
         if dose is None:
             return cls(event.agent, event.route)
-        body = body_on(record, event.on) if dose.unit not in {"mg", "g"} else NO_BODY
+        body = body_on(record, event.on) if dose.needs_body else NO_BODY
         return cls(event.agent, event.route, dose, dose.mg(body), dose.daily_mg(body))
 
 

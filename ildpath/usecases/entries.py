@@ -15,7 +15,15 @@ from typing import Any, NamedTuple, Protocol
 from pathway import PathwayDefinition, PatientRecord
 from pathway.catalogue import PROCEDURES, VACCINATIONS
 from pathway.chart import Chart
-from pathway.doses import SCHEDULES, UNITS, Dose, body_on, check_dose_fits, check_dose_form
+from pathway.doses import (
+    NO_BODY,
+    SCHEDULES,
+    UNITS,
+    Dose,
+    body_on,
+    check_dose_fits,
+    check_dose_form,
+)
 from pathway.errors import InvalidValue
 from pathway.observations import CMV_UNITS, LAB_ANALYTES
 from pathway.validation import check_choice, check_range, check_text
@@ -274,7 +282,8 @@ class RecordTherapy(NamedTuple):
                 )
         if self.dose is not None:
             limit = context.definition.dose_limits_mg[self.agent]
-            check_dose_fits(self.agent, self.dose, body_on(context.record, self.on), limit)
+            body = body_on(context.record, self.on) if self.dose.needs_body else NO_BODY
+            check_dose_fits(self.agent, self.dose, body, limit)
         values = {
             "agent": self.agent,
             "action": self.action,
