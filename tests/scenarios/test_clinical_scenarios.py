@@ -28,8 +28,8 @@ def test_scenario_holds_on_the_memory_store(path: Path) -> None:
     assert result.passed, _explain(result)
 
 
-@pytest.mark.parametrize("path", PUBLIC, ids=lambda p: p.stem)
-def test_public_scenario_holds_on_postgres(path: Path, postgres_url: str) -> None:
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_scenario_holds_on_postgres(path: Path, postgres_url: str) -> None:
     result = run_scenario(load_scenario(path), database_url=postgres_url)
     assert result.passed, _explain(result)
 
