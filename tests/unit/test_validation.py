@@ -41,6 +41,13 @@ OBSERVED = {
 # -- ranges --------------------------------------------------------------------------------------
 
 
+def outside(low: float, high: float) -> st.SearchStrategy[float]:
+    """Any finite or infinite number below ``low`` or above ``high``."""
+    return st.floats(max_value=low, exclude_max=True, allow_nan=False) | st.floats(
+        min_value=high, exclude_min=True, allow_nan=False
+    )
+
+
 @pytest.mark.parametrize(("field", "bounds"), BOUNDED.items())
 @given(data=st.data())
 def test_values_within_a_bounded_range_are_accepted(field, bounds, data):
@@ -54,10 +61,7 @@ def test_values_within_a_bounded_range_are_accepted(field, bounds, data):
 @given(data=st.data())
 def test_values_outside_a_bounded_range_are_refused_naming_field_and_range(field, bounds, data):
     low, high = bounds
-    value = data.draw(
-        st.floats(max_value=low, exclude_max=True, allow_nan=False)
-        | st.floats(min_value=high, exclude_min=True, allow_nan=False)
-    )
+    value = data.draw(outside(low, high))
 
     with pytest.raises(InvalidValue) as refused:
         check_range(field, value)
@@ -108,10 +112,7 @@ def test_observed_values_within_their_range_are_accepted_both_ends_included(fiel
 @given(data=st.data())
 def test_observed_values_outside_their_range_are_refused_naming_range_and_unit(field, bounds, data):
     low, high, said = bounds
-    value = data.draw(
-        st.floats(max_value=low, exclude_max=True, allow_nan=False)
-        | st.floats(min_value=high, exclude_min=True, allow_nan=False)
-    )
+    value = data.draw(outside(low, high))
 
     with pytest.raises(InvalidValue) as refused:
         check_range(field, value)
