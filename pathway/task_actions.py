@@ -11,7 +11,7 @@ from .findings import CareTask
 from .rules.tasks.actions import DECLINABLE
 from .validation import check_text
 
-__all__ = ["check_declinable", "check_open", "check_reason", "check_reschedule"]
+__all__ = ["DECLINABLE", "check_declinable", "check_open", "check_reason", "check_reschedule"]
 
 
 def check_open(task: CareTask | None, task_id: str, day: date) -> CareTask:

@@ -9,12 +9,12 @@ here: SQLModel reads the annotations at class creation.
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .tables import _utc, _utc_nullable
 
-__all__ = ["ApiTokenRow", "UserRow", "WebSessionRow"]
+__all__ = ["ApiTokenRow", "SavedListRow", "UserRow", "WebSessionRow"]
 
 
 class UserRow(SQLModel, table=True):
@@ -59,3 +59,17 @@ class WebSessionRow(SQLModel, table=True):
     csrf_token: str = Field(max_length=64)
     created_at: datetime = _utc()
     expires_at: datetime = _utc()
+
+
+class SavedListRow(SQLModel, table=True):
+    """A coordinator's named working list: the board's query string, kept per user so the
+    same filters come back with one click."""
+
+    __tablename__ = "saved_list"
+    __table_args__ = (UniqueConstraint("user_id", "name", name="uq_saved_list_user_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    name: str = Field(max_length=60)
+    query: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _utc()

@@ -188,6 +188,16 @@ class TaskDeclineIn(BaseModel):
     reason: str = Field(max_length=2000)
 
 
+class TaskDoneIn(BaseModel):
+    """Done (§8): the entry that closes the task, on ``on`` (default today), with the values
+    it needs (a PFT's ``fvc_pct``/``dlco_pct``, a CMV ``iu_per_ml`` …); the vaccine, agent or
+    procedure is the task's own."""
+
+    model_config = _STRICT
+    on: date | None = None
+    values: dict[str, float | str | bool | None] = Field(default_factory=dict, max_length=20)
+
+
 class TaskRescheduleIn(BaseModel):
     """A task's new due date (§8), and why."""
 

@@ -1,6 +1,5 @@
 """`ildpath tasks`: the care tasks coordinators work through, and their calendar."""
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -10,14 +9,11 @@ from rich.table import Table
 from pathway.errors import InvalidValue
 
 from ..roles import Permission
-from ..usecases.task_actions import (
-    DONE_HOW,
-    assign_task,
-    decline_task,
-    reschedule_task,
-    task_id_of,
-)
-from ..usecases.tasks import WORKLIST_DAYS, tasks_calendar, tasks_due
+from ..usecases.cohort_query import DUE_WINDOWS, PAGE_SIZE
+from ..usecases.task_actions import assign_task, decline_task, reschedule_task, task_id_of
+from ..usecases.task_done import complete_task, task_to_close
+from ..usecases.tasks import tasks_calendar
+from ..usecases.worklist import TASK_SORTS, TaskQuery, default_end, find_tasks
 from .edge import console, emit_json, open_app, operator, parse_day
 from .outcome_lines import print_outcome
 
@@ -41,29 +37,55 @@ def worklist(
         list[str] | None, typer.Option(help="Only this task kind (repeat for several).")
     ] = None,
     patient_id: Annotated[str | None, typer.Option("--patient", help="One patient.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-q", help="Patient id, whole or its beginning.")
+    ] = None,
+    due: Annotated[
+        str | None,
+        typer.Option(help="Only tasks " + "; ".join(DUE_WINDOWS).replace("a task ", "") + "."),
+    ] = None,
+    assignee: Annotated[
+        str | None, typer.Option(help="Only tasks assigned to this username ('me': you).")
+    ] = None,
+    sort: Annotated[
+        str, typer.Option(help=", ".join(TASK_SORTS) + "; a leading - reverses.")
+    ] = "due",
+    page: Annotated[int, typer.Option(min=1, help="Page to show.")] = 1,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="Tasks a page.")] = PAGE_SIZE,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Open tasks due in the date range, and every task already overdue, soonest first."""
     if ctx.invoked_subcommand is not None:
         return
-    operator(ctx).acting(Permission.READ)
+    actor = operator(ctx).acting(Permission.READ)
     app = open_app()
     today = app.clock.today()
     first = parse_day("from", start, today)
-    last = parse_day("to", end, first + timedelta(days=WORKLIST_DAYS))
-    tasks = tasks_due(app, first, last, kinds=tuple(kind or ()), patient_id=patient_id)
+    last = parse_day("to", end, default_end(first))
+    query = TaskQuery(
+        first,
+        last,
+        kinds=tuple(kind or ()),
+        patient_id=patient_id,
+        search=search,
+        assignee=actor.name if assignee == "me" else assignee,
+        due=due,
+        sort=sort,
+    )
+    found = find_tasks(app, query, offset=(page - 1) * limit, limit=limit)
+    tasks = found.tasks
     if as_json:
         emit_json([{**t.__dict__, "overdue": t.overdue} for t in tasks])
         return
     table = Table("id", "due", "patient", "task", "status", "assigned", "source")
     for task in tasks:
         status = f"[bold red]overdue {task.days_overdue} d[/]" if task.overdue else "due"
-        due = str(task.due_on)
+        due_text = str(task.due_on)
         if task.rescheduled:
-            due += f" (rescheduled; engine {task.engine_due_on})"
+            due_text += f" (rescheduled; engine {task.engine_due_on})"
         table.add_row(
             str(task.id),
-            due,
+            due_text,
             task.patient_id,
             task.kind,
             status,
@@ -71,8 +93,10 @@ def worklist(
             task.source,
         )
     console.print(table)
-    overdue = sum(t.overdue for t in tasks)
-    console.print(f"{len(tasks)} tasks ({overdue} overdue) due by {last}")
+    more = f" Next: --page {found.page + 1}." if found.next_offset is not None else ""
+    console.print(
+        f"{found.total} tasks ({found.overdue} overdue), page {found.page} of {found.pages}.{more}"
+    )
 
 
 @tasks_app.command("ical")
@@ -133,8 +157,45 @@ def assign(
     print_outcome(outcome)
 
 
+def _values(pairs: list[str] | None) -> dict[str, object]:
+    """``name=value`` pairs; numbers read as numbers."""
+    values: dict[str, object] = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise InvalidValue("set", pair, "name=value, e.g. fvc_pct=72")
+        try:
+            values[name.strip()] = float(value) if value.strip() else None
+        except ValueError:
+            values[name.strip()] = value.strip()
+    return values
+
+
 @tasks_app.command("done")
-def done(ctx: typer.Context, task: TaskArgument) -> None:
-    """Not an action: a task is done by recording what closes it (see `ildpath record`)."""
-    operator(ctx).acting(Permission.MANAGE_TASKS)
-    raise InvalidValue("task", task, DONE_HOW)
+def done(
+    ctx: typer.Context,
+    task: TaskArgument,
+    on: Annotated[str | None, typer.Option("--on", help="Clinical date (default today).")] = None,
+    values: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set", help="A value of the entry, name=value (repeat): fvc_pct=72, iu_per_ml=0 …"
+        ),
+    ] = None,
+) -> None:
+    """Done: record the entry that closes the task (§8: never a bare tick): a PFT with
+    --set fvc_pct=…, a CMV result with --set iu_per_ml=…, the vaccine or agent on its own."""
+    actor = operator(ctx).acting(Permission.RECORD)
+    app = open_app()
+    task_id = task_id_of(task)
+    day = parse_day("on", on, app.clock.today())
+    entry = task_to_close(app, task_id).entry
+    finished = complete_task(app, task_id, day, _values(values), actor)
+    print_outcome(finished.outcome)
+    if finished.closed:
+        console.print(f"task {task_id} done: closed by the {entry.event} recorded")
+    else:
+        console.print(
+            f"[bold]task {task_id} is still open[/]: the {entry.event} was recorded, but the "
+            "pathway does not count it as closing this task (check its date)"
+        )

@@ -6,8 +6,8 @@ An action is an entry of the patient's record (`pathway.record.TaskAction`), wri
 the one writer with its audit event; the evaluation that follows brings the task row to what
 the pathway now says (declined and closed, rescheduled, assigned), audited as the engine's.
 The task is judged as the engine says it stands today, not as its row last said, so an action
-on a task closed meanwhile is refused. Done is never an action: a task closes by recording
-what closes it (a PFT, a vaccination, a procedure ...).
+on a task closed meanwhile is refused. Done is not among them: a task closes by recording what
+closes it (`ildpath.usecases.task_done`).
 """
 
 from collections.abc import Callable
@@ -28,15 +28,7 @@ from .evaluation import apply_evaluation
 from .outcome import Outcome
 from .work import PatientWork
 
-__all__ = ["DONE_HOW", "assign_task", "decline_task", "reschedule_task", "task_id_of"]
-
-DONE_HOW = (
-    "a task is done by recording what closes it (a PFT, an HRCT, a CMV result, a vaccination, "
-    "a procedure, the prophylaxis or bone-protection agents started, refer_transplant), "
-    "never by a bare tick"
-)
-"""What the edges say to someone who asks to mark a task done (§8)."""
-
+__all__ = ["assign_task", "decline_task", "reschedule_task", "task_id_of"]
 
 _AUDIT_KINDS = {
     "decline": "task_declined",

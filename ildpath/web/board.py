@@ -1,14 +1,12 @@
-"""GET /: the cohort board. Patients by state (every state, zero too), then the patients,
-the most urgent first: unacknowledged critical alerts that hold and overdue tasks, then
-unacknowledged critical alerts already cleared (§7a: holding ranks above cleared), then the
-soonest next due task (`ildpath.usecases.cohort.list_cohort`)."""
-
-from collections import Counter
+"""GET /: the cohort board, the coordinator's working list of patients. A search box (`/?q=`),
+filters, saved lists, counts of the day's work, 50 patients a page, sortable columns; the
+same query and order as `ildpath cohort` and `/api/patients`
+(`ildpath.usecases.cohort.find_patients`)."""
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
-from starlette.datastructures import QueryParams
 
+from pathway.codes import TASKS
 from pathway.errors import InvalidValue
 from pathway.machine import STATES
 from pathway.phenotype import PHENOTYPE_GROUPS
@@ -16,47 +14,27 @@ from pathway.phenotype import PHENOTYPE_GROUPS
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
 from ..roles import Permission, require
-from ..usecases.cohort import SEVERITY_RANK, CohortEntry, CohortFilter, list_cohort
+from ..usecases.cohort import CohortEntry, CohortPage, CohortQuery, find_patients
+from ..usecases.cohort_query import (
+    ALERT_STANDINGS,
+    COHORT_SORTS,
+    DUE_WINDOWS,
+    PAGE_SIZE,
+    SEVERITY_RANK,
+)
+from ..usecases.saved_lists import saved_lists
 from .access import signed_in
+from .form_values import page_number
+from .listing import PageLinks
 from .refusals import refusal
 from .templating import render
 
-__all__ = ["by_urgency", "router", "urgent"]
+__all__ = ["alerts_text", "board_query", "router"]
 
 router = APIRouter(include_in_schema=False)
 
 
-def _urgency(entry: CohortEntry) -> tuple[int, int]:
-    """(2: an unacknowledged critical alert that holds and a task overdue; 1: either; 0:
-    neither; then 1 if a critical alert is cleared but unacknowledged)."""
-    critical = entry.holding_alerts.get("critical", 0) > 0
-    cleared = entry.cleared_alerts.get("critical", 0) > 0
-    return int(critical) + int(entry.overdue_tasks > 0), int(cleared)
-
-
-def urgent(entry: CohortEntry) -> bool:
-    """Drawn as urgent: an overdue task, or an unacknowledged critical alert that holds."""
-    return entry.overdue_tasks > 0 or entry.holding_alerts.get("critical", 0) > 0
-
-
-def by_urgency(entries: list[CohortEntry]) -> list[CohortEntry]:
-    """Most urgent first; within a tier the cohort's order (soonest next due task first)."""
-    return sorted(entries, key=lambda e: tuple(-n for n in _urgency(e)))
-
-
-def _wanted(query: QueryParams) -> CohortFilter:
-    def one(name: str) -> str | None:
-        return query.get(name) or None
-
-    return CohortFilter(
-        states=tuple(s for s in query.getlist("state") if s),
-        phenotype=one("phenotype"),
-        overdue_only=query.get("overdue") in ("1", "true", "on", "yes"),
-        alert_severity=one("alert_severity"),
-    )
-
-
-def _alerts_text(entry: CohortEntry) -> list[tuple[str, int, bool]]:
+def alerts_text(entry: CohortEntry) -> list[tuple[str, int, bool]]:
     """(severity, count, holds) of unacknowledged alerts: those that hold first, most severe
     first within."""
     holding = [(s, n, True) for s, n in entry.holding_alerts.items() if n]
@@ -67,18 +45,29 @@ def _alerts_text(entry: CohortEntry) -> list[tuple[str, int, bool]]:
     ]
 
 
+def board_query(request: Request, caller: Caller) -> CohortQuery:
+    """The board's query from the URL; ``assignee=me`` is the signed-in person."""
+    query = CohortQuery.from_params(request.query_params)
+    if query.assignee == "me":
+        return CohortQuery(**{**query.__dict__, "assignee": caller.account.username})
+    return query
+
+
 @router.get("/", response_class=HTMLResponse)
 def cohort_board(
     request: Request, app: App = Depends(clinic_app), caller: Caller = Depends(signed_in)
 ) -> HTMLResponse:
     require(caller.account.role, Permission.READ)
-    everyone = list_cohort(app, CohortFilter())
-    counts = Counter(e.state for e in everyone)
-    wanted, error, status = _wanted(request.query_params), "", 200
+    query, error, status = CohortQuery(), "", 200
+    params = list(request.query_params.multi_items())
     try:
-        shown = list_cohort(app, wanted) if wanted != CohortFilter() else everyone
+        query = board_query(request, caller)
+        page = page_number(request.query_params)
     except InvalidValue as refused:
-        shown, error, status = [], refusal(refused).message, 422
+        error, status, page = refusal(refused).message, 422, 1
+    found: CohortPage = find_patients(app, query, offset=(page - 1) * PAGE_SIZE)
+    if error:
+        found = CohortPage([], 0, 0, PAGE_SIZE, found.state_counts, found.work)
     return render(
         request,
         caller,
@@ -86,15 +75,19 @@ def cohort_board(
         status=status,
         nav="/",
         states=STATES,
-        counts={s: counts.get(s, 0) for s in STATES},
-        total=len(everyone),
-        patients=by_urgency(shown),
-        alerts_text=_alerts_text,
-        urgent=urgent,
-        wanted=wanted,
+        found=found,
+        total=sum(found.state_counts.values()),
+        query=query,
+        params=params,
+        links=PageLinks("/", params, query.sort),
+        alerts_text=alerts_text,
         groups=PHENOTYPE_GROUPS,
         severities=list(SEVERITY_RANK),
-        filtered=wanted != CohortFilter(),
+        task_kinds=list(TASKS),
+        due_windows=DUE_WINDOWS,
+        standings=ALERT_STANDINGS,
+        sorts=COHORT_SORTS,
+        saved=saved_lists(app, caller.account.username),
         error=error,
         today=app.clock.today(),
     )

@@ -28,6 +28,9 @@ DONE = {
     "procedure": "Procedure recorded.",
     "vaccination": "Vaccination recorded.",
     "acknowledged": "Alert acknowledged.",
+    "task_decline": "Task declined: it is closed and will not reopen for the same event.",
+    "task_reschedule": "Task rescheduled: overdue now counts from the new date.",
+    "task_assign": "Task assigned: its reminders go to that person where a channel can.",
     **{trigger: f"Trigger {trigger} fired." for trigger in TRIGGERS},
 }
 """What each successful form says, by its code."""

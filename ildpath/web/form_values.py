@@ -10,7 +10,7 @@ from starlette.datastructures import ImmutableMultiDict
 
 from pathway.errors import InvalidValue
 
-__all__ = ["day", "number", "text", "typed", "version"]
+__all__ = ["day", "number", "page_number", "text", "typed", "version"]
 
 
 def text(form: ImmutableMultiDict[str, Any], name: str) -> str | None:
@@ -57,3 +57,16 @@ def version(form: ImmutableMultiDict[str, Any]) -> int:
 def typed(form: ImmutableMultiDict[str, Any]) -> dict[str, str]:
     """What was typed, to put back into the form when it is refused (never the token)."""
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+PAGE_MAX = 100_000
+
+
+def page_number(query: ImmutableMultiDict[str, Any]) -> int:
+    """The list's page (``?page=``), 1 when not given."""
+    value = text(query, "page")
+    if value is None:
+        return 1
+    if not value.isdigit() or not 1 <= int(value) <= PAGE_MAX:
+        raise InvalidValue("page", value, f"a page number from 1 to {PAGE_MAX:,}")
+    return int(value)

@@ -7,7 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from . import board, pathway_page, patient_actions, patient_page, reports_page, signin, worklist
+from . import (
+    board,
+    lists_page,
+    pathway_page,
+    patient_actions,
+    patient_page,
+    reports_page,
+    signin,
+    task_forms,
+    worklist,
+)
 from .access import FormRefused, SignInRequired, sign_in_redirect
 from .errors_page import error_page
 
@@ -33,7 +43,17 @@ async def _form_refused(request: Request, _: Exception) -> HTMLResponse:
 
 def install_dashboard(api: FastAPI) -> None:
     """Add the pages (/, /patients/…, /tasks, /reports, /pathway, /login) and /static."""
-    pages = (signin, board, patient_page, patient_actions, worklist, reports_page, pathway_page)
+    pages = (
+        signin,
+        board,
+        lists_page,
+        patient_page,
+        patient_actions,
+        worklist,
+        task_forms,
+        reports_page,
+        pathway_page,
+    )
     for module in pages:
         api.include_router(module.router)
     api.add_exception_handler(SignInRequired, _sign_in)

@@ -29,7 +29,7 @@ from .patient_view import FormState
 from .refusals import REFUSED, refusal
 from .trigger_form import trigger_command
 
-__all__ = ["router"]
+__all__ = ["act_and_answer", "patient_url", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,7 +42,7 @@ def patient_url(patient_id: str) -> str:
     return "/patients/" + quote(patient_id, safe="")
 
 
-def _act(
+def act_and_answer(
     request: Request,
     app: App,
     caller: Caller,
@@ -77,7 +77,7 @@ def record(
 ) -> Response:
     if kind not in ENTRY_FORMS:
         return error_page(request, caller, 404, "No such form", f"Nothing records {kind!r}.")
-    return _act(
+    return act_and_answer(
         request,
         app,
         caller,
@@ -104,7 +104,7 @@ def trigger(
             app, patient_id, command, caller.actor(), expected_version=version(form)
         )
 
-    return _act(
+    return act_and_answer(
         request,
         app,
         caller,
@@ -132,7 +132,7 @@ def acknowledge(
             raise AlertNotFound(alert_id)
         return acknowledge_alert(app, alert_id, text(form, "justification") or "", caller.actor())
 
-    return _act(
+    return act_and_answer(
         request,
         app,
         caller,

@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from persistence.errors import ConcurrencyConflict
 
+from ..accounts import list_users
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
 from ..errors import PatientNotFound
@@ -14,7 +15,7 @@ from ..usecases.views import record_view
 from .access import signed_in
 from .errors_page import error_page
 from .flash import read_flash
-from .patient_view import FormState, patient_context
+from .patient_view import FormState, closing_form, patient_context
 from .templating import render
 
 __all__ = ["router", "show_patient"]
@@ -41,7 +42,10 @@ def show_patient(
     flash = None
     if refused is None and caller.csrf is not None:
         flash = read_flash(caller.csrf, patient_id, request.query_params)
-    context = patient_context(summary, caller, flash=flash, refused=refused)
+    if refused is None:
+        refused = closing_form(app, patient_id, request.query_params.get("close_task"))
+    people = tuple(u.username for u in list_users(app) if u.active)
+    context = patient_context(summary, caller, flash=flash, refused=refused, people=people)
     try:
         record_view(app, patient_id, caller.actor(), via="dashboard", what="patient page")
     except ConcurrencyConflict:  # the view could not be logged: it is not shown
@@ -52,7 +56,7 @@ def show_patient(
             "Busy",
             "Many people are opening this record at once: reload the page.",
         )
-    status = refused.refusal.status if refused is not None else 200
+    status = refused.refusal.status if refused is not None and refused.refusal else 200
     return render(request, caller, "patient.html", status=status, nav="/", **context)
 
 

@@ -8,31 +8,57 @@ from typing import Any
 from markupsafe import Markup
 
 from pathway.codes import TASKS
+from pathway.errors import InvalidValue
 from pathway.phenotype import PHENOTYPE_GROUPS
+from pathway.task_actions import DECLINABLE
 
 from ..api.security import Caller
+from ..bootstrap import App
+from ..errors import TaskNotFound
 from ..reports.charts import MarkerPoint, PftPoint, markers_chart, pft_chart
 from ..roles import Permission
 from ..usecases.cohort import SEVERITY_RANK
 from ..usecases.patient_data import patient_data
 from ..usecases.results import markers
 from ..usecases.summary import PatientSummary
+from ..usecases.task_done import task_to_close
 from .access import may
 from .entry_forms import AGENT_GROUPS, CHOICES, ENTRY_FORMS
 from .flash import Flash
 from .refusals import Refusal
+from .task_done import done_link, form_key, form_values
 from .trigger_form import OPTIONS, TRIGGER_FIELDS, trigger_choices
 
-__all__ = ["FormState", "patient_context"]
+__all__ = ["FormState", "closing_form", "patient_context"]
 
 
 @dataclass(frozen=True)
 class FormState:
-    """A refused form, drawn again with its message and what was typed."""
+    """A form drawn again with what was typed: refused (with its message), or opened by a
+    task's "Record it" with the values that close the task and a ``note`` saying so (§8)."""
 
     key: str
-    refusal: Refusal
+    refusal: Refusal | None
     values: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+def closing_form(app: App, patient_id: str, task: str | None) -> FormState | None:
+    """The form a task's "Record it" opens (``?close_task=ID``), filled with what closes the
+    task (§8 done); None when the task is not one of this patient's open tasks."""
+    if task is None or not task.isdigit():
+        return None
+    try:
+        found = task_to_close(app, int(task))
+    except (InvalidValue, TaskNotFound):
+        return None
+    if found.patient_id != patient_id:
+        return None
+    entry = found.entry
+    needs = f" Enter {entry.needs}." if entry.needs else ""
+    also = f" Note: {entry.note}." if entry.note else ""
+    note = f"Recording this closes task {found.id} ({found.kind.replace('_', ' ')}).{needs}{also}"
+    return FormState(form_key(entry), None, form_values(entry), note)
 
 
 def _alerts(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -82,7 +108,7 @@ def _flash_alerts(
 
 def _shown_beside_its_form(refused: FormState | None, controls: dict[str, bool]) -> bool:
     """Whether the refused form is on this page (a role refused outright sees no form)."""
-    if refused is None:
+    if refused is None or refused.refusal is None:
         return False
     if refused.key == "trigger":
         return controls["can_fire"]
@@ -92,7 +118,7 @@ def _shown_beside_its_form(refused: FormState | None, controls: dict[str, bool])
 
 
 def _form_title(refused: FormState | None) -> str:
-    if refused is None:
+    if refused is None or refused.refusal is None:
         return ""
     if refused.key == "trigger":
         return "Move along the pathway"
@@ -108,8 +134,10 @@ def patient_context(
     *,
     flash: Flash | None = None,
     refused: FormState | None = None,
+    people: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Everything the patient page's template reads."""
+    """Everything the patient page's template reads; ``people``: who a task may be assigned
+    to (the active accounts)."""
     data = patient_data(summary)
     pfts = _pfts(summary)
     proposed = {p["trigger"] for p in data["proposed_triggers"]}
@@ -118,6 +146,7 @@ def patient_context(
         "can_fire": may(caller, Permission.FIRE_TRIGGER),
         "can_acknowledge": may(caller, Permission.ACKNOWLEDGE_ALERT),
         "can_report": may(caller, Permission.REPORT),
+        "can_manage_tasks": may(caller, Permission.MANAGE_TASKS),
     }
     return {
         **controls,
@@ -141,6 +170,9 @@ def patient_context(
         "trigger_fields": TRIGGER_FIELDS,
         "trigger_options": OPTIONS,
         "entry_forms": ENTRY_FORMS,
+        "done_link": done_link,
+        "declinable": DECLINABLE,
+        "people": people,
         "agent_groups": AGENT_GROUPS,
         "choices": CHOICES,
         "flash": flash,

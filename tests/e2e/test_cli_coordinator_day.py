@@ -114,7 +114,9 @@ def test_coordinator_records_and_clinician_decides(shell: Terminal) -> None:
         assert heading in text
 
 
-def test_cohort_board_filters_and_sorts_by_next_due_date(shell: Terminal, tmp_path: Path) -> None:
+def test_cohort_board_filters_and_ranks_the_most_urgent_first(
+    shell: Terminal, tmp_path: Path
+) -> None:
     _enrol_mda5(shell, "PT-A")
     (tmp_path / "patients.yaml").write_text(
         "- {id: PT-B, sex: male, birth_date: 1959-01-01, enrolled_on: "
@@ -125,12 +127,21 @@ def test_cohort_board_filters_and_sorts_by_next_due_date(shell: Terminal, tmp_pa
         "anti_ars: positive, ild_course: progressive}\n"
     )
     assert "enrolled PT-C" in shell.ok("patient", "enrol", "--file", "patients.yaml")
-    board = shell.json("cohort")
-    assert [p["patient_id"] for p in board] == ["PT-A", "PT-B", "PT-C"]  # PT-A due first
+    listed = shell.json("cohort")
+    board = listed["patients"]
+    assert listed["count"] == 3
+    assert [p["patient_id"] for p in board] == ["PT-A", "PT-B", "PT-C"]  # PT-A overdue first
     assert [p["phenotype"] for p in board] == ["A", "B", "C"]
-    assert [p["patient_id"] for p in shell.json("cohort", "--phenotype", "C")] == ["PT-C"]
-    assert [p["patient_id"] for p in shell.json("cohort", "--overdue")] == ["PT-A"]
-    assert shell.json("cohort", "--state", "monitoring") == []
+
+    def ids(*args: str) -> list[str]:
+        return [p["patient_id"] for p in shell.json("cohort", *args)["patients"]]
+
+    assert ids("--phenotype", "C") == ["PT-C"]
+    assert ids("--overdue") == ["PT-A"]
+    assert ids("--state", "monitoring") == []
+    assert ids("--search", "pt-b") == ["PT-B"]  # any case, whole or its beginning
+    assert ids("--sort", "-patient") == ["PT-C", "PT-B", "PT-A"]
+    assert ids("--limit", "2", "--page", "2") == ["PT-C"]
     tasks = shell.json("tasks", "--to", (TODAY + timedelta(days=14)).isoformat())
     assert {t["patient_id"] for t in tasks} == {"PT-A", "PT-B", "PT-C"}
     assert all(

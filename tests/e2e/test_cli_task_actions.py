@@ -103,7 +103,9 @@ def test_refusals_are_one_line_and_write_nothing(shell) -> None:
         (("tasks", "assign", pft, "--to", "nobody"), None, "assignee: 'nobody'"),
         (("tasks", "reschedule", "9999", "--due", "2100-01-01", "--reason", "x"), None, "task"),
         (("tasks", "reschedule", pft, "--due", "2000-01-01", "--reason", "x"), None, "due:"),
-        (("tasks", "done", pft), None, "never by a bare tick"),
+        # done records what closes the task: a PFT needs its values (§8: no bare tick)
+        (("tasks", "done", pft), None, "at least one of fvc_pct, dlco_pct"),
+        (("tasks", "done", pft, "--set", "fvc_pct=500"), None, "fvc_pct: 500"),
         (("tasks", "decline", pft, "--reason", "no"), "auditor", "may not manage tasks"),
     ]
     for args, role, said in refusals:

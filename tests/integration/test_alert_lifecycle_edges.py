@@ -26,11 +26,10 @@ from ildpath.fhir.resources import Refs, detected_issue
 from ildpath.reports.cohort import build_cohort_report
 from ildpath.usecases import TriggerCommand, fire_trigger, record_therapy
 from ildpath.usecases.alerts import list_alerts
-from ildpath.usecases.cohort import CohortFilter, list_cohort
+from ildpath.usecases.cohort import CohortQuery, list_cohort
 from ildpath.usecases.patient_data import patient_data
 from ildpath.usecases.summary import patient_summary
 from ildpath.usecases.timeline import timeline
-from ildpath.web.board import by_urgency, urgent
 from pathway.errors import InvalidValue
 
 from .apps import CLINICIAN, clinic, enrol
@@ -98,18 +97,20 @@ def test_holding_alerts_rank_above_cleared_ones_and_closed_patients_rank_nowhere
     ]
     assert [a.patient_id for a in list_alerts(app, closed=True)][-1] == "P-003"
 
-    board = {e.patient_id: e for e in list_cohort(app, CohortFilter())}
+    ranked = list_cohort(app, CohortQuery(include_closed=True))
+    board = {e.patient_id: e for e in ranked}
     assert board["P-001"].unacknowledged_alerts == {"critical": 1}
     assert board["P-001"].holding_alerts == {}
     assert board["P-001"].cleared_alerts == {"critical": 1}
     assert board["P-002"].holding_alerts == {"critical": 1}
     assert board["P-003"].unacknowledged_alerts == {}  # closed: in no worklist count
-    # tasks aside (P-001's transplant referral is overdue), the alert that holds ranks first
+    # the alert that holds ranks first, above P-001's overdue transplant referral and its
+    # cleared alert; the closed patient last
+    assert [e.patient_id for e in ranked] == ["P-002", "P-001", "P-003"]
     quiet = [replace(board[p], overdue_tasks=0) for p in ("P-003", "P-001", "P-002")]
-    assert [e.patient_id for e in by_urgency(quiet)] == ["P-002", "P-001", "P-003"]
-    assert [urgent(e) for e in quiet] == [False, False, True]
+    assert [e.urgent for e in quiet] == [False, False, True]
     # a day before the stop the same alert held: the board of that day says so
-    then = {e.patient_id: e for e in list_cohort(app, CohortFilter(), as_of=DAY)}
+    then = {e.patient_id: e for e in list_cohort(app, CohortQuery(), as_of=DAY)}
     assert then["P-001"].holding_alerts == {"critical": 1}
 
 

@@ -1,13 +1,10 @@
 """The dashboard never redirects off the site after sign-in, and the line shown after a form
 cannot be forged by a link someone else made."""
 
-from datetime import date
 
 import pytest
 
-from ildpath.usecases.cohort import CohortEntry
 from ildpath.web.access import local_path
-from ildpath.web.board import by_urgency
 from ildpath.web.flash import flash_query, read_flash
 
 
@@ -64,32 +61,3 @@ def test_a_forged_or_altered_flash_is_not_shown(
 ) -> None:
     query = {**_query(flash_query("key", "P-1", "pft", [12])), **change}
     assert read_flash(key, patient, query) is None
-
-
-def _entry(pid: str, due: date | None, overdue: int = 0, critical: int = 0) -> CohortEntry:
-    return CohortEntry(
-        pid,
-        "diagnosis",
-        date(2026, 1, 1),
-        "B",
-        "polymyositis",
-        "negative",
-        "negative",
-        "non_progressive",
-        next_task="pft" if due else None,
-        next_due_on=due,
-        overdue_tasks=overdue,
-        unacknowledged_alerts={"critical": critical, "warning": 1},
-    )
-
-
-def test_the_board_puts_critical_and_overdue_first_then_keeps_the_due_order() -> None:
-    soonest_first = [
-        _entry("calm-soon", date(2026, 2, 1)),
-        _entry("overdue", date(2026, 2, 2), overdue=1),
-        _entry("critical", date(2026, 2, 3), critical=1),
-        _entry("both", date(2026, 2, 4), overdue=2, critical=1),
-        _entry("calm-later", None),
-    ]
-    ordered = [e.patient_id for e in by_urgency(soonest_first)]
-    assert ordered == ["both", "overdue", "critical", "calm-soon", "calm-later"]

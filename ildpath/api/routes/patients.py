@@ -3,15 +3,17 @@
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor, EnrolPatient, amend_phenotype, enrol_patient, patient_summary
-from ...usecases.cohort import CohortFilter, list_cohort
+from ...usecases.cohort import CohortQuery, find_patients
+from ...usecases.cohort_query import COHORT_SORTS
 from ...usecases.patient_data import patient_data
 from ...usecases.views import record_view
 from ..concurrency import IfMatch, etag, expected_version, outcome_body
+from ..paging import CURSOR, LIMIT, next_cursor, offset_of
 from ..schemas import AmendmentIn, EnrolmentIn
 from ..security import clinic_app, permitted
 
@@ -21,22 +23,48 @@ _APP = Depends(clinic_app)
 _READ = permitted(Permission.READ)
 
 
-@router.get("", summary="The cohort board, soonest next due task first")
+@router.get("", summary="The cohort's working list, the most urgent first, a page at a time")
 def cohort(
+    request: Request,
+    q: str | None = Query(default=None, max_length=64, description="Patient id, whole or start."),
     state: list[str] = Query(default=[], description="Only these states (repeat)."),
     phenotype: str | None = Query(default=None, max_length=32, description="A, B, C"),
+    task_kind: str | None = Query(default=None, max_length=40, description="An open task kind."),
+    due: str | None = Query(default=None, max_length=16, description="overdue, today, week"),
     overdue: bool = Query(default=False, description="Only patients with overdue tasks."),
+    assignee: str | None = Query(default=None, max_length=64, description="Task assigned to."),
+    alerts: str | None = Query(default=None, max_length=16, description="holding, cleared"),
     alert_severity: str | None = Query(
         default=None, max_length=16, description="At least one unacknowledged alert this severe."
     ),
+    closed: bool = Query(default=False, description="List closed patients too."),
+    sort: str = Query(default="urgency", max_length=16, description=", ".join(COHORT_SORTS)),
+    limit: int = LIMIT,
+    cursor: str | None = CURSOR,
     app: App = _APP,
     _: Actor = _READ,
 ) -> dict[str, Any]:
-    entries = list_cohort(
-        app,
-        CohortFilter(tuple(state), phenotype, overdue, alert_severity),
-    )
-    return {"count": len(entries), "patients": entries}
+    query = CohortQuery(
+        search=q,
+        states=tuple(state),
+        phenotype=phenotype,
+        task_kind=task_kind,
+        due=due or ("overdue" if overdue else None),
+        assignee=assignee,
+        alerts=alerts,
+        alert_severity=alert_severity,
+        sort=sort,
+        include_closed=closed,
+    ).check()
+    params = list(request.query_params.multi_items())
+    found = find_patients(app, query, offset=offset_of(cursor, params), limit=limit)
+    return {
+        "count": found.total,
+        "returned": len(found.entries),
+        "next_cursor": next_cursor(found.next_offset, params),
+        "work": found.work,
+        "patients": found.entries,
+    }
 
 
 @router.post("", status_code=201, summary="Enrol a patient")

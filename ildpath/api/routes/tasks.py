@@ -1,18 +1,22 @@
 """/api/tasks: the worklist of care tasks due or overdue, its calendar, and a person's
-actions on a task (§8 Acting on a task): decline, reschedule, assign."""
+actions on a task (§8 Acting on a task): done (the entry that closes it), decline,
+reschedule, assign."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor
 from ...usecases.task_actions import assign_task, decline_task, reschedule_task
-from ...usecases.tasks import WORKLIST_DAYS, tasks_calendar, tasks_due
+from ...usecases.task_done import complete_task
+from ...usecases.tasks import tasks_calendar
+from ...usecases.worklist import TASK_SORTS, TaskQuery, default_end, find_tasks
 from ..concurrency import outcome_body
-from ..schemas import RowId, TaskAssignmentIn, TaskDeclineIn, TaskRescheduleIn
+from ..paging import CURSOR, LIMIT, next_cursor, offset_of
+from ..schemas import RowId, TaskAssignmentIn, TaskDeclineIn, TaskDoneIn, TaskRescheduleIn
 from ..security import clinic_app, permitted
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -20,26 +24,39 @@ router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 
 @router.get("", summary="Open tasks due in the range, and every task already overdue")
 def worklist(
+    request: Request,
     start: date | None = Query(default=None, alias="from", description="Default: today."),
     end: date | None = Query(default=None, alias="to", description="Default: from + 14 days."),
     kind: list[str] = Query(default=[], description="Only these task kinds (repeat)."),
     patient: str | None = Query(default=None, max_length=64),
+    q: str | None = Query(default=None, max_length=64, description="Patient id, whole or start."),
+    due: str | None = Query(default=None, max_length=16, description="overdue, today, week"),
+    assignee: str | None = Query(default=None, max_length=64, description="Assigned to."),
+    sort: str = Query(default="due", max_length=16, description=", ".join(TASK_SORTS)),
+    limit: int = LIMIT,
+    cursor: str | None = CURSOR,
     app: App = Depends(clinic_app),
     _: Actor = permitted(Permission.READ),
 ) -> dict[str, Any]:
-    today = app.clock.today()
-    first = start or today
-    tasks = tasks_due(
-        app,
+    first = start or app.clock.today()
+    query = TaskQuery(
         first,
-        end or first + timedelta(days=WORKLIST_DAYS),
+        end or default_end(first),
         kinds=tuple(kind),
         patient_id=patient,
+        search=q,
+        assignee=assignee,
+        due=due,
+        sort=sort,
     )
+    params = list(request.query_params.multi_items())
+    found = find_tasks(app, query, offset=offset_of(cursor, params), limit=limit)
     return {
-        "count": len(tasks),
-        "overdue": sum(t.overdue for t in tasks),
-        "tasks": [{**t.__dict__, "overdue": t.overdue} for t in tasks],
+        "count": found.total,
+        "overdue": found.overdue,
+        "returned": len(found.tasks),
+        "next_cursor": next_cursor(found.next_offset, params),
+        "tasks": [{**t.__dict__, "overdue": t.overdue} for t in found.tasks],
     }
 
 
@@ -105,3 +122,19 @@ def assign(
 ) -> dict[str, Any]:
     outcome = assign_task(app, task_id, body.assignee, actor, reason=body.reason)
     return outcome_body(response, outcome)
+
+
+@router.post(
+    "/{task_id}/done",
+    status_code=201,
+    summary="Done: record the entry that closes the task (a PFT, a vaccination, an agent …)",
+)
+def done(
+    task_id: RowId,
+    body: TaskDoneIn,
+    response: Response,
+    app: App = Depends(clinic_app),
+    actor: Actor = permitted(Permission.RECORD),
+) -> dict[str, Any]:
+    finished = complete_task(app, task_id, body.on or app.clock.today(), body.values, actor)
+    return {**outcome_body(response, finished.outcome), "task_closed": finished.closed}

@@ -170,7 +170,7 @@ def test_the_worklist_shows_overdue_tasks_and_the_pathway_page_describes_the_mac
     page: Page, clinic: WebClinic, shots: Shots
 ) -> None:
     sign_in(page, clinic, "coordinator")
-    page.get_by_role("link", name="Tasks").click()
+    page.get_by_role("link", name="Tasks", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tasks")
     referral = page.locator("table.tasks tbody tr", has_text="transplant referral")
     expect(referral).to_contain_text(MDA5)
