@@ -1,7 +1,6 @@
 """The dashboard never redirects off the site after sign-in, and the line shown after a form
 cannot be forged by a link someone else made."""
 
-
 import pytest
 
 from ildpath.web.access import local_path
