@@ -92,6 +92,20 @@ def test_patient_report_with_long_values_fits_a4_portrait(app: App) -> None:
         assert overflowing(lay_out(html)) == [], patient
 
 
+def test_the_lung_function_chart_fills_the_printed_page_width(app: App) -> None:
+    document = lay_out(patient_report(app, PROGRESSING, "html", as_of=END).decode())
+
+    page_box = document.pages[0]._page_box
+    charts = [
+        box
+        for page in document.pages
+        for box in _boxes(page._page_box)
+        if "Replaced" in type(box).__name__ and box.element.get("aria-labelledby") == "pft-title"
+    ]
+    assert len(charts) == 1
+    assert charts[0].width >= 0.95 * page_box.width
+
+
 def broken_dates(document: Any) -> list[str]:
     """The dates (``<time>``) laid out over more than one line: an inline box split across
     lines leaves one box per line for the same element."""
