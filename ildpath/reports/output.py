@@ -12,25 +12,13 @@ from pathway.errors import InvalidValue
 from ..bootstrap import App
 from .cohort import build_cohort_report
 from .patient import build_patient_report
+from .pdf import html_to_pdf
 from .pseudonym import Pseudonymiser
 from .render import cohort_html, patient_html
 
 __all__ = ["REPORT_FORMATS", "cohort_report", "html_to_pdf", "patient_report"]
 
 REPORT_FORMATS = ("html", "pdf", "csv", "json")
-
-
-def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint lays the report's own HTML out on A4 pages; imported here because it is
-    slow to import and only PDFs need it.
-
-    Its cost grows with the pages laid out, in time and in memory held until the document is
-    written: a clinic's cohort, whose lists of alerts and transitions run to thousands of
-    pages, takes minutes and gigabytes as a PDF where HTML, CSV or JSON take seconds."""
-    from weasyprint import HTML
-
-    pdf: bytes = HTML(string=html).write_pdf()  # WeasyPrint is untyped
-    return pdf
 
 
 def _json_default(value: object) -> str:

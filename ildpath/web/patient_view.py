@@ -15,7 +15,7 @@ from pathway.task_actions import DECLINABLE
 from ..api.security import Caller
 from ..bootstrap import App
 from ..errors import TaskNotFound
-from ..reports.charts import MarkerPoint, PftPoint, markers_chart, pft_chart
+from ..reports.charts import SCREEN_WIDTH, MarkerPoint, PftPoint, markers_chart, pft_chart
 from ..roles import Permission
 from ..usecases.cohort import SEVERITY_RANK
 from ..usecases.patient_data import patient_data
@@ -87,13 +87,25 @@ def _pfts(summary: PatientSummary) -> list[Any]:
 
 
 def _chart(pfts: list[Any]) -> Markup:
+    """The chart drawn wide for the screen: it fills the content width, and its ticks stay
+    about 13 px tall there."""
     points = [PftPoint(o.clinical_on, o.fvc_pct, o.dlco_pct) for o in pfts]
-    return Markup(pft_chart(points, title="FVC and DLCO, % predicted", id_prefix="pft-chart"))
+    chart = pft_chart(
+        points,
+        title="FVC and DLCO, % predicted",
+        id_prefix="pft-chart",
+        width=SCREEN_WIDTH,
+        height=360.0,
+    )
+    return Markup(chart)
 
 
 def _markers_chart(summary: PatientSummary) -> Markup:
     points = [MarkerPoint(*m) for m in markers(summary)]
-    return Markup(markers_chart(points, title="Ferritin and KL-6", id_prefix="markers-chart"))
+    chart = markers_chart(
+        points, title="Ferritin and KL-6", id_prefix="markers-chart", width=SCREEN_WIDTH
+    )
+    return Markup(chart)
 
 
 def _flash_alerts(

@@ -10,9 +10,11 @@ from .flow import flow_chart
 from .markers import MarkerPoint, markers_chart
 from .palette import STATE_COLOURS, THERAPY_COLOURS
 from .pft import PftPoint, pft_chart
+from .svg import SCREEN_WIDTH
 from .timeline import Band, timeline_chart
 
 __all__ = [
+    "SCREEN_WIDTH",
     "STATE_COLOURS",
     "THERAPY_COLOURS",
     "Band",

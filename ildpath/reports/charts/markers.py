@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from .palette import GRID, MUTED, SERIES, WHITE
-from .scales import DateScale, LinearScale, date_axis, month_floor, next_month
+from .scales import (
+    TICK_SIZE,
+    DateScale,
+    LinearScale,
+    date_axis,
+    month_floor,
+    next_month,
+    value_axis,
+)
 from .svg import el, empty_chart, esc, num, svg_document, text
 
 __all__ = ["MARKERS", "MarkerPoint", "markers_chart"]
@@ -22,7 +30,8 @@ MARKERS = (("ferritin", "Ferritin", "ng/mL"), ("kl6", "KL-6", "U/mL"))
 """The markers charted, in panel order: (analyte, name, unit)."""
 
 WIDTH = 640.0
-LEFT, RIGHT, TOP = 64.0, 624.0, 50.0
+"""The printed width (A4 portrait's content width); the dashboard asks for a wider one."""
+LEFT, MARGIN, TOP = 64.0, 16.0, 50.0
 PANEL, GAP = 110.0, 48.0
 _COLOURS = {"ferritin": SERIES["dlco"], "kl6": SERIES["fvc"]}
 
@@ -35,14 +44,6 @@ class MarkerPoint:
     value: float
 
 
-def _nice_top(value: float) -> float:
-    """The smallest 1, 2 or 5 x 10^k at or above ``value`` (and above 0): a round axis end."""
-    if value <= 0:
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
-
-
 def _tick(value: float) -> str:
     return f"{value:,.0f}" if value >= 1 or value == 0 else f"{value:g}"
 
@@ -50,14 +51,17 @@ def _tick(value: float) -> str:
 def _panel(
     key: str, name: str, unit: str, values: list[tuple[date, float]], xs: DateScale, top: float
 ) -> list[str]:
+    """One marker's panel. Its axis starts at 0 (a level is read against none, and a halving
+    should look like one) and ends at a round number above the highest result."""
     bottom = top + PANEL
-    high = _nice_top(max(v for _, v in values))
-    ys = LinearScale(0, high, bottom, top)
-    body = [text(LEFT, top - 8, f"{name}, {unit}", size=11, bold=True)]
-    for tick in (0.0, high / 2, high):
+    axis = value_axis((v for _, v in values), ticks=4, from_zero=True, floor=0.0)
+    ys = LinearScale(axis.lo, axis.hi, bottom, top)
+    body = [text(LEFT, top - 8, f"{name}, {unit}", size=TICK_SIZE, bold=True)]
+    for tick in axis.ticks:
         y = ys(tick)
-        body.append(el("line", x1=LEFT, y1=y, x2=RIGHT, y2=y, stroke=GRID, stroke_width=1))
-        body.append(text(LEFT - 6, y + 3.5, _tick(tick), size=10, anchor="end", fill=MUTED))
+        body.append(el("line", x1=LEFT, y1=y, x2=xs.right, y2=y, stroke=GRID, stroke_width=1))
+        label = _tick(tick)
+        body.append(text(LEFT - 6, y + 4, label, size=TICK_SIZE, anchor="end", fill=MUTED))
     body += date_axis(xs, top=top, bottom=bottom)
     body.append(el("line", x1=LEFT, y1=top, x2=LEFT, y2=bottom, stroke=MUTED))
     colour = _COLOURS[key]
@@ -95,9 +99,13 @@ def _describe(series: dict[str, list[tuple[date, float]]]) -> str:
     return " ".join(sentences)
 
 
-def markers_chart(points: Sequence[MarkerPoint], *, title: str, id_prefix: str = "markers") -> str:
+def markers_chart(
+    points: Sequence[MarkerPoint], *, title: str, id_prefix: str = "markers", width: float = WIDTH
+) -> str:
     """Ferritin and KL-6 each in its own panel over the same dates; each marker's tooltip gives
-    the date, the value and its unit. A marker with no result is left out, not drawn empty."""
+    the date, the value and its unit. A marker with no result is left out, not drawn empty.
+    Like the lung function chart it fills the width it is shown in; ``width`` sets its
+    proportions and how large the text is against them."""
     ordered = sorted((p for p in points if math.isfinite(p.value)), key=lambda p: p.on)
     series = {key: [(p.on, p.value) for p in ordered if p.analyte == key] for key, _, _ in MARKERS}
     drawn = [(key, name, unit) for key, name, unit in MARKERS if series[key]]
@@ -106,17 +114,18 @@ def markers_chart(points: Sequence[MarkerPoint], *, title: str, id_prefix: str =
     days = [d for values in series.values() for d, _ in values]
     first, latest = month_floor(min(days)), max(days)
     last = latest if latest.day == 1 and latest > first else next_month(latest)
-    xs = DateScale(first, last, LEFT, RIGHT)
+    xs = DateScale(first, last, LEFT, width - MARGIN)
     body: list[str] = []
     top = TOP
     for key, name, unit in drawn:
         body += _panel(key, name, unit, series[key], xs, top)
         top += PANEL + GAP
     return svg_document(
-        width=WIDTH,
+        width=width,
         height=top - GAP + 28,
         title=title,
         desc=_describe(series),
         id_prefix=id_prefix,
         body=body,
+        fluid=True,
     )

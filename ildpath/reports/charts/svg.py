@@ -16,6 +16,7 @@ from .palette import INK, MUTED
 
 __all__ = [
     "FONT",
+    "SCREEN_WIDTH",
     "SVG_NS",
     "el",
     "empty_chart",
@@ -30,6 +31,9 @@ __all__ = [
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "sans-serif"
+SCREEN_WIDTH = 1000.0
+"""Chart units across for a fluid chart on the dashboard: at 1366 px the content is ~1200 px
+wide, so text of 11 units shows at ~13 px (a 640-unit chart would blow it up to ~21 px)."""
 
 # Characters XML 1.0 forbids even when escaped; a stray one in a free-text label must not
 # make the whole report unparseable.
@@ -127,9 +131,15 @@ def svg_document(
     desc: str,
     id_prefix: str,
     body: Iterable[str],
+    fluid: bool = False,
 ) -> str:
     """The root <svg>: sized, with a visible heading and the <title>/<desc> that screen
-    readers announce (ids prefixed so several charts can share one page)."""
+    readers announce (ids prefixed so several charts can share one page).
+
+    A ``fluid`` chart fills the width of its container (``width="100%"``, the height following
+    from the viewBox), so a chart read closely, like lung function, is as large as the page or
+    screen allows instead of a fixed ``width`` in pixels; its text grows with it.
+    """
     pid = safe_id(id_prefix)
     return el(
         "svg",
@@ -139,8 +149,8 @@ def svg_document(
         text(8, 18, title, size=13, bold=True),
         *body,
         xmlns=SVG_NS,
-        width=float(width),
-        height=float(height),
+        width="100%" if fluid else float(width),
+        height=None if fluid else float(height),
         viewBox=f"0 0 {num(width)} {num(height)}",
         role="img",
         aria_labelledby=f"{pid}-title",
