@@ -7,7 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from . import board, pathway_page, patient_actions, patient_page, reports_page, signin, worklist
+from . import (
+    accounts_forms,
+    accounts_page,
+    board,
+    pathway_page,
+    patient_actions,
+    patient_page,
+    reports_page,
+    signin,
+    worklist,
+)
 from .access import FormRefused, SignInRequired, sign_in_redirect
 from .errors_page import error_page
 
@@ -32,8 +42,10 @@ async def _form_refused(request: Request, _: Exception) -> HTMLResponse:
 
 
 def install_dashboard(api: FastAPI) -> None:
-    """Add the pages (/, /patients/…, /tasks, /reports, /pathway, /login) and /static."""
+    """Add the pages (/, /patients/…, /tasks, /reports, /pathway, /admin/…, /login) and /static."""
     pages = (signin, board, patient_page, patient_actions, worklist, reports_page, pathway_page)
+    for module in (accounts_page, accounts_forms):  # /admin/accounts
+        api.include_router(module.router)
     for module in pages:
         api.include_router(module.router)
     api.add_exception_handler(SignInRequired, _sign_in)
