@@ -40,6 +40,14 @@ def _sign_in_as(page: Page, clinic: WebClinic, username: str, password: str) -> 
 
 
 def _well_formed(page: Page) -> None:
+    """Every control labelled, every table captioned, no duplicate or dangling ids."""
+    unlabelled = page.locator("input:not([type=hidden]), select, textarea").evaluate_all(
+        "els => els.filter(el => !(el.labels.length || el.getAttribute('aria-label')))"
+        ".map(el => el.outerHTML)"
+    )
+    assert unlabelled == []
+    tables = page.locator("table")
+    assert all(tables.nth(i).locator("caption").count() == 1 for i in range(tables.count()))
     assert page.evaluate(DUPLICATE_IDS) == []
     assert page.evaluate(DANGLING_REFERENCES) == []
 
@@ -79,6 +87,14 @@ def test_an_admin_adds_an_account_gives_it_a_token_revokes_it_and_deactivates_it
     expect(page.get_by_role("status")).to_contain_text(f"Account {NEW} added")
     assert _accounts(clinic)[NEW] == ("coordinator", True)
     shots(page, "account-added")
+
+    page.locator("#form-email").get_by_label("Email").fill("not-an-address")
+    page.get_by_role("button", name="Save email").click()
+    refused = page.locator("#form-email").get_by_role("alert")
+    expect(refused).to_contain_text("email: 'not-an-address' is not allowed")
+    expect(page.locator("#form-email").get_by_label("Email")).to_have_value("not-an-address")
+    assert {u.username: u.email for u in list_users(clinic.app)}[NEW] == "anna.rossi@example.org"
+    shots(page, "email-refused")
 
     page.locator("#form-role").get_by_label("Role").select_option("clinician")
     page.get_by_role("button", name="Change role").click()
