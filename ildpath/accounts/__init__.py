@@ -3,8 +3,9 @@
 The command line trusts the local login; these are what the web edge checks instead.
 """
 
-from .errors import TokenNotFound, UsernameTaken, UserNotFound
+from .errors import OwnAccountRefused, TokenNotFound, UsernameTaken, UserNotFound
 from .hashing import hash_secret, verify_secret
+from .overview import AccountSummary, account_summaries, account_summary
 from .sessions import close_session, open_session, session_for
 from .tokens import TokenEntry, account_for_token, issue_token, list_tokens, revoke_token
 from .users import (
@@ -14,6 +15,7 @@ from .users import (
     add_user,
     assignable,
     authenticate,
+    change_role,
     deactivate_user,
     demo_accounts,
     has_users,
@@ -25,15 +27,20 @@ from .users import (
 __all__ = [
     "PERSON_ROLES",
     "Account",
+    "AccountSummary",
+    "OwnAccountRefused",
     "TokenEntry",
     "TokenNotFound",
     "UserEntry",
     "UserNotFound",
     "UsernameTaken",
     "account_for_token",
+    "account_summaries",
+    "account_summary",
     "add_user",
     "assignable",
     "authenticate",
+    "change_role",
     "close_session",
     "deactivate_user",
     "demo_accounts",

@@ -2,7 +2,7 @@
 
 from pathway.errors import ClinicalError, InvalidValue
 
-__all__ = ["TokenNotFound", "UserNotFound", "UsernameTaken"]
+__all__ = ["OwnAccountRefused", "TokenNotFound", "UserNotFound", "UsernameTaken"]
 
 
 class UsernameTaken(InvalidValue):
@@ -24,3 +24,15 @@ class TokenNotFound(ClinicalError):
     def __init__(self, token_id: int) -> None:
         self.token_id = token_id
         super().__init__(f"token: no API token with id {token_id}")
+
+
+class OwnAccountRefused(ClinicalError):
+    """An admin demoting or deactivating their own account: refused, so that a slip of the
+    hand never leaves the clinic without anyone who can manage accounts (another admin can)."""
+
+    def __init__(self, username: str, field: str, what: str) -> None:
+        self.username, self.field = username, field
+        super().__init__(
+            f"{field}: you may not {what} your own account ({username}); "
+            "another admin can do it, so the clinic always keeps someone who manages accounts"
+        )

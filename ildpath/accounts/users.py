@@ -1,4 +1,4 @@
-"""People who sign in: add, authenticate, change a password, deactivate, list.
+"""People who sign in: add, authenticate, change a password or a role, deactivate, list.
 
 The roles are the command line's (`ildpath.roles.ROLES`), so a person is refused the same
 things in the dashboard, the API and the terminal. ``system`` is the engine's own role and is
@@ -18,7 +18,7 @@ from persistence.account_tables import UserRow, WebSessionRow
 
 from ..bootstrap import App
 from ..roles import ROLES
-from .errors import UsernameTaken, UserNotFound
+from .errors import OwnAccountRefused, UsernameTaken, UserNotFound
 from .hashing import hash_secret, spend_verify, verify_secret
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "add_user",
     "assignable",
     "authenticate",
+    "change_role",
     "deactivate_user",
     "demo_accounts",
     "find_user",
@@ -176,11 +177,30 @@ def assignable(app: App, username: str) -> bool:
     return user is not None and user.active and user.role in PERSON_ROLES
 
 
-def deactivate_user(app: App, username: str) -> None:
-    """Refuse the account from now on (sign-in, sessions, tokens); kept, never deleted, so
-    the audit trail's names still mean someone."""
+def change_role(app: App, username: str, role: str, *, by: str | None = None) -> Account:
+    """Give the account another role, from its next request on (sessions and tokens read the
+    role afresh). ``by`` is who asks: nobody changes their own role (an admin demoting
+    themselves could leave the clinic without one)."""
+    _check_role(role)
     with app.transaction() as session:
         user = find_user(session, username)
+        if user.role == role:
+            return Account(username, role)
+        if by == username:
+            raise OwnAccountRefused(username, "role", "change the role of")
+        user.role = role
+        session.add(user)
+    return Account(username, role)
+
+
+def deactivate_user(app: App, username: str, *, by: str | None = None) -> None:
+    """Refuse the account from now on (sign-in, sessions, tokens); kept, never deleted, so
+    the audit trail's names still mean someone. ``by`` is who asks: nobody deactivates their
+    own account."""
+    with app.transaction() as session:
+        user = find_user(session, username)
+        if by == username:
+            raise OwnAccountRefused(username, "username", "deactivate")
         user.active = False
         session.add(user)
         session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user.id))

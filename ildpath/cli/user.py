@@ -15,6 +15,7 @@ from rich.table import Table
 
 from ..accounts import (
     add_user,
+    change_role,
     deactivate_user,
     has_users,
     issue_token,
@@ -29,7 +30,8 @@ from ..roles import Permission
 from .edge import console, emit_json, open_app, operator
 
 user_app = typer.Typer(
-    help="Accounts of the web dashboard and API: add, list, change a password, deactivate, "
+    help="Accounts of the web dashboard and API: add, list, change a password or a role, "
+    "deactivate, "
     "issue and revoke API tokens (admin role; the very first account needs none).",
     no_args_is_help=True,
 )
@@ -111,14 +113,30 @@ def password(
     console.print(f"password of {username} changed; their sessions are closed", markup=False)
 
 
+@user_app.command("role")
+def role(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose account.")],
+    new_role: Annotated[
+        str, typer.Argument(metavar="ROLE", help="coordinator, clinician, auditor or admin.")
+    ],
+) -> None:
+    """Change an account's role (admin role), from its next request on; the dashboard's
+    Accounts page does the same. Nobody changes their own role."""
+    acting = operator(ctx).acting(Permission.ADMINISTER)
+    account = change_role(open_app(), username, new_role, by=acting.name)
+    console.print(f"role of {username} is now {account.role}", markup=False)
+
+
 @user_app.command("deactivate")
 def deactivate(
     ctx: typer.Context, username: Annotated[str, typer.Argument(help="Whose account.")]
 ) -> None:
     """Refuse the account from now on (admin role): sign-in, sessions and API tokens. The
-    account is kept, so the names in the audit trail still mean someone."""
-    operator(ctx).acting(Permission.ADMINISTER)
-    deactivate_user(open_app(), username)
+    account is kept, so the names in the audit trail still mean someone. Nobody deactivates
+    their own account."""
+    acting = operator(ctx).acting(Permission.ADMINISTER)
+    deactivate_user(open_app(), username, by=acting.name)
     console.print(f"user {username} deactivated", markup=False)
 
 

@@ -8,7 +8,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from . import (
+    accounts_forms,
+    accounts_page,
+    amend_form,
     board,
+    enrol_form,
     lists_page,
     pathway_page,
     patient_actions,
@@ -42,17 +46,22 @@ async def _form_refused(request: Request, _: Exception) -> HTMLResponse:
 
 
 def install_dashboard(api: FastAPI) -> None:
-    """Add the pages (/, /patients/…, /tasks, /reports, /pathway, /login) and /static."""
+    """Add the pages (/, /patients/…, /tasks, /lists, /reports, /pathway, /admin/…, /login)
+    and /static."""
     pages = (
         signin,
         board,
         lists_page,
+        enrol_form,  # /patients/new before /patients/{id}
+        amend_form,
         patient_page,
         patient_actions,
         worklist,
         task_forms,
         reports_page,
         pathway_page,
+        accounts_page,
+        accounts_forms,
     )
     for module in pages:
         api.include_router(module.router)

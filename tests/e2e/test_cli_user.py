@@ -115,3 +115,34 @@ def test_the_password_is_asked_twice_without_echo(tmp_path, monkeypatch):
     assert "do not match" in done.output
     assert PASSWORD not in done.output
     assert "user anna added (admin)" in done.output
+
+
+def test_an_admin_changes_a_role_like_the_accounts_page_does(shell):
+    add(shell, "admin.rossi", "admin")
+    add(shell, "anna", "coordinator", acting="admin")
+    assert shell.run("user", "role", "anna", "clinician").returncode == 2  # a coordinator
+    done = shell.ok("user", "role", "anna", "clinician", role="admin")
+    assert "role of anna is now clinician" in done
+    refused = shell.run("user", "role", "anna", "superuser", role="admin")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "error: role: 'superuser' is not allowed; allowed: coordinator, clinician, auditor, admin"
+    )
+    users = shell.json("user", "list")
+    assert [(u["username"], u["role"]) for u in users] == [
+        ("admin.rossi", "admin"),
+        ("anna", "clinician"),
+    ]
+
+
+def test_an_admin_at_the_terminal_cannot_demote_or_deactivate_themselves(shell):
+    add(shell, "admin.rossi", "admin")
+    me = Terminal(shell.folder, user="admin.rossi", role="admin")
+    demoted = me.run("user", "role", "admin.rossi", "auditor")
+    assert demoted.returncode == 2
+    assert "may not change the role of your own account (admin.rossi)" in demoted.stderr
+    deactivated = me.run("user", "deactivate", "admin.rossi")
+    assert deactivated.returncode == 2
+    assert "may not deactivate your own account" in deactivated.stderr
+    [user] = shell.json("user", "list")
+    assert (user["role"], user["active"]) == ("admin", True)

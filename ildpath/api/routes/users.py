@@ -40,8 +40,8 @@ def create_user(body: UserIn, app: App = _APP, _: Actor = _ADMIN) -> dict[str, A
     status_code=201,
     summary="Deactivate an account: its sessions and tokens stop working at once (admins)",
 )
-def deactivate(username: str, app: App = _APP, _: Actor = _ADMIN) -> dict[str, Any]:
-    deactivate_user(app, username)
+def deactivate(username: str, app: App = _APP, actor: Actor = _ADMIN) -> dict[str, Any]:
+    deactivate_user(app, username, by=actor.name)
     return {"username": username, "active": False}
 
 
