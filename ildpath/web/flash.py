@@ -28,6 +28,8 @@ DONE = {
     "procedure": "Procedure recorded.",
     "vaccination": "Vaccination recorded.",
     "acknowledged": "Alert acknowledged.",
+    "enrolled": "Enrolled in diagnosis: the tasks it opened are listed under Open tasks.",
+    "amended": "Phenotype amended.",
     **{trigger: f"Trigger {trigger} fired." for trigger in TRIGGERS},
 }
 """What each successful form says, by its code."""

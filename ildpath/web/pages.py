@@ -7,7 +7,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from . import board, pathway_page, patient_actions, patient_page, reports_page, signin, worklist
+from . import (
+    amend_form,
+    board,
+    enrol_form,
+    pathway_page,
+    patient_actions,
+    patient_page,
+    reports_page,
+    signin,
+    worklist,
+)
 from .access import FormRefused, SignInRequired, sign_in_redirect
 from .errors_page import error_page
 
@@ -34,7 +44,7 @@ async def _form_refused(request: Request, _: Exception) -> HTMLResponse:
 def install_dashboard(api: FastAPI) -> None:
     """Add the pages (/, /patients/…, /tasks, /reports, /pathway, /login) and /static."""
     pages = (signin, board, patient_page, patient_actions, worklist, reports_page, pathway_page)
-    for module in pages:
+    for module in (enrol_form, amend_form, *pages):  # /patients/new before /patients/{id}
         api.include_router(module.router)
     api.add_exception_handler(SignInRequired, _sign_in)
     api.add_exception_handler(FormRefused, _form_refused)
