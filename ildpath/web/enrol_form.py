@@ -55,7 +55,7 @@ DEFAULTS = {"anti_mda5": "unknown", "anti_ars": "unknown"}
 def _required(form: ImmutableMultiDict[str, Any], name: str) -> str:
     value = text(form, name)
     if value is None:
-        raise InvalidValue(name, value, "a value: this field is required")
+        raise InvalidValue(name, value, "a value (this field is required)")
     return value
 
 

@@ -29,7 +29,7 @@ DONE = {
     "vaccination": "Vaccination recorded.",
     "acknowledged": "Alert acknowledged.",
     "enrolled": "Enrolled in diagnosis: the tasks it opened are listed under Open tasks.",
-    "amended": "Phenotype amended.",
+    "amended": "Phenotype amended: the tasks, recommendations and proposals below follow from it.",
     **{trigger: f"Trigger {trigger} fired." for trigger in TRIGGERS},
 }
 """What each successful form says, by its code."""

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Locator, Page, expect
 from sqlmodel import select
 
-from ildpath.usecases import record_observation
+from ildpath.usecases import record_observation, record_therapy
 from persistence.tables import PatientRow
 from tests.integration.apps import CLINICIAN
 from tests.web import WebClinic
@@ -128,35 +128,42 @@ def test_an_auditor_is_offered_no_enrolment_and_is_refused_the_form(
     expect(page.get_by_role("main")).to_contain_text("may not enrol patients")
 
 
-def test_anti_mda5_amended_to_positive_makes_phenotype_a_and_opens_the_transplant_referral(
+def test_anti_mda5_amended_to_positive_makes_phenotype_a_with_its_alert_tasks_and_regimens(
     page: Page, clinic: WebClinic, shots: Shots
 ) -> None:
+    record_therapy(clinic.app, STABLE, "start", "infliximab", TODAY, CLINICIAN)
     sign_in(page, clinic, "clinician", f"/patients/{STABLE}")
     expect(page.locator("dl.facts")).to_contain_text("B: anti-MDA5 not positive")
+    expect(page.locator("li.alert", has_text="AVOID_AGENT")).to_have_count(0)
     amend = page.locator("#form-amend")
     expect(amend.get_by_label("Anti-MDA5")).to_have_value("negative")
     expect(amend.get_by_label("ILD course at presentation")).to_have_value("non_progressive")
     expect(amend.get_by_label("Weight (kg)")).to_have_value("60")
+    expect(amend.get_by_label("Applies from")).to_have_value(TODAY.isoformat())
     expect(page.locator("section[aria-labelledby=tasks-title]")).not_to_contain_text(
         "transplant referral"
     )
-    amend.scroll_into_view_if_needed()
     shots(page, "amend-form")
 
     amend.get_by_label("Anti-MDA5").select_option("positive")
     amend.get_by_label("Reason").fill("Anti-MDA5 result back from the reference laboratory")
     amend.get_by_role("button", name="Amend the phenotype").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Phenotype amended.")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Phenotype amended")
+    expect(status).to_contain_text("AVOID_AGENT")
     facts = page.locator("dl.facts")
     expect(facts).to_contain_text("A: anti-MDA5 positive")
     anti_mda5 = facts.locator("div").filter(has=page.get_by_text("Anti-MDA5", exact=True))
     expect(anti_mda5.locator("dd")).to_have_text("positive")
+    expect(page.locator("li.alert", has_text="AVOID_AGENT")).to_contain_text("infliximab")
     expect(page.locator("section[aria-labelledby=tasks-title]")).to_contain_text(
         "transplant referral"
     )
+    expect(page.locator("ol.recs > li").first.locator("strong.code")).to_have_text(
+        "MDA5_TRIPLE_GC_TAC_CYC"
+    )
     expect(page.locator("#form-amend").get_by_label("Anti-MDA5")).to_have_value("positive")
-    expect(page.locator("table.timeline")).to_contain_text("anti_mda5")
     shots(page, "amended-to-phenotype-a")
     row = patient_row(clinic.app, STABLE)
     assert (row.anti_mda5, row.ild_course) == ("positive", "non_progressive")
