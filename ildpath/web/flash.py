@@ -31,6 +31,8 @@ DONE = {
     "task_decline": "Task declined: it is closed and will not reopen for the same event.",
     "task_reschedule": "Task rescheduled: overdue now counts from the new date.",
     "task_assign": "Task assigned: its reminders go to that person where a channel can.",
+    "enrolled": "Enrolled in diagnosis: the tasks it opened are listed under Open tasks.",
+    "amended": "Phenotype amended: the tasks, recommendations and proposals below follow from it.",
     **{trigger: f"Trigger {trigger} fired." for trigger in TRIGGERS},
 }
 """What each successful form says, by its code."""

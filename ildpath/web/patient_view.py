@@ -25,6 +25,7 @@ from ..usecases.task_done import task_to_close
 from .access import may
 from .entry_forms import AGENT_GROUPS, CHOICES, ENTRY_FORMS
 from .flash import Flash
+from .phenotype_fields import amend_view
 from .refusals import Refusal
 from .task_done import done_link, form_key, form_values
 from .trigger_form import OPTIONS, TRIGGER_FIELDS, trigger_choices
@@ -126,6 +127,8 @@ def _shown_beside_its_form(refused: FormState | None, controls: dict[str, bool])
         return controls["can_fire"]
     if refused.key.startswith("ack-"):
         return controls["can_acknowledge"]
+    if refused.key == "amend":
+        return controls["can_record"]
     return controls["can_record"] and refused.key in ENTRY_FORMS
 
 
@@ -136,6 +139,8 @@ def _form_title(refused: FormState | None) -> str:
         return "Move along the pathway"
     if refused.key.startswith("ack-"):
         return "Acknowledge"
+    if refused.key == "amend":
+        return "Amend the phenotype"
     form = ENTRY_FORMS.get(refused.key)
     return form.title if form else ""
 
@@ -193,4 +198,5 @@ def patient_context(
         "refused": refused,
         "refused_inline": _shown_beside_its_form(refused, controls),
         "refused_title": _form_title(refused),
+        "amend_form": amend_view(data["phenotype"], summary.as_of, refused),
     }

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ..api.app import DECISION_SUPPORT
 from ..api.security import Caller, clinic_app
+from ..roles import Permission, allows
 
 __all__ = ["NAV", "render"]
 
@@ -29,6 +30,12 @@ def _number(value: float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
+def _may(caller: Caller | None, permission: str) -> bool:
+    """Whether the signed-in person's role allows it (``may(caller, "ENROL")``): a page
+    shows a link or a control only to those the role table lets use it."""
+    return caller is not None and allows(caller.account.role, Permission[permission])
+
+
 @cache
 def _environment() -> Environment:
     env = Environment(
@@ -39,6 +46,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(words=_words, blank=_blank, number=_number)
+    env.globals["may"] = _may
     return env
 
 
