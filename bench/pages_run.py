@@ -37,10 +37,10 @@ def pages_at(chosen: tuple[int, ...], asked: tuple[int, ...]) -> tuple[int, ...]
 
 
 def page_targets(run: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each page's p95 and size, on every database measured, at 10,000 patients (the issue's
-    scale) or else the largest cohort measured."""
+    """Each page's p95 and size, on every database measured (SQLite first), at 10,000
+    patients (the issue's scale) or else the largest cohort measured."""
     targets: list[dict[str, Any]] = []
-    for backend, entry in sorted(run["backends"].items()):
+    for backend, entry in sorted(run["backends"].items(), key=lambda b: b[0] != "sqlite"):
         by_size = {r["size"]: r for r in entry.get("pages", [])}
         if not by_size:
             continue
