@@ -3,6 +3,7 @@ the same run, the targets judged PASS or MISS, the figures written to ``bench/re
 
     python -m bench                      # 1k, 10k, 100k on SQLite (+ PostgreSQL if installed)
     python -m bench --sizes 1000 --no-postgres
+    python -m bench --only pages --sizes 1000,10000   # the dashboard's pages alone
 """
 
 import argparse
@@ -24,6 +25,7 @@ from ildpath.settings import Settings
 from .cohort import patient_lines
 from .databases import Backend, postgres_server
 from .ingest import bulk_ingest, count_rows, raw_executemany, usecase_ingest
+from .pages_run import measure_pages_at, page_targets, pages_at, print_pages
 from .reevaluation import daily_run_in_child, raw_read_loop, record_read_loop
 from .transition import bare_trigger, transitions_in_child
 
@@ -44,6 +46,9 @@ class Options:
     report_size: int
     reminders_open: int
     reminders_due: int
+    page_sizes: tuple[int, ...] = ()
+    page_requests: int = 20
+    only: str | None = None
 
 
 def _log(message: str) -> None:
@@ -121,6 +126,49 @@ def _measure_size(backend: Backend, size: int, options: Options, folder: Path) -
     return result
 
 
+def _measure_pages(backend: Backend, size: int, options: Options, folder: Path) -> dict[str, Any]:
+    """The dashboard's pages on a cohort of ``size`` of their own (`bench.pages`)."""
+    _log(f"[{backend.name} {size}] dashboard pages ({options.page_requests} requests each)")
+    cohort = _cohort_file(folder, size)
+    return measure_pages_at(backend, size, cohort, TODAY, options.page_requests)
+
+
+def _measure_backend(
+    backend: Backend,
+    chosen: tuple[int, ...],
+    options: Options,
+    folder: Path,
+    run: dict[str, Any],
+    partial: Path,
+) -> dict[str, Any]:
+    """Every measure but the pages' on one database, each size, then the scheduler."""
+    results = []
+    for size in chosen:
+        results.append(_measure_size(backend, size, options, folder))
+        run["backends"][backend.name] = {"sizes": results}
+        partial.write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
+    entry: dict[str, Any] = {
+        "sizes": results,
+        "growth": {key: _growth(results, key) for key in ("reevaluation", "full_reevaluation")},
+    }
+    open_tasks, due = options.reminders_open, options.reminders_due
+    _log(f"[{backend.name}] scheduler: {open_tasks} open tasks, {due} due")
+    from .scheduler_scale import measure_scheduler
+
+    ours, theirs = backend.new_database("sched"), backend.new_database("apsched")
+    entry["scheduler"] = measure_scheduler(
+        ours,
+        theirs,
+        open_tasks=open_tasks,
+        due=due,
+        patients=max(1, open_tasks // 10),
+        today=TODAY,
+    )
+    backend.drop(ours)
+    backend.drop(theirs)
+    return entry
+
+
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """The daily run of median time (with its own counts and memory)."""
     return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
@@ -139,10 +187,11 @@ def _growth(sizes: list[dict[str, Any]], key: str) -> dict[str, Any]:
 
 
 def _targets(run: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target with its figure; judged on SQLite, the default database."""
+    """Each target with its figure; judged on SQLite, the default database (the pages on
+    each database: `bench.pages_run.page_targets`)."""
     sqlite = run["backends"].get("sqlite")
-    if not sqlite:
-        return []
+    if not sqlite or "sizes" not in sqlite:
+        return page_targets(run)
     by_size = {r["size"]: r for r in sqlite["sizes"]}
     largest = by_size[max(by_size)]
     targets: list[dict[str, Any]] = []
@@ -200,7 +249,7 @@ def _targets(run: dict[str, Any]) -> list[dict[str, Any]]:
             "<= 30 s",
             seconds <= 30,
         )
-    return targets
+    return targets + page_targets(run)
 
 
 def _machine() -> dict[str, Any]:
@@ -216,6 +265,10 @@ def _machine() -> dict[str, Any]:
 
 def _print_summary(run: dict[str, Any]) -> None:
     for name, backend in run["backends"].items():
+        if backend.get("pages"):
+            print_pages(name, backend["pages"], _log)
+        if "sizes" not in backend:
+            continue
         _log(f"\n== {name} ==")
         _log(
             f"{'patients':>9} {'events':>9} {'bulk ev/s':>10} {'raw ev/s':>10} {'bulk/raw':>8} "
@@ -239,12 +292,19 @@ def _print_summary(run: dict[str, Any]) -> None:
                 f"{r['reevaluation']['judged']:>7} "
                 f"{peak:>8.0f}"
             )
-    _log("\n== targets (SQLite) ==")
+    _log("\n== targets (SQLite; the pages on each database) ==")
     for t in run["targets"]:
         _log(
             f"{'PASS' if t['pass'] else 'MISS'}  {t['target']}: "
             f"{t['figure']} {t['unit']} (target {t['limit']})"
         )
+
+
+def _page_sizes(given: str | None, sizes: tuple[int, ...], only: str | None) -> tuple[int, ...]:
+    """The sizes given; else, run alone, every size; else none (`pages_at` chooses)."""
+    if given:
+        return tuple(sorted(int(s) for s in given.split(",")))
+    return sizes if only == "pages" else ()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -268,6 +328,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--typed-patients", type=int, default=20)
     parser.add_argument("--transitions", type=int, default=500)
     parser.add_argument("--reminders", default="100000,10000", help="open tasks, due reminders")
+    parser.add_argument(
+        "--only", choices=("pages",), default=None, help="run one benchmark alone (pages)"
+    )
+    parser.add_argument(
+        "--page-sizes",
+        default=None,
+        help="cohort sizes of the page benchmark (default: the sizes up to 10000; "
+        "with --only pages: every size)",
+    )
+    parser.add_argument("--page-requests", type=int, default=20, help="timed requests a page")
     args = parser.parse_args(argv)
     sizes = tuple(sorted(int(s) for s in args.sizes.split(",")))
     open_tasks, due = (int(v) for v in args.reminders.split(","))
@@ -278,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
         10_000 if 10_000 in sizes else max(sizes),
         open_tasks,
         due,
+        _page_sizes(args.page_sizes, sizes, args.only),
+        args.page_requests,
+        args.only,
     )
     folder = args.work or Path(tempfile.mkdtemp(prefix="ildpath-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -301,38 +374,25 @@ def main(argv: list[str] | None = None) -> int:
             partial = args.out / "partial.json"
             for backend in backends:
                 chosen = sizes if backend.name == "sqlite" else pg_sizes
-                results = []
-                for size in chosen:
-                    results.append(_measure_size(backend, size, options, folder))
-                    run["backends"][backend.name] = {"sizes": results}
-                    partial.write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
-                entry: dict[str, Any] = {
-                    "sizes": results,
-                    "growth": {
-                        key: _growth(results, key) for key in ("reevaluation", "full_reevaluation")
-                    },
-                }
-                _log(f"[{backend.name}] scheduler: {open_tasks} open tasks, {due} due")
-                from .scheduler_scale import measure_scheduler
-
-                ours, theirs = backend.new_database("sched"), backend.new_database("apsched")
-                entry["scheduler"] = measure_scheduler(
-                    ours,
-                    theirs,
-                    open_tasks=open_tasks,
-                    due=due,
-                    patients=max(1, open_tasks // 10),
-                    today=TODAY,
+                entry = (
+                    {}
+                    if options.only == "pages"
+                    else _measure_backend(backend, chosen, options, folder, run, partial)
                 )
-                backend.drop(ours)
-                backend.drop(theirs)
+                pages = entry["pages"] = []
+                for size in pages_at(chosen, options.page_sizes):
+                    pages.append(_measure_pages(backend, size, options, folder))
+                    run["backends"][backend.name] = entry
+                    partial.write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
                 run["backends"][backend.name] = entry
     finally:
         if args.work is None:
             shutil.rmtree(folder, ignore_errors=True)
     run["targets"] = _targets(run)
     (args.out / "partial.json").unlink(missing_ok=True)
-    label = "-".join([*sorted(run["backends"]), *(str(s) for s in sizes)])
+    label = "-".join(
+        [*(["pages"] if options.only else []), *sorted(run["backends"]), *(str(s) for s in sizes)]
+    )
     path = args.out / f"{run['machine']['date']}-{label}.json"
     path.write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")
     _print_summary(run)
