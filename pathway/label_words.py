@@ -46,6 +46,9 @@ FIELDS = {
     "justification": "Justification",
     "due": "New due date",
     "assignee": "Assign to",
+    # the worklist's window (the tasks page)
+    "from": "Due from",
+    "to": "Due until",
     # enrolment and amendment
     "id": "Patient identifier",
     "sex": "Sex",

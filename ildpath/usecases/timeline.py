@@ -71,7 +71,7 @@ def describe_observation(row: ObservationRow) -> str:
 
 
 def describe_therapy(row: TherapyEventRow, body: Body = NO_BODY) -> str:
-    """``start cyclophosphamide (iv 750 mg/m² every 4 weeks (1364 mg))``: the dose converted
+    """``Start cyclophosphamide (iv 750 mg/m² every 4 weeks (1364 mg))``: the dose converted
     with ``body``, the weight and height in force on the entry's date."""
     dose = dose_from(row.dose, row.unit, row.every)
     details = [
@@ -79,7 +79,13 @@ def describe_therapy(row: TherapyEventRow, body: Body = NO_BODY) -> str:
         "" if dose is None else dose.shown(dose.mg(body)),
     ]
     extra = " ".join(d for d in details if d)
-    return f"{row.action} {row.agent}" + (f" ({extra})" if extra else "")
+    started = "Start" if row.action == "start" else "Stop"
+    return f"{started} {_in_sentence(label(row.agent, 'agent'))}" + (f" ({extra})" if extra else "")
+
+
+def _in_sentence(name: str) -> str:
+    """A label inside a sentence: ``Tacrolimus`` -> ``tacrolimus``; ``IVIG`` stays."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
 
 
 def _alert(alert: AlertRow) -> str:

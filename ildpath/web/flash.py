@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from pathway.labels import label
 from pathway.machine import TRIGGERS
 
 __all__ = ["DONE", "Flash", "flash_query", "read_flash"]
@@ -28,7 +29,7 @@ DONE = {
     "procedure": "Procedure recorded.",
     "vaccination": "Vaccination recorded.",
     "acknowledged": "Alert acknowledged.",
-    **{trigger: f"Trigger {trigger} fired." for trigger in TRIGGERS},
+    **{trigger: f"Trigger fired: {label(trigger, 'trigger')}." for trigger in TRIGGERS},
 }
 """What each successful form says, by its code."""
 

@@ -8,7 +8,6 @@ from typing import Any
 from markupsafe import Markup
 
 from pathway.codes import TASKS
-from pathway.phenotype import PHENOTYPE_GROUPS
 
 from ..api.security import Caller
 from ..reports.charts import MarkerPoint, PftPoint, markers_chart, pft_chart
@@ -122,7 +121,6 @@ def patient_context(
     return {
         **controls,
         "data": data,
-        "group_text": PHENOTYPE_GROUPS.get(data["phenotype"]["group"], ""),
         "version": summary.patient.version,
         "today": summary.as_of,
         "alerts": _alerts(data),

@@ -9,6 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from ..api.app import DECISION_SUPPORT
 from ..api.security import Caller, clinic_app
+from ..wording import install_wording
 
 __all__ = ["NAV", "render"]
 
@@ -39,7 +40,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(words=_words, blank=_blank, number=_number)
-    return env
+    return install_wording(env)
 
 
 def render(
