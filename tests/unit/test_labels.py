@@ -3,10 +3,13 @@
 A new alert, task, trigger, state, recommendation or phenotype group added to `pathway` without
 a label fails here, before it reaches a screen as a bare code."""
 
+from dataclasses import replace
+
 import pytest
 
 from pathway import catalogue, codes, machine, phenotype
 from pathway.definition import default_definition
+from pathway.findings import worded
 from pathway.labels import KINDS, LABELS, count, days, field_label, label, labelled
 from pathway.validation import CHOICES, RANGES
 
@@ -102,3 +105,12 @@ def test_day_counts_agree_with_their_number() -> None:
     assert days(3) == "3 days"
     assert count(1, "entry", "entries") == "1 entry"
     assert count(2, "entry", "entries") == "2 entries"
+
+
+def test_a_window_of_one_day_reads_one_day_in_the_message_that_names_it() -> None:
+    one_day = replace(default_definition(), plasma_exchange_window_days=1)
+    message = worded(codes.ALERTS["PLASMA_EXCHANGE_OVERDUE"].message, one_day)
+    assert "within 1 day of the refractory date" in message
+    assert "within 14 days" in worded(
+        codes.ALERTS["PLASMA_EXCHANGE_OVERDUE"].message, default_definition()
+    )
