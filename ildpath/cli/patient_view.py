@@ -38,7 +38,7 @@ def _header(data: dict[str, Any]) -> None:
         f"(pathway {data['pathway_version']}, as of {data['as_of']})"
     )
     flags = ", ".join(label(f, "value") for f in phenotype["risk_factors"]) or "none"
-    course = label(phenotype["ild_course"], "value") or "unknown"
+    course = label(phenotype["ild_course"], "value").lower() or "unknown"
     weight = f", {phenotype['weight_kg']:g} kg" if phenotype["weight_kg"] is not None else ""
     if phenotype.get("height_cm") is not None:
         weight += f", {phenotype['height_cm']:g} cm"
@@ -57,7 +57,7 @@ def _lists(data: dict[str, Any]) -> list[Table]:
         therapies.add_row(
             label(therapy["agent"], "agent"),
             str(therapy["since"]),
-            _text(therapy["route"]),
+            label(therapy["route"], "value"),
             therapy["dose_text"],
         )
     tasks = _table("Open tasks", "id", "task", "due", "status", "assigned", "source")
