@@ -53,7 +53,7 @@ ALERTS: dict[str, CodeInfo] = _table(
             "PROGRESSION_SUSPECTED",
             _W,
             "Latest PFT shows FVC or DLCO decline meeting the progression criterion: consider HRCT "
-            "and detect_progression.",
+            "and whether to record that progression is detected.",
             "S0; §9 Progression (ATS/ERS/JRS/ALAT 2022)",
         ),
         (

@@ -51,7 +51,9 @@ def _state_alerts(chart: Chart, day: date, state: str) -> Iterator[Alert]:
     if state == "monitoring":
         evidence = progression_suspected(chart, day)
         if evidence is not None:
-            ids = (evidence.latest.id, *(o.id for o in evidence.compared_with))
+            ids = tuple(
+                dict.fromkeys((evidence.latest.id, *(o.id for o in evidence.compared_with)))
+            )
             yield Alert.under(
                 chart.definition,
                 "PROGRESSION_SUSPECTED",

@@ -4,6 +4,7 @@ Each carries its code, severity, message, source and the pathway version that pr
 (CLINICAL_SPEC preamble), so reports and the audit trail can show why it was said.
 """
 
+import re
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
@@ -11,8 +12,13 @@ from typing import Any
 
 from .codes import ALERTS, RECOMMENDATIONS, TASKS, Severity
 from .definition import PathwayDefinition
+from .labels import days
 
 __all__ = ["Alert", "CareTask", "Proposal", "Recommendation", "TaskStatus", "worded"]
+
+
+_DAY_COUNT = re.compile(r"\{(\w+_days)\} days")
+"""A number of days written into a message: ``1 day``, ``14 days`` (`pathway.labels.days`)."""
 
 
 def worded(message: str, definition: PathwayDefinition) -> str:
@@ -21,7 +27,9 @@ def worded(message: str, definition: PathwayDefinition) -> str:
     with even after the definition changes."""
     if "{" not in message:
         return message
-    return message.format_map({f.name: getattr(definition, f.name) for f in fields(definition)})
+    values = {f.name: getattr(definition, f.name) for f in fields(definition)}
+    counted = _DAY_COUNT.sub(lambda m: days(int(values[m.group(1)])), message)
+    return counted.format_map(values)
 
 
 class TaskStatus(StrEnum):

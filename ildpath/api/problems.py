@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pathway.errors import ClinicalError, GuardFailed, InvalidTransition, InvalidValue
+from pathway.labels import field_label
 from persistence.errors import ConcurrencyConflict, StaleWrite
 
 from ..accounts import TokenNotFound, UsernameTaken, UserNotFound
@@ -55,6 +56,7 @@ def _clinical(error: ClinicalError) -> JSONResponse:
             "A value is not allowed",
             detail,
             field=error.field,
+            field_label=field_label(error.field),
             allowed=error.allowed,
         )
     if isinstance(error, RoleNotPermitted):

@@ -5,6 +5,8 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
+from pathway.labels import label, labelled
+
 from ..usecases.patient_data import patient_data
 from ..usecases.summary import PatientSummary
 from .edge import console
@@ -32,17 +34,19 @@ def _header(data: dict[str, Any]) -> None:
         f"enrolled {data['enrolled_on']}"
     )
     console.print(
-        f"State [bold]{data['state']}[/] since {data['state_since']}  "
+        f"State [bold]{labelled(data['state'], 'state')}[/] since {data['state_since']}  "
         f"(pathway {data['pathway_version']}, as of {data['as_of']})"
     )
-    flags = ", ".join(phenotype["risk_factors"]) or "none"
+    flags = ", ".join(label(f, "value") for f in phenotype["risk_factors"]) or "none"
+    course = label(phenotype["ild_course"], "value").lower() or "unknown"
     weight = f", {phenotype['weight_kg']:g} kg" if phenotype["weight_kg"] is not None else ""
     if phenotype.get("height_cm") is not None:
         weight += f", {phenotype['height_cm']:g} cm"
     console.print(
-        f"Phenotype {phenotype['group']}: {phenotype['diagnosis']}, "
+        f"Phenotype group {labelled(phenotype['group'], 'phenotype_group')}: "
+        f"{label(phenotype['diagnosis'], 'value')}, "
         f"anti-MDA5 {phenotype['anti_mda5']}, anti-ARS {phenotype['anti_ars']}, "
-        f"course {phenotype['ild_course'] or 'unknown'}; flags: {flags}{weight}"
+        f"ILD course at presentation {course}; risk factors: {flags}{weight}"
     )
     console.print("[dim]Decision support: the engine proposes, clinicians decide.[/]")
 
@@ -51,9 +55,9 @@ def _lists(data: dict[str, Any]) -> list[Table]:
     therapies = _table("Active therapies", "agent", "since", "route", "dose")
     for therapy in data["active_therapies"]:
         therapies.add_row(
-            therapy["agent"],
+            label(therapy["agent"], "agent"),
             str(therapy["since"]),
-            _text(therapy["route"]),
+            label(therapy["route"], "value"),
             therapy["dose_text"],
         )
     tasks = _table("Open tasks", "id", "task", "due", "status", "assigned", "source")
@@ -65,7 +69,7 @@ def _lists(data: dict[str, Any]) -> list[Table]:
             due += f" (rescheduled; engine {task['due_on']})"
         tasks.add_row(
             str(task["id"]),
-            task["kind"],
+            labelled(task["kind"], "task"),
             due,
             status,
             _text(task["assignee"]),
@@ -75,13 +79,13 @@ def _lists(data: dict[str, Any]) -> list[Table]:
         if task["status"] == "declined":
             tasks.add_row(
                 str(task["id"]),
-                task["kind"],
+                labelled(task["kind"], "task"),
                 "",
                 f"declined {task['closed_on']}",
                 "",
                 escape(task["declined_reason"] or ""),
             )
-    alerts = _table("Alerts", "id", "raised", "severity", "code", "standing", "acknowledged")
+    alerts = _table("Alerts", "id", "raised", "severity", "alert", "standing", "acknowledged")
     for alert in sorted(data["alerts"], key=lambda a: not a["holds"]):
         style = SEVERITY_STYLE.get(alert["severity"], "") if alert["holds"] else "dim"
         ack = (
@@ -93,7 +97,7 @@ def _lists(data: dict[str, Any]) -> list[Table]:
             str(alert["id"]),
             str(alert["raised_on"]),
             f"[{style}]{alert['severity']}[/]",
-            alert["code"],
+            labelled(alert["code"], "alert"),
             alert["standing"],
             ack,
         )
@@ -102,16 +106,17 @@ def _lists(data: dict[str, Any]) -> list[Table]:
             str(alert["id"]),
             str(alert["raised_on"]),
             f"[dim]{alert['severity']}[/]",
-            f"[strike]{alert['code']}[/]",
+            f"[strike]{labelled(alert['code'], 'alert')}[/]",
             alert["standing"],
             "[dim]withdrawn: not acknowledged[/]",
         )
-    recs = _table("Recommendations (in order)", "#", "code", "recommendation", "source")
+    recs = _table("Recommendations (in order)", "#", "recommendation", "what", "source")
     for recommendation in data["recommendations"]:
         since = recommendation["in_place_since"]
         recs.add_row(
             str(recommendation["rank"]),
-            recommendation["code"] + (f"\n[green]in place since {since}[/]" if since else ""),
+            labelled(recommendation["code"], "recommendation")
+            + (f"\n[green]in place since {since}[/]" if since else ""),
             recommendation["message"],
             recommendation["source"],
         )
@@ -127,13 +132,17 @@ def print_patient(summary: PatientSummary) -> None:
         else:
             console.print(f"[bold]{table.title}[/]: none")
     for proposal in data["proposed_triggers"]:
+        evidence = "; ".join(proposal["evidence_shown"]) or "none"
         console.print(
-            f"[bold magenta]Proposed[/]: {proposal['trigger']} ({proposal['reason']}); "
-            f"evidence {', '.join(proposal['evidence']) or 'none'} - a clinician decides"
+            f"[bold magenta]Proposed[/]: {labelled(proposal['trigger'], 'trigger')} "
+            f"({proposal['reason']}); evidence {evidence} - a clinician decides"
         )
-    allowed = ", ".join(data["allowed_triggers"]) or "none (closed)"
+    allowed = ", ".join(labelled(t, "trigger") for t in data["allowed_triggers"]) or (
+        "none (closed)"
+    )
     console.print(f"Triggers allowed now: {allowed}")
     timeline = _table("Timeline", "date", "what", "by")
     for entry in data["timeline"]:
-        timeline.add_row(str(entry["on"]), entry["text"], entry["actor"])
+        code = f" [dim]({entry['code']})[/]" if entry["code"] else ""
+        timeline.add_row(str(entry["on"]), escape(entry["text"]) + code, entry["actor"])
     console.print(timeline)

@@ -20,6 +20,7 @@ from pathway.adherence import (
 )
 from pathway.chart import Chart
 from pathway.definition import PathwayDefinition
+from pathway.labels import days, labelled
 
 from .cohort_data import PatientBundle
 
@@ -206,7 +207,7 @@ class MeasureTally:
                 definition="Anti-MDA5 positive patients enrolled in the period whose first "
                 "agent's window has closed (or all three started): high-dose "
                 "glucocorticoid, CNI or mycophenolate, and cyclophosphamide or rituximab "
-                f"all started within {simultaneity} days of the first.",
+                f"all started within {days(simultaneity)} of the first.",
                 unit="%",
             ),
             Measure(
@@ -220,12 +221,13 @@ class MeasureTally:
             ),
             Measure(
                 "mda5_refractory_plasma_exchange",
-                f"Refractory anti-MDA5: plasma exchange within {window} days",
+                f"Refractory anti-MDA5: plasma exchange within {days(window)}",
                 "share",
                 _share(self.mda5_refractory_with_pe, self.mda5_refractory_judged),
                 self.mda5_refractory_with_pe,
                 self.mda5_refractory_judged,
-                definition="declare_refractory in the period while anti-MDA5 positive, "
+                definition=f"{labelled('declare_refractory', 'trigger')} in the period while "
+                "anti-MDA5 positive, "
                 "window closed or plasma exchange done.",
                 unit="%",
             ),
@@ -237,13 +239,13 @@ class MeasureTally:
                 self.high_oxygen_referred,
                 self.high_oxygen_patients,
                 definition="Patients with high-flow oxygen, ventilation or ECMO first "
-                "recorded in the period: refer_transplant on or after it by the end, or "
-                "already in transplant_referral.",
+                f"recorded in the period: {labelled('refer_transplant', 'trigger')} on or after "
+                f"it by the end, or already in {labelled('transplant_referral', 'state')}.",
                 unit="%",
             ),
             Measure(
                 "pft_on_time",
-                f"PFTs done on time (due date + {grace} days grace)",
+                f"PFTs done on time (due date + {days(grace)} grace)",
                 "share",
                 _share(self.pft.on_time, self.pft.judged),
                 self.pft.on_time,
@@ -260,8 +262,9 @@ class MeasureTally:
                 _share(self.cmv.on_time, self.cmv.judged),
                 self.cmv.on_time,
                 self.cmv.judged,
-                definition=f"cmv_test tasks due in the period, on time = by the due date "
-                f"+ {self.definition.audit_cmv_grace_days} days: {self.cmv.late} late, "
+                definition=f"{labelled('cmv_test', 'task')} tasks due in the period, on time = "
+                f"by the due date + {days(self.definition.audit_cmv_grace_days)}: "
+                f"{self.cmv.late} late, "
                 f"{self.cmv.missed} missed, {self.cmv.pending} not yet judged, "
                 f"{self.cmv.cancelled} cancelled (intensive immunosuppression ended).",
                 unit="%",

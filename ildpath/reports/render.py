@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from pathway.machine import STATES
 
+from ..wording import install_wording
 from .charts import (
     Band,
     MarkerPoint,
@@ -44,7 +45,7 @@ def _environment() -> Environment:
     )
     env.filters["value"] = _value
     env.filters["blank"] = lambda v: "" if v is None else v
-    return env
+    return install_wording(env)
 
 
 def _value(measure: dict[str, Any]) -> str:
@@ -56,7 +57,7 @@ def _value(measure: dict[str, Any]) -> str:
     if measure["kind"] == "share":
         return f"{number}% ({measure['numerator']}/{measure['denominator']})"
     if measure["kind"] == "median_days":
-        return f"{number} days (n = {measure['n']})"
+        return f"{number} {'day' if value == 1 else 'days'} (n = {measure['n']})"
     return number
 
 

@@ -9,6 +9,7 @@ from pathway.exposure import ActiveAgent
 from persistence.tables import AlertRow, TransitionRow
 
 from .alert_standing import lifecycle_fields, withdrawn
+from .evidence import shown_evidence
 from .results import results
 from .summary import PatientSummary
 from .timeline import timeline
@@ -159,7 +160,12 @@ def patient_data(summary: PatientSummary) -> dict[str, Any]:
             for r in evaluation.recommendations
         ],
         "proposed_triggers": [
-            {"trigger": p.trigger, "reason": p.reason, "evidence": list(p.evidence)}
+            {
+                "trigger": p.trigger,
+                "reason": p.reason,
+                "evidence": list(dict.fromkeys(p.evidence)),
+                "evidence_shown": shown_evidence(summary, p.evidence),
+            }
             for p in evaluation.proposals
         ],
         "allowed_triggers": list(evaluation.allowed_triggers),
@@ -175,6 +181,7 @@ def patient_data(summary: PatientSummary) -> dict[str, Any]:
                 "actor": e.actor,
                 "entry": e.entry,
                 "retracted": e.retracted,
+                "code": e.code,
             }
             for e in timeline(summary)
         ],

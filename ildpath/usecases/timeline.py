@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pathway.doses import NO_BODY, Body, body_on, dose_from
+from pathway.labels import field_label, label
 from pathway.observations import analyte_name, cmv_load, lab_value, shown
 from persistence.tables import AlertRow, ObservationRow, TherapyEventRow
 
@@ -28,6 +29,9 @@ class TimelineEntry:
     retracted: str = ""
     """How the entry was taken back by the summary's day (§11), e.g. ``corrected on
     2026-03-03: wrong report``; shown struck through. Empty while it stands."""
+    code: str = ""
+    """The code the entry is about (a trigger, an alert code, a task kind), shown in small
+    type beside the words of ``text`` (issue 18: words, not codes)."""
 
 
 def _number(value: float) -> str:
@@ -67,7 +71,7 @@ def describe_observation(row: ObservationRow) -> str:
 
 
 def describe_therapy(row: TherapyEventRow, body: Body = NO_BODY) -> str:
-    """``start cyclophosphamide (iv 750 mg/m² every 4 weeks (1364 mg))``: the dose converted
+    """``Start cyclophosphamide (iv 750 mg/m² every 4 weeks (1364 mg))``: the dose converted
     with ``body``, the weight and height in force on the entry's date."""
     dose = dose_from(row.dose, row.unit, row.every)
     details = [
@@ -75,7 +79,28 @@ def describe_therapy(row: TherapyEventRow, body: Body = NO_BODY) -> str:
         "" if dose is None else dose.shown(dose.mg(body)),
     ]
     extra = " ".join(d for d in details if d)
-    return f"{row.action} {row.agent}" + (f" ({extra})" if extra else "")
+    started = "Start" if row.action == "start" else "Stop"
+    return f"{started} {_in_sentence(label(row.agent, 'agent'))}" + (f" ({extra})" if extra else "")
+
+
+def _in_sentence(name: str) -> str:
+    """A label inside a sentence: ``Tacrolimus`` -> ``tacrolimus``; ``IVIG`` stays."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+def _alert(alert: AlertRow) -> str:
+    return label(alert.code, "alert")
+
+
+def _value(value: object) -> str:
+    """A phenotype value in words: a list (risk factors) item by item, ``none`` when empty."""
+    if isinstance(value, list | tuple):
+        return ", ".join(label(v, "value") for v in value) or "none"
+    if isinstance(value, str):
+        return label(value, "value")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "not known" if value is None else str(value)
 
 
 def _taken_back(summary: PatientSummary, prefix: str, row_id: int | None) -> str:
@@ -106,7 +131,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
             yield TimelineEntry(
                 entry.clinical_on,
                 "phenotype",
-                f"{entry.field} set to {entry.value}{why}",
+                f"{field_label(entry.field)} set to {_value(entry.value)}{why}",
                 entry.actor,
                 f"ph{entry.id}",
                 _taken_back(summary, "ph", entry.id),
@@ -133,7 +158,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
         yield TimelineEntry(
             procedure.clinical_on,
             "procedure",
-            procedure.kind.replace("_", " "),
+            label(procedure.kind, "procedure"),
             procedure.actor,
             f"proc{procedure.id}",
             _taken_back(summary, "proc", procedure.id),
@@ -142,7 +167,7 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
         yield TimelineEntry(
             vaccination.clinical_on,
             "vaccination",
-            f"{vaccination.kind} vaccination",
+            f"{label(vaccination.kind, 'vaccination')} vaccination",
             vaccination.actor,
             f"vac{vaccination.id}",
             _taken_back(summary, "vac", vaccination.id),
@@ -152,24 +177,36 @@ def _entries(summary: PatientSummary) -> Iterator[TimelineEntry]:
         yield TimelineEntry(
             transition.clinical_on,
             "transition",
-            f"{transition.trigger} ({transition.from_state} → {transition.to_state}){why}",
+            f"{label(transition.trigger, 'trigger')} ({label(transition.from_state, 'state')} "
+            f"→ {label(transition.to_state, 'state')}){why}",
             transition.actor,
+            code=transition.trigger,
         )
     for alert in summary.alerts:
         yield TimelineEntry(
-            alert.raised_on, "alert", f"{alert.severity} {alert.code}", "ildpath-engine"
+            alert.raised_on,
+            "alert",
+            f"{_alert(alert)} raised ({alert.severity})",
+            "ildpath-engine",
+            code=alert.code,
         )
         yield from _fate(alert)
         if alert.acknowledged_at is not None:
             yield TimelineEntry(
                 alert.acknowledged_at.date(),
                 "acknowledgement",
-                f"{alert.code} acknowledged: {alert.justification}",
+                f"{_alert(alert)} acknowledged: {alert.justification}",
                 alert.acknowledged_by or "",
+                code=alert.code,
             )
     for task in summary.tasks:
         if task.status == "done" and task.closed_on is not None:
-            yield TimelineEntry(task.closed_on, "task", f"{task.kind} done (due {task.due_on})")
+            yield TimelineEntry(
+                task.closed_on,
+                "task",
+                f"{label(task.kind, 'task')} done (due {task.due_on})",
+                code=task.kind,
+            )
 
 
 def _fate(alert: AlertRow) -> Iterator[TimelineEntry]:
@@ -178,17 +215,19 @@ def _fate(alert: AlertRow) -> Iterator[TimelineEntry]:
         yield TimelineEntry(
             withdrawn_day(alert),
             "alert_withdrawn",
-            f"{alert.code} withdrawn: the same day's entries show its cause did not hold "
+            f"{_alert(alert)} withdrawn: the same day's entries show its cause did not hold "
             f"({alert.withdrawn_by or 'a same-day entry'})",
             "ildpath-engine",
+            code=alert.code,
         )
     elif alert.cleared_on is not None:
         by = f" by {alert.cleared_by}" if alert.cleared_by else ""
         yield TimelineEntry(
             alert.cleared_on,
             "alert_cleared",
-            f"{alert.code} cleared{by}: its cause no longer holds",
+            f"{_alert(alert)} cleared{by}: its cause no longer holds",
             "ildpath-engine",
+            code=alert.code,
         )
 
 

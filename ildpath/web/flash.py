@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from pathway.labels import label
 from pathway.machine import TRIGGERS
 
 __all__ = ["DONE", "Flash", "flash_query", "read_flash"]
@@ -33,7 +34,7 @@ DONE = {
     "task_assign": "Task assigned: its reminders go to that person where a channel can.",
     "enrolled": "Enrolled in diagnosis: the tasks it opened are listed under Open tasks.",
     "amended": "Phenotype amended: the tasks, recommendations and proposals below follow from it.",
-    **{trigger: f"Trigger {trigger} fired." for trigger in TRIGGERS},
+    **{trigger: f"Trigger fired: {label(trigger, 'trigger')}." for trigger in TRIGGERS},
 }
 """What each successful form says, by its code."""
 

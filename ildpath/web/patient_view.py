@@ -9,7 +9,6 @@ from markupsafe import Markup
 
 from pathway.codes import TASKS
 from pathway.errors import InvalidValue
-from pathway.phenotype import PHENOTYPE_GROUPS
 from pathway.task_actions import DECLINABLE
 
 from ..api.security import Caller
@@ -168,7 +167,6 @@ def patient_context(
     return {
         **controls,
         "data": data,
-        "group_text": PHENOTYPE_GROUPS.get(data["phenotype"]["group"], ""),
         "version": summary.patient.version,
         "today": summary.as_of,
         "alerts": _alerts(data),

@@ -5,6 +5,7 @@ one message, and the field to mark (the API says the same in problem details, se
 from dataclasses import dataclass
 
 from pathway.errors import ClinicalError, GuardFailed, InvalidTransition, InvalidValue
+from pathway.labels import field_label, label, labelled
 from persistence.errors import ConcurrencyConflict
 
 from ..errors import AlertNotFound, PatientClosed, PatientNotFound
@@ -29,9 +30,12 @@ class Refusal:
 
 
 def _invalid(error: InvalidValue) -> Refusal:
+    """Names the field as the form labels it, with its code: ``FVC % predicted (fvc_pct):
+    500.0 is not allowed; allowed: a number from 10 to 200 (% predicted).``"""
     shown = "(empty)" if error.value in (None, "") else repr(error.value)
     field = error.field.rsplit(".", 1)[-1]
-    return Refusal(422, f"{field}: {shown} is not allowed. Allowed: {error.allowed}.", field)
+    named = f"{field_label(field)} ({field})"
+    return Refusal(422, f"{named}: {shown} is not allowed; allowed: {error.allowed}.", field)
 
 
 def refusal(error: Exception) -> Refusal:
@@ -44,12 +48,14 @@ def refusal(error: Exception) -> Refusal:
         return _invalid(error)
     if isinstance(error, GuardFailed):
         missing = "; ".join(error.missing)
-        return Refusal(422, f"{error.trigger} refused, nothing was changed. Missing: {missing}.")
+        trigger = labelled(error.trigger, "trigger")
+        return Refusal(422, f"{trigger} refused, nothing was changed. Missing: {missing}.")
     if isinstance(error, InvalidTransition):
-        allowed = ", ".join(error.allowed) or "none"
+        allowed = ", ".join(labelled(t, "trigger") for t in error.allowed) or "none"
         return Refusal(
             409,
-            f"{error.trigger} is not allowed from {error.state} (allowed now: {allowed}); "
+            f"{labelled(error.trigger, 'trigger')} is not allowed from "
+            f"{label(error.state, 'state').lower()} (allowed now: {allowed}); "
             "the patient may have moved meanwhile.",
             "trigger",
         )

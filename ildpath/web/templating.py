@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ..api.app import DECISION_SUPPORT
 from ..api.security import Caller, clinic_app
 from ..roles import Permission, allows
+from ..wording import install_wording
 
 __all__ = ["NAV", "render"]
 
@@ -47,7 +48,7 @@ def _environment() -> Environment:
     )
     env.filters.update(words=_words, blank=_blank, number=_number)
     env.globals["may"] = _may
-    return env
+    return install_wording(env)
 
 
 def render(

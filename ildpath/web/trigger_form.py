@@ -19,8 +19,8 @@ GUARDS = {
     "start_induction": "needs an immunosuppressive agent active on the date; from diagnosis, "
     "the ILD course must be known",
     "achieve_response": "no guard",
-    "detect_progression": "needs PROGRESSION_SUSPECTED on the PFTs known on the date, or a "
-    "reason (the clinician's assertion)",
+    "detect_progression": "needs the alert Progression suspected on the PFTs known on the date, "
+    "or a reason (the clinician's assertion)",
     "declare_refractory": "needs a reason (failure to respond, or life-threatening disease)",
     "refer_transplant": "needs a reason",
     "return_from_referral": "needs an outcome",

@@ -5,6 +5,7 @@ from datetime import date
 
 from ..catalogue import CLOSING_REASONS, REFERRAL_OUTCOMES
 from ..chart import Chart
+from ..labels import labelled
 from .progression import progression_suspected
 
 __all__ = ["TriggerRequest", "guard_failures"]
@@ -39,7 +40,8 @@ def _start_induction(chart: Chart, request: TriggerRequest) -> list[str]:
     state = chart.course.state_on(request.on)
     if state == "diagnosis" and chart.phenotype(request.on).ild_course is None:
         missing.append(
-            "the ILD course (non_progressive, progressive, rapidly_progressive) is not known"
+            "the ILD course at presentation (non_progressive, progressive, rapidly_progressive) "
+            "is not known"
         )
     return missing
 
@@ -48,7 +50,8 @@ def _detect_progression(chart: Chart, request: TriggerRequest) -> list[str]:
     if request.has_reason or progression_suspected(chart, request.on) is not None:
         return []
     return [
-        f"PROGRESSION_SUSPECTED does not hold on the PFTs known on {request.on}, "
+        f"{labelled('PROGRESSION_SUSPECTED', 'alert')} does not hold on the PFTs known on "
+        f"{request.on}, "
         "and no reason (clinician's assertion) was given"
     ]
 
@@ -61,7 +64,8 @@ def _return_from_referral(chart: Chart, request: TriggerRequest) -> list[str]:
     if request.outcome in REFERRAL_OUTCOMES:
         return []
     return [
-        f"outcome: {request.outcome!r} is not allowed; allowed: " + ", ".join(REFERRAL_OUTCOMES)
+        f"{labelled('outcome', 'field')}: {request.outcome!r} is not allowed; allowed: "
+        + ", ".join(REFERRAL_OUTCOMES)
     ]
 
 
@@ -69,8 +73,8 @@ def _close(chart: Chart, request: TriggerRequest) -> list[str]:
     if request.closing_reason in CLOSING_REASONS:
         return []
     return [
-        f"closing_reason: {request.closing_reason!r} is not allowed; allowed: "
-        + ", ".join(CLOSING_REASONS)
+        f"{labelled('closing_reason', 'field')}: {request.closing_reason!r} is not allowed; "
+        "allowed: " + ", ".join(CLOSING_REASONS)
     ]
 
 

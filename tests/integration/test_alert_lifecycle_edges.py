@@ -137,15 +137,23 @@ def test_patient_view_shows_withdrawn_apart_and_the_timeline_tells_both_fates(co
         "tr1",
         DAY,
     )
-    fates = [(e.on, e.category, e.text) for e in timeline(summary) if "alert_" in e.category]
+    fates = [
+        (e.on, e.category, e.code, e.text) for e in timeline(summary) if "alert_" in e.category
+    ]
     assert fates == [
         (
             DAY,
             "alert_withdrawn",
-            "AVOID_FIRST_LINE_AGENT withdrawn: the same day's entries show its cause did not "
-            "hold (tr1)",
+            "AVOID_FIRST_LINE_AGENT",
+            "Slow-acting agent at first line withdrawn: the same day's entries show its cause "
+            "did not hold (tr1)",
         ),
-        (NEXT, "alert_cleared", "AVOID_AGENT cleared by rx3: its cause no longer holds"),
+        (
+            NEXT,
+            "alert_cleared",
+            "AVOID_AGENT",
+            "Agent to avoid in anti-MDA5 cleared by rx3: its cause no longer holds",
+        ),
     ]
     # the page of the day before the stop shows the alert holding
     assert patient_data(patient_summary(app, "P-001", DAY))["alerts"][0]["holds"] is True

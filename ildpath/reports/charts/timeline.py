@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from pathway.labels import days
+
 from .palette import INK, MUTED, STATE_COLOURS, THERAPY_COLOURS, text_on, tone_colours
 from .scales import DateScale, date_axis
 from .svg import el, empty_chart, esc, fit_text, svg_document, text, text_width
@@ -35,8 +37,8 @@ def describe_band(band: Band) -> str:
     what = band.row if not band.label or band.label == band.row else f"{band.row}, {band.label}"
     if band.end is None:
         return f"{what}: {band.start.isoformat()} → ongoing"
-    days = (band.end - band.start).days
-    return f"{what}: {band.start.isoformat()} → {band.end.isoformat()} ({days} days)"
+    span = days((band.end - band.start).days)
+    return f"{what}: {band.start.isoformat()} → {band.end.isoformat()} ({span})"
 
 
 def _label(band: Band, x1: float, x2: float, y: float, room: tuple[float, float]) -> str:

@@ -31,8 +31,10 @@
     showFieldsFor(form, select);
     form.addEventListener("submit", function (event) {
       var patient = form.getAttribute("data-patient");
+      var option = select.options[select.selectedIndex];
+      var named = (option && option.getAttribute("data-label")) || select.value;
       var question =
-        "Fire " + select.value + " for patient " + patient + "?\n\n" +
+        "Fire \u201c" + named + "\u201d for patient " + patient + "?\n\n" +
         "This moves the patient along the pathway and is recorded in the audit trail " +
         "with your name.";
       if (!window.confirm(question)) {

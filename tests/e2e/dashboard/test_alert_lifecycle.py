@@ -26,7 +26,7 @@ def test_withdrawn_alert_is_struck_through_and_cleared_alert_awaits_acknowledgem
     sign_in(page, clinic, "clinician", f"/patients/{MDA5}")
     withdrawn = page.locator("li.alert-withdrawn", has_text="AVOID_FIRST_LINE_AGENT")
     expect(withdrawn).to_have_count(1)
-    expect(withdrawn.locator("s.code")).to_have_text("AVOID_FIRST_LINE_AGENT")
+    expect(withdrawn.locator("s code.code")).to_have_text("AVOID_FIRST_LINE_AGENT")
     expect(withdrawn).to_contain_text(re.compile(rf"withdrawn by tr\d+ on {TODAY}"))
     expect(withdrawn.locator("form, button")).to_have_count(0)
     expect(page.get_by_role("heading", name="Withdrawn within their recording day")).to_be_visible()

@@ -45,7 +45,7 @@ def test_clinician_records_a_pft_moves_the_patient_acknowledges_and_reports(
 
     page.get_by_role("link", name=PROGRESSING).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Patient {PROGRESSING}")
-    expect(page.locator(".state-value")).to_have_text("monitoring")
+    expect(page.locator(".state-value .label")).to_have_text("Monitoring")
     shots(page, "patient-page")
 
     pft = page.locator("#form-pft")
@@ -60,19 +60,19 @@ def test_clinician_records_a_pft_moves_the_patient_acknowledges_and_reports(
     shots(page, "pft-recorded")
 
     trigger = page.locator("#form-trigger")
-    expect(trigger.get_by_label("Trigger")).to_contain_text("detect_progression")
+    expect(trigger.get_by_label("Trigger")).to_contain_text("Progression detected")
     trigger.get_by_label("Trigger").select_option("close")
-    expect(trigger.get_by_label("Closing reason (close)")).to_be_visible()
+    expect(trigger.get_by_label("Closing reason", exact=True)).to_be_visible()
     trigger.get_by_label("Trigger").select_option("detect_progression")
-    expect(trigger.get_by_label("Closing reason (close)")).to_be_hidden()
+    expect(trigger.get_by_label("Closing reason", exact=True)).to_be_hidden()
     expect(trigger.get_by_label("Reason", exact=True)).to_be_visible()
     page.once("dialog", lambda dialog: dialog.dismiss())
     trigger.get_by_role("button", name="Fire the trigger").click()
-    expect(page.locator(".state-value")).to_have_text("monitoring")
+    expect(page.locator(".state-value .label")).to_have_text("Monitoring")
     page.once("dialog", lambda dialog: dialog.accept())
     trigger.get_by_role("button", name="Fire the trigger").click()
-    expect(page.get_by_role("status")).to_contain_text("Trigger detect_progression fired.")
-    expect(page.locator(".state-value")).to_have_text("progression")
+    expect(page.get_by_role("status")).to_contain_text("Trigger fired: Progression detected.")
+    expect(page.locator(".state-value .label")).to_have_text("Progression")
     assert patient_row(clinic.app, PROGRESSING).state == "progression"
     shots(page, "trigger-fired")
 
@@ -80,10 +80,10 @@ def test_clinician_records_a_pft_moves_the_patient_acknowledges_and_reports(
     page.get_by_role("link", name=MDA5).click()
     alert = page.locator("li.alert", has_text="AVOID_AGENT")
     expect(alert).to_contain_text("Not acknowledged")
-    alert.get_by_label("Justification for acknowledging AVOID_AGENT").fill(
+    alert.get_by_label("Justification for acknowledging Agent to avoid in anti-MDA5").fill(
         "Infliximab entered in error; stopped by the rheumatology team."
     )
-    alert.get_by_role("button", name="Acknowledge AVOID_AGENT").click()
+    alert.get_by_role("button", name="Acknowledge Agent to avoid in anti-MDA5").click()
     expect(page.get_by_role("status")).to_contain_text("Alert acknowledged.")
     acknowledged = page.locator("li.alert", has_text="AVOID_AGENT")
     expect(acknowledged).to_contain_text(f"Acknowledged by {PEOPLE['clinician']}")
@@ -117,17 +117,19 @@ def test_the_forms_work_without_javascript(
         page = context.new_page()
         sign_in(page, clinic, "clinician", f"/patients/{MDA5}")
         trigger = page.locator("#form-trigger")
-        expect(trigger.get_by_label("Closing reason (close)")).to_be_visible()
+        expect(trigger.get_by_label("Closing reason", exact=True)).to_be_visible()
         trigger.get_by_label("Trigger").select_option("refer_transplant")
         trigger.get_by_label("Reason", exact=True).fill("Anti-MDA5 RP-ILD: refer at once [S4]")
         trigger.get_by_role("button", name="Fire the trigger").click()
-        expect(page.get_by_role("status")).to_contain_text("Trigger refer_transplant fired.")
-        expect(page.locator(".state-value")).to_have_text("transplant referral")
+        expect(page.get_by_role("status")).to_contain_text(
+            "Trigger fired: Refer for transplant evaluation."
+        )
+        expect(page.locator(".state-value .label")).to_have_text("Transplant referral")
         vaccine = page.locator("#form-vaccination")
         vaccine.get_by_label("Vaccine").select_option("influenza")
         vaccine.get_by_role("button", name="Record").click()
         expect(page.get_by_role("status")).to_contain_text("Vaccination recorded.")
-        expect(page.locator("table.timeline")).to_contain_text("influenza vaccination")
+        expect(page.locator("table.timeline")).to_contain_text("Influenza vaccination")
         shots(page, "no-javascript")
     finally:
         context.close()
@@ -180,7 +182,7 @@ def test_the_worklist_shows_overdue_tasks_and_the_pathway_page_describes_the_mac
     assert calendar.get_attribute("href") == "/api/tasks/calendar.ics"
     shots(page, "tasks")
     page.goto(f"{clinic.url}/tasks?from=2026-11-10&to=2026-11-01")
-    expect(page.get_by_role("alert")).to_contain_text("to:")
+    expect(page.get_by_role("alert")).to_contain_text("Due until (to):")
     shots(page, "tasks-refused")
 
     with page.expect_response(lambda r: "/api/pathway/diagram" in r.url) as drawn:

@@ -22,6 +22,7 @@ def test_a_regimen_given_is_shown_in_place_since_the_day_all_its_agents_were_act
 
     sign_in(page, clinic, "coordinator", f"/patients/{STABLE}")
     first = page.locator("ol.recs > li").first
-    expect(first.locator("strong.code")).to_have_text("GC_MMF")
+    expect(first.locator("code.code")).to_have_text("GC_MMF")
+    expect(first.locator(".label")).to_have_text("Glucocorticoid and mycophenolate")
     expect(first.locator(".standing-cleared")).to_have_text(f"in place since {TODAY}")
     shots(page, "recommendation-in-place")

@@ -204,3 +204,13 @@ def test_a_height_sent_as_text_is_422(clinic):
         )
 
     assert problem["field"] == "height_cm"
+
+
+def test_a_wrong_value_names_the_field_as_the_dashboard_form_labels_it_beside_its_code(clinic):
+    with clinic.client("clinician") as client:
+        problem = _problem(
+            client.post("/api/patients/P-001/observations", json={"kind": "pft", "fvc_pct": 500}),
+            422,
+        )
+
+    assert (problem["field"], problem["field_label"]) == ("fvc_pct", "FVC % predicted")
