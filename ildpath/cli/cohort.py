@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from pathway.labels import label
+
 from ..roles import Permission
 from ..usecases.cohort import CohortEntry, CohortQuery, find_patients
 from ..usecases.cohort_query import COHORT_SORTS, DUE_WINDOWS, PAGE_SIZE
@@ -40,7 +42,7 @@ def _tasks_text(entry: CohortEntry) -> str:
             if tally.days_overdue
             else f"due {tally.due_on}"
         )
-        parts.append(f"{tally.kind}{many} {when}")
+        parts.append(f"{label(tally.kind, 'task')}{many} {when}")
     return "; ".join(parts)
 
 
@@ -138,7 +140,7 @@ def cohort(
         late = f"[bold red]{entry.overdue_tasks}[/]" if entry.overdue_tasks else ""
         table.add_row(
             entry.patient_id,
-            entry.state,
+            label(entry.state, "state"),
             str(entry.state_since),
             entry.phenotype,
             _tasks_text(entry),

@@ -7,6 +7,7 @@ import typer
 from rich.table import Table
 
 from pathway.errors import InvalidValue
+from pathway.labels import label
 
 from ..roles import Permission
 from ..usecases.cohort_query import DUE_WINDOWS, PAGE_SIZE
@@ -87,7 +88,7 @@ def worklist(
             str(task.id),
             due_text,
             task.patient_id,
-            task.kind,
+            f"{label(task.kind, 'task')} ({task.kind})",
             status,
             task.assignee or "",
             task.source,

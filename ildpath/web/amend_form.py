@@ -29,7 +29,7 @@ from .form_values import day, text, version
 from .patient_actions import patient_url
 from .patient_page import show_patient
 from .patient_view import FormState
-from .phenotype_fields import form_values, labelled, phenotype_read
+from .phenotype_fields import form_values, phenotype_read
 from .refusals import REFUSED, refusal
 
 __all__ = ["NothingChanged", "router"]
@@ -97,7 +97,7 @@ def amend_phenotype(
         require(caller.account.role, Permission.RECORD)
         outcome = amend(app, patient_id, form, caller)
     except REFUSED as error:
-        refused = FormState("amend", labelled(refusal(error)), form_values(form))
+        refused = FormState("amend", refusal(error), form_values(form))
         return show_patient(request, app, caller, patient_id, refused=refused)
     raised = [a.id or 0 for a in outcome.alerts_raised] + [a.id for a in outcome.alerts_withdrawn]
     query = flash_query(caller.csrf or "", patient_id, "amended", raised)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import ImmutableMultiDict
 
 from pathway.errors import InvalidValue
+from pathway.labels import field_label
 
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
@@ -25,7 +26,7 @@ from .errors_page import error_page
 from .flash import flash_query
 from .form_values import day, number, text
 from .patient_actions import patient_url
-from .phenotype_fields import FormView, form_values, labelled, ticked
+from .phenotype_fields import FormView, form_values, ticked
 from .refusals import REFUSED, Refusal, refusal
 from .templating import render
 
@@ -86,8 +87,9 @@ def enrolment(form: ImmutableMultiDict[str, Any], app: App) -> EnrolPatient:
 def _refusal(error: Exception) -> Refusal:
     """As `refusal`, a duplicate id a conflict beside the id (the API answers 409 too)."""
     if isinstance(error, DuplicatePatient):
-        return labelled(Refusal(409, str(error), "id"))
-    return labelled(refusal(error))
+        said = str(error).removeprefix("id: ")
+        return Refusal(409, f"{field_label('id')} (id): {said}", "id")
+    return refusal(error)
 
 
 def _form(

@@ -20,7 +20,8 @@ class PageLinks:
 
     def __init__(self, path: str, params: Sequence[tuple[str, str]], sort: str) -> None:
         self.path = path
-        self.params = [(k, v) for k, v in params if k != "page"]
+        # a page's own news (the flash after a form) is not part of the list
+        self.params = [(k, v) for k, v in params if k not in ("page", "done", "alerts", "sig")]
         self.sort = sort
 
     def sorted_by(self, column: str) -> str:

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from pathway.codes import TASKS
 from pathway.errors import InvalidValue
+from pathway.labels import label
 from pathway.task_actions import DECLINABLE
 
 from ..api.security import Caller

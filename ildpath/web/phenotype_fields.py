@@ -27,7 +27,6 @@ __all__ = [
     "amend_view",
     "current_values",
     "form_values",
-    "labelled",
     "phenotype_read",
     "ticked",
 ]
@@ -92,16 +91,6 @@ OPTIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "risk_factors": _options(PHENOTYPE_FLAGS),
 }
 """(code, words) for each coded field, in the catalogue's order."""
-
-
-def labelled(refusal: Refusal) -> Refusal:
-    """The refusal with the field named as the form labels it (``Birth date: …``)."""
-    known = FIELDS.get(refusal.field or "")
-    prefix = f"{refusal.field}: "
-    if known is None or not refusal.message.startswith(prefix):
-        return refusal
-    message = f"{known.label}: {refusal.message.removeprefix(prefix)}"
-    return Refusal(refusal.status, message, refusal.field)
 
 
 def phenotype_read(form: ImmutableMultiDict[str, Any]) -> dict[str, object]:

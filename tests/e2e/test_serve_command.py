@@ -76,8 +76,10 @@ def test_serve_demo_opens_a_populated_dashboard_with_a_printed_sign_in(tmp_path)
 
         with _sign_in(served.url, "demo-clinician", logins["demo-clinician"]) as browser:
             board = browser.get("/")
+            found = browser.get("/", params={"q": "demo-0001"})  # closed ones too, by search
         assert board.status_code == 200
-        assert "DEMO-0001" in board.text
+        assert "DEMO-000" in board.text
+        assert "DEMO-0001" in found.text
         assert "Decision support only" in board.text
         time.sleep(1)
         assert "leader: running daily evaluation" in served.output()  # scheduler in-process

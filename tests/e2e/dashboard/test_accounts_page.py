@@ -70,7 +70,7 @@ def test_an_admin_adds_an_account_gives_it_a_token_revokes_it_and_deactivates_it
     page.get_by_label("Password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Add account").click()
     refused = page.locator("#form-add").get_by_role("alert")
-    expect(refused).to_contain_text("username: 'Anna Rossi' is not allowed")
+    expect(refused).to_contain_text("Username (username): 'Anna Rossi' is not allowed")
     expect(refused).to_contain_text("lower-case letters")
     expect(page.get_by_label("Username")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Email (optional)")).to_have_value("anna.rossi@example.org")
@@ -91,7 +91,7 @@ def test_an_admin_adds_an_account_gives_it_a_token_revokes_it_and_deactivates_it
     page.locator("#form-email").get_by_label("Email").fill("not-an-address")
     page.get_by_role("button", name="Save email").click()
     refused = page.locator("#form-email").get_by_role("alert")
-    expect(refused).to_contain_text("email: 'not-an-address' is not allowed")
+    expect(refused).to_contain_text("(email): 'not-an-address' is not allowed")
     expect(page.locator("#form-email").get_by_label("Email")).to_have_value("not-an-address")
     assert {u.username: u.email for u in list_users(clinic.app)}[NEW] == "anna.rossi@example.org"
     shots(page, "email-refused")
@@ -192,7 +192,7 @@ def test_an_admin_cannot_demote_or_deactivate_themselves(
         f"{clinic.url}/admin/accounts/{PEOPLE['auditor']}/deactivate", form={"csrf_token": token}
     )
     assert unticked.status == 422
-    assert "confirm: (empty) is not allowed" in unticked.text()
+    assert "(confirm): (empty) is not allowed" in unticked.text()
     assert _accounts(clinic)[PEOPLE["auditor"]] == ("auditor", True)
 
 

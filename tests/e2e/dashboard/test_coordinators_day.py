@@ -73,6 +73,9 @@ def test_a_coordinator_runs_her_day_from_the_board_and_the_worklist(
     row.get_by_label("Why").fill("PFT lab slot moved by a week")
     row.get_by_role("button", name=f"Reschedule task {pft.id}").click()
     expect(page.get_by_role("status")).to_contain_text("Task rescheduled")
+    expect(page.locator(f"#task-{pft.id}")).to_have_count(0)  # now due after the period
+    page.get_by_label("Due until").fill(moved_to.isoformat())
+    page.get_by_role("button", name="Show tasks").click()
     row = page.locator(f"#task-{pft.id}")
     expect(row).to_contain_text(moved_to.isoformat())
     expect(row).to_contain_text(f"engine's date {pft.due_on.isoformat()}")
@@ -100,8 +103,8 @@ def test_a_coordinator_runs_her_day_from_the_board_and_the_worklist(
     form = page.locator("#form-pft")
     expect(form).to_contain_text(f"Recording this closes task {due_pft.id}")
     shots(page, "record-to-close")
-    form.get_by_label("FVC % predicted").fill("71")
-    form.get_by_label("DLCO % predicted").fill("58")
+    form.get_by_label("FVC % predicted", exact=True).fill("71")
+    form.get_by_label("DLCO % predicted", exact=True).fill("58")
     form.get_by_role("button", name=re.compile("Record|Save")).click()
     expect(page.get_by_role("status")).to_contain_text("PFT recorded")
     assert _task(clinic, MDA5, "pft").id != due_pft.id  # closed; the next one is open

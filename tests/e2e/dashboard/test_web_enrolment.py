@@ -56,10 +56,10 @@ def test_a_coordinator_enrols_a_patient_from_the_board_and_lands_on_its_page_in_
     expect(page).to_have_url(re.compile(rf"/patients/{NEW}\?done=enrolled.*#status$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Patient {NEW}")
     expect(page.get_by_role("status")).to_contain_text("Enrolled in diagnosis")
-    expect(page.locator(".state-value")).to_have_text("diagnosis")
+    expect(page.locator(".state-value .label")).to_have_text("Diagnosis")
     facts = page.locator("dl.facts")
-    expect(facts).to_contain_text("antisynthetase syndrome")
-    expect(facts).to_contain_text("active myositis")
+    expect(facts).to_contain_text("Antisynthetase syndrome")
+    expect(facts).to_contain_text("Active myositis")
     expect(facts).to_contain_text("64.5 kg")
     tasks = page.locator("section[aria-labelledby=tasks-title] tbody tr")
     expect(tasks.first).not_to_contain_text("No open task")
@@ -86,7 +86,8 @@ def test_a_birth_date_in_the_future_is_refused_beside_its_field_and_nothing_is_w
     birth = page.get_by_label("Birth date")
     error = page.locator("#enrol-error")
     expect(error).to_have_text(
-        "Not saved. Birth date: '2027-01-15' is not allowed. Allowed: a date in the past."
+        "Not saved. Birth date (birth_date): '2027-01-15' is not allowed; allowed: a date in the "
+        "past."
     )
     expect(birth).to_have_attribute("aria-invalid", "true")
     expect(birth).to_have_value("2027-01-15")
@@ -109,7 +110,7 @@ def test_an_id_already_enrolled_is_refused_and_the_enrolled_patient_is_left_as_i
         form.get_by_role("button", name="Enrol the patient").click()
     assert posted.value.status == 409
     expect(page.locator("#enrol-error")).to_contain_text(
-        f"Patient id: a patient with id '{STABLE}' is already enrolled"
+        f"Patient id (id): a patient with id '{STABLE}' is already enrolled"
     )
     expect(page.get_by_label("Patient id")).to_have_attribute("aria-invalid", "true")
     shots(page, "duplicate-id")
@@ -133,7 +134,7 @@ def test_anti_mda5_amended_to_positive_makes_phenotype_a_with_its_alert_tasks_an
 ) -> None:
     record_therapy(clinic.app, STABLE, "start", "infliximab", TODAY, CLINICIAN)
     sign_in(page, clinic, "clinician", f"/patients/{STABLE}")
-    expect(page.locator("dl.facts")).to_contain_text("B: anti-MDA5 not positive")
+    expect(page.locator("dl.facts")).to_contain_text("Non-progressive, anti-MDA5 not positive")
     expect(page.locator("li.alert", has_text="AVOID_AGENT")).to_have_count(0)
     amend = page.locator("#form-amend")
     expect(amend.get_by_label("Anti-MDA5")).to_have_value("negative")
@@ -141,7 +142,7 @@ def test_anti_mda5_amended_to_positive_makes_phenotype_a_with_its_alert_tasks_an
     expect(amend.get_by_label("Weight (kg)")).to_have_value("60")
     expect(amend.get_by_label("Applies from")).to_have_value(TODAY.isoformat())
     expect(page.locator("section[aria-labelledby=tasks-title]")).not_to_contain_text(
-        "transplant referral"
+        "Transplant referral"
     )
     shots(page, "amend-form")
 
@@ -153,14 +154,14 @@ def test_anti_mda5_amended_to_positive_makes_phenotype_a_with_its_alert_tasks_an
     expect(status).to_contain_text("Phenotype amended")
     expect(status).to_contain_text("AVOID_AGENT")
     facts = page.locator("dl.facts")
-    expect(facts).to_contain_text("A: anti-MDA5 positive")
+    expect(facts).to_contain_text("Anti-MDA5 positive A")
     anti_mda5 = facts.locator("div").filter(has=page.get_by_text("Anti-MDA5", exact=True))
-    expect(anti_mda5.locator("dd")).to_have_text("positive")
+    expect(anti_mda5.locator("dd")).to_have_text("Positive")
     expect(page.locator("li.alert", has_text="AVOID_AGENT")).to_contain_text("infliximab")
     expect(page.locator("section[aria-labelledby=tasks-title]")).to_contain_text(
-        "transplant referral"
+        "Transplant referral"
     )
-    expect(page.locator("ol.recs > li").first.locator("strong.code")).to_have_text(
+    expect(page.locator("ol.recs > li").first.locator("code.code")).to_have_text(
         "MDA5_TRIPLE_GC_TAC_CYC"
     )
     expect(page.locator("#form-amend").get_by_label("Anti-MDA5")).to_have_value("positive")

@@ -21,7 +21,7 @@ from .long_values import END, MDA5, PROGRESSING, START
 
 pytest.importorskip("weasyprint")
 
-ALERT_HEADERS = ("Patient", "Raised", "Severity", "Code", "Holds?", "Message", "Acknowledgement")
+ALERT_HEADERS = ("Patient", "Raised", "Severity", "Alert", "Holds?", "Message", "Acknowledgement")
 TRANSITION_HEADERS = ("Effective", "Trigger", "From → to", "Actor", "Reason", "Recorded", "Pathway")
 """The column headers (the first word where a narrow column wraps one)."""
 
