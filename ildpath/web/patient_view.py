@@ -58,7 +58,8 @@ def closing_form(app: App, patient_id: str, task: str | None) -> FormState | Non
     entry = found.entry
     needs = f" Enter {entry.needs}." if entry.needs else ""
     also = f" Note: {entry.note}." if entry.note else ""
-    note = f"Recording this closes task {found.id} ({found.kind.replace('_', ' ')}).{needs}{also}"
+    what = label(found.kind, "task")
+    note = f"Recording this closes task {found.id} ({what}).{needs}{also}"
     return FormState(form_key(entry), None, form_values(entry), note)
 
 
