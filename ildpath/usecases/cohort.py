@@ -27,7 +27,7 @@ from pathway.phenotype import phenotype_group
 from persistence.tables import AlertRow, CareTaskRow, PatientRow
 
 from ..bootstrap import App
-from .cohort_query import PAGE_SIZE, SEVERITY_RANK, CohortQuery
+from .cohort_query import PAGE_SIZE, SEVERITY_RANK, CohortQuery, Paged, id_prefix_pattern
 
 __all__ = [
     "SEVERITY_RANK",
@@ -108,7 +108,7 @@ class WorkCounts:
 
 
 @dataclass(frozen=True)
-class CohortPage:
+class CohortPage(Paged):
     """One page of the list, with what the whole list holds."""
 
     entries: list[CohortEntry]
@@ -121,17 +121,8 @@ class CohortPage:
     work: WorkCounts
 
     @property
-    def next_offset(self) -> int | None:
-        after = self.offset + len(self.entries)
-        return after if after < self.total else None
-
-    @property
-    def page(self) -> int:
-        return self.offset // self.limit + 1 if self.limit else 1
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.limit)) if self.limit else 1
+    def shown(self) -> int:
+        return len(self.entries)
 
 
 def _due_in_force() -> Any:
@@ -216,11 +207,6 @@ def _task_wanted(query: CohortQuery, day: date) -> ColumnElement[bool]:
     return exists(select(CareTaskRow.id).where(*conditions))
 
 
-def _like_prefix(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
-
-
 class _Listing:
     """The query's SQL: the filtered patients with their aggregates, and its order."""
 
@@ -288,7 +274,8 @@ class _Listing:
         if query.search:
             text = query.search.strip().lower()
             lowered = func.lower(col(PatientRow.external_id))
-            conditions.append(or_(lowered == text, lowered.like(_like_prefix(text), escape="\\")))
+            begins = lowered.like(id_prefix_pattern(text), escape="\\")
+            conditions.append(or_(lowered == text, begins))
         return conditions
 
     def order(self) -> list[Any]:

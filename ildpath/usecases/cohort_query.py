@@ -22,6 +22,8 @@ __all__ = [
     "PAGE_SIZE",
     "SEVERITY_RANK",
     "CohortQuery",
+    "Paged",
+    "id_prefix_pattern",
 ]
 
 SEVERITY_RANK = {Severity.INFO.value: 0, Severity.WARNING.value: 1, Severity.CRITICAL.value: 2}
@@ -57,6 +59,40 @@ COHORT_SORTS = {
 """The orders a list may be sorted in; ``-`` before one reverses it (``-next_due``)."""
 
 SEARCH_MAX = 64
+
+
+class Paged:
+    """Where a page sits in its list: for anything with ``offset``, ``limit``, ``total`` and
+    the items it holds (``shown``)."""
+
+    offset: int
+    limit: int
+    total: int
+
+    @property
+    def shown(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def next_offset(self) -> int | None:
+        """Where the next page begins; None on the last page."""
+        after = self.offset + self.shown
+        return after if after < self.total else None
+
+    @property
+    def page(self) -> int:
+        return self.offset // self.limit + 1 if self.limit else 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit)) if self.limit else 1
+
+
+def id_prefix_pattern(text: str) -> str:
+    """A LIKE pattern (escape ``\\``) for ids beginning with ``text``: ``%`` and ``_`` are
+    characters a person typed, not wildcards."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
 
 
 def _allowed(field: str, value: str | None, allowed: dict[str, str] | tuple[str, ...]) -> None:

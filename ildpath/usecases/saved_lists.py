@@ -18,7 +18,7 @@ from ..accounts.users import find_user
 from ..bootstrap import App
 from .cohort_query import CohortQuery
 
-__all__ = ["SavedList", "delete_list", "save_list", "saved_lists"]
+__all__ = ["SavedList", "delete_list", "query_of", "save_list", "saved_lists"]
 
 NAME_MAX = 60
 

@@ -19,7 +19,7 @@ from pathway.validation import check_text
 from persistence.tables import CareTaskRow, PatientRow
 
 from ..bootstrap import App
-from .cohort_query import DUE_WINDOWS, PAGE_SIZE
+from .cohort_query import DUE_WINDOWS, PAGE_SIZE, Paged, id_prefix_pattern
 
 __all__ = [
     "TASK_SORTS",
@@ -104,7 +104,7 @@ class TaskQuery:
 
 
 @dataclass(frozen=True)
-class TaskPage:
+class TaskPage(Paged):
     tasks: list[DueTask]
     total: int
     overdue: int
@@ -113,17 +113,8 @@ class TaskPage:
     limit: int
 
     @property
-    def next_offset(self) -> int | None:
-        after = self.offset + len(self.tasks)
-        return after if after < self.total else None
-
-    @property
-    def page(self) -> int:
-        return self.offset // self.limit + 1 if self.limit else 1
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.limit)) if self.limit else 1
+    def shown(self) -> int:
+        return len(self.tasks)
 
 
 def _last_day(start: date, days: int) -> date:
@@ -150,8 +141,8 @@ def _where(query: TaskQuery, today: date, due: Any) -> list[Any]:
         conditions.append(col(CareTaskRow.assignee) == query.assignee)
     if query.search:
         text = query.search.strip().lower()
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(func.lower(col(PatientRow.external_id)).like(escaped + "%", escape="\\"))
+        pattern = id_prefix_pattern(text)
+        conditions.append(func.lower(col(PatientRow.external_id)).like(pattern, escape="\\"))
     return conditions
 
 

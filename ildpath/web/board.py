@@ -3,6 +3,8 @@ filters, saved lists, counts of the day's work, 50 patients a page, sortable col
 same query and order as `ildpath cohort` and `/api/patients`
 (`ildpath.usecases.cohort.find_patients`)."""
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
@@ -49,7 +51,7 @@ def board_query(request: Request, caller: Caller) -> CohortQuery:
     """The board's query from the URL; ``assignee=me`` is the signed-in person."""
     query = CohortQuery.from_params(request.query_params)
     if query.assignee == "me":
-        return CohortQuery(**{**query.__dict__, "assignee": caller.account.username})
+        return replace(query, assignee=caller.account.username)
     return query
 
 

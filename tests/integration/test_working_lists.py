@@ -18,6 +18,7 @@ from ildpath.accounts import add_user
 from ildpath.bootstrap import App
 from ildpath.usecases import TriggerCommand, fire_trigger, record_therapy
 from ildpath.usecases.cohort import CohortQuery, find_patients, list_cohort
+from ildpath.usecases.saved_lists import delete_list, query_of, save_list, saved_lists
 from ildpath.usecases.task_actions import assign_task
 from ildpath.usecases.worklist import TaskQuery, find_tasks
 from pathway.errors import InvalidValue
@@ -134,3 +135,22 @@ def test_a_query_the_list_does_not_know_is_refused_naming_the_field(
         find_patients(cohort, CohortQuery(**wanted))  # type: ignore[arg-type]
     assert refused.value.field == field
     assert allowed in str(refused.value.allowed)
+
+
+def test_a_saved_list_brings_the_same_filters_back_for_its_owner_only(cohort: App) -> None:
+    add_user(cohort, "nurse-kim", "coordinator", "a long enough password 1")
+    add_user(cohort, "nurse-lee", "coordinator", "a long enough password 2")
+    wanted = CohortQuery(due="overdue", states=("diagnosis", "monitoring"), sort="-patient")
+    saved = save_list(cohort, "nurse-kim", "  Overdue, early states ", wanted)
+    assert saved.name == "Overdue, early states"
+    assert saved.query == "state=diagnosis&state=monitoring&due=overdue&sort=-patient"
+    assert query_of(saved) == wanted
+    again = save_list(cohort, "nurse-kim", "Overdue, early states", CohortQuery(due="today"))
+    assert [(s.id, s.query) for s in saved_lists(cohort, "nurse-kim")] == [(saved.id, "due=today")]
+    assert saved_lists(cohort, "nurse-lee") == []
+    with pytest.raises(InvalidValue, match="one of your saved lists"):
+        delete_list(cohort, "nurse-lee", again.id)
+    with pytest.raises(InvalidValue, match="name"):
+        save_list(cohort, "nurse-kim", "   ", wanted)
+    delete_list(cohort, "nurse-kim", again.id)
+    assert saved_lists(cohort, "nurse-kim") == []

@@ -96,6 +96,17 @@ def test_a_coordinator_runs_her_day_from_the_board_and_the_worklist(
     page.goto(f"{clinic.url}/?assignee={PEOPLE['clinician']}")
     expect(page.locator("table.patients tbody tr")).to_have_count(1)
 
+    # a working list of her own: patients with an overdue task, saved under a name
+    page.goto(f"{clinic.url}/")
+    page.get_by_text("Filter patients").click()
+    page.get_by_label("Task due").select_option("overdue")
+    page.get_by_role("button", name="Show patients").click()
+    page.get_by_label("Save this list as").fill("Overdue work")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("link", name="Overdue work")).to_have_attribute("href", "/?due=overdue")
+    expect(page.locator("table.patients tbody tr")).to_have_count(2)
+    shots(page, "list-saved")
+
     # done: record the PFT that closes MDA5-01's PFT task
     page.goto(f"{clinic.url}/tasks")
     due_pft = _task(clinic, MDA5, "pft")
