@@ -12,7 +12,7 @@ from pathway.labels import label
 from ..roles import Permission
 from ..usecases.cohort_query import DUE_WINDOWS, PAGE_SIZE
 from ..usecases.task_actions import assign_task, decline_task, reschedule_task, task_id_of
-from ..usecases.task_done import complete_task, task_to_close
+from ..usecases.task_done import complete_task
 from ..usecases.tasks import tasks_calendar
 from ..usecases.worklist import TASK_SORTS, TaskQuery, default_end, find_tasks
 from .edge import console, emit_json, open_app, operator, parse_day
@@ -190,8 +190,8 @@ def done(
     app = open_app()
     task_id = task_id_of(task)
     day = parse_day("on", on, app.clock.today())
-    entry = task_to_close(app, task_id).entry
     finished = complete_task(app, task_id, day, _values(values), actor)
+    entry = finished.entry
     print_outcome(finished.outcome)
     if finished.closed:
         console.print(f"task {task_id} done: closed by the {entry.event} recorded")

@@ -118,6 +118,11 @@ class CohortPage(Paged):
         return len(self.entries)
 
 
+def _as_date(value: Any) -> Any:
+    """A date column as a date (SQLite returns MIN over a COALESCE of dates as text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _entry(row: Any, tallies: tuple[TaskTally, ...]) -> CohortEntry:
     holding = {s: int(getattr(row, f"h_{s}")) for s in SEVERITIES if getattr(row, f"h_{s}")}
     standing = {
@@ -139,7 +144,7 @@ def _entry(row: Any, tallies: tuple[TaskTally, ...]) -> CohortEntry:
         next_task=(first.kind if first and first.days_overdue else soonest.kind)
         if soonest
         else None,
-        next_due_on=row.next_due,
+        next_due_on=_as_date(row.next_due),
         open_tasks=int(row.open_tasks),
         overdue_tasks=int(row.overdue),
         unacknowledged_alerts=standing,
@@ -160,7 +165,7 @@ def _tallies(session: Session, ids: list[int], day: date) -> dict[int, tuple[Tas
     )
     found: dict[int, list[TaskTally]] = {}
     for pid, kind, count, soonest in rows:
-        soonest = date.fromisoformat(soonest) if isinstance(soonest, str) else soonest
+        soonest = _as_date(soonest)
         late = max(0, (day - soonest).days)
         found.setdefault(pid, []).append(TaskTally(kind, int(count), soonest, late))
     return {
@@ -194,10 +199,6 @@ def _work_counts(session: Session, day: date) -> WorkCounts:
     return WorkCounts(*(int(n or 0) for n in row))
 
 
-def _as_date(value: Any) -> Any:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def find_patients(
     app: App,
     query: CohortQuery,
@@ -211,32 +212,25 @@ def find_patients(
     day = as_of or app.clock.today()
     listing = Listing(query, day)
     with app.transaction() as session:
-        total = session.exec(
-            select(func.count()).select_from(listing.select(PatientRow.id).subquery())
-        ).one()
+        # the count of all matches rides on the page's own rows (one aggregation, not two)
         rows = session.exec(
-            listing.select(*listing.columns())
+            listing.select(*listing.columns(), func.count().over().label("total"))
             .order_by(*listing.order())
             .offset(offset)
             .limit(limit)
         ).all()
+        total = rows[0].total if rows else _count(session, listing) if offset else 0
         tallies = _tallies(session, [r.id for r in rows], day)
         state_counts = _state_counts(session, day)
         work = _work_counts(session, day)
-    entries = [_entry(_Row(r, next_due=_as_date(r.next_due)), tallies.get(r.id, ())) for r in rows]
+    entries = [_entry(r, tallies.get(r.id, ())) for r in rows]
     return CohortPage(entries, int(total), offset, limit, state_counts, work)
 
 
-class _Row:
-    """A result row with one column replaced (SQLite returns MIN over a COALESCE as text)."""
-
-    def __init__(self, row: Any, **replaced: Any) -> None:
-        self._row, self._replaced = row, replaced
-
-    def __getattr__(self, name: str) -> Any:
-        if name in self._replaced:
-            return self._replaced[name]
-        return getattr(self._row, name)
+def _count(session: Session, listing: Listing) -> int:
+    """All matches, for a page past the last one (which has no row to carry the count)."""
+    found = session.exec(select(func.count()).select_from(listing.select(PatientRow.id).subquery()))
+    return int(found.one())
 
 
 def list_cohort(app: App, query: CohortQuery, as_of: date | None = None) -> list[CohortEntry]:

@@ -36,6 +36,7 @@ class TaskDone:
     outcome: Outcome
     closed: bool
     """Whether the entry closed the task (the rules decide, not the person)."""
+    entry: ClosingEntry
 
 
 def task_to_close(app: App, task_id: int) -> TaskToClose:
@@ -64,4 +65,4 @@ def complete_task(
         raise InvalidValue(fixed[0], values[fixed[0]], f"left out: done records {chosen}")
     body = {**task.entry.preset, **values}
     outcome = record_event(app, task.patient_id, task.entry.event, body, on, actor)
-    return TaskDone(outcome, task_id in {t.id for t in outcome.tasks_closed})
+    return TaskDone(outcome, task_id in {t.id for t in outcome.tasks_closed}, task.entry)

@@ -28,7 +28,6 @@ __all__ = [
     "TaskPage",
     "TaskQuery",
     "find_tasks",
-    "tasks_due",
 ]
 
 WORKLIST_DAYS = 14
@@ -161,10 +160,6 @@ def _order(query: TaskQuery, due: Any) -> list[Any]:
     return [*by, due, col(PatientRow.external_id), col(CareTaskRow.id)]
 
 
-def _as_date(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def find_tasks(app: App, query: TaskQuery, *, offset: int = 0, limit: int = PAGE_SIZE) -> TaskPage:
     """One page of the worklist, in the query's order, with how many match and are overdue."""
     query.check()
@@ -189,7 +184,7 @@ def find_tasks(app: App, query: TaskQuery, *, offset: int = 0, limit: int = PAGE
 
 
 def _due_task(task: CareTaskRow, patient_id: str, today: date) -> DueTask:
-    in_force = _as_date(task.rescheduled_to or task.due_on)
+    in_force = task.rescheduled_to or task.due_on
     info = TASKS[task.kind]
     return DueTask(
         patient_id,
@@ -204,19 +199,6 @@ def _due_task(task: CareTaskRow, patient_id: str, today: date) -> DueTask:
         task.rescheduled_to is not None,
         task.assignee,
     )
-
-
-def tasks_due(
-    app: App,
-    start: date,
-    end: date,
-    *,
-    kinds: tuple[str, ...] = (),
-    patient_id: str | None = None,
-) -> list[DueTask]:
-    """Every open task due between ``start`` and ``end``, plus every task already overdue."""
-    query = TaskQuery(start, end, kinds, patient_id)
-    return find_tasks(app, query, limit=1_000_000).tasks
 
 
 def default_end(start: date) -> date:

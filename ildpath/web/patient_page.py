@@ -12,7 +12,7 @@ from ..errors import PatientNotFound
 from ..roles import Permission, RoleNotPermitted, require
 from ..usecases import patient_summary
 from ..usecases.views import record_view
-from .access import signed_in
+from .access import may, signed_in
 from .errors_page import error_page
 from .flash import read_flash
 from .patient_view import FormState, closing_form, patient_context
@@ -44,7 +44,9 @@ def show_patient(
         flash = read_flash(caller.csrf, patient_id, request.query_params)
     if refused is None:
         refused = closing_form(app, patient_id, request.query_params.get("close_task"))
-    people = tuple(u.username for u in list_users(app) if u.active)
+    # who a task may be assigned to: read only for those who may assign
+    assigns = may(caller, Permission.MANAGE_TASKS)
+    people = tuple(u.username for u in list_users(app) if u.active) if assigns else ()
     context = patient_context(summary, caller, flash=flash, refused=refused, people=people)
     try:
         record_view(app, patient_id, caller.actor(), via="dashboard", what="patient page")

@@ -107,6 +107,8 @@ def test_pages_hold_the_same_patients_in_the_same_order_with_the_cohorts_counts(
         2,
         None,
     )
+    beyond = find_patients(cohort, CohortQuery(), offset=10, limit=2)  # ?page=6 of 2
+    assert (beyond.entries, beyond.total, beyond.next_offset) == ([], 3, None)
     assert pages[0].state_counts["closed"] == 1 and sum(pages[0].state_counts.values()) == 4
     work = pages[0].work
     overdue = find_tasks(cohort, TaskQuery(DAY, DAY, due="overdue"))
