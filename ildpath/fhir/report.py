@@ -9,7 +9,7 @@ guessed), ``invalid`` (the engine refused a value, or the resource lacks what it
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["STATUSES", "ImportReport", "Outcome"]
+__all__ = ["STATUSES", "ImportReport", "Outcome", "TransactionRefused"]
 
 STATUSES = ("created", "already_imported", "unknown_code", "invalid", "not_imported")
 _WORST_FIRST = ("invalid", "unknown_code", "not_imported", "created", "already_imported")
@@ -72,3 +72,14 @@ class ImportReport:
             "counts": self.counts(),
             "resources": [asdict(o) for o in self.lines()],
         }
+
+
+class TransactionRefused(Exception):
+    """A ``transaction`` Bundle failed whole (FHIR: all or nothing): an entry the engine reads
+    was invalid or refused, so nothing was written. ``report`` says what became of every entry;
+    ``failing`` are the entries that failed it."""
+
+    def __init__(self, report: ImportReport, failing: list[Outcome]) -> None:
+        reasons = "; ".join(f"{o.resource}: {o.reason}" for o in failing)
+        super().__init__(f"transaction refused, nothing written: {reasons}")
+        self.report, self.failing = report, failing
