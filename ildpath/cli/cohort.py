@@ -92,6 +92,14 @@ def cohort(
     closed: Annotated[
         bool, typer.Option("--closed", help="List closed patients too (they rank last).")
     ] = False,
+    needs_completion: Annotated[
+        bool,
+        typer.Option(
+            "--needs-completion",
+            help="Only patients whose ILD course or anti-MDA5 status is still unknown "
+            "(e.g. imported from an EHR that could not tell it).",
+        ),
+    ] = False,
     sort: Annotated[
         str, typer.Option(help=", ".join(COHORT_SORTS) + "; a leading - reverses.")
     ] = "urgency",
@@ -115,6 +123,7 @@ def cohort(
         alert_severity=alert_severity,
         sort=sort,
         include_closed=closed,
+        needs_completion=needs_completion,
     ).check()
     day = parse_day("as_of", as_of, app.clock.today())
     found = find_patients(app, query, offset=(page - 1) * limit, limit=limit, as_of=day)

@@ -15,6 +15,7 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 from sqlmodel import col, select
 
+from persistence.fhir_tables import PatientIdentifierRow
 from persistence.record_views import RecordViewRow
 from persistence.tables import PatientRow
 
@@ -42,11 +43,22 @@ def _views(app: App, patient_pk: int) -> list[RecordViewRow]:
         )
 
 
+def _ehr_identifiers(app: App, patient_pk: int) -> list[r.EhrIdentifier]:
+    """The identifiers the sending systems gave the patient, in the order they came."""
+    with app.transaction() as session:
+        rows = session.exec(
+            select(PatientIdentifierRow)
+            .where(PatientIdentifierRow.patient_id == patient_pk)
+            .order_by(col(PatientIdentifierRow.id))
+        )
+        return [(row.system, row.value, row.type_code) for row in rows]
+
+
 def _patient_resources(app: App, external_id: str) -> list[dict[str, Any]]:
     summary = patient_summary(app, external_id)
     data = patient_data(summary)
     assert summary.patient.id is not None
-    refs = r.Refs(external_id, summary.patient.id)
+    refs = r.Refs(external_id, summary.patient.id, _ehr_identifiers(app, summary.patient.id))
     open_tasks = [t for t in summary.tasks if t.status == "open"]
     return [
         r.patient(refs, data),

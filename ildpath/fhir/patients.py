@@ -9,6 +9,7 @@ Extensions (``https://ildpath.example/fhir/StructureDefinition/<name>``, synthet
 command line's default). A Patient without a diagnosis is not importable; nothing is guessed.
 """
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -70,7 +71,37 @@ def _code(found: dict[str, list[Any]], name: str) -> str | None:
     return str(values[0].valueCode) if values and values[0].valueCode else None
 
 
-def read_patient(resource: Any, today: date) -> EnrolPatient:
+@dataclass(frozen=True)
+class PatientReading:
+    """What a Patient (and the resources about it) tells: the enrolment, the related
+    resources read into it, notes of what was read, the fields a person must complete, and
+    the sending system's identifiers of the patient."""
+
+    command: EnrolPatient
+    used: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    identifiers: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+
+def _identifiers(resource: Any) -> list[tuple[str, str, str | None]]:
+    found = []
+    for identifier in resource.identifier or []:
+        if identifier.system and identifier.value and identifier.system != PATIENT_ID_SYSTEM:
+            codes = [c.code for c in (identifier.type.coding or [])] if identifier.type else []
+            found.append(
+                (str(identifier.system), str(identifier.value), codes[0] if codes else None)
+            )
+    return found
+
+
+def read_patient(resource: Any, related: list[Any], reading: Any, today: date) -> PatientReading:
+    command = _enrolment(resource, today)
+    missing = [] if command.ild_course else ["ild_course"]
+    return PatientReading(command, [], [], missing, _identifiers(resource))
+
+
+def _enrolment(resource: Any, today: date) -> EnrolPatient:
     """The enrolment a Patient describes; the use case checks every value (§1, §11)."""
     external_id = patient_id(resource)
     found = _extensions(resource)

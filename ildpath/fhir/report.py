@@ -1,6 +1,8 @@
 """The import report: what became of every resource of the bundle, and why.
 
-One line per entry, in bundle order: ``created`` (with the rows written), ``already_imported``
+One line per entry, in bundle order: ``created`` (with the rows written), ``corrected`` (a
+result the sender corrected or marked entered in error: the imported entry replaced or taken
+back, CLINICAL_SPEC §11), ``already_imported``
 (nothing written), ``unknown_code`` (a code or unit the engine does not read: listed, never
 guessed), ``invalid`` (the engine refused a value, or the resource lacks what it needs) or
 ``not_imported`` (a type or status the engine does not enter, or a patient not importable).
@@ -11,8 +13,22 @@ from typing import Any
 
 __all__ = ["STATUSES", "ImportReport", "Outcome", "TransactionRefused"]
 
-STATUSES = ("created", "already_imported", "unknown_code", "invalid", "not_imported")
-_WORST_FIRST = ("invalid", "unknown_code", "not_imported", "created", "already_imported")
+STATUSES = (
+    "created",
+    "corrected",
+    "already_imported",
+    "unknown_code",
+    "invalid",
+    "not_imported",
+)
+_WORST_FIRST = (
+    "invalid",
+    "unknown_code",
+    "not_imported",
+    "corrected",
+    "created",
+    "already_imported",
+)
 
 
 @dataclass
@@ -59,6 +75,14 @@ class ImportReport:
 
     def lines(self) -> list[Outcome]:
         return [self.outcomes[i] for i in sorted(self.outcomes)]
+
+    def failing(self) -> list[Outcome]:
+        """The entries that fail a transaction: those invalid."""
+        return [o for o in self.lines() if o.status == "invalid"]
+
+    def imported_any(self) -> bool:
+        """Whether anything of the bundle is in ildpath now (written now or before)."""
+        return any(o.status in ("created", "corrected", "already_imported") for o in self.lines())
 
     def counts(self) -> dict[str, int]:
         lines = self.lines()

@@ -53,20 +53,52 @@ def full_url(kind: str, rid: str, patient: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{patient}/{kind}/{rid}')}"
 
 
-class Refs:
-    """The full URLs of one patient's resources, so references resolve inside the bundle."""
+EhrIdentifier = tuple[str, str, str | None]
+"""An identifier a sending system gave the patient: (system, value, type code e.g. ``MR``)."""
+V2_IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
-    def __init__(self, external_id: str, patient_pk: int) -> None:
+
+def _identifier(system: str, value: str, type_code: str | None) -> dict[str, Any]:
+    identifier: dict[str, Any] = {"system": system, "value": value}
+    if type_code:
+        identifier["type"] = {"coding": [{"system": V2_IDENTIFIER_TYPE, "code": type_code}]}
+    return identifier
+
+
+class Refs:
+    """The full URLs of one patient's resources, so references resolve inside the bundle,
+    and the identifiers by which the sending systems know the patient (an MRN), carried on
+    every reference to the patient so an EHR can link the plan back to its own record."""
+
+    def __init__(
+        self, external_id: str, patient_pk: int, ehr_identifiers: list[EhrIdentifier] | None = None
+    ) -> None:
         self.external_id = external_id
         self.pk = patient_pk
         safe = _FHIR_ID.match(external_id) is not None
         self.patient_id = external_id if safe else f"patient-{patient_pk}"
+        self.ehr_identifiers = list(ehr_identifiers or [])
 
     def url(self, kind: str, rid: str) -> str:
         return full_url(kind, rid, self.external_id)
 
-    def patient(self) -> dict[str, str]:
-        return {"reference": self.url("Patient", self.patient_id), "display": self.external_id}
+    def identifiers(self) -> list[dict[str, Any]]:
+        """ildpath's id, then the sending systems' identifiers."""
+        return [{"system": PATIENT_ID_SYSTEM, "value": self.external_id}] + [
+            _identifier(*found) for found in self.ehr_identifiers
+        ]
+
+    def patient(self) -> dict[str, Any]:
+        """A reference to the patient: in the bundle, and by the EHR's medical record number
+        (type ``MR``; else its first identifier) for a receiver that resolves by identifier."""
+        reference: dict[str, Any] = {
+            "reference": self.url("Patient", self.patient_id),
+            "display": self.external_id,
+        }
+        chosen = sorted(self.ehr_identifiers, key=lambda i: i[2] != "MR")
+        if chosen:
+            reference["identifier"] = _identifier(*chosen[0])
+        return reference
 
     def care_plan_id(self) -> str:
         return f"careplan-{self.pk}"
@@ -113,7 +145,7 @@ def patient(refs: Refs, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "resourceType": "Patient",
         "id": refs.patient_id,
-        "identifier": [{"system": PATIENT_ID_SYSTEM, "value": refs.external_id}],
+        "identifier": refs.identifiers(),
         "gender": data["sex"],
         "birthDate": data["birth_date"].isoformat(),
         "extension": patient_extensions(data["phenotype"], data["enrolled_on"]),

@@ -37,6 +37,13 @@ def open_on(day: date) -> ColumnElement[bool]:
     return and_(col(CareTaskRow.status) == "open", col(CareTaskRow.opened_on) <= day)
 
 
+def needs_completion() -> ColumnElement[bool]:
+    """A phenotype that lacks what the pathway needs (``CohortQuery.needs_completion``): the
+    ILD course (start_induction from diagnosis needs it, §3) or the anti-MDA5 status (it
+    decides the phenotype group, §4), as an EHR import leaves them when the EHR cannot tell."""
+    return or_(col(PatientRow.ild_course).is_(None), col(PatientRow.anti_mda5) == "unknown")
+
+
 def _phenotype() -> Any:
     """§4's phenotype group as SQL, built from `phenotype_group` itself over every value the
     two columns may hold, so the board and the pathway never disagree."""
@@ -165,6 +172,8 @@ class Listing:
             conditions.append(col(PatientRow.state) != "closed")
         if query.states:
             conditions.append(col(PatientRow.state).in_(query.states))
+        if query.needs_completion:
+            conditions.append(needs_completion())
         if query.phenotype:
             conditions.append(_phenotype() == query.phenotype)
         if query.task_kind or query.due or query.assignee:

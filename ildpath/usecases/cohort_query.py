@@ -117,6 +117,9 @@ class CohortQuery:
     alert_severity: str | None = None
     sort: str = "urgency"
     include_closed: bool = False
+    needs_completion: bool = False
+    """Only patients whose phenotype lacks what the pathway needs (``NEEDS_COMPLETION``):
+    typically imported from an EHR that could not tell it, never guessed."""
 
     def check(self) -> "CohortQuery":
         """This query, refused whole if any field is not one the list knows."""
@@ -193,6 +196,7 @@ class CohortQuery:
             alert_severity=one("alert_severity"),
             sort=sort,
             include_closed=one("closed") in _YES,
+            needs_completion=one("needs_completion") in _YES,
         ).check()
 
 

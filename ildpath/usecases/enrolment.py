@@ -8,7 +8,13 @@ from pathway.catalogue import SEXES
 from pathway.errors import InvalidValue
 from pathway.phenotype import phenotype_on
 from pathway.record import PatientRecord, PhenotypeEntry
-from pathway.validation import check_birth_date, check_choice, check_phenotype, check_text
+from pathway.validation import (
+    check_birth_date,
+    check_choice,
+    check_patient_id,
+    check_phenotype,
+    check_text,
+)
 from persistence.changes import Actor, Audit, AuditOnly, Item, NewEntry, NewPatient, PatientChanges
 
 from ..bootstrap import App
@@ -68,9 +74,7 @@ def check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
     """The checked phenotype of an enrolment, or the first refusal: an id with no control or
     format characters, a birth date on or before enrolment and at most 120 years before it
     (§11), an enrolment not after today."""
-    if not isinstance(command.id, str) or not command.id.strip() or len(command.id) > 64:
-        raise InvalidValue("id", command.id, "a non-empty identifier of at most 64 characters")
-    check_text("id", command.id)
+    check_patient_id(command.id)
     check_choice("sex", command.sex, SEXES)
     if command.birth_date > today:
         raise InvalidValue("birth_date", command.birth_date.isoformat(), "a date in the past")

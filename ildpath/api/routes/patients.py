@@ -38,6 +38,9 @@ def cohort(
         default=None, max_length=16, description="At least one unacknowledged alert this severe."
     ),
     closed: bool = Query(default=False, description="List closed patients too."),
+    needs_completion: bool = Query(
+        default=False, description="Only patients whose ILD course or anti-MDA5 is unknown."
+    ),
     sort: str = Query(default="urgency", max_length=16, description=", ".join(COHORT_SORTS)),
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
@@ -55,6 +58,7 @@ def cohort(
         alert_severity=alert_severity,
         sort=sort,
         include_closed=closed,
+        needs_completion=needs_completion,
     ).check()
     params = list(request.query_params.multi_items())
     found = find_patients(app, query, offset=offset_of(cursor, params), limit=limit)

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
 from ildpath.bootstrap import App
-from persistence.fhir_tables import FhirImportRow
+from persistence.fhir_tables import FhirImportRow, PatientIdentifierRow
 from persistence.record_views import RecordViewRow
 from persistence.tables import (
     AlertRow,
@@ -72,6 +72,7 @@ RECORD_TABLES: tuple[type[SQLModel], ...] = (
     AuditEventRow,
     RecordViewRow,
     FhirImportRow,
+    PatientIdentifierRow,
 )
 
 

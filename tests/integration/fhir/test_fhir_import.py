@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ildpath.fhir import import_bundle
+from ildpath.fhir.report import TransactionRefused
 from ildpath.usecases import patient_summary
 from pathway.errors import InvalidValue
 from tests.integration.apps import CLINICIAN, clinic
@@ -31,6 +32,7 @@ def test_import_report_lists_what_was_created_and_what_is_unknown(app):
     lines = _by_label(report)
     assert report.counts() == {
         "created": 17,
+        "corrected": 0,
         "already_imported": 0,
         "unknown_code": 2,
         "invalid": 0,
@@ -126,23 +128,9 @@ def test_new_resources_in_a_later_bundle_are_added_to_the_patient(app):
     [
         (b"{not json", "bundle"),
         ({"resourceType": "Patient", "id": "x"}, "resourceType"),
-        ({"resourceType": "Bundle", "type": "searchset"}, "Bundle.type"),
-        (
-            {
-                "resourceType": "Bundle",
-                "type": "transaction",
-                "entry": [{"resource": {"resourceType": "Observation", "status": "final"}}],
-            },
-            "Bundle.entry[0].resource.code",
-        ),
-        (
-            {
-                "resourceType": "Bundle",
-                "type": "collection",
-                "entry": [{"resource": {"resourceType": "Vaccination"}}],
-            },
-            "Bundle.entry[0].resource.resourceType",
-        ),
+        ({"resourceType": "Bundle", "type": "history"}, "Bundle.type"),
+        ({"resourceType": "Bundle", "type": "batch", "entry": {"x": 1}}, "Bundle.entry"),
+        ({"resourceType": "Bundle", "type": "batch", "timestamp": "soon"}, "Bundle.timestamp"),
     ],
 )
 def test_an_invalid_bundle_is_refused_naming_the_path_and_writes_nothing(app, data, field):
@@ -155,16 +143,47 @@ def test_an_invalid_bundle_is_refused_naming_the_path_and_writes_nothing(app, da
     assert row_counts(app) == before
 
 
-def test_one_invalid_field_refuses_the_whole_bundle(app):
+def test_one_invalid_resource_refuses_a_whole_transaction(app):
     data = bundle()
     data["entry"][5]["resource"]["effectivePeriod"]["start"] = "2026-13-40"
     before = row_counts(app)
 
-    with pytest.raises(InvalidValue) as refused:
+    with pytest.raises(TransactionRefused) as refused:
         import_bundle(app, data, CLINICIAN)
 
-    assert refused.value.field == "Bundle.entry[5].resource.effectivePeriod.start"
+    [failing] = refused.value.failing
+    assert failing.index == 5
+    assert "Bundle.entry[5].resource.effectivePeriod.start" in failing.reason
     assert row_counts(app) == before
+
+
+def test_in_a_batch_an_invalid_resource_is_reported_and_the_rest_imported(app):
+    data = bundle()
+    data["type"] = "batch"
+    data["entry"][5]["resource"]["effectivePeriod"]["start"] = "2026-13-40"
+
+    report = import_bundle(app, data, CLINICIAN)
+
+    assert report.lines()[5].status == "invalid"
+    assert "effectivePeriod.start" in report.lines()[5].reason
+    assert report.counts()["created"] == 16
+
+
+def test_a_resource_type_fhir_r4b_dropped_is_not_imported_and_never_refuses_a_transaction(app):
+    data = bundle()
+    data["entry"].append(
+        {
+            "fullUrl": "urn:uuid:7d1f3c0e-6b8f-4d55-9a51-0c1f6b0d2a11",
+            "resource": {"resourceType": "MedicinalProduct", "id": "mp-1"},
+            "request": {"method": "POST", "url": "MedicinalProduct"},
+        }
+    )
+
+    report = import_bundle(app, data, CLINICIAN)
+
+    line = report.lines()[-1]
+    assert (line.resource, line.status) == ("MedicinalProduct/mp-1", "not_imported")
+    assert report.counts()["created"] == 17
 
 
 def test_a_patient_without_diagnosis_is_not_importable_nor_are_its_resources(app):
@@ -182,8 +201,27 @@ def test_a_patient_without_diagnosis_is_not_importable_nor_are_its_resources(app
     assert row_counts(app)["patient"] == 0
 
 
-def test_a_value_the_engine_refuses_is_invalid_and_the_rest_is_imported(app):
+def test_a_value_the_engine_refuses_fails_a_transaction_and_writes_nothing(app):
     data = bundle()
+    data["entry"][1]["resource"]["valueQuantity"]["value"] = 250  # FVC % predicted > 200
+    before = row_counts(app)
+
+    with pytest.raises(TransactionRefused) as refused:
+        import_bundle(app, data, CLINICIAN)
+
+    failing = {o.resource: o.reason for o in refused.value.failing}
+    assert set(failing) <= {
+        "Observation pft-1-fvc",
+        "Observation pft-1-dlco",
+        "Observation pft-1-fvc-l",
+    }
+    assert "fvc_pct" in failing["Observation pft-1-fvc"]
+    assert row_counts(app) == before
+
+
+def test_in_a_batch_a_value_the_engine_refuses_is_invalid_and_the_rest_is_imported(app):
+    data = bundle()
+    data["type"] = "batch"
     data["entry"][1]["resource"]["valueQuantity"]["value"] = 250  # FVC % predicted > 200
 
     report = import_bundle(app, data, CLINICIAN)
@@ -196,6 +234,7 @@ def test_a_value_the_engine_refuses_is_invalid_and_the_rest_is_imported(app):
 
 def test_a_glucocorticoid_dose_that_cannot_be_read_per_day_is_refused(app):
     data = bundle()
+    data["type"] = "collection"
     dosage = data["entry"][9]["resource"]["dosageInstruction"][0]
     del dosage["timing"]["repeat"]["period"]
 

@@ -148,5 +148,5 @@ def test_a_value_other_than_cmv_reported_beyond_a_limit_is_not_read(tmp_path):
         },
     )
 
-    assert status == "invalid"
+    assert status == "not_imported"
     assert rows == []
