@@ -137,8 +137,8 @@ def _conditions(
         found.notes.append(f"diagnosis not read: two diagnoses ({named}); a person decides")
         return None, ild
     if diagnoses:
-        ((diagnosis, where),) = diagnoses.items()
-        found.notes.append(f"diagnosis {diagnosis} from {', '.join(where)}")
+        ((diagnosis, sources),) = diagnoses.items()
+        found.notes.append(f"diagnosis {diagnosis} from {', '.join(sources)}")
         return diagnosis, ild
     for where in unspecified:
         found.notes.append(
