@@ -154,8 +154,8 @@ def read_patient(
         )
         raise Skip(
             "not_imported",
-            f"not importable: no myositis diagnosis (extension "
-            f"{PHENOTYPE_EXTENSIONS['myositis-diagnosis']} absent; {why})",
+            f"not importable: missing diagnosis (no extension "
+            f"{PHENOTYPE_EXTENSIONS['myositis-diagnosis']}; {why})",
         )
     if not isinstance(resource.birthDate, date):
         raise Skip("invalid", f"Patient.birthDate: {resource.birthDate!s}; a full date is needed")

@@ -322,7 +322,8 @@ def test_a_live_influenza_vaccine_is_not_read_as_the_vaccination():
 def test_a_local_code_map_reads_a_laboratory_code(tmp_path: Path):
     path = tmp_path / "local.csv"
     path.write_text(
-        "# our lab\nsystem,code,meaning\nurn:lab:acme,MDA5-ELISA,anti_mda5\nurn:dx:acme,ASS,antisynthetase_syndrome\n",
+        "# our lab\nsystem,code,meaning\nurn:lab:acme,MDA5-ELISA,anti_mda5\n"
+        "urn:dx:acme,ASS,antisynthetase_syndrome\n",
         encoding="utf-8",
     )
     reading = Reading("UTC", lambda _: None, local_codes=load_local_codes(path))
