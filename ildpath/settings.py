@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, FilePath, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -81,3 +81,8 @@ class Settings(BaseSettings):
     fhir_low_flow_max_l_per_min: float = 6.0
     """FHIR import: the highest oxygen flow (LOINC 3151-8, L/min) read as ``low_flow``; above
     it ``high_flow`` (a reading, not a standard: see docs/fhir.md)."""
+    fhir_local_codes: FilePath | None = None
+    """FHIR import: a CSV of the clinic's own codes for diagnoses and antibodies (columns
+    ``system,code,meaning``; meaning a diagnosis of CLINICAL_SPEC section 1, ``ild``,
+    ``anti_mda5`` or ``anti_ars``), for what the shipped tables lack (docs/fhir.md). Read by
+    ``ildpath.fhir.phenotype_codes.load_local_codes``, which names the line of a bad row."""

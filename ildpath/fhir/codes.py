@@ -10,6 +10,8 @@ guessed. Every table maps a code to a word of the engine's vocabulary (CLINICAL_
 
 from typing import Final
 
+from .terminology import table
+
 __all__ = [
     "CMV_LOAD",
     "CMV_UNIT_FIELDS",
@@ -64,53 +66,37 @@ CMV_LOAD: Final = "cmv_load"
 """The field of a CMV code: ``iu_per_ml`` or ``copies_per_ml`` as its unit says."""
 
 LOINC_OBSERVATIONS: Final[dict[str, tuple[str, str]]] = {
-    "19872-1": ("pft", "fvc_pct"),  # FVC measured/predicted
-    "19870-5": ("pft", "fvc_l"),  # Forced vital capacity [Volume] Respiratory system
-    "98130-8": ("pft", "dlco_pct"),  # Diffusion capacity.carbon monoxide/Predicted
-    "19911-7": ("pft", "dlco_pct"),  # Diffusion capacity.carbon monoxide: read only in %
-    # CMV DNA viral load by NAA: the field is the unit's (`CMV_UNIT_FIELDS`), never converted
-    "72493-0": ("cmv", CMV_LOAD),  # [Units/volume] in Plasma: IU/mL
-    "29604-6": ("cmv", CMV_LOAD),  # [#/volume] in Blood: copies/mL
-    "30247-1": ("cmv", CMV_LOAD),  # [#/volume] in Serum or Plasma: copies/mL
-    "3151-8": ("oxygen", "oxygen"),  # Inhaled oxygen flow rate
-    "2276-4": ("lab", "ferritin"),  # Ferritin [Mass/volume] in Serum or Plasma
-    "2157-6": ("lab", "ck"),  # Creatine kinase [Enzymatic activity/volume] in Serum or Plasma
-    "1988-5": ("lab", "crp"),  # C reactive protein [Mass/volume] in Serum or Plasma
-    "59408-5": ("spo2", "spo2"),  # Oxygen saturation in Arterial blood by Pulse oximetry
-    "64098-7": ("six_minute_walk", "metres"),  # Six minute walk test distance
+    row["code"]: (row["kind"], row["field"]) for row in table("loinc") if row["system"] == LOINC
 }
-"""LOINC code -> (observation kind, field of the engine's observation). 2708-6 (oxygen
-saturation in arterial blood) is exported beside 59408-5, as US Core's pulse oximetry asks,
-but not read alone: a blood-gas saturation is not a resting pulse oximetry."""
+"""LOINC code -> (observation kind, field of the engine's observation)
+(``terminology/loinc.csv``). 2708-6 (oxygen saturation in arterial blood) is exported beside
+59408-5, as US Core's pulse oximetry asks, but not read alone: a blood-gas saturation is not a
+resting pulse oximetry."""
 
 LOCAL_OBSERVATIONS: Final[dict[tuple[str, str], tuple[str, str]]] = {
-    (f"{ILDPATH}/CodeSystem/laboratory", "kl6"): ("lab", "kl6"),
-    (f"{ILDPATH}/CodeSystem/six-minute-walk", "nadir_spo2"): ("six_minute_walk", "nadir_spo2"),
+    (row["system"], row["code"]): (row["kind"], row["field"])
+    for row in table("loinc")
+    if row["system"] != LOINC
 }
-"""ildpath's own codes of what LOINC has no code for: KL-6 (Krebs von den Lungen-6) and the
-lowest SpO2 of a six-minute walk (a component of the walk)."""
+"""ildpath's own codes of what LOINC has no code for (``terminology/loinc.csv``): KL-6
+(Krebs von den Lungen-6) and the lowest SpO2 of a six-minute walk (a component of the walk)."""
 
 CMV_UNIT_FIELDS: Final[dict[str, str]] = {"[IU]/mL": "iu_per_ml", "{copies}/mL": "copies_per_ml"}
 """A CMV load's UCUM unit -> the field it is kept in: as reported, never converted (the
 copies-to-IU factor depends on the assay). Whatever the CMV code, the unit says which."""
 
-UNITS: Final[dict[str, frozenset[str]]] = {
-    "fvc_pct": frozenset({"%"}),
-    "dlco_pct": frozenset({"%"}),
-    "fvc_l": frozenset({"L"}),
-    CMV_LOAD: frozenset(CMV_UNIT_FIELDS),
-    "oxygen": frozenset({"L/min"}),
-    "ferritin": frozenset({"ng/mL"}),
-    "ck": frozenset({"U/L"}),
-    "kl6": frozenset({"U/mL"}),
-    "crp": frozenset({"mg/L"}),
-    "spo2": frozenset({"%"}),
-    "metres": frozenset({"m"}),
-    "nadir_spo2": frozenset({"%"}),
-}
-"""The UCUM unit each field is accepted in. 19911-7 is defined as an absolute DLCO
-(mL/min/mm[Hg]); only a value sent in % is read, as % predicted. A CMV load in copies/mL is
-not converted (the copies-to-IU factor depends on the assay)."""
+
+def _units() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for row in table("units"):
+        found.setdefault(row["field"], set()).add(row["unit"])
+    return {name: frozenset(units) for name, units in found.items()}
+
+
+UNITS: Final[dict[str, frozenset[str]]] = _units()
+"""The UCUM unit each field is accepted in (``terminology/units.csv``). 19911-7 is defined as
+an absolute DLCO (mL/min/mm[Hg]); only a value sent in % is read, as % predicted. A CMV load in
+copies/mL is not converted (the copies-to-IU factor depends on the assay)."""
 
 LOW_FLOW_MAX_L_PER_MIN: Final = 6.0
 """Oxygen flow (LOINC 3151-8, L/min) -> the engine's oxygen requirement: 0 is ``none``, up to
@@ -185,35 +171,24 @@ ROUTE_NAMES: Final[dict[str, str]] = {
     "inhalation": "inhaled",
 }
 
-CVX_VACCINES: Final[dict[str, str]] = {
-    **dict.fromkeys(
-        ("88", "135", "140", "141", "150", "158", "161", "171", "185", "186", "197", "205"),
-        "influenza",
-    ),
-    **dict.fromkeys(("33", "100", "109", "133", "152", "215", "216"), "pneumococcal"),
-    **dict.fromkeys(("207", "208", "210", "211", "212", "213"), "covid19"),
-}
-"""CVX vaccine codes -> the engine's vaccination kinds (seasonal influenza formulations,
-pneumococcal polysaccharide and conjugate vaccines, SARS-CoV-2 vaccines)."""
+CVX_VACCINES: Final[dict[str, str]] = {row["code"]: row["vaccine"] for row in table("cvx")}
+"""CVX vaccine codes -> the engine's vaccination kinds (``terminology/cvx.csv``: seasonal
+influenza formulations, pneumococcal polysaccharide and conjugate vaccines, SARS-CoV-2
+vaccines; live vaccines deliberately absent)."""
 
 VACCINE_NAMES: Final[dict[str, str]] = {
-    "influenza": "influenza",
-    "pneumococcal": "pneumococcal",
-    "covid19": "covid19",
-    "covid_19": "covid19",
+    row["name"]: row["vaccine"] for row in table("vaccine_names")
 }
 
 PROCEDURE_CODES: Final[dict[tuple[str, str], str]] = {
-    (CPT, "36514"): "plasma_exchange",  # Therapeutic apheresis; for plasma pheresis
-    (SNOMED, "15081005"): "pulmonary_rehabilitation",  # Pulmonary rehabilitation
+    (row["system"], row["code"]): row["procedure"] for row in table("procedures")
 }
-"""(system, code) -> the engine's procedure. SNOMED's "Apheresis" (127788007) is not mapped:
-it also covers cell apheresis, which is not plasma exchange."""
+"""(system, code) -> the engine's procedure (``terminology/procedures.csv``). SNOMED's
+"Apheresis" (127788007) is not mapped: it also covers cell apheresis, which is not plasma
+exchange."""
 
 PROCEDURE_NAMES: Final[dict[str, str]] = {
-    "plasma_exchange": "plasma_exchange",
-    "therapeutic_plasma_exchange": "plasma_exchange",
-    "pulmonary_rehabilitation": "pulmonary_rehabilitation",
+    row["name"]: row["procedure"] for row in table("procedure_names")
 }
 
 

@@ -5,7 +5,7 @@ Procedure and Immunization are read here; Observation in ``observations``, the m
 resources in ``medications``; ``importing`` dispatches by resource type.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -46,6 +46,9 @@ class Reading:
     medication: Callable[[str], Any | None]
     low_flow_max: float = LOW_FLOW_MAX_L_PER_MIN
     """The highest oxygen flow (L/min) read as low flow (settings)."""
+    local_codes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """The clinic's own (system, code) -> meaning for diagnoses and antibodies
+    (``ILDPATH_FHIR_LOCAL_CODES``, read by ``phenotype_codes.load_local_codes``)."""
 
 
 def subject_of(resource: Any) -> Any:
@@ -88,8 +91,8 @@ def read_procedure(resource: Any, reading: Reading) -> list[Event]:
 
 
 def read_immunization(resource: Any, reading: Reading) -> list[Event]:
-    """A completed influenza, pneumococcal or COVID-19 vaccination (CVX, or the exact
-    name)."""
+    """A completed influenza, pneumococcal or COVID-19 vaccination (CVX by
+    ``terminology/cvx.csv``, or the exact name)."""
     if resource.status != "completed":
         raise Skip("not_imported", f"status {resource.status}: only completed vaccinations")
     kind = _by_code_or_name(

@@ -24,7 +24,8 @@ from .events import Event, Reading, read_immunization, read_procedure
 from .ledger import Source, imported, patient_by_identifier, replaced, write_with_ledger
 from .medications import read_medication_request, read_medication_statement
 from .observations import read_observation, retracted_on
-from .patients import read_patient
+from .patients import PATIENT_ID_SYSTEM, read_patient
+from .phenotype_codes import load_local_codes
 from .plan import Write, merged, plan
 from .report import ImportReport
 from .subjects import reference_target, subject
@@ -90,8 +91,12 @@ class Importer:
             if e.type == "Medication" and e.resource is not None
             for k in e.reference_keys()
         }
+        local = app.settings.fhir_local_codes
         self.reading = Reading(
-            app.settings.timezone, medications.get, app.settings.fhir_low_flow_max_l_per_min
+            app.settings.timezone,
+            medications.get,
+            app.settings.fhir_low_flow_max_l_per_min,
+            local_codes=load_local_codes(local) if local else {},
         )
         self.patients: dict[str, str | Skip] = {}
         self.read_at_enrolment: set[int] = set()
@@ -160,7 +165,7 @@ class Importer:
             reading = read_patient(
                 entry.resource, [e.resource for e in related], self.reading, today
             )
-            command = reading.command
+            command = reading.enrol
             identity = self.keyed(entry, command.id)
         except Skip as skip:
             self.settle(entry, skip.status, skip.reason)
@@ -169,7 +174,8 @@ class Importer:
         self.read_at_enrolment |= {e.index for e in used}
         sources: list[Source] = [(entry, identity, "")]
         sources += [(e, self.keyed(e, command.id), "") for e in used if e.identity()]
-        known = self.known_patient(reading.identifiers)
+        identifiers = [i for i in reading.identifiers if i[0] != PATIENT_ID_SYSTEM]
+        known = self.known_patient(identifiers)
         if self.already(sources[0], command.id) or known is not None:
             patient = known or command.id
             if known is not None and not imported(self.app, sources[:1]):
@@ -195,7 +201,7 @@ class Importer:
                 sources,
                 "patient",
                 lambda app: enrol_patient(app, command, self.actor),
-                identifiers=reading.identifiers,
+                identifiers=identifiers,
             )
         except (ClinicalError, ConcurrencyConflict, IntegrityError) as error:
             if self.atomic and not isinstance(error, ClinicalError):

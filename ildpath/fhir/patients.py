@@ -6,22 +6,33 @@ Extensions (``https://ildpath.example/fhir/StructureDefinition/<name>``, synthet
 ``anti-ars`` (valueCode; absent = ``unknown``, as the command line's default),
 ``ild-course`` (valueCode), ``phenotype-flag`` (valueCode, repeated), ``body-weight``
 (valueQuantity in kg) and ``enrolled-on`` (valueDate; absent = the day of the import, as the
-command line's default). A Patient without a diagnosis is not importable; nothing is guessed.
+command line's default).
+
+Without these extensions the phenotype is read from the standard resources about the patient
+(``phenotype.read_phenotype``: Condition, antibody and vital-sign Observations); an extension,
+when present, wins. A Patient with a myositis diagnosis from neither is not importable; the
+ILD course is never guessed (it stays unknown and the patient needs completion).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from ..usecases import EnrolPatient
 from .codes import ILDPATH, extension_url
+from .events import Reading
+from .phenotype import read_phenotype
+from .phenotype_codes import DIAGNOSES
 from .values import Skip, quantity_in
 
 __all__ = [
     "PATIENT_ID_SYSTEM",
     "PHENOTYPE_EXTENSIONS",
+    "PatientReading",
     "patient_extensions",
     "patient_id",
+    "patient_identifiers",
     "read_patient",
 ]
 
@@ -73,71 +84,108 @@ def _code(found: dict[str, list[Any]], name: str) -> str | None:
 
 @dataclass(frozen=True)
 class PatientReading:
-    """What a Patient (and the resources about it) tells: the enrolment, the related
-    resources read into it, notes of what was read, the fields a person must complete, and
-    the sending system's identifiers of the patient."""
+    """The enrolment a Patient and its related resources describe. ``used``: the related
+    resources read as part of the enrolment (report them so, do not import them again);
+    ``notes``: what was read from which resource; ``missing``: the fields a person must
+    complete (``ild_course`` whenever no extension gives it); ``ild``: an ILD Condition was
+    read; ``identifiers``: the Patient's (system, value, type code) to keep and export."""
 
-    command: EnrolPatient
-    used: list[Any] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
+    enrol: EnrolPatient
+    used: tuple[Any, ...] = ()
+    notes: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    ild: bool = False
     identifiers: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
-def _identifiers(resource: Any) -> list[tuple[str, str, str | None]]:
-    found = []
+def patient_identifiers(resource: Any) -> list[tuple[str, str, str | None]]:
+    """Every identifier with a system and a value, with its type code (``MR`` for a medical
+    record number) when one is given."""
+    found: list[tuple[str, str, str | None]] = []
     for identifier in resource.identifier or []:
-        if identifier.system and identifier.value and identifier.system != PATIENT_ID_SYSTEM:
-            codes = [c.code for c in (identifier.type.coding or [])] if identifier.type else []
-            found.append(
-                (str(identifier.system), str(identifier.value), codes[0] if codes else None)
-            )
+        if not identifier.system or not identifier.value:
+            continue
+        kind = identifier.type
+        codes = [c.code for c in (kind.coding or []) if c.code] if kind is not None else []
+        found.append((str(identifier.system), str(identifier.value), codes[0] if codes else None))
     return found
 
 
-def read_patient(resource: Any, related: list[Any], reading: Any, today: date) -> PatientReading:
-    command = _enrolment(resource, today)
-    missing = [] if command.ild_course else ["ild_course"]
-    return PatientReading(command, [], [], missing, _identifiers(resource))
+def _diagnosis_codes() -> str:
+    by_system: dict[str, list[str]] = {}
+    for (system, code), meaning in DIAGNOSES.items():
+        if meaning not in ("ild", "myositis_unspecified"):
+            name = {"http://snomed.info/sct": "SNOMED CT"}.get(system, "ICD-10-CM")
+            by_system.setdefault(name, []).append(code)
+    return "; ".join(f"{system} {', '.join(codes)}" for system, codes in by_system.items())
 
 
-def _enrolment(resource: Any, today: date) -> EnrolPatient:
-    """The enrolment a Patient describes; the use case checks every value (§1, §11)."""
+def _quantity(found: dict[str, list[Any]], name: str, unit: str) -> float | None:
+    values = found.get(PHENOTYPE_EXTENSIONS[name], [])
+    if not values:
+        return None
+    return quantity_in(values[0].valueQuantity, f"Patient.extension {name}", frozenset({unit}))
+
+
+def read_patient(
+    resource: Any, related: Sequence[Any], reading: Reading, today: date
+) -> PatientReading:
+    """The enrolment a Patient describes: ildpath's extensions first, else what its related
+    Conditions and Observations say; the use case checks every value (section 1, 11)."""
     external_id = patient_id(resource)
     found = _extensions(resource)
-    diagnosis = _code(found, "myositis-diagnosis")
+    phenotype = read_phenotype(resource, related, reading)
+    notes = list(phenotype.notes)
+    own = {
+        name: _code(found, name)
+        for name in ("myositis-diagnosis", "anti-mda5", "anti-ars", "ild-course")
+    }
+    for name, read in (
+        ("myositis-diagnosis", phenotype.diagnosis),
+        ("anti-mda5", phenotype.anti_mda5),
+        ("anti-ars", phenotype.anti_ars),
+    ):
+        if own[name] is not None and read not in (None, "unknown", own[name]):
+            notes.append(f"extension {name} {own[name]} wins over {read} read from resources")
+    diagnosis = own["myositis-diagnosis"] or phenotype.diagnosis
     if diagnosis is None:
+        why = "; ".join(n for n in phenotype.notes if n.startswith("diagnosis")) or (
+            f"no Condition coded with {_diagnosis_codes()}"
+        )
         raise Skip(
             "not_imported",
-            f"not importable: missing diagnosis (extension "
-            f"{PHENOTYPE_EXTENSIONS['myositis-diagnosis']})",
+            f"not importable: missing diagnosis (no extension "
+            f"{PHENOTYPE_EXTENSIONS['myositis-diagnosis']}; {why})",
         )
     if not isinstance(resource.birthDate, date):
         raise Skip("invalid", f"Patient.birthDate: {resource.birthDate!s}; a full date is needed")
     enrolled = found.get(PHENOTYPE_EXTENSIONS["enrolled-on"], [])
-    weight = found.get(PHENOTYPE_EXTENSIONS["body-weight"], [])
-    height = found.get(PHENOTYPE_EXTENSIONS["body-height"], [])
     flags = found.get(PHENOTYPE_EXTENSIONS["phenotype-flag"], [])
-    return EnrolPatient(
+    weight = _quantity(found, "body-weight", "kg")
+    height = _quantity(found, "body-height", "cm")
+    command = EnrolPatient(
         id=external_id,
         sex=str(resource.gender or "unknown"),
         birth_date=resource.birthDate,
         enrolled_on=enrolled[0].valueDate if enrolled and enrolled[0].valueDate else today,
         diagnosis=diagnosis,
-        anti_mda5=_code(found, "anti-mda5") or "unknown",
-        anti_ars=_code(found, "anti-ars") or "unknown",
-        ild_course=_code(found, "ild-course"),
+        anti_mda5=own["anti-mda5"] or phenotype.anti_mda5,
+        anti_ars=own["anti-ars"] or phenotype.anti_ars,
+        ild_course=own["ild-course"],
         risk_factors=tuple(str(f.valueCode) for f in flags if f.valueCode),
-        weight_kg=(
-            quantity_in(weight[0].valueQuantity, "Patient.extension body-weight", frozenset({"kg"}))
-            if weight
-            else None
-        ),
-        height_cm=(
-            quantity_in(height[0].valueQuantity, "Patient.extension body-height", frozenset({"cm"}))
-            if height
-            else None
-        ),
+        weight_kg=weight if weight is not None else phenotype.weight_kg,
+        height_cm=height if height is not None else phenotype.height_cm,
+    )
+    missing = [] if command.ild_course else ["ild_course"]
+    missing += [name for name in ("anti_mda5", "anti_ars") if getattr(command, name) == "unknown"]
+    missing += [name for name in ("weight_kg", "height_cm") if getattr(command, name) is None]
+    return PatientReading(
+        enrol=command,
+        used=phenotype.used,
+        notes=tuple(notes),
+        missing=tuple(missing),
+        ild=phenotype.ild,
+        identifiers=patient_identifiers(resource),
     )
 
 
