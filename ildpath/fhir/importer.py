@@ -23,7 +23,7 @@ from .bundle import Entry, ParsedBundle
 from .events import Event, Reading, read_immunization, read_procedure
 from .ledger import Source, imported, patient_by_identifier, replaced, write_with_ledger
 from .medications import read_medication_request, read_medication_statement
-from .observations import read_observation, retracted_on
+from .observations import dated, read_observation, retracted_on
 from .patients import PATIENT_ID_SYSTEM, read_patient
 from .phenotype_codes import load_local_codes
 from .plan import Write, merged, plan
@@ -117,6 +117,8 @@ class Importer:
                 return
 
     def settle(self, entry: Entry, status: str, reason: str = "", **more: Any) -> None:
+        if self.atomic and status == "unknown_code":  # a transaction reads what it knows
+            status, reason = "not_imported", f"unknown code: {reason}"
         self.report.settle(entry.index, entry.label, status, reason, **more)
 
     def keyed(self, entry: Entry, patient: str) -> str:
@@ -144,11 +146,18 @@ class Importer:
         keys = dict.fromkeys(patient.reference_keys(), True)
         return bool(reference_target(reference, keys))
 
-    def related(self, patient: Entry) -> list[Entry]:
+    def related(self, patient: Entry, today: date) -> list[Entry]:
+        """The Conditions and Observations about ``patient``, but those dated before the
+        prior-history window of an enrolment on ``today`` (§11), which are not read."""
+        years = self.app.definition.prior_history_years
+        first = today - timedelta(days=round(365.25 * years))
         return [
             e
             for e in self.entries
-            if e.type in PHENOTYPE_SOURCES and e.resource is not None and self.about(e, patient)
+            if e.type in PHENOTYPE_SOURCES
+            and e.resource is not None
+            and self.about(e, patient)
+            and (e.type != "Observation" or (dated(e.resource, self.reading) or first) >= first)
         ]
 
     def known_patient(self, identifiers: list[tuple[str, str, str | None]]) -> str | None:
@@ -160,7 +169,7 @@ class Importer:
         return None
 
     def enrol(self, entry: Entry, today: date) -> str | Skip:
-        related = self.related(entry)
+        related = self.related(entry, today)
         try:
             reading = read_patient(
                 entry.resource, [e.resource for e in related], self.reading, today
@@ -271,6 +280,9 @@ class Importer:
             raise Skip("not_imported", f"{entry.type}: {why}")
         patient = self.subject(entry.resource)
         identity = self.keyed(entry, patient)
+        on = dated(entry.resource, self.reading)
+        if on is not None:
+            self.check_window(patient, [Event(on, "", "")])
         if entry.type == "Observation" and entry.resource.status == "entered-in-error":
             on = retracted_on(entry.resource, self.reading)
             event = Event(on, "retract", "entered_in_error")

@@ -32,7 +32,7 @@ from .events import Event, Reading
 from .terminology import table
 from .values import Skip, clinical_day, codings, describe, quantity_in, unit_of
 
-__all__ = ["CMV_CODES", "FINAL_STATUSES", "read_observation", "retracted_on"]
+__all__ = ["CMV_CODES", "FINAL_STATUSES", "dated", "read_observation", "retracted_on"]
 
 FINAL_STATUSES = ("final", "amended", "corrected")
 """Only results that are final are entered; preliminary ones wait for their final version."""
@@ -73,6 +73,24 @@ def _effective(resource: Any, reading: Reading) -> date:
     if effective is None and resource.effectivePeriod is not None:
         effective = resource.effectivePeriod.start
     return clinical_day(effective, "Observation.effective", reading.zone)
+
+
+def dated(resource: Any, reading: Reading) -> date | None:
+    """The clinical day a resource says it happened on (an Observation's effective, an
+    Immunization's occurrence, a Procedure's performed), when it says a full one."""
+    value = (
+        getattr(resource, "effectiveDateTime", None)
+        or getattr(resource, "effectiveInstant", None)
+        or getattr(resource, "occurrenceDateTime", None)
+        or getattr(resource, "performedDateTime", None)
+    )
+    for period in ("effectivePeriod", "performedPeriod"):
+        found = getattr(resource, period, None)
+        value = value or (found.start if found is not None else None)
+    try:
+        return clinical_day(value, "date", reading.zone) if value is not None else None
+    except Skip:
+        return None
 
 
 def retracted_on(resource: Any, reading: Reading) -> date:
