@@ -134,7 +134,9 @@ def dose_fields(dosage: Any, product: Product = NO_PRODUCT) -> dict[str, object]
     given = rates[0]
     if given.rateQuantity is not None:
         if unit_of(given.rateQuantity) != "mg/d" or given.rateQuantity.value is None:
-            raise DoseUnread(f"rateQuantity is read only in mg/d, not {unit_of(given.rateQuantity)!r}")
+            raise DoseUnread(
+                f"rateQuantity is read only in mg/d, not {unit_of(given.rateQuantity)!r}"
+            )
         return {"dose": float(given.rateQuantity.value), "unit": "mg", "every": "day"}
     if given.doseQuantity is None:
         raise DoseUnread("only doseAndRate.doseQuantity or rateQuantity are read")

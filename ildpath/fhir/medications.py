@@ -89,7 +89,9 @@ def identify(medication: Any) -> Medicine:
             evidence.append((agent, NO_PRODUCT))
     agents = {agent for agent, _ in evidence}
     if len(agents) > 1:
-        raise Skip("invalid", f"medication {describe(medication)} names {', '.join(sorted(agents))}")
+        raise Skip(
+            "invalid", f"medication {describe(medication)} names {', '.join(sorted(agents))}"
+        )
     if not agents:
         raise Skip(
             "unknown_code",

@@ -46,7 +46,7 @@ _SUFFIX = re.compile(r"\s+(?:route|use)$")
 
 
 def _word(text: str) -> str:
-    """"Oral route (qualifier value)" -> "oral"; "By Mouth" -> "by mouth"."""
+    """ "Oral route (qualifier value)" -> "oral"; "By Mouth" -> "by mouth"."""
     text = _QUALIFIER.sub("", " ".join(text.lower().split()))
     return _SUFFIX.sub("", text).strip()
 

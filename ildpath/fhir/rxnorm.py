@@ -117,7 +117,9 @@ def agent_of_ingredient(name: str) -> str | None:
 
 
 _NUMBER = r"\d+(?:\.\d+)?"
-_UNIT = r"(?:MG|MCG|G|UNT|MEQ|ML|MG/ML|MCG/ML|UNT/ML|MG/HR|MCG/HR|MG/MG|MEQ/ML|MG/ACTUAT|MCG/ACTUAT)"
+_UNIT = (
+    r"(?:MG|MCG|G|UNT|MEQ|ML|MG/ML|MCG/ML|UNT/ML|MG/HR|MCG/HR|MG/MG|MEQ/ML|MG/ACTUAT|MCG/ACTUAT)"
+)
 _COMPONENT = re.compile(rf"^(?P<ingredient>.+?) (?P<value>{_NUMBER}) (?P<unit>{_UNIT})$")
 _QUANTITY = re.compile(rf"^(?:{_NUMBER} (?:ML|HR|ACTUAT|MG) )+")
 _BRAND = re.compile(r"\s*\[[^\]]+\]$")
