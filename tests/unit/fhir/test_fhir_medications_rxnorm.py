@@ -47,6 +47,11 @@ def test_clinical_drug_codes_confirmed_so_far():
         "azathioprine",
         "cyclophosphamide",
         "tmp_smx",
+        # one source so far (an OMOP export of RxNorm): to cross-check
+        "rituximab",
+        "abatacept",
+        "adalimumab",
+        "tacrolimus",
     }
 
 
