@@ -140,7 +140,9 @@ RXNORM_AGENTS: Final[dict[str, str]] = {
 ``terminology/rxnorm.csv``; the clinical and branded drugs of that table, and RxNorm names, are
 read by ``rxnorm``."""
 
-NAME_ALIASES: Final[dict[str, str]] = {row["name"]: row["agent"] for row in table("agent_names")}
+NAME_ALIASES: Final[dict[str, str]] = {
+    row["name"].lower().replace(" ", "_"): row["agent"] for row in table("agent_names")
+}
 """Other official names of the same substance (INN and BAN spellings), from
 ``terminology/agent_names.csv``: exact synonyms, not near matches."""
 

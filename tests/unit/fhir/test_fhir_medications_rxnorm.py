@@ -47,11 +47,14 @@ def test_clinical_drug_codes_confirmed_so_far():
         "azathioprine",
         "cyclophosphamide",
         "tmp_smx",
+        "cyclosporine",
+        "alendronate",
         # one source so far (an OMOP export of RxNorm): to cross-check
         "rituximab",
         "abatacept",
         "adalimumab",
         "tacrolimus",
+        "zoledronic_acid",
     }
 
 
