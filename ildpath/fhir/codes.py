@@ -118,58 +118,27 @@ def oxygen_requirement(
 
 
 RXNORM_AGENTS: Final[dict[str, str]] = {
-    "6902": "methylprednisolone",
-    "8640": "prednisone",
-    "8638": "prednisolone",
-    "42316": "tacrolimus",
-    "3008": "cyclosporine",
-    "68149": "mycophenolate_mofetil",
-    "1256": "azathioprine",
-    "6851": "methotrexate",
-    "27169": "leflunomide",
-    "3002": "cyclophosphamide",
-    "121191": "rituximab",
-    "1357536": "tofacitinib",
-    "191831": "infliximab",
-    "327361": "adalimumab",
-    "214555": "etanercept",
-    "10831": "tmp_smx",
-    "1895": "calcium",
-    "46041": "alendronate",
-    "73056": "risedronate",
-    "77655": "zoledronic_acid",
+    row["rxcui"]: row["agent"] for row in table("rxnorm") if row["tty"] in {"IN", "PIN", "MIN"}
 }
-"""RxNorm ingredient CUIs (TTY IN; 10831 is the MIN sulfamethoxazole / trimethoprim) of the
-catalogue's agents. Agents without a CUI here (the newer JAK inhibitors and biologics, IVIG,
-vitamin D, the antifibrotics) are matched by name. Clinical drugs (SCD, SBD) are not mapped:
-their text is matched by name, and a product name is not an agent name."""
+"""RxNorm ingredient CUIs (IN, PIN, MIN) of the catalogue's agents, from
+``terminology/rxnorm.csv``; the clinical and branded drugs of that table, and RxNorm names, are
+read by ``rxnorm``."""
 
 NAME_ALIASES: Final[dict[str, str]] = {
-    "ciclosporin": "cyclosporine",
-    "co_trimoxazole": "tmp_smx",
+    row["name"].lower().replace(" ", "_"): row["agent"] for row in table("agent_names")
 }
-"""Other official names of the same substance (INN and BAN spellings): exact synonyms, not
-near matches."""
+"""Other official names of the same substance (INN and BAN spellings), from
+``terminology/agent_names.csv``: exact synonyms, not near matches."""
 
 ROUTE_CODES: Final[dict[str, str]] = {
-    "47625008": "iv",  # Intravenous route
-    "26643006": "oral",  # Oral route
-    "34206005": "sc",  # Subcutaneous route
-    "78421000": "im",  # Intramuscular route
+    row["code"]: row["route"] for row in table("routes") if row["system"] == "snomed"
 }
-"""SNOMED CT route of administration -> the engine's route."""
+"""SNOMED CT route of administration -> the engine's route (``terminology/routes.csv``)."""
 
 ROUTE_NAMES: Final[dict[str, str]] = {
-    "iv": "iv",
-    "intravenous": "iv",
-    "oral": "oral",
-    "sc": "sc",
-    "subcutaneous": "sc",
-    "im": "im",
-    "intramuscular": "im",
-    "inhaled": "inhaled",
-    "inhalation": "inhaled",
+    row["code"]: row["route"] for row in table("routes") if row["system"] == "text"
 }
+"""The words EHRs write for a route -> the engine's route (``terminology/routes.csv``)."""
 
 CVX_VACCINES: Final[dict[str, str]] = {row["code"]: row["vaccine"] for row in table("cvx")}
 """CVX vaccine codes -> the engine's vaccination kinds (``terminology/cvx.csv``: seasonal

@@ -87,7 +87,7 @@ def test_daily_dose_from_a_rate_or_a_dose_and_timing():
 
 def test_a_dose_once_per_a_schedule_of_the_engine_is_read_as_written():
     """§11 Doses: a weekly methotrexate or a 4-weekly cyclophosphamide per m² keeps its unit and
-    schedule; a dose several times a day is read in mg/day as before."""
+    schedule; a dose several times a day is summed to a dose every day, in its unit."""
     ucum = {"system": "http://unitsofmeasure.org"}
     weekly = _dosage(
         timing={"repeat": {"frequency": 1, "period": 1, "periodUnit": "wk"}},
@@ -103,7 +103,7 @@ def test_a_dose_once_per_a_schedule_of_the_engine_is_read_as_written():
     )
     assert dose_fields(weekly) == {"dose": 15, "unit": "mg", "every": "week"}
     assert dose_fields(four_weekly) == {"dose": 750, "unit": "mg/m2", "every": "4_weeks"}
-    assert dose_fields(twice) == {"dose_mg_per_day": 1000}
+    assert dose_fields(twice) == {"dose": 1.0, "unit": "g", "every": "day"}
     assert dose_fields(_dosage(text="as directed")) == {}
 
 
