@@ -49,12 +49,14 @@ def test_clinical_drug_codes_confirmed_so_far():
         "tmp_smx",
         "cyclosporine",
         "alendronate",
-        # one source so far (an OMOP export of RxNorm): to cross-check
-        "rituximab",
         "abatacept",
-        "adalimumab",
         "tacrolimus",
+        # one source so far: to cross-check
+        "rituximab",
+        "adalimumab",
         "zoledronic_acid",
+        "ruxolitinib",
+        "tocilizumab",
     }
 
 
