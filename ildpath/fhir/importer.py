@@ -17,14 +17,17 @@ from ..bootstrap import App
 from ..errors import DuplicatePatient
 from ..usecases import Actor, Outcome, enrol_patient, record_event
 from ..usecases.corrections import correct_entry, enter_in_error
+from ..usecases.enrolment import amend_phenotype
 from ..usecases.entries import THERAPY_FIELDS, observation_fields
 from ..usecases.work import find_patient
 from .bundle import Entry, ParsedBundle
 from .events import Event, Reading, read_immunization, read_procedure
+from .later_results import AMENDABLE, phenotype_changes
 from .ledger import Source, imported, patient_by_identifier, replaced, write_with_ledger
 from .medications import read_medication_request, read_medication_statement
 from .observations import dated, read_observation, retracted_on
 from .patients import PATIENT_ID_SYSTEM, read_patient
+from .phenotype import read_phenotype
 from .phenotype_codes import load_local_codes
 from .plan import Write, merged, plan
 from .report import ImportReport
@@ -53,6 +56,10 @@ _ROW_KINDS = {
     "procedure": "procedure",
     "vaccination": "vaccination",
 }
+_RETRACTABLE = {"observation": "obs", "phenotype": "ph"}
+"""Ledger row kinds whose entry a sender's ``entered-in-error`` takes back, with the record
+id prefix of that entry. A result read into the enrolment itself (row kind ``patient``) is
+not: the phenotype at enrolment is corrected by a person."""
 _CORRECTING = ("corrected", "amended")
 """Observation statuses saying a result replaces one released before (FHIR R4)."""
 _ATTEMPTS = 3
@@ -194,15 +201,10 @@ class Importer:
                     f"the patient ildpath knows as {known} by the sending system's identifier",
                     patient=known,
                 )
-            for source in sources[1:]:
+            for e in used:
+                source = (e, self.keyed(e, patient), "")
                 if not self.already(source, patient):
-                    self.settle(
-                        source[0],
-                        "not_imported",
-                        "read at enrolment only: the patient is enrolled; amend the "
-                        "phenotype in ildpath (ildpath amend)",
-                        patient=patient,
-                    )
+                    self.later_result(source, patient)
             return patient
         try:
             self.attempt(
@@ -239,6 +241,54 @@ class Importer:
         for e in used:
             self.settle(e, "created", "read into the phenotype at enrolment", patient=command.id)
         return command.id
+
+    def later_result(self, source: Source, patient: str) -> None:
+        """A phenotype result about a patient enrolled before: an amendment from its clinical
+        day (``later_results``), or reported when it changes nothing it may change."""
+        entry = source[0]
+        if entry.type != "Observation":
+            self.settle(
+                entry,
+                "not_imported",
+                "a Condition is read at enrolment only: the patient is enrolled; amend the "
+                "phenotype in ildpath if it changes it",
+                patient=patient,
+            )
+            return
+        with self.app.unit_of_work() as uow:
+            row = find_patient(uow, patient)
+        current = {name: getattr(row, name) for name in AMENDABLE}
+        changes = phenotype_changes(entry.resource, self.reading, current)
+        if not changes:
+            self.settle(
+                entry, "not_imported", "agrees with the record: nothing to amend", patient=patient
+            )
+            return
+        on = max(dated(entry.resource, self.reading) or row.enrolled_on, row.enrolled_on)
+        reason = f"result {entry.label} from the sending system"
+
+        def amend(app: App) -> Outcome:
+            outcomes = [
+                amend_phenotype(app, patient, name, value, on, self.actor, reason)
+                for name, value in changes.items()
+            ]
+            return outcomes[-1]
+
+        try:
+            self.attempt(patient, [source], "phenotype", amend)
+        except (ClinicalError, ConcurrencyConflict, IntegrityError) as error:
+            if self.atomic and not isinstance(error, ClinicalError):
+                raise
+            self.refused(patient, [source], error)
+            return
+        said = ", ".join(f"{name} {value}" for name, value in changes.items())
+        self.settle(
+            entry,
+            "created",
+            f"phenotype amended from {on.isoformat()}: {said}",
+            created=[f"phenotype ({said})"],
+            patient=patient,
+        )
 
     # -- events -------------------------------------------------------------------------
 
@@ -286,6 +336,10 @@ class Importer:
         if entry.type == "Observation" and entry.resource.status == "entered-in-error":
             on = retracted_on(entry.resource, self.reading)
             event = Event(on, "retract", "entered_in_error")
+            return [Write(patient, event, [((entry, identity, ""), event)])]
+        phenotype = read_phenotype(None, [entry.resource], self.reading)
+        if entry.type == "Observation" and phenotype.used:
+            event = Event(on or date.min, "phenotype", "amend")  # an antibody, a weight …
             return [Write(patient, event, [((entry, identity, ""), event)])]
         events = reader(entry.resource, self.reading)
         self.check_window(patient, events)
@@ -378,12 +432,13 @@ class Importer:
         reported changed and not applied."""
         entry = source[0]
         status = str(getattr(entry.resource, "status", ""))
+        retract = event.action == "retract" and row.row_kind in _RETRACTABLE
         if row.digest == entry.digest() or not (
-            event.action == "retract" or (row.row_kind == "observation" and status in _CORRECTING)
+            retract or (row.row_kind == "observation" and status in _CORRECTING)
         ):
             self.settle_already(entry, row, write.patient)
             return
-        entry_id = f"obs{row.row_id}"
+        entry_id = f"{_RETRACTABLE[row.row_kind]}{row.row_id}"
         reason = f"{status} by the sending system ({entry.label})"
         if event.action == "retract":
 
@@ -416,6 +471,8 @@ class Importer:
             row = self.ledger_row(source)
             if row is not None:
                 self.revise(write, source, event, row)
+            elif event.action == "phenotype":
+                self.later_result(source, write.patient)
             elif event.action == "retract":
                 self.settle(
                     source[0],
