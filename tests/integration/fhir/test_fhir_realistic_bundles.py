@@ -90,7 +90,15 @@ def _judgement(app: App, patient: str, day: date) -> dict[str, Any]:
             for o in summary.standing_observations()
         ),
         "therapies": sorted(
-            (c.agent, c.start.on.isoformat(), c.stopped_on.isoformat() if c.stopped_on else None)
+            (
+                c.agent,
+                c.start.on.isoformat(),
+                c.stopped_on.isoformat() if c.stopped_on else None,
+                c.start.route,
+                c.start.dose,
+                c.start.unit,
+                c.start.every,
+            )
             for c in summary.therapy_courses()
         ),
     }
