@@ -93,3 +93,15 @@ def row_counts(app: App) -> dict[str, int]:
             )
             for table in RECORD_TABLES
         }
+
+
+def dump(app: App) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in primary-key order: what "writes nothing" is checked on."""
+    with app.engine.connect() as connection:
+        return {
+            table.name: [
+                tuple(row)
+                for row in connection.execute(table.select().order_by(*table.primary_key.columns))
+            ]
+            for table in SQLModel.metadata.sorted_tables
+        }

@@ -18,7 +18,7 @@ from ildpath.scenarios.runner import _enrolment
 from ildpath.usecases import enrol_patient, patient_summary
 from tests.integration.apps import CLINICIAN, clinic
 
-from .course import row_counts
+from .course import dump
 
 CORPUS = Path(__file__).parents[2] / "fixtures" / "fhir"
 EXPECTED = sorted(CORPUS.rglob("*.expected.json"))
@@ -66,9 +66,9 @@ def test_each_entry_of_a_realistic_bundle_has_its_expected_status(tmp_path: Path
                 if name in ("why", "needs_completion"):
                     continue
                 assert getattr(summary.patient, name) == value, name
-        before = row_counts(app)
+        before = dump(app)
         again = import_bundle(app, (CORPUS / expected["bundle"]).read_bytes(), CLINICIAN)
-        assert row_counts(app) == before, "re-importing writes nothing"
+        assert dump(app) == before, "re-importing writes nothing"
         assert not again.counts()["created"]
 
 
