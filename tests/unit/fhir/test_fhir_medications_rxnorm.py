@@ -51,12 +51,20 @@ def test_clinical_drug_codes_confirmed_so_far():
         "alendronate",
         "abatacept",
         "tacrolimus",
+        "adalimumab",
+        "tocilizumab",
+        # eCQM (NLM VSAC) value-set expansions
+        "prednisolone",
+        "leflunomide",
+        "tofacitinib",
+        "infliximab",
+        "etanercept",
+        "certolizumab",
+        "golimumab",
         # one source so far: to cross-check
         "rituximab",
-        "adalimumab",
         "zoledronic_acid",
         "ruxolitinib",
-        "tocilizumab",
     }
 
 
