@@ -124,6 +124,39 @@ def test_rxnorm_names_read_as_agent_strength_and_form(name, agent, strength, sol
     assert (drug.agent, drug.strength_mg, drug.solid) == (agent, strength, solid)
 
 
+@pytest.mark.parametrize(
+    ("name", "agent", "strength", "solid"),
+    [
+        ("risedronate sodium 35 MG Oral Tablet", "risedronate", 35.0, True),
+        ("pentamidine isethionate 300 MG Injection", "pentamidine", 300.0, False),
+        ("calcium carbonate 1250 MG Oral Tablet", "calcium", 1250.0, True),
+        ("calcium citrate 950 MG Oral Tablet", "calcium", 950.0, True),
+        ("cholecalciferol 1000 UNT Oral Tablet", "vitamin_d", None, True),
+        ("ergocalciferol 50000 UNT Oral Capsule", "vitamin_d", None, True),
+        ("certolizumab pegol 200 MG Injection", "certolizumab", 200.0, False),
+    ],
+)
+def test_salt_and_precise_ingredient_names_read_as_the_catalogue_agent(
+    name, agent, strength, solid
+):
+    """RxNorm names a salt or precise ingredient; units other than MG give no strength in mg."""
+    drug = parse_name(name)
+    assert drug is not None
+    assert (drug.agent, drug.strength_mg, drug.solid) == (agent, strength, solid)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "calcium carbonate 1250 MG / cholecalciferol 200 UNT Oral Tablet",  # a combination
+        "calcitriol 0.00025 MG Oral Capsule",  # an active analogue, not the vitamin D meant
+        "alfacalcidol 0.001 MG Oral Capsule",
+    ],
+)
+def test_combinations_and_vitamin_d_analogues_are_not_read(name):
+    assert parse_name(name) is None
+
+
 def test_a_pack_of_several_strengths_has_no_single_strength():
     drug = parse_name("{7 (predniSONE 10 MG Oral Tablet) / 14 (predniSONE 5 MG Oral Tablet) } Pack")
     assert drug is not None
