@@ -7,6 +7,7 @@ fhir.resources (R4B)."""
 import copy
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from fhir.resources.R4B.capabilitystatement import CapabilityStatement
 from fhir.resources.R4B.operationoutcome import OperationOutcome
 
 from ildpath import __version__
+from tests.e2e.cli import Terminal
 from tests.web import WebClinic, web_clinic
 
 from .course import BUNDLE, IMPORT_DAY, PATIENT, bundle, row_counts
@@ -264,3 +266,68 @@ def test_the_sending_system_is_passed_with_source(fresh):
 
     response = Bundle.model_validate(_fhir(answer, 200))
     assert response.entry[0].response.status == "201 Created"
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def _file(folder: Path, data: dict[str, Any]) -> str:
+    path = folder / "bundle.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_the_command_line_exits_1_when_nothing_could_be_imported(tmp_path):
+    encounter = {
+        "resourceType": "Encounter",
+        "status": "finished",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "AMB"},
+    }
+    orphan = _two_pfts("collection", 55)["entry"][1]  # about a patient neither here nor enrolled
+    sent = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": encounter}, orphan],
+    }
+    terminal = Terminal(tmp_path)
+
+    table = terminal.run("fhir", "import", _file(tmp_path, sent))
+    as_json = terminal.run("fhir", "import", _file(tmp_path, sent), "--json")
+
+    assert table.returncode == 1, table.stdout + table.stderr
+    assert "nothing could be imported" in table.stderr
+    assert "0 created" in table.stdout
+    assert as_json.returncode == 1
+    assert json.loads(as_json.stdout)["counts"]["created"] == 0
+
+
+def test_the_command_line_exits_0_when_something_was_imported(tmp_path):
+    terminal = Terminal(tmp_path)
+
+    done = terminal.run("fhir", "import", _file(tmp_path, _two_pfts("collection", 900)))
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 created" in done.stdout and "1 invalid" in done.stdout
+
+
+@pytest.mark.xfail(strict=True, reason=NEEDS_IMPORTER)
+def test_the_command_line_exits_2_naming_the_entries_that_failed_a_transaction(tmp_path):
+    terminal = Terminal(tmp_path)
+
+    done = terminal.run("fhir", "import", _file(tmp_path, _two_pfts("transaction", 900)))
+
+    assert done.returncode == 2
+    assert "transaction refused" in done.stderr and "entry 2" in done.stderr
+    assert terminal.run("patient", "show", PATIENT).returncode == 2
+
+
+@pytest.mark.xfail(strict=True, reason=NEEDS_IMPORTER)
+def test_the_command_line_passes_the_sending_system(tmp_path):
+    terminal = Terminal(tmp_path)
+
+    done = terminal.run(
+        "fhir", "import", str(BUNDLE), "--source", "https://ehr.example.org/fhir", "--json"
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["counts"]["created"] > 0
