@@ -10,7 +10,7 @@ success), 2 when the bundle is refused whole or a transaction is refused (nothin
 """
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -20,6 +20,7 @@ from pathway.errors import InvalidValue
 from ..fhir import ImportReport, import_bundle
 from ..fhir.exporting import export_cohort, export_patient
 from ..fhir.report import TransactionRefused
+from ..fhir.sending import source_keywords
 from ..roles import Permission
 from .edge import EXIT_REFUSED, console, emit_json, fail, open_app, operator
 
@@ -65,9 +66,8 @@ def import_(
         data = bundle.read_bytes()
     except OSError as error:
         raise InvalidValue("BUNDLE", str(bundle), f"a readable file ({error.strerror})") from None
-    extra: dict[str, Any] = {"source": source} if source else {}
     try:
-        report = import_bundle(open_app(), data, actor, **extra)
+        report = import_bundle(open_app(), data, actor, **source_keywords(source))
     except TransactionRefused as refused:
         _show(refused.report, as_json)
         failing = "; ".join(f"entry {o.index} {o.resource}: {o.reason}" for o in refused.failing)

@@ -21,6 +21,7 @@ from ...fhir.capability import capability_statement
 from ...fhir.exporting import export_cohort, export_patient
 from ...fhir.report import TransactionRefused
 from ...fhir.response import exported_patient_id, refusal, response_bundle
+from ...fhir.sending import source_keywords
 from ...roles import Permission
 from ...usecases import Actor
 from ..problems import FHIR_JSON
@@ -86,9 +87,8 @@ def import_fhir(
 ) -> Response:
     """``source``: the sending system (e.g. its base URL), keying what is imported from it;
     ``report=true``: answer the import report as plain JSON instead of a response Bundle."""
-    extra: dict[str, Any] = {"source": source} if source else {}
     try:
-        done = import_bundle(app, body, actor, **extra)
+        done = import_bundle(app, body, actor, **source_keywords(source))
     except TransactionRefused as refused:
         if report:
             return JSONResponse(refused.report.as_data(), status_code=422)
