@@ -3,13 +3,19 @@
 The domain's exceptions are translated here, once (ARCHITECTURE "errors"): a wrong value is
 422 with ``field`` and ``allowed``, a state the trigger cannot leave is 409, a stale write is
 409 with the current ETag, an unknown patient 404, a role that may not act 403.
+
+On the FHIR paths (``/fhir…``, ``/api/fhir…``, ``/api/patients/{id}/fhir``) the same refusal,
+with the same status and headers, is answered as a FHIR OperationOutcome in
+``application/fhir+json``, as FHIR clients expect (``ildpath.fhir.operation_outcome``).
 """
 
+import json
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,12 +31,33 @@ from ..errors import (
     PatientNotFound,
     TaskNotFound,
 )
+from ..fhir.operation_outcome import from_problem
 from ..roles import RoleNotPermitted
 
-__all__ = ["PROBLEM_JSON", "install_problem_handlers", "problem"]
+__all__ = ["FHIR_JSON", "PROBLEM_JSON", "install_problem_handlers", "is_fhir_path", "problem"]
 
 PROBLEM_JSON = "application/problem+json"
+FHIR_JSON = "application/fhir+json"
 _TYPE = "urn:ildpath:problem:"
+_FHIR_PATHS = re.compile(r"^/(api/)?fhir(/|$)|^/api/patients/[^/]+/fhir/?$")
+
+
+def is_fhir_path(path: str) -> bool:
+    """A path FHIR clients call, whose errors are OperationOutcomes."""
+    return _FHIR_PATHS.match(path) is not None
+
+
+def _answer(request: Request, response: JSONResponse) -> JSONResponse:
+    """The problem as is, or on a FHIR path as an OperationOutcome (same status, headers)."""
+    if not is_fhir_path(request.url.path):
+        return response
+    outcome = from_problem(json.loads(bytes(response.body)))
+    headers = {
+        k: v for k, v in response.headers.items() if k.lower() in ("www-authenticate", "etag")
+    }
+    return JSONResponse(
+        outcome, status_code=response.status_code, media_type=FHIR_JSON, headers=headers
+    )
 
 
 def problem(
@@ -104,7 +131,11 @@ def _conflict(error: ConcurrencyConflict) -> JSONResponse:
     return problem(409, "conflict", "Changed by someone else at the same time", str(error))
 
 
-def _validation(error: RequestValidationError) -> JSONResponse:
+def _validation(error: RequestValidationError, *, fhir: bool = False) -> JSONResponse:
+    """422 naming the field; on a FHIR path a body that is not JSON at all is 400 (FHIR R4
+    http.html: 400 for content that cannot be parsed)."""
+    if fhir and any(e.get("type") == "json_invalid" for e in error.errors()):
+        return problem(400, "not-json", "The body is not JSON", "the body could not be parsed")
     errors = [
         {
             "field": ".".join(str(part) for part in e["loc"] if part not in ("body",)),
@@ -124,7 +155,16 @@ def _validation(error: RequestValidationError) -> JSONResponse:
 
 
 def _http(error: StarletteHTTPException) -> JSONResponse:
-    titles = {401: "Not signed in", 403: "Forbidden", 404: "Not found", 405: "Method not allowed"}
+    titles = {
+        400: "Bad request",
+        401: "Not signed in",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Request too large",
+        415: "Unsupported media type",
+        429: "Too many requests",
+    }
     headers = dict(error.headers or {})
     return problem(
         error.status_code,
@@ -139,31 +179,44 @@ def _database(_: OperationalError) -> JSONResponse:
     return problem(503, "database-unavailable", "Database unavailable", "try again shortly")
 
 
+def _unexpected(request: Request, _: Exception) -> Response:
+    """A bug: on a FHIR path a 500 OperationOutcome; elsewhere Starlette's plain answer (the
+    error is still raised on to the server's log either way)."""
+    if is_fhir_path(request.url.path):
+        return problem(500, "internal", "Internal server error", "an unexpected error")
+    return PlainTextResponse("Internal Server Error", status_code=500)
+
+
 def install_problem_handlers(api: FastAPI) -> None:
-    """Every error the API can return, as problem details."""
+    """Every error the API can return, as problem details (OperationOutcome on FHIR paths)."""
 
-    async def clinical(_: Request, error: Exception) -> JSONResponse:
+    async def clinical(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ClinicalError)
-        return _clinical(error)
+        return _answer(request, _clinical(error))
 
-    async def conflict(_: Request, error: Exception) -> JSONResponse:
+    async def conflict(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, ConcurrencyConflict)
-        return _conflict(error)
+        return _answer(request, _conflict(error))
 
-    async def validation(_: Request, error: Exception) -> JSONResponse:
+    async def validation(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
-        return _validation(error)
+        return _answer(request, _validation(error, fhir=is_fhir_path(request.url.path)))
 
-    async def http(_: Request, error: Exception) -> JSONResponse:
+    async def http(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
-        return _http(error)
+        return _answer(request, _http(error))
 
-    async def database(_: Request, error: Exception) -> JSONResponse:
+    async def database(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, OperationalError)
-        return _database(error)
+        return _answer(request, _database(error))
+
+    async def unexpected(request: Request, error: Exception) -> Response:
+        answer = _unexpected(request, error)
+        return _answer(request, answer) if isinstance(answer, JSONResponse) else answer
 
     api.add_exception_handler(ClinicalError, clinical)
     api.add_exception_handler(ConcurrencyConflict, conflict)
     api.add_exception_handler(RequestValidationError, validation)
     api.add_exception_handler(StarletteHTTPException, http)
     api.add_exception_handler(OperationalError, database)
+    api.add_exception_handler(Exception, unexpected)

@@ -3,6 +3,10 @@
 ``import`` enters a Bundle's resources through the same use cases as ``ildpath record``, so
 alerts and tasks follow as if typed in, and prints what became of each resource; ``export``
 writes a patient's or the cohort's pathway as a Bundle (a logged view of each record).
+
+``import`` exits 0 when something was imported (or had been before), 1 when nothing could be
+(every entry invalid, of an unknown code or not imported: a script must not take that for
+success), 2 when the bundle is refused whole or a transaction is refused (nothing written).
 """
 
 from pathlib import Path
@@ -13,10 +17,11 @@ from rich.table import Table
 
 from pathway.errors import InvalidValue
 
-from ..fhir import import_bundle
+from ..fhir import ImportReport, import_bundle
 from ..fhir.exporting import export_cohort, export_patient
+from ..fhir.report import TransactionRefused
 from ..roles import Permission
-from .edge import console, emit_json, open_app, operator
+from .edge import EXIT_REFUSED, console, emit_json, fail, open_app, operator
 
 fhir_app = typer.Typer(
     help="FHIR R4: import a Bundle (Patient, Observation, Medication*, Procedure, "
@@ -30,17 +35,29 @@ _STYLE = {
     "unknown_code": "yellow",
     "invalid": "red",
     "not_imported": "dim",
+    "corrected": "green",
 }
+EXIT_NOTHING_IMPORTED = 1
+"""Nothing of the bundle is in ildpath: no entry created, corrected or already imported."""
+IMPORTED = ("created", "corrected", "already_imported")
+"""The statuses of an entry that is in ildpath after the import."""
 
 
 @fhir_app.command("import")
 def import_(
     ctx: typer.Context,
-    bundle: Annotated[Path, typer.Argument(help="A transaction or collection Bundle (JSON).")],
+    bundle: Annotated[
+        Path, typer.Argument(help="A transaction, batch, collection or searchset Bundle (JSON).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="The sending system (e.g. its FHIR base URL)."),
+    ] = None,
 ) -> None:
-    """Import a Bundle; refused whole (exit 2, nothing written) if it is not valid FHIR,
-    else each resource is created, already imported, or listed with why it was not."""
+    """Import a Bundle; refused whole (exit 2, nothing written) if it is not valid FHIR or a
+    transaction fails, else each resource is created, already imported, or listed with why
+    it was not (exit 1 when nothing could be imported)."""
     who = operator(ctx)
     actor = who.acting(Permission.ENROL)
     who.acting(Permission.RECORD)
@@ -48,7 +65,23 @@ def import_(
         data = bundle.read_bytes()
     except OSError as error:
         raise InvalidValue("BUNDLE", str(bundle), f"a readable file ({error.strerror})") from None
-    report = import_bundle(open_app(), data, actor)
+    try:
+        report = import_bundle(open_app(), data, actor, source=source)
+    except TransactionRefused as refused:
+        _show(refused.report, as_json)
+        failing = "; ".join(f"entry {o.index} {o.resource}: {o.reason}" for o in refused.failing)
+        fail(f"transaction refused, nothing written: {failing}", EXIT_REFUSED)
+    _show(report, as_json)
+    if not any(line.status in IMPORTED for line in report.lines()):
+        fail(
+            "nothing could be imported: no entry was created or already imported "
+            "(see each entry's reason above)",
+            EXIT_NOTHING_IMPORTED,
+        )
+
+
+def _show(report: ImportReport, as_json: bool) -> None:
+    """The report: as JSON, or a table of the entries and the counts line."""
     if as_json:
         emit_json(report.as_data())
         return

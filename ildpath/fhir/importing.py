@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from pathway.validation import check_text
 from persistence.errors import ConcurrencyConflict
 
 from ..bootstrap import App
@@ -30,9 +31,11 @@ from .bundle import parse_bundle
 from .importer import Importer
 from .report import ImportReport, TransactionRefused
 
-__all__ = ["import_bundle"]
+__all__ = ["SOURCE_MAX_LENGTH", "import_bundle"]
 
 _ATTEMPTS = 3
+SOURCE_MAX_LENGTH = 200
+"""The longest name of a sending system (a FHIR base URL fits)."""
 
 
 def _transaction(app: App, parsed: Any, actor: Actor, source: str) -> ImportReport:
@@ -66,8 +69,10 @@ def import_bundle(
     neither). Refuses the whole bundle (``InvalidValue`` naming the path) when its envelope
     is not a Bundle ildpath takes; a transaction an entry fails raises
     ``TransactionRefused``, nothing written; else reports each entry."""
+    if source is not None:
+        check_text("source", source, max_length=SOURCE_MAX_LENGTH)
     parsed = parse_bundle(data)
-    origin = (source or parsed.source or "").strip()
+    origin = (source or parsed.source or "").strip()[:SOURCE_MAX_LENGTH]
     if parsed.type == "transaction":
         return _transaction(app, parsed, actor, origin)
     report = ImportReport(parsed.type)

@@ -1,5 +1,6 @@
 """Fuzzing the API from its own OpenAPI schema (schemathesis, bounded): whatever a client
-sends, the answer is never a server error, and every 4xx is a problem-details body."""
+sends, the answer is never a server error, and every 4xx is a problem-details body (an
+OperationOutcome on the FHIR paths)."""
 
 from collections import Counter
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from ildpath.api.problems import is_fhir_path
 from tests.conftest import fresh_postgres_database
 from tests.integration.api.conftest import TODAY, seed
 from tests.web import WebClinic, web_clinic
@@ -42,7 +44,12 @@ def _check(case: schemathesis.Case, clinic: WebClinic) -> int:
 
     where = f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text}"
     assert response.status_code < 500, where
-    if 400 <= response.status_code < 500:
+    if 400 <= response.status_code < 500 and is_fhir_path(case.path):
+        assert response.headers["content-type"][0].startswith("application/fhir+json"), where
+        body = response.json()
+        assert body["resourceType"] == "OperationOutcome", where
+        assert body["issue"][0]["severity"] == "error", where
+    elif 400 <= response.status_code < 500:
         assert response.headers["content-type"][0].startswith("application/problem+json"), where
         body = response.json()
         assert body["status"] == response.status_code, where
