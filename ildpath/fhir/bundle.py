@@ -161,7 +161,8 @@ def _envelope(data: Mapping[str, Any]) -> Bundle:
     ] or None
     if shell["entry"] is None:
         del shell["entry"]
-    return _validated(Bundle, shell, "Bundle")
+    bundle: Bundle = _validated(Bundle, shell, "Bundle")
+    return bundle
 
 
 def _entry(index: int, envelope: Any, raw: Any) -> Entry:

@@ -36,7 +36,7 @@ def subject(
     if isinstance(found, Skip):
         raise found
     if found is not None:
-        return found
+        return str(found)
     if reference is not None and reference.reference:
         text = str(reference.reference)
         if text.startswith("Patient/") and text.count("/") == 1:
