@@ -105,10 +105,25 @@ def patient_identifiers(resource: Any) -> list[tuple[str, str, str | None]]:
     for identifier in resource.identifier or []:
         if not identifier.system or not identifier.value:
             continue
-        kind = identifier.type
-        codes = [c.code for c in (kind.coding or []) if c.code] if kind is not None else []
-        found.append((str(identifier.system), str(identifier.value), codes[0] if codes else None))
+        found.append((str(identifier.system), str(identifier.value), _type_of(identifier.type)))
     return found
+
+
+_MRN_TEXTS = frozenset({"mrn", "mr", "medical record number"})
+
+
+def _type_of(kind: Any) -> str | None:
+    """An identifier's type: its first code (HL7 v2-0203: ``MR``, ``SS`` …), else ``MR`` for
+    the texts Epic and others write for a medical record number ("MRN"), else its text."""
+    if kind is None:
+        return None
+    codes = [str(c.code) for c in (kind.coding or []) if c.code]
+    if codes:
+        return codes[0][:32]
+    text = str(kind.text or "").strip()
+    if text.lower() in _MRN_TEXTS:
+        return "MR"
+    return text[:32] or None
 
 
 def _diagnosis_codes() -> str:

@@ -58,10 +58,16 @@ EhrIdentifier = tuple[str, str, str | None]
 V2_IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
 
+V2_TYPES = frozenset({"MR", "SS", "DL", "PPN", "PI", "PT", "AN", "SB", "MC", "MA", "NI", "PRN"})
+"""HL7 v2 identifier type codes (table 0203) kept as codes; another type is kept as text."""
+
+
 def _identifier(system: str, value: str, type_code: str | None) -> dict[str, Any]:
     identifier: dict[str, Any] = {"system": system, "value": value}
-    if type_code:
+    if type_code in V2_TYPES:
         identifier["type"] = {"coding": [{"system": V2_IDENTIFIER_TYPE, "code": type_code}]}
+    elif type_code:
+        identifier["type"] = {"text": type_code}
     return identifier
 
 

@@ -129,3 +129,17 @@ def test_an_imported_patient_id_follows_the_one_identifier_rule(app, bad_id):
     assert line.status == "invalid"
     assert "id" in line.reason
     assert row_counts(app) == before
+
+
+def test_epic_s_mrn_typed_as_text_is_the_identifier_the_care_plan_carries(tmp_path: Path):
+    corpus = Path(__file__).parents[2] / "fixtures" / "fhir"
+    with clinic(f"sqlite:///{tmp_path}/clinic.db", date(2026, 12, 4)) as (app, _):
+        import_bundle(app, (corpus / "epic_mda5_searchset.json").read_bytes(), CLINICIAN)
+        text = export_patient(app, "eQz7bN3mJ5kV1pR8tW2xYcA3", CLINICIAN, via="cli")
+
+    resources = {e["resource"]["resourceType"]: e["resource"] for e in json.loads(text)["entry"]}
+    subject = resources["CarePlan"]["subject"]["identifier"]
+    assert subject["value"] == "2038751"  # Epic's MRN (type text "MRN"), not its EPI id
+    assert subject["type"]["coding"][0]["code"] == "MR"
+    epic = [i for i in resources["Patient"]["identifier"] if i["value"] == "E90412"]
+    assert epic[0]["type"] == {"text": "EPIC"}
