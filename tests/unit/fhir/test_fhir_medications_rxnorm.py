@@ -61,6 +61,9 @@ def test_clinical_drug_codes_confirmed_so_far():
         "etanercept",
         "certolizumab",
         "golimumab",
+        "dapsone",
+        "atovaquone",
+        "pentamidine",
         # one source so far: to cross-check
         "rituximab",
         "zoledronic_acid",
