@@ -179,14 +179,6 @@ def _database(_: OperationalError) -> JSONResponse:
     return problem(503, "database-unavailable", "Database unavailable", "try again shortly")
 
 
-def _unexpected(request: Request, _: Exception) -> Response:
-    """A bug: on a FHIR path a 500 OperationOutcome; elsewhere Starlette's plain answer (the
-    error is still raised on to the server's log either way)."""
-    if is_fhir_path(request.url.path):
-        return problem(500, "internal", "Internal server error", "an unexpected error")
-    return PlainTextResponse("Internal Server Error", status_code=500)
-
-
 def install_problem_handlers(api: FastAPI) -> None:
     """Every error the API can return, as problem details (OperationOutcome on FHIR paths)."""
 
@@ -210,9 +202,14 @@ def install_problem_handlers(api: FastAPI) -> None:
         assert isinstance(error, OperationalError)
         return _answer(request, _database(error))
 
-    async def unexpected(request: Request, error: Exception) -> Response:
-        answer = _unexpected(request, error)
-        return _answer(request, answer) if isinstance(answer, JSONResponse) else answer
+    async def unexpected(request: Request, _: Exception) -> Response:
+        """A bug: on a FHIR path a 500 OperationOutcome; elsewhere Starlette's plain answer
+        (the error is still raised on to the server's log either way)."""
+        if is_fhir_path(request.url.path):
+            return _answer(
+                request, problem(500, "internal", "Internal server error", "an unexpected error")
+            )
+        return PlainTextResponse("Internal Server Error", status_code=500)
 
     api.add_exception_handler(ClinicalError, clinical)
     api.add_exception_handler(ConcurrencyConflict, conflict)

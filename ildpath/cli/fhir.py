@@ -39,8 +39,6 @@ _STYLE = {
 }
 EXIT_NOTHING_IMPORTED = 1
 """Nothing of the bundle is in ildpath: no entry created, corrected or already imported."""
-IMPORTED = ("created", "corrected", "already_imported")
-"""The statuses of an entry that is in ildpath after the import."""
 
 
 @fhir_app.command("import")
@@ -72,7 +70,7 @@ def import_(
         failing = "; ".join(f"entry {o.index} {o.resource}: {o.reason}" for o in refused.failing)
         fail(f"transaction refused, nothing written: {failing}", EXIT_REFUSED)
     _show(report, as_json)
-    if not any(line.status in IMPORTED for line in report.lines()):
+    if not report.imported_any():
         fail(
             "nothing could be imported: no entry was created or already imported "
             "(see each entry's reason above)",

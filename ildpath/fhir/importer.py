@@ -4,12 +4,13 @@ the engine's events, and each event entered through the use case a person would 
 ledger row (``ledger``). What becomes of each entry goes to the report."""
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from pathway.errors import ClinicalError
+from pathway.validation import years_before
 from persistence.errors import ConcurrencyConflict
 from persistence.fhir_tables import FhirImportRow, keyed_identity
 
@@ -107,7 +108,7 @@ class Importer:
         )
         self.patients: dict[str, str | Skip] = {}
         self.read_at_enrolment: set[int] = set()
-        self.enrolled_on: dict[str, tuple[date, date]] = {}
+        self.enrolled_on: dict[str, date] = {}
         self.atomic = False
 
     def run(self, *, atomic: bool) -> None:
@@ -156,8 +157,7 @@ class Importer:
     def related(self, patient: Entry, today: date) -> list[Entry]:
         """The Conditions and Observations about ``patient``, but those dated before the
         prior-history window of an enrolment on ``today`` (§11), which are not read."""
-        years = self.app.definition.prior_history_years
-        first = today - timedelta(days=round(365.25 * years))
+        first = self.window_from(today)
         return [
             e
             for e in self.entries
@@ -194,7 +194,7 @@ class Importer:
         known = self.known_patient(identifiers)
         if self.already(sources[0], command.id) or known is not None:
             patient = known or command.id
-            if known is not None and not imported(self.app, sources[:1]):
+            if entry.index not in self.report.outcomes:  # known by identifier only
                 self.settle(
                     entry,
                     "already_imported",
@@ -331,45 +331,47 @@ class Importer:
         patient = self.subject(entry.resource)
         identity = self.keyed(entry, patient)
         on = dated(entry.resource, self.reading)
-        if on is not None:
-            self.check_window(patient, [Event(on, "", "")])
-        if entry.type == "Observation" and entry.resource.status == "entered-in-error":
-            on = retracted_on(entry.resource, self.reading)
-            event = Event(on, "retract", "entered_in_error")
-            return [Write(patient, event, [((entry, identity, ""), event)])]
-        phenotype = read_phenotype(None, [entry.resource], self.reading)
-        if entry.type == "Observation" and phenotype.used:
-            event = Event(on or date.min, "phenotype", "amend")  # an antibody, a weight …
-            return [Write(patient, event, [((entry, identity, ""), event)])]
+        self.check_window(patient, [] if on is None else [on])
+        if entry.type == "Observation":
+            event = None
+            if entry.resource.status == "entered-in-error":
+                event = Event(retracted_on(entry.resource, self.reading), "retract", "")
+            elif read_phenotype(None, [entry.resource], self.reading).used:
+                event = Event(on or date.min, "phenotype", "amend")  # an antibody, a weight …
+            if event is not None:
+                return [Write(patient, event, [((entry, identity, ""), event)])]
         events = reader(entry.resource, self.reading)
-        self.check_window(patient, events)
+        self.check_window(patient, [e.on for e in events])
         return [Write(patient, e, [((entry, identity, e.part), e)]) for e in events]
 
-    def check_window(self, patient: str, events: list[Event]) -> None:
-        """Events dated before the prior-history window (§11) are not read: reported, never
+    def window_from(self, enrolled_on: date) -> date:
+        """The first day of the prior-history window (§11), as the engine counts it."""
+        return years_before(enrolled_on, self.app.definition.prior_history_years)
+
+    def check_window(self, patient: str, days: list[date]) -> None:
+        """Entries dated before the prior-history window (§11) are not read: reported, never
         failing a transaction."""
-        dates = self.patient_dates(patient)
-        if dates is None:
+        enrolled = self.enrolment_of(patient)
+        if enrolled is None:
             return
-        enrolled, _ = dates
-        years = self.app.definition.prior_history_years
-        first = enrolled - timedelta(days=round(365.25 * years))
-        for event in events:
-            if event.on < first:
+        for day in days:
+            if day < self.window_from(enrolled):
                 raise Skip(
                     "not_imported",
-                    f"dated {event.on.isoformat()}, before the prior-history window "
-                    f"({years} years before enrolment on {enrolled.isoformat()})",
+                    f"dated {day.isoformat()}, before the prior-history window "
+                    f"({self.app.definition.prior_history_years} years before enrolment on "
+                    f"{enrolled.isoformat()})",
                 )
 
-    def patient_dates(self, patient: str) -> tuple[date, date] | None:
+    def enrolment_of(self, patient: str) -> date | None:
+        """The patient's enrolment date (None when not enrolled), read once per import."""
         if patient not in self.enrolled_on:
             try:
                 with self.app.unit_of_work() as uow:
                     row = find_patient(uow, patient)
             except ClinicalError:
                 return None
-            self.enrolled_on[patient] = (row.enrolled_on, row.birth_date)
+            self.enrolled_on[patient] = row.enrolled_on
         return self.enrolled_on[patient]
 
     # -- writing ------------------------------------------------------------------------
