@@ -10,7 +10,13 @@ EXT = "https://ildpath.example/fhir/StructureDefinition/"
 MR = {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0203", "code": "MR"}]}
 
 
-def patient(pid: str, *, mrn: str | None = None, mrn_system: str = "urn:oid:1.2.3.4.5") -> dict:
+def patient(
+    pid: str,
+    *,
+    mrn: str | None = None,
+    mrn_system: str = "urn:oid:1.2.3.4.5",
+    enrolled_on: str = "2026-01-05",
+) -> dict:
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": pid,
@@ -20,7 +26,7 @@ def patient(pid: str, *, mrn: str | None = None, mrn_system: str = "urn:oid:1.2.
             {"url": EXT + "myositis-diagnosis", "valueCode": "dermatomyositis"},
             {"url": EXT + "anti-mda5", "valueCode": "positive"},
             {"url": EXT + "ild-course", "valueCode": "progressive"},
-            {"url": EXT + "enrolled-on", "valueDate": "2026-01-05"},
+            {"url": EXT + "enrolled-on", "valueDate": enrolled_on},
         ],
     }
     if mrn:

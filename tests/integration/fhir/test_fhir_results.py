@@ -143,3 +143,19 @@ def test_history_before_the_prior_history_window_is_reported_and_never_fails_a_t
     assert [line.status for line in report.lines()] == ["not_imported", "created"]
     assert "prior-history window" in report.lines()[0].reason
     assert [o.fvc_pct for o in patient_summary(app, "P-1").observations] == [72]
+
+
+def test_the_prior_history_window_ends_where_the_engine_ends_it(tmp_path: Path):
+    """Enrolled 2025-01-01: five calendar years back (two leap days in between) is
+    2020-01-01, the window's first day; the day before is outside it; neither fails the
+    transaction."""
+    subject = {"reference": "Patient/W-1"}
+    outside = observation("pft-out", subject, "19872-1", 80, "%", "2019-12-31")
+    first_day = observation("pft-in", subject, "19872-1", 72, "%", "2020-01-01")
+    with clinic(f"sqlite:///{tmp_path}/clinic.db", DAY) as (app, _):
+        data = bundle("transaction", EPIC, patient("W-1", enrolled_on="2025-01-01"))
+        data["entry"] += bundle("transaction", EPIC, outside, first_day)["entry"]
+
+        report = import_bundle(app, data, CLINICIAN)
+
+    assert [line.status for line in report.lines()] == ["created", "not_imported", "created"]
