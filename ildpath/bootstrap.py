@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from pathway import PathwayDefinition, default_definition, load_definition
+from persistence.audit_key import load_keyring
 from persistence.database import make_engine, upgrade_schema
 from persistence.memory_store import MemoryStore
 from persistence.ports import Store, UnitOfWork
@@ -78,10 +79,11 @@ def bootstrap(
     settings = settings or Settings()
     definition = _definition(settings)
     engine = make_engine(settings.database_url)
+    keyring = load_keyring(settings.audit_key_file)
     if upgrade:
-        upgrade_schema(engine)
+        upgrade_schema(engine, keyring)
     clock = clock or SystemClock(settings.timezone)
-    return App(SqlStore(engine), clock, definition, settings)
+    return App(SqlStore(engine, keyring=keyring), clock, definition, settings)
 
 
 def memory_app(

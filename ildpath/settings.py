@@ -78,6 +78,14 @@ class Settings(BaseSettings):
     that forwards plain HTTP from a non-loopback address."""
     session_hours: int = 12
     """A dashboard sign-in lasts this long."""
+    audit_key_file: Path | None = None
+    """The secret that signs the audit chains (default ``~/.config/ildpath/audit.key``; made
+    on first use with mode 0600). Keep it off the database's host and out of its backups:
+    whoever holds both can rewrite the trail undetected (docs/audit.md)."""
+    audit_checkpoint_file: Path | None = None
+    """Where signed checkpoints of every chain head are appended (default
+    ``~/.local/state/ildpath/audit-checkpoints.jsonl``): outside the database, so events,
+    views or whole patients removed after a checkpoint are found (docs/audit.md)."""
     fhir_low_flow_max_l_per_min: float = 6.0
     """FHIR import: the highest oxygen flow (LOINC 3151-8, L/min) read as ``low_flow``; above
     it ``high_flow`` (a reading, not a standard: see docs/fhir.md)."""

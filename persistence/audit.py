@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from .audit_chain import GENESIS, event_hash
+from .audit_key import AuditKeyring
 from .tables import AuditEventRow, PatientRow
 
 __all__ = ["ChainBreak", "chains", "first_break", "verify_chains"]
@@ -70,10 +71,10 @@ def chains(session: Session, table: Any) -> Iterator[tuple[PatientRow, list[Any]
         yield patient, list(rows)
 
 
-def verify_chains(session: Session) -> Iterator[ChainBreak]:
+def verify_chains(session: Session, keyring: AuditKeyring) -> Iterator[ChainBreak]:
     """The first break of every patient whose chain is not intact (nothing when all are)."""
     for patient, events in chains(session, AuditEventRow):
         head = (patient.audit_seq, patient.audit_head)
-        found = first_break(patient, events, event_hash, "event", head)
+        found = first_break(patient, events, lambda e: event_hash(e, keyring), "event", head)
         if found is not None:
             yield found

@@ -1,18 +1,22 @@
-"""The one audit chainer: the canonical form of what is hashed, and the hash that links each
-event to the one before it.
+"""The one audit chainer: the canonical form of what is signed, and the keyed hash
+(HMAC-SHA-256 under the audit key, `persistence.audit_key`) that links each event to the one
+before it.
 
-Both chains of a patient (the clinical audit trail and the access log) are links of this one
-kind, so a change to how events are spelled or hashed is made here once, and every writer
-(use cases, the daily run, the bulk import) and `audit verify` agree by construction.
+Every chain (a patient's clinical audit trail, the access log, the accounts chain) is links
+of this one kind, so a change to how events are spelled or signed is made here once, and
+every writer (use cases, the daily run, the bulk import) and `audit verify` agree by
+construction.
 """
 
-import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring_ascii
 from typing import Any, NamedTuple
+
+from .audit_key import AuditKeyring
 
 __all__ = [
     "EVENT_FIELDS",
@@ -55,9 +59,10 @@ def instant_text(value: datetime) -> str:
     return value.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
-def link_hash(material: Mapping[str, Any]) -> str:
-    """The hash of one link: its canonical form (which names the previous link's hash)."""
-    return hashlib.sha256(canonical_json(material).encode("utf-8")).hexdigest()
+def link_hash(material: Mapping[str, Any], keyring: AuditKeyring, key_id: str) -> str:
+    """The keyed hash of one link: its canonical form (which names the previous link's
+    hash) signed with the key ``key_id``."""
+    return keyring.sign(canonical_json(material), key_id)
 
 
 EVENT_FIELDS = (
@@ -70,18 +75,21 @@ EVENT_FIELDS = (
     "recorded_at",
     "pathway_version",
     "payload",
+    "record",
+    "key_id",
     "prev_hash",
 )
-"""What a clinical audit event's hash covers (the payload as its stored canonical text)."""
+"""What a clinical audit event's hash covers (the payload and the record as their stored
+canonical text)."""
 
 
-def event_hash(event: Any) -> str:
-    """The hash of a clinical audit event: a stored row, or the plain values of one (anything
-    with the `EVENT_FIELDS` as attributes or keys)."""
+def event_hash(event: Any, keyring: AuditKeyring) -> str:
+    """The keyed hash of a clinical audit event: a stored row, or the plain values of one
+    (anything with the `EVENT_FIELDS` as attributes or keys), under the key it names."""
     get = event.__getitem__ if isinstance(event, Mapping) else event.__getattribute__
     material = {name: get(name) for name in EVENT_FIELDS}
     material["recorded_at"] = instant_text(material["recorded_at"])
-    return hashlib.sha256(event_material(material).encode("utf-8")).hexdigest()
+    return keyring.sign(event_material(material), material["key_id"])
 
 
 @dataclass
@@ -103,6 +111,8 @@ class EventNote(NamedTuple):
     role: str
     recorded_at: datetime
     pathway_version: str
+    record: str = ""
+    """The rows the event wrote (`persistence.audit_record`)."""
 
 
 def event_material(event: Mapping[str, Any]) -> str:
@@ -134,6 +144,8 @@ def _material(
     recorded_at: str,
     pathway_version: str,
     payload: str,
+    record: str,
+    key_id: str,
     prev_hash: str,
 ) -> str:
     """`canonical_json` of an event's fields, spelled field by field in the sorted order, as
@@ -141,10 +153,11 @@ def _material(
     text = encode_basestring_ascii
     on = "null" if clinical_on is None else f'"{clinical_on.isoformat()}"'
     return (
-        f'{{"actor":{_text(actor)},"clinical_on":{on},"kind":{_text(kind)},'
-        f'"pathway_version":{_text(pathway_version)},"patient_id":{patient_id:d},'
-        f'"payload":{text(payload)},"prev_hash":{text(prev_hash)},'
-        f'"recorded_at":{text(recorded_at)},"role":{_text(role)},"seq":{seq:d}}}'
+        f'{{"actor":{_text(actor)},"clinical_on":{on},"key_id":{_text(key_id)},'
+        f'"kind":{_text(kind)},"pathway_version":{_text(pathway_version)},'
+        f'"patient_id":{patient_id:d},"payload":{text(payload)},"prev_hash":{text(prev_hash)},'
+        f'"record":{text(record)},"recorded_at":{text(recorded_at)},"role":{_text(role)},'
+        f'"seq":{seq:d}}}'
     )
 
 
@@ -162,6 +175,8 @@ class EventColumns:
     recorded_at: list[datetime] = field(default_factory=list)
     pathway_version: list[str] = field(default_factory=list)
     payload: list[str] = field(default_factory=list)
+    record: list[str] = field(default_factory=list)
+    key_id: list[str] = field(default_factory=list)
     prev_hash: list[str] = field(default_factory=list)
     hash: list[str] = field(default_factory=list)
 
@@ -175,22 +190,37 @@ class EventColumns:
         return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def chain_events(head: ChainHead, notes: Iterable[EventNote], into: EventColumns) -> None:
-    """Chain the events that follow ``head``, one per note, hash included, into ``into``;
-    ``head`` moves on with each."""
+def chain_events(
+    head: ChainHead, notes: Iterable[EventNote], into: EventColumns, keyring: AuditKeyring
+) -> None:
+    """Chain the events that follow ``head``, one per note, signed with the current key,
+    into ``into``; ``head`` moves on with each."""
     instant: datetime | None = None
     spelt = ""
     patient_id, seq, previous = head.patient_id, head.seq, head.hash or GENESIS
-    sha256 = hashlib.sha256
-    for kind, payload, clinical_on, actor, role, recorded_at, version in notes:
+    key_id = keyring.current
+    secret = keyring.secret(key_id)
+    sign = hmac.digest
+    for kind, payload, clinical_on, actor, role, recorded_at, version, record in notes:
         if recorded_at is not instant:  # a writer's notes share their instant
             instant, spelt = recorded_at, instant_text(recorded_at)
         seq += 1
         text = canonical_json(payload)
         material = _material(
-            patient_id, seq, kind, actor, role, clinical_on, spelt, version, text, previous
+            patient_id,
+            seq,
+            kind,
+            actor,
+            role,
+            clinical_on,
+            spelt,
+            version,
+            text,
+            record,
+            key_id,
+            previous,
         )
-        digest = sha256(material.encode("utf-8")).hexdigest()
+        digest = sign(secret, material.encode("utf-8"), "sha256").hex()
         into.patient_id.append(patient_id)
         into.seq.append(seq)
         into.kind.append(kind)
@@ -200,6 +230,8 @@ def chain_events(head: ChainHead, notes: Iterable[EventNote], into: EventColumns
         into.recorded_at.append(recorded_at)
         into.pathway_version.append(version)
         into.payload.append(text)
+        into.record.append(record)
+        into.key_id.append(key_id)
         into.prev_hash.append(previous)
         into.hash.append(digest)
         previous = digest

@@ -12,6 +12,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
 
+from .audit_key import AuditKeyring
+
 __all__ = ["alembic_config", "make_engine", "upgrade_schema"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -45,9 +47,11 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Conf
     return config
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Bring the database to the newest schema (idempotent)."""
+def upgrade_schema(engine: Engine, keyring: AuditKeyring | None = None) -> None:
+    """Bring the database to the newest schema (idempotent); a migration that signs audit
+    chains signs them with ``keyring`` (default: `load_keyring`)."""
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
+        config.attributes["audit_keyring"] = keyring
         command.upgrade(config, "head")

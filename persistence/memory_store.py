@@ -19,6 +19,7 @@ from typing import Any, Self
 
 from pathway import PatientRecord
 
+from .audit_key import AuditKeyring
 from .changes import PatientChanges, StoredTask, Written
 from .errors import ConcurrencyConflict
 from .patients import CHANGED_MEANWHILE, Patient
@@ -83,11 +84,14 @@ class MemoryStore:
     shareable = False
     """Other processes cannot see it: the daily run judges in this one."""
 
-    def __init__(self) -> None:
+    def __init__(self, keyring: AuditKeyring | None = None) -> None:
         self.patients: dict[int, _PatientRows] = {}
         self.external_ids: dict[str, int] = {}
         self.alert_owners: dict[int, int] = {}
         self.last_ids: dict[str, int] = {}
+        self.keyring = keyring or AuditKeyring.generate()
+        """Default: a key held in memory with the records (nothing outside this process
+        verifies them)."""
 
     def unit_of_work(self) -> "MemoryUnitOfWork":
         return MemoryUnitOfWork(self)
@@ -375,4 +379,4 @@ class _MemoryPatients:
         return carried
 
     def write(self, batch: Sequence[PatientChanges], now: Callable[[], datetime]) -> list[Written]:
-        return write(_MemoryTables(self.work), batch, now)
+        return write(_MemoryTables(self.work), batch, now, self.work.store.keyring)

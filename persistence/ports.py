@@ -14,6 +14,7 @@ from typing import Any, Protocol, Self
 
 from pathway import PatientRecord
 
+from .audit_key import AuditKeyring
 from .changes import PatientChanges, StoredTask, Written
 from .patients import Patient
 from .tables import (
@@ -127,6 +128,9 @@ class UnitOfWork(Protocol):
 
 class Store(Protocol):
     """Where the records live: gives units of work."""
+
+    keyring: AuditKeyring
+    """The audit key the store's chains are signed with."""
 
     def unit_of_work(self) -> UnitOfWork: ...
 

@@ -13,9 +13,10 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from .audit import ChainBreak, chains, first_break
 from .audit_chain import GENESIS, instant_text, link_hash
+from .audit_key import AuditKeyring
 from .types import UTCDateTime
 
-__all__ = ["RecordViewRow", "append_view", "count_views", "verify_view_chains"]
+__all__ = ["RecordViewRow", "append_view", "count_views", "verify_view_chains", "view_hash"]
 
 
 class RecordViewRow(SQLModel, table=True):
@@ -32,12 +33,14 @@ class RecordViewRow(SQLModel, table=True):
     via: str = Field(max_length=16)
     what: str = Field(max_length=64)
     viewed_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    key_id: str = Field(default="", max_length=16)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 
 
-def _digest(row: RecordViewRow) -> str:
-    """The hash of one view: a link of the one chainer, over who saw what, when and how."""
+def view_hash(row: RecordViewRow, keyring: AuditKeyring) -> str:
+    """The keyed hash of one view: a link of the one chainer, over who saw what, when and
+    how, under the key the view names."""
     return link_hash(
         {
             "patient_id": row.patient_id,
@@ -47,8 +50,11 @@ def _digest(row: RecordViewRow) -> str:
             "via": row.via,
             "what": row.what,
             "viewed_at": instant_text(row.viewed_at),
+            "key_id": row.key_id,
             "prev_hash": row.prev_hash,
-        }
+        },
+        keyring,
+        row.key_id,
     )
 
 
@@ -61,6 +67,7 @@ def append_view(
     via: str,
     what: str,
     viewed_at: datetime,
+    keyring: AuditKeyring,
 ) -> RecordViewRow:
     """Append one view after the patient's last; a concurrent view of the same patient makes
     the unique (patient, seq) refuse one of the two, and the caller retries."""
@@ -78,18 +85,19 @@ def append_view(
         via=via,
         what=what,
         viewed_at=viewed_at,
+        key_id=keyring.current,
         prev_hash=last.hash if last else GENESIS,
         hash="",
     )
-    row.hash = _digest(row)
+    row.hash = view_hash(row, keyring)
     session.add(row)
     return row
 
 
-def verify_view_chains(session: Session) -> Iterator[ChainBreak]:
+def verify_view_chains(session: Session, keyring: AuditKeyring) -> Iterator[ChainBreak]:
     """The first break of every patient whose access log is not intact."""
     for patient, views in chains(session, RecordViewRow):
-        found = first_break(patient, views, _digest, "view", None)
+        found = first_break(patient, views, lambda row: view_hash(row, keyring), "view", None)
         if found is not None:
             yield found
 

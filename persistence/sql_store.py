@@ -19,6 +19,7 @@ from sqlmodel import select as select_rows
 
 from pathway import PatientRecord
 
+from .audit_key import AuditKeyring, load_keyring
 from .changes import PatientChanges, StoredTask, Written
 from .errors import ConcurrencyConflict
 from .patients import CHANGED_MEANWHILE, Patient
@@ -71,16 +72,24 @@ _STORED_OF_PATIENT = _STORED.where(_TASK.c.patient_id == bindparam("id"))
 class SqlStore:
     """Units of work on one database (or, `within`, inside a caller's open session)."""
 
-    def __init__(self, engine: Engine, session: Session | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        session: Session | None = None,
+        keyring: AuditKeyring | None = None,
+    ) -> None:
         self.engine = engine
         self.session = session
+        self.keyring = keyring or load_keyring()
+        """The audit key the chains are signed with (default: ``ILDPATH_AUDIT_KEY_FILE``,
+        made on first use)."""
 
     def unit_of_work(self) -> "SqlUnitOfWork":
-        return SqlUnitOfWork(self.engine, self.session)
+        return SqlUnitOfWork(self.engine, self.session, self.keyring)
 
     def within(self, session: Session) -> "SqlStore":
         """Units of work inside ``session``, committed by whoever opened it."""
-        return SqlStore(self.engine, session)
+        return SqlStore(self.engine, session, self.keyring)
 
     def fingerprint(self) -> tuple[Any, ...]:
         with self.engine.connect() as connection:
@@ -109,8 +118,8 @@ class SqlStore:
 class SqlUnitOfWork:
     """One transaction (`persistence.unit_of_work`), or the caller's session."""
 
-    def __init__(self, engine: Engine, session: Session | None) -> None:
-        self._engine, self._given = engine, session
+    def __init__(self, engine: Engine, session: Session | None, keyring: AuditKeyring) -> None:
+        self._engine, self._given, self._keyring = engine, session, keyring
         self._stack = ExitStack()
 
     def __enter__(self) -> Self:
@@ -118,7 +127,7 @@ class SqlUnitOfWork:
             self.session = self._given
         else:
             self.session = self._stack.enter_context(unit_of_work(self._engine))
-        self.patients = SqlPatients(self.session)
+        self.patients = SqlPatients(self.session, self._keyring)
         return self
 
     def __exit__(
@@ -133,8 +142,9 @@ class SqlUnitOfWork:
 class SqlPatients:
     """The repository on one session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, keyring: AuditKeyring) -> None:
         self.session = session
+        self.keyring = keyring
 
     def _one(self, statement: Any, key: object) -> Patient | None:
         row = self.session.connection().execute(statement, {"key": key}).first()
@@ -210,7 +220,7 @@ class SqlPatients:
 
     def write(self, batch: Sequence[PatientChanges], now: Callable[[], datetime]) -> list[Written]:
         try:
-            return write(SqlTables(self.session.connection()), batch, now)
+            return write(SqlTables(self.session.connection()), batch, now, self.keyring)
         except IntegrityError as error:
             if is_race(error):  # a concurrent writer took the chain's next link first
                 raise ConcurrencyConflict(CHANGED_MEANWHILE) from error

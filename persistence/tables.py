@@ -298,7 +298,8 @@ class TaskActionRow(_PatientEntry, table=True):
 
 
 class AuditEventRow(SQLModel, table=True):
-    """Append-only audit trail, hash-chained per patient (``prev_hash`` -> ``hash``)."""
+    """Append-only audit trail, chained per patient (``prev_hash`` -> ``hash``, an
+    HMAC-SHA-256 under the audit key), each event carrying the rows it wrote."""
 
     __tablename__ = "audit_event"
     __table_args__ = (UniqueConstraint("patient_id", "seq", name="uq_audit_patient_seq"),)
@@ -313,6 +314,11 @@ class AuditEventRow(SQLModel, table=True):
     recorded_at: datetime = _utc()
     pathway_version: str = Field(max_length=32)
     payload: str = Field(sa_column=Column(Text, nullable=False))
+    record: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    """The rows this event wrote, one canonical line each (`persistence.audit_record`): what
+    `audit verify` rebuilds the clinical tables from."""
+    key_id: str = Field(default="", max_length=16)
+    """The audit key (`persistence.audit_key`) that signed ``hash``."""
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

@@ -20,6 +20,8 @@ from operator import itemgetter
 from typing import Any, Protocol
 
 from .audit_chain import ChainHead, EventColumns, EventNote, chain_events
+from .audit_key import AuditKeyring
+from .audit_record import insert_line, update_line
 from .changes import (
     ENGINE,
     Acknowledgement,
@@ -77,6 +79,11 @@ class _Layout:
         cites the third)."""
         self.rows: list[dict[int, Mapping[str, Any]]] = [{} for _ in batch]
         """Per patient, the row written for each item (by the item's place)."""
+        self.updates: list[dict[int, Mapping[str, Any]]] = [{} for _ in batch]
+        """Per patient, the columns an item set on a row written before (an alert
+        acknowledged, withdrawn or cleared), by the item's place."""
+        self.new_rows: list[Mapping[str, Any] | None] = [None for _ in batch]
+        """Per patient, its row when this batch enrols it."""
         self.entries: dict[str, list[Placed]] = {part: [] for part in RECORD_PARTS}
         self.alerts: list[Placed] = []
         self.tasks: list[Placed] = []
@@ -104,10 +111,14 @@ class _Layout:
 
 
 def write(
-    tables: Tables, batch: Sequence[PatientChanges], now: Callable[[], datetime]
+    tables: Tables,
+    batch: Sequence[PatientChanges],
+    now: Callable[[], datetime],
+    keyring: AuditKeyring,
 ) -> list[Written]:
     """Write the batch, in one transaction of the caller's; each patient's changes share one
-    instant (they are written together). Returns what each patient's changes became."""
+    instant (they are written together), and their audit events, signed with ``keyring``,
+    carry the rows they wrote. Returns what each patient's changes became."""
     layout = _Layout(batch, now)
     _insert_patients(tables, layout)
     for part in RECORD_PARTS:
@@ -116,7 +127,7 @@ def write(
     _write_tasks(tables, layout)
     _acknowledge(tables, layout)
     _alert_fates(tables, layout)
-    heads = _insert_events(tables, layout)
+    heads = _insert_events(tables, layout, keyring)
     return _update_patients(tables, layout, heads)
 
 
@@ -181,6 +192,7 @@ def _insert_patients(tables: Tables, layout: _Layout) -> None:
     for (n, _), row, row_id in zip(new, rows, ids, strict=True):
         row["id"] = row_id
         layout.patients[n] = Patient(**row)
+        layout.new_rows[n] = row
 
 
 def _cited(evidence: Any, layout: _Layout, n: int) -> Any:
@@ -301,15 +313,16 @@ def _write_tasks(tables: Tables, layout: _Layout) -> None:
 
 
 def _acknowledge(tables: Tables, layout: _Layout) -> None:
-    rows = [
-        {
+    rows = []
+    for n, i, ack in layout.acknowledgements:
+        row = {
             "id": ack.alert_id,
             "acknowledged_at": layout.instants[n],
             "acknowledged_by": ack.by.name,
             "justification": ack.justification,
         }
-        for n, _, ack in layout.acknowledgements
-    ]
+        rows.append(row)
+        layout.updates[n][i] = row
     if rows:
         tables.update("alert", rows)
 
@@ -318,21 +331,56 @@ def _alert_fates(tables: Tables, layout: _Layout) -> None:
     """Withdrawals and clearings (§7a): the alert rows' new columns, one statement per set of
     columns."""
     rows: list[dict[str, Any]] = []
-    for n, _, fate in layout.fates:
+    for n, i, fate in layout.fates:
         row = {"id": fate.alert_id, **fate.fields}
         if row.get("status") == "withdrawn":
             row["withdrawn_at"] = layout.instants[n]
         rows.append(row)
+        layout.updates[n][i] = row
     for group in _grouped(rows):
         tables.update("alert", group)
 
 
-def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
-    """Each item's audit event, in the items' order, with the ids just written."""
+def _lines(layout: _Layout, n: int, i: int, item: Any) -> Iterator[str]:
+    """The record lines of what item ``i`` wrote (`persistence.audit_record`)."""
+    if type(item) is NewEntry:
+        row = layout.rows[n][i]
+        yield insert_line(PART_TABLE[item.part], row["id"], row)
+    elif isinstance(item, NewAlert):
+        row = layout.rows[n][i]
+        yield insert_line("alert", row["id"], row)
+    elif isinstance(item, TaskChange):
+        row = layout.rows[n][i]
+        if item.stored is None:
+            yield insert_line("care_task", row["id"], row)
+        else:
+            line = update_line("care_task", row["id"], row)
+            if line is not None:
+                yield line
+    elif isinstance(item, Acknowledgement | AlertFateChange):
+        row = layout.updates[n][i]
+        line = update_line("alert", row["id"], row)
+        if line is not None:
+            yield line
+
+
+def _notes(layout: _Layout, n: int) -> list[EventNote]:
+    """Each item's audit event, in the items' order, with the ids just written, each
+    carrying the rows written since the one before (an entry without an event of its own,
+    such as an enrolment's phenotype, goes with the next event; the patient's new columns
+    with the last)."""
     changes = layout.batch[n]
     instant, version = layout.instants[n], changes.pathway_version
     rows = layout.rows[n]
+    patient = layout.patients[n]
+    assert patient is not None
+    notes: list[EventNote] = []
+    pending: list[str] = []
+    new_row = layout.new_rows[n]
+    if new_row is not None:
+        pending.append(insert_line("patient", patient.id, new_row))
     for i, item in enumerate(changes.items):
+        pending.extend(_lines(layout, n, i, item))
         payload: Mapping[str, Any]
         if isinstance(item, NewEntry):  # the most of a bulk import's items
             audit = item.audit
@@ -371,17 +419,32 @@ def _notes(layout: _Layout, n: int) -> Iterator[EventNote]:
                 "justification": item.justification,
             }
             actor, on, what = item.by, None, "alert_acknowledged"
-        yield EventNote(what, payload, on, actor.name, actor.role, instant, version)
+        record = "\n".join(pending)
+        pending.clear()
+        notes.append(EventNote(what, payload, on, actor.name, actor.role, instant, version, record))
+    if changes.sets:
+        line = update_line("patient", patient.id, changes.sets)
+        if line is not None:
+            pending.append(line)
+    if pending:
+        if not notes:
+            raise ValueError(
+                f"unaudited change of patient {patient.external_id}: rows written with no "
+                "audit event to carry them"
+            )
+        last = notes[-1]
+        notes[-1] = last._replace(record="\n".join(filter(None, (last.record, *pending))))
+    return notes
 
 
-def _insert_events(tables: Tables, layout: _Layout) -> list[ChainHead]:
+def _insert_events(tables: Tables, layout: _Layout, keyring: AuditKeyring) -> list[ChainHead]:
     events = EventColumns()
     heads: list[ChainHead] = []
     for n in range(len(layout.batch)):
         patient = layout.patients[n]
         assert patient is not None
         head = ChainHead(patient.id, patient.audit_seq, patient.audit_head)
-        chain_events(head, _notes(layout, n), events)
+        chain_events(head, _notes(layout, n), events, keyring)
         heads.append(head)
     if events.seq:
         tables.insert("audit_event", events.columns(), ids=False)

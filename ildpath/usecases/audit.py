@@ -24,7 +24,8 @@ class AuditReport:
 
 def verify_audit(app: App) -> AuditReport:
     with app.transaction() as session:
-        breaks = list(verify_chains(session)) + list(verify_view_chains(session))
+        keyring = app.sql.keyring
+        breaks = list(verify_chains(session, keyring)) + list(verify_view_chains(session, keyring))
         patients = session.exec(select(func.count()).select_from(PatientRow)).one()
         events = session.exec(select(func.count()).select_from(AuditEventRow)).one()
         views = count_views(session)

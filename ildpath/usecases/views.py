@@ -42,6 +42,7 @@ def record_view(app: App, external_id: str, actor: Actor, *, via: str, what: str
                     via=via,
                     what=what,
                     viewed_at=app.clock.now(),
+                    keyring=app.sql.keyring,
                 )
             return
         except (ConcurrencyConflict, OperationalError):

@@ -19,6 +19,7 @@ from itertools import chain, islice
 from typing import TypeVar
 
 from pathway import PathwayDefinition
+from persistence.audit_key import load_keyring
 from persistence.database import make_engine
 from persistence.sql_store import SqlStore
 
@@ -80,7 +81,12 @@ def _start_worker(settings: Settings, clock: Clock, definition: PathwayDefinitio
     passes for the worker's life (`heap.heap_set_aside`, for the same reason): a worker only
     ever does bulk work."""
     global _WORKER_APP
-    _WORKER_APP = App(SqlStore(make_engine(settings.database_url)), clock, definition, settings)
+    _WORKER_APP = App(
+        SqlStore(make_engine(settings.database_url), keyring=load_keyring(settings.audit_key_file)),
+        clock,
+        definition,
+        settings,
+    )
     gc.freeze()
 
 

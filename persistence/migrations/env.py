@@ -5,8 +5,10 @@ from alembic import context
 from sqlalchemy import Connection, engine_from_config, pool
 from sqlmodel import SQLModel
 
+import persistence.account_chain  # registers the accounts chain
 import persistence.account_tables  # registers the accounts (users, API tokens, sessions)
 import persistence.fhir_tables  # registers the ledger of imported FHIR resources
+import persistence.installation  # registers the installation id
 import persistence.record_views  # registers the access log on SQLModel.metadata
 import persistence.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 

@@ -245,7 +245,8 @@ def test_every_chain_written_verifies_link_by_link(store: Store) -> None:
         )
         links = [type("Link", (), e)() for e in events]
         head = (patient["audit_seq"], patient["audit_head"])
-        assert first_break(type("P", (), patient)(), links, event_hash, "event", head) is None  # type: ignore[arg-type]
+        digest = lambda e: event_hash(e, store.keyring)  # noqa: E731
+        assert first_break(type("P", (), patient)(), links, digest, "event", head) is None  # type: ignore[arg-type]
         assert len(events) == 3
 
 
@@ -278,12 +279,13 @@ def test_the_daily_run_finds_patients_to_judge_and_carries_the_quiet_ones(store:
     now = Ticks()
     first, second, third = enrol(store, now, "P-1", "P-2", "P-3")
     quiet = {"quiet_until": DAY + timedelta(days=5), "quiet_basis": "b"}
+    closing = AuditOnly(Audit("patient_closed", {"reason": "test"}, DAY, NURSE))
     with store.unit_of_work() as uow:
         uow.patients.write(
             [
                 PatientChanges(first, [], DAY, VERSION, {**quiet, "quiet_version": 2}),
                 PatientChanges(second, [], DAY, VERSION, {**quiet, "quiet_version": 1}),
-                PatientChanges(third, [], DAY, VERSION, {"state": "closed"}),
+                PatientChanges(third, [closing], DAY, VERSION, {"state": "closed"}),
             ],
             now,
         )
@@ -359,6 +361,7 @@ def _rows_without_ids(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[A
                     "external_id",
                     "evidence",
                     "payload",
+                    "record",
                     "entry_id",
                     "replaced_by",
                 )
@@ -373,7 +376,7 @@ def test_every_store_keeps_the_same_rows_for_the_same_writes(store: Store) -> No
     """The memory store is held to SQL's rows, ids and audit hashes exactly."""
     from persistence.memory_store import MemoryStore
 
-    reference = MemoryStore()
+    reference = MemoryStore(keyring=store.keyring)
     for target in (reference, store):
         _everything_written(target, Ticks())
     assert stored_rows(store) == stored_rows(reference)

@@ -22,6 +22,7 @@ from ildpath.settings import Settings
 from ildpath.usecases.bulk_import import ImportRefused, import_histories
 from ildpath.usecases.daily_run import run_daily_evaluation
 from persistence.audit import verify_chains
+from persistence.audit_key import load_keyring
 from persistence.tables import CareTaskRow, PatientRow
 
 TODAY = date(2026, 11, 21)
@@ -58,7 +59,7 @@ def _counts(app: App) -> dict[str, int]:
 
 def _outcome(app: App, prefix: str) -> dict[str, Any]:
     with Session(app.engine) as session:
-        assert list(verify_chains(session)) == []
+        assert list(verify_chains(session, load_keyring())) == []
         states = {
             pid.split("-")[-1]: state
             for pid, state in session.execute(

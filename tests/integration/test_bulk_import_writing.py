@@ -27,6 +27,7 @@ from ildpath.usecases.bulk_import import import_histories
 from ildpath.usecases.entries import OBSERVATION_KINDS
 from persistence import sql_tables
 from persistence.audit import verify_chains
+from persistence.audit_key import load_keyring
 from persistence.tables import ObservationRow, PatientRow, TransitionRow
 
 TODAY = date(2026, 11, 21)
@@ -136,7 +137,7 @@ def test_ids_taken_in_advance_never_collide_with_a_concurrent_writer(
         if _kind(entry) in OBSERVATION_KINDS
     )
     with Session(app.engine) as session:
-        assert list(verify_chains(session)) == []
+        assert list(verify_chains(session, load_keyring())) == []
         rows = session.execute(select(ObservationRow.patient_id, ObservationRow.actor)).all()
         assert sum(1 for _pid, actor in rows if actor == "intruder") == intruded
         assert sum(1 for pid, _actor in rows if pid != other) == expected

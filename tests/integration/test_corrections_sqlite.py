@@ -17,6 +17,7 @@ from ildpath.usecases import (
 from pathway import evaluate
 from pathway.errors import InvalidValue
 from persistence.audit import verify_chains
+from persistence.audit_key import load_keyring
 
 from .apps import CLINICIAN, clinic, enrol
 
@@ -53,4 +54,4 @@ def test_a_cmv_result_corrected_on_sqlite_is_kept_taken_back_and_audited(tmp_pat
         codes = {a.code for a in evaluate(record, clock.today(), app.definition).alerts}
         assert "CMV_REACTIVATION" not in codes
         with Session(app.engine) as session:
-            assert list(verify_chains(session)) == []
+            assert list(verify_chains(session, load_keyring())) == []

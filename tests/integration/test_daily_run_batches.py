@@ -21,6 +21,7 @@ from ildpath.demo.replay import Replay
 from ildpath.settings import Settings
 from ildpath.usecases import daily_run, evaluate_patient, worker_processes
 from persistence.audit import verify_chains
+from persistence.audit_key import load_keyring
 from persistence.sql_store import SqlPatients
 from persistence.tables import AlertRow, AuditEventRow, CareTaskRow, PatientRow
 
@@ -36,7 +37,7 @@ def _stored(database_url: str, batch_run: Any, job_every_days: int = 7) -> dict[
             patch.setattr(jobs, "run_daily_evaluation", batch_run)
             Replay(app, plans, SEED, END, job_every_days=job_every_days).run()
         with Session(app.engine) as session:
-            assert list(verify_chains(session)) == []
+            assert list(verify_chains(session, load_keyring())) == []
         with app.engine.connect() as db:
             pid = PatientRow.external_id
             alerts = db.execute(
