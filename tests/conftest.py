@@ -39,6 +39,19 @@ pytest_plugins = ["pytester", "tests.one_writer"]  # pytester: to test the CI gu
 POSTGRES_URL_ENV = "ILDPATH_TEST_POSTGRES_URL"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The audit key and checkpoints of the test run live in its own temporary directory,
+    never in the developer's configuration (each is made on first use, as on a fresh
+    machine)."""
+    if "ILDPATH_AUDIT_KEY_FILE" in os.environ and "ILDPATH_AUDIT_CHECKPOINT_FILE" in os.environ:
+        return
+    import tempfile
+
+    place = Path(tempfile.mkdtemp(prefix="ildpath-test-audit-"))
+    os.environ.setdefault("ILDPATH_AUDIT_KEY_FILE", str(place / "audit.key"))
+    os.environ.setdefault("ILDPATH_AUDIT_CHECKPOINT_FILE", str(place / "checkpoints.jsonl"))
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
