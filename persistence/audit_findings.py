@@ -19,6 +19,11 @@ class Finding:
     row_id: int | None = None
     seq: int | None = None
 
+    @property
+    def external_id(self) -> str | None:
+        """The patient (as the chain-break reports of earlier releases named it)."""
+        return self.patient
+
     def line(self) -> str:
         """The finding in one line, as the command prints it."""
         where = [f"patient {self.patient}"] if self.patient else []

@@ -76,6 +76,18 @@ def _as_instant(value: Any) -> Any:
     return instant_text(value) if isinstance(value, datetime) else value
 
 
+def _as_json(value: Any) -> Any:
+    """A JSON value with every whole float as an integer: the databases disagree on whether
+    ``60.0`` comes back as ``60`` or ``60.0``, and the line must not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    return value
+
+
 def _converter(column: Any) -> Converter | None:
     kind = column.type
     if isinstance(kind, UTCDateTime):
@@ -89,7 +101,7 @@ def _converter(column: Any) -> Converter | None:
     if isinstance(kind, Integer):
         return int
     if isinstance(kind, JSON):
-        return None
+        return _as_json
     return None
 
 

@@ -39,7 +39,7 @@ pytest_plugins = ["pytester", "tests.one_writer"]  # pytester: to test the CI gu
 POSTGRES_URL_ENV = "ILDPATH_TEST_POSTGRES_URL"
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def _audit_files_of_the_run() -> None:
     """The audit key and checkpoints of the test run live in its own temporary directory,
     never in the developer's configuration (each is made on first use, as on a fresh
     machine)."""
@@ -194,5 +194,6 @@ class _CISkipGuard:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    _audit_files_of_the_run()
     if in_ci():
         config.pluginmanager.register(_CISkipGuard(), "ildpath-ci-skip-guard")

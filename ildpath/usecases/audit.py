@@ -1,32 +1,109 @@
-"""Verify the audit trail of every patient: the clinical chain and the access log."""
+"""Verify the audit trail: every patient's chain and the record rebuilt from it, the access
+log, the accounts chain, and the latest checkpoint of their heads."""
 
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from persistence.audit import ChainBreak, verify_chains
+from persistence.audit import ChainBreak
+from persistence.audit_findings import Finding
+from persistence.audit_rebuild import SliceChecked, check_patients, patient_id_range
 from persistence.record_views import count_views, verify_view_chains
-from persistence.tables import AuditEventRow, PatientRow
 
 from ..bootstrap import App
 
-__all__ = ["AuditReport", "verify_audit"]
+__all__ = ["SLICE", "AuditReport", "verify_audit"]
+
+SLICE = 500
+"""Patients verified together: every table is read once per slice."""
 
 
 @dataclass(frozen=True)
 class AuditReport:
+    """What `verify_audit` found, and how much it checked."""
+
     patients: int
     events: int
-    breaks: list[ChainBreak]
+    findings: list[Finding]
     views: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    account_events: int = 0
+    checkpoint: dict[str, object] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+    @property
+    def breaks(self) -> list[Finding]:
+        """The breaks of the patients' chains and access logs."""
+        return [found for found in self.findings if found.chain in ("events", "views")]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "intact": self.intact,
+            "patients": self.patients,
+            "events": self.events,
+            "rows_checked": self.rows,
+            "views": self.views,
+            "account_events": self.account_events,
+            "seconds": round(self.seconds, 3),
+            "checkpoint": self.checkpoint,
+            "notes": self.notes,
+            "findings": [
+                {
+                    "chain": found.chain,
+                    "patient": found.patient,
+                    "table": found.table,
+                    "row_id": found.row_id,
+                    "seq": found.seq,
+                    "problem": found.problem,
+                }
+                for found in self.findings
+            ],
+        }
+
+
+def _view_findings(breaks: Iterator[ChainBreak]) -> Iterator[Finding]:
+    for found in breaks:
+        yield Finding("views", found.problem, found.external_id, seq=found.seq)
+
+
+def _slices(low: int, high: int) -> Iterator[tuple[int, int]]:
+    start = low
+    while start <= high:
+        yield start, min(start + SLICE - 1, high)
+        start += SLICE
 
 
 def verify_audit(app: App) -> AuditReport:
+    started = time.perf_counter()
+    keyring = app.sql.keyring
+    checked = SliceChecked()
+    with app.engine.connect() as connection:
+        low, high = patient_id_range(connection)
+        for first, last in _slices(low, high):
+            checked.add(check_patients(connection, keyring, first, last))
     with app.transaction() as session:
-        keyring = app.sql.keyring
-        breaks = list(verify_chains(session, keyring)) + list(verify_view_chains(session, keyring))
-        patients = session.exec(select(func.count()).select_from(PatientRow)).one()
-        events = session.exec(select(func.count()).select_from(AuditEventRow)).one()
+        checked.findings.extend(_view_findings(verify_view_chains(session, keyring)))
         views = count_views(session)
-    return AuditReport(patients, events, breaks, views)
+        checked.patients = _count(session)
+    return AuditReport(
+        patients=checked.patients,
+        events=checked.events,
+        findings=checked.findings,
+        views=views,
+        rows=checked.rows,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _count(session: Session) -> int:
+    from persistence.tables import PatientRow
+
+    return int(session.exec(select(func.count()).select_from(PatientRow)).one())
