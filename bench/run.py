@@ -22,6 +22,7 @@ from ildpath.bootstrap import bootstrap
 from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
 
+from .audit_verify import raw_audit_read, verify_in_child
 from .cohort import patient_lines
 from .databases import Backend, postgres_server
 from .ingest import bulk_ingest, count_rows, raw_executemany, usecase_ingest
@@ -105,6 +106,12 @@ def _measure_size(backend: Backend, size: int, options: Options, folder: Path) -
     result["reevaluation"] = _median_run(result["daily_runs"])
     result["reevaluation_vs_raw_read"] = (
         result["reevaluation"]["seconds"] / result["raw_read"]["seconds"]
+    )
+    _log(f"[{backend.name} {size}] audit verify, beside the bare read of the same rows")
+    result["raw_audit_read"] = raw_audit_read(url)
+    result["audit_verify"] = verify_in_child(url)
+    result["audit_verify_vs_raw_read"] = (
+        result["audit_verify"]["seconds"] / result["raw_audit_read"]["seconds"]
     )
     later = bootstrap(Settings(database_url=url), SimulatedClock(days[-1]), upgrade=False)
     if size == min(options.sizes):
@@ -221,6 +228,13 @@ def _targets(run: dict[str, Any]) -> list[dict[str, Any]]:
             "<= 1.5x (linear)",
             growth <= 1.5,
         )
+    if "audit_verify" in largest:
+        verify = largest["audit_verify_vs_raw_read"]
+        judge(
+            f"audit verify vs bare read of the same rows ({n})", verify, "x", "<= 5x", verify <= 5
+        )
+        found = largest["audit_verify"]["findings"]
+        judge(f"audit verify of the untouched database ({n})", found, "findings", "0", found == 0)
     bulk = largest["bulk_vs_raw"]
     judge(f"bulk ingest vs raw executemany ({n})", bulk, "x", ">= 0.333x", bulk >= 1 / 3)
     smallest = by_size[min(by_size)]

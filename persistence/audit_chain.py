@@ -28,6 +28,7 @@ __all__ = [
     "chain_events",
     "event_hash",
     "event_material",
+    "event_material_of",
     "instant_text",
     "link_hash",
 ]
@@ -121,6 +122,38 @@ def event_material(event: Mapping[str, Any]) -> str:
     return _material(*(event[name] for name in EVENT_FIELDS))
 
 
+def event_material_of(
+    patient_id: int,
+    seq: int,
+    kind: str,
+    actor: str,
+    role: str,
+    clinical_on: date | str | None,
+    recorded_at: str,
+    pathway_version: str,
+    payload: str,
+    record: str,
+    key_id: str,
+    prev_hash: str,
+) -> str:
+    """`event_material` of the values given one by one (the clinical day as a date or its
+    ISO text), as `audit verify` has them for a million events."""
+    return _material(
+        patient_id,
+        seq,
+        kind,
+        actor,
+        role,
+        clinical_on,
+        recorded_at,
+        pathway_version,
+        payload,
+        record,
+        key_id,
+        prev_hash,
+    )
+
+
 _SPELT: dict[str, str] = {}
 """Texts that repeat from event to event (kinds, actors, roles, versions), spelled once."""
 
@@ -140,7 +173,7 @@ def _material(
     kind: str,
     actor: str,
     role: str,
-    clinical_on: date | None,
+    clinical_on: date | str | None,
     recorded_at: str,
     pathway_version: str,
     payload: str,
@@ -151,7 +184,7 @@ def _material(
     """`canonical_json` of an event's fields, spelled field by field in the sorted order, as
     a writer of hundreds of thousands of events needs it (a test holds the two equal)."""
     text = encode_basestring_ascii
-    on = "null" if clinical_on is None else f'"{clinical_on.isoformat()}"'
+    on = "null" if clinical_on is None else f'"{clinical_on}"'
     return (
         f'{{"actor":{_text(actor)},"clinical_on":{on},"key_id":{_text(key_id)},'
         f'"kind":{_text(kind)},"pathway_version":{_text(pathway_version)},'

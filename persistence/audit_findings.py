@@ -31,4 +31,4 @@ class Finding:
             where.append(self.table if self.row_id is None else f"{self.table} row {self.row_id}")
         if self.seq is not None:
             where.append(f"{'view' if self.chain == 'views' else 'event'} {self.seq}")
-        return f"{self.chain}: {', '.join(where) + ': ' if where else ''}{self.problem}"
+        return ": ".join([self.chain, *where, self.problem])

@@ -14,13 +14,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import JSON, Boolean, Connection, Date, Float, select
 from sqlmodel import SQLModel
 
-from .audit_chain import GENESIS, canonical_json, event_material, instant_text
+from .audit_chain import GENESIS, canonical_json, event_material_of, instant_text
 from .audit_findings import Finding
 from .audit_key import AuditKeyError, AuditKeyring
-from .audit_record import APPEND_ONLY, UPDATABLE, checked_columns
+from .audit_record import APPEND_ONLY, UPDATABLE, Converter, checked_columns, json_plain
+from .types import UTCDateTime
 
 __all__ = ["SliceChecked", "check_patients", "patient_id_range"]
 
@@ -60,6 +61,44 @@ class SliceChecked:
 
 def _table(name: str) -> Any:
     return SQLModel.metadata.tables[name]
+
+
+def _sqlite_instant(value: Any) -> Any:
+    """SQLite keeps an instant as ``YYYY-MM-DD HH:MM:SS.ffffff`` UTC text (SQLAlchemy's
+    format): the line's spelling but for the ``T``."""
+    return value.replace(" ", "T", 1) if isinstance(value, str) else instant_text(value)
+
+
+def _sqlite_json(value: Any) -> Any:
+    return json_plain(json.loads(value)) if isinstance(value, str) else json_plain(value)
+
+
+class _Spelling:
+    """How the bare driver's values become a line's (SQLite answers text for days and
+    instants, PostgreSQL answers objects): reading without SQLAlchemy's result processing
+    is what keeps verification within a few times the bare read."""
+
+    def __init__(self, dialect: str) -> None:
+        self.sqlite = dialect == "sqlite"
+        self.marker = "?" if self.sqlite else "%s"
+        self.instant: Converter = _sqlite_instant if self.sqlite else instant_text
+        self.day: Converter = str
+
+    def converters(self, table: str) -> list[Converter | None]:
+        found: list[Converter | None] = []
+        for name, convert in checked_columns(table):
+            kind = _table(table).c[name].type
+            if isinstance(kind, UTCDateTime):
+                found.append(self.instant)
+            elif isinstance(kind, Date):
+                found.append(None if self.sqlite else self.day)
+            elif isinstance(kind, JSON):
+                found.append(_sqlite_json if self.sqlite else json_plain)
+            elif isinstance(kind, Float | Boolean):
+                found.append(convert)
+            else:
+                found.append(None)
+        return found
 
 
 def patient_id_range(connection: Connection) -> tuple[int, int]:
@@ -112,20 +151,27 @@ _UPDATABLE = frozenset(UPDATABLE)
 _NAMES = {name: tuple(column for column, _ in checked_columns(name)) for name in UPDATABLE}
 
 
-def _spelt_rows(connection: Connection, name: str, low: int, high: int) -> Iterator[Any]:
+def _spelt_rows(
+    cursor: Any, spelling: _Spelling, name: str, low: int, high: int
+) -> Iterator[tuple[int, int, list[Any]]]:
     """The rows of ``name`` for patients ``low``..``high``: (patient id, row id, values in
     the line's spelling)."""
-    table = _table(name)
-    checked = checked_columns(name)
-    owner = table.c.id if name == "patient" else table.c.patient_id
-    columns = [owner, table.c.id, *(table.c[column] for column, _ in checked)]
-    converters = [convert for _, convert in checked]
-    query = select(*columns).where(owner.between(low, high)).order_by(owner, table.c.id)
-    for row in connection.execute(query):
-        values = [
-            value if value is None or convert is None else convert(value)
-            for value, convert in zip(row[2:], converters, strict=True)
-        ]
+    owner = "id" if name == "patient" else "patient_id"
+    columns = ", ".join(f'"{column}"' for column, _ in checked_columns(name))
+    m = spelling.marker
+    cursor.execute(
+        f'SELECT "{owner}", "id", {columns} FROM "{name}" '
+        f'WHERE "{owner}" BETWEEN {m} AND {m} ORDER BY "{owner}", "id"',
+        (low, high),
+    )
+    converters = spelling.converters(name)
+    pairs = [(k, convert) for k, convert in enumerate(converters, start=2) if convert is not None]
+    for row in cursor:
+        values = list(row[2:])
+        for k, convert in pairs:
+            value = row[k]
+            if value is not None:
+                values[k - 2] = convert(value)
         yield row[0], row[1], values
 
 
@@ -134,47 +180,42 @@ def check_patients(
 ) -> SliceChecked:
     """Check the chains of patients ``low``..``high`` and rebuild their rows from them."""
     checked = SliceChecked()
-    patients = {
-        row.id: row.external_id
-        for row in connection.execute(
-            select(_table("patient").c.id, _table("patient").c.external_id).where(
-                _table("patient").c.id.between(low, high)
-            )
-        )
-    }
-    heads = {
-        row.id: (row.audit_seq, row.audit_head)
-        for row in connection.execute(
-            select(
-                _table("patient").c.id,
-                _table("patient").c.audit_seq,
-                _table("patient").c.audit_head,
-            ).where(_table("patient").c.id.between(low, high))
-        )
-    }
+    spelling = _Spelling(connection.dialect.name)
+    cursor: Any = connection.connection.cursor()
+    m = spelling.marker
+    cursor.execute(
+        f"SELECT id, external_id, audit_seq, audit_head FROM patient WHERE id BETWEEN {m} AND {m}",
+        (low, high),
+    )
+    patients: dict[int, str] = {}
+    heads: dict[int, tuple[int, str]] = {}
+    for patient_id, external_id, seq, head in cursor.fetchall():
+        patients[patient_id] = external_id
+        heads[patient_id] = (seq, head)
     checked.patients = len(patients)
     expected: dict[int, _Expected] = {}
-    events = _table("audit_event")
-    query = (
-        select(*(events.c[name] for name in _EVENT_COLUMNS))
-        .where(events.c.patient_id.between(low, high))
-        .order_by(events.c.patient_id, events.c.seq)
+    columns = ", ".join(f'"{name}"' for name in _EVENT_COLUMNS)
+    cursor.execute(
+        f"SELECT {columns} FROM audit_event WHERE patient_id BETWEEN {m} AND {m} "
+        "ORDER BY patient_id, seq",
+        (low, high),
     )
     chain: list[Any] = []
     current: int | None = None
-    for event in connection.execute(query):
+    for event in cursor:
         checked.events += 1
-        if event.patient_id != current:
+        if event[0] != current:
             if current is not None:
-                _close_chain(checked, patients, heads, current, chain, keyring, expected)
-            current, chain = event.patient_id, []
+                _close_chain(checked, patients, heads, current, chain, keyring, expected, spelling)
+            current, chain = event[0], []
         chain.append(event)
     if current is not None:
-        _close_chain(checked, patients, heads, current, chain, keyring, expected)
+        _close_chain(checked, patients, heads, current, chain, keyring, expected, spelling)
     for patient_id in patients.keys() - expected.keys():
-        _close_chain(checked, patients, heads, patient_id, [], keyring, expected)
+        _close_chain(checked, patients, heads, patient_id, [], keyring, expected, spelling)
     for name in ("patient", *APPEND_ONLY, *UPDATABLE[1:]):
-        _compare_table(checked, connection, name, low, high, patients, expected)
+        _compare_table(checked, cursor, spelling, name, low, high, patients, expected)
+    cursor.close()
     for patient_id, wanted in expected.items():
         who = patients.get(patient_id, f"id {patient_id}")
         for (name, row_id), _ in sorted([*wanted.lines.items(), *wanted.values.items()]):
@@ -198,6 +239,7 @@ def _close_chain(
     chain: list[Any],
     keyring: AuditKeyring,
     expected: dict[int, _Expected],
+    spelling: _Spelling,
 ) -> None:
     """Check one patient's chain link by link (the first break is reported) and replay it."""
     who = patients.get(patient_id)
@@ -216,10 +258,10 @@ def _close_chain(
     for expected_seq, event in enumerate(chain, start=1):
         if broken is None:
             broken = _link_problem(
-                event, expected_seq, previous, keyring, who or f"id {patient_id}"
+                event, expected_seq, previous, keyring, who or f"id {patient_id}", spelling
             )
-        previous = event.hash
-        wanted.replay(event.record)
+        previous = event[12]
+        wanted.replay(event[9])
     head = heads.get(patient_id)
     if (
         broken is None
@@ -238,47 +280,55 @@ def _close_chain(
 
 
 def _link_problem(
-    event: Any, expected_seq: int, previous: str, keyring: AuditKeyring, who: str
+    event: Any,
+    expected_seq: int,
+    previous: str,
+    keyring: AuditKeyring,
+    who: str,
+    spelling: _Spelling,
 ) -> Finding | None:
-    if event.seq != expected_seq:
+    """What is wrong with one link (an event row in `_EVENT_COLUMNS` order), if anything."""
+    (patient_id, seq, kind, actor, role, on, at, version, payload, record, key_id, prev, digest) = (
+        event[:13]
+    )
+    if seq != expected_seq:
         return Finding(
             "events", f"event {expected_seq} is missing (deleted)", who, seq=expected_seq
         )
-    if event.prev_hash != previous:
-        return Finding("events", "event does not follow the previous event", who, seq=event.seq)
-    material = event_material(
-        {
-            "patient_id": event.patient_id,
-            "seq": event.seq,
-            "kind": event.kind,
-            "actor": event.actor,
-            "role": event.role,
-            "clinical_on": event.clinical_on,
-            "recorded_at": instant_text(event.recorded_at),
-            "pathway_version": event.pathway_version,
-            "payload": event.payload,
-            "record": event.record,
-            "key_id": event.key_id,
-            "prev_hash": event.prev_hash,
-        }
+    if prev != previous:
+        return Finding("events", "event does not follow the previous event", who, seq=seq)
+    material = event_material_of(
+        patient_id,
+        seq,
+        kind,
+        actor,
+        role,
+        on,
+        spelling.instant(at),
+        version,
+        payload,
+        record,
+        key_id,
+        prev,
     )
     try:
-        signed = keyring.sign(material, event.key_id)
+        signed = keyring.sign(material, key_id)
     except AuditKeyError as error:
-        return Finding("events", str(error), who, seq=event.seq)
-    if signed != event.hash:
+        return Finding("events", str(error), who, seq=seq)
+    if signed != digest:
         return Finding(
             "events",
             "event content does not match its signature (altered, or re-hashed without the key)",
             who,
-            seq=event.seq,
+            seq=seq,
         )
     return None
 
 
 def _compare_table(
     checked: SliceChecked,
-    connection: Connection,
+    cursor: Any,
+    spelling: _Spelling,
     name: str,
     low: int,
     high: int,
@@ -288,7 +338,7 @@ def _compare_table(
     updatable = name in _UPDATABLE
     names = tuple(column for column, _ in checked_columns(name))
     prefix = f'["+","{name}",'
-    for patient_id, row_id, values in _spelt_rows(connection, name, low, high):
+    for patient_id, row_id, values in _spelt_rows(cursor, spelling, name, low, high):
         checked.rows += 1
         wanted = expected.get(patient_id)
         if wanted is None:

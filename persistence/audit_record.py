@@ -27,6 +27,7 @@ __all__ = [
     "UPDATABLE",
     "checked_columns",
     "insert_line",
+    "json_plain",
     "plain_row",
     "split_lines",
     "update_line",
@@ -76,15 +77,15 @@ def _as_instant(value: Any) -> Any:
     return instant_text(value) if isinstance(value, datetime) else value
 
 
-def _as_json(value: Any) -> Any:
+def json_plain(value: Any) -> Any:
     """A JSON value with every whole float as an integer: the databases disagree on whether
     ``60.0`` comes back as ``60`` or ``60.0``, and the line must not."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, list):
-        return [_as_json(item) for item in value]
+        return [json_plain(item) for item in value]
     if isinstance(value, dict):
-        return {key: _as_json(item) for key, item in value.items()}
+        return {key: json_plain(item) for key, item in value.items()}
     return value
 
 
@@ -101,7 +102,7 @@ def _converter(column: Any) -> Converter | None:
     if isinstance(kind, Integer):
         return int
     if isinstance(kind, JSON):
-        return _as_json
+        return json_plain
     return None
 
 

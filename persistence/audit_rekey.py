@@ -17,7 +17,14 @@ from .audit_chain import GENESIS, canonical_json, event_material, instant_text
 from .audit_key import AuditKeyring, load_keyring
 from .audit_record import APPEND_ONLY, UPDATABLE, insert_line
 
-__all__ = ["REKEY_ACTOR", "REKEY_KIND", "AuditChainBroken", "rekey_chains"]
+__all__ = [
+    "REKEY_ACTOR",
+    "REKEY_KIND",
+    "AuditChainBroken",
+    "rekey_chains",
+    "unkey_chains",
+    "verify_chains_as_written",
+]
 
 REKEY_KIND = "audit_keyed"
 """The event that closes a patient's re-keyed chain and records its rows as they stood."""
@@ -101,10 +108,9 @@ def _patient_rows(connection: Connection, patient_id: int) -> list[str]:
     return lines
 
 
-def rekey_chains(connection: Connection, keyring: AuditKeyring | None = None) -> int:
-    """Verify every chain as written before the key, sign it again with ``keyring`` (default:
-    `load_keyring`), and close each patient's with an event recording its rows; how many
-    patients were re-keyed."""
+def _chains_as_written(
+    connection: Connection,
+) -> tuple[list[Any], dict[int, list[Any]], dict[int, list[Any]]]:
     events = connection.execute(
         text(
             "select id, patient_id, seq, kind, actor, role, clinical_on, recorded_at, "
@@ -120,15 +126,19 @@ def rekey_chains(connection: Connection, keyring: AuditKeyring | None = None) ->
     patients = connection.execute(
         text("select id, external_id, audit_seq, audit_head, pathway_version from patient")
     ).all()
-    if not patients:
-        return 0
-    keyring = keyring or load_keyring()
     by_patient: dict[int, list[Any]] = {}
     for event in events:
         by_patient.setdefault(event.patient_id, []).append(event)
     views_of: dict[int, list[Any]] = {}
     for view in views:
         views_of.setdefault(view.patient_id, []).append(view)
+    return list(patients), by_patient, views_of
+
+
+def verify_chains_as_written(connection: Connection) -> None:
+    """Raise `AuditChainBroken`, naming each patient, when a chain made before the key does
+    not verify as it was written (run before the migration changes anything)."""
+    patients, by_patient, views_of = _chains_as_written(connection)
     broken = []
     for patient in patients:
         head = (patient.audit_seq, patient.audit_head)
@@ -144,6 +154,17 @@ def rekey_chains(connection: Connection, keyring: AuditKeyring | None = None) ->
             "backup that verifies (`ildpath audit verify` with the previous version), then "
             "upgrade again."
         )
+
+
+def rekey_chains(connection: Connection, keyring: AuditKeyring | None = None) -> int:
+    """Verify every chain as written before the key, sign it again with ``keyring`` (default:
+    `load_keyring`), and close each patient's with an event recording its rows; how many
+    patients were re-keyed."""
+    verify_chains_as_written(connection)
+    patients, by_patient, views_of = _chains_as_written(connection)
+    if not patients:
+        return 0
+    keyring = keyring or load_keyring()
     now = datetime.now(UTC)
     for patient in patients:
         _rekey_patient(connection, keyring, patient, by_patient.get(patient.id, []), now)

@@ -5,7 +5,10 @@ import json
 import typer
 from rich.console import Console
 
+from persistence.audit_key import rotate_key
+
 from ..bootstrap import bootstrap
+from ..settings import Settings
 from ..usecases.audit import verify_audit
 
 audit_app = typer.Typer(help="The audit trail of every change.", no_args_is_help=True)
@@ -41,3 +44,16 @@ def verify(
         )
         raise typer.Exit(1)
     console.print(f"[green]Audit trail intact[/]: {summary}")
+
+
+@audit_app.command("rotate-key")
+def rotate() -> None:
+    """Make a new audit key the one that signs from now on; the old keys stay in the key file
+    to verify what they signed (never delete them)."""
+    settings = Settings()
+    keyring = rotate_key(settings.audit_key_file)
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(
+        f"audit key {keyring.current} now signs new events ({len(keyring.keys)} keys in "
+        f"{keyring.path}); keep a copy of this file off the database's host"
+    )

@@ -30,6 +30,7 @@ from ..settings import Settings
 __all__ = ["in_worker_processes"]
 
 Piece = TypeVar("Piece")
+Result = TypeVar("Result")
 
 _WORKER_APP: App | None = None
 """The application of a worker process: its own engine, the parent's clock and definition."""
@@ -37,12 +38,12 @@ _WORKER_APP: App | None = None
 
 def in_worker_processes(
     app: App,
-    work: Callable[[App, Piece], int],
+    work: Callable[[App, Piece], Result],
     pieces: Iterable[Piece],
     workers: int,
     *,
     least: int = 2,
-) -> Iterator[int]:
+) -> Iterator[Result]:
     """``work(app, piece)`` for each piece, in ``workers`` processes (in this one when
     ``workers`` is 1, or fewer than ``least`` pieces come: starting workers costs more than
     a few pieces), yielding each piece's result in the pieces' order. ``work`` must be a
@@ -64,7 +65,7 @@ def in_worker_processes(
         initializer=_start_worker,
         initargs=(app.settings, app.clock, app.definition),
     )
-    pending: deque[Future[int]] = deque()
+    pending: deque[Future[Result]] = deque()
     try:
         for piece in chain(first, pieces):
             pending.append(pool.submit(_work_in_worker, work, piece))
@@ -90,6 +91,6 @@ def _start_worker(settings: Settings, clock: Clock, definition: PathwayDefinitio
     gc.freeze()
 
 
-def _work_in_worker(work: Callable[[App, Piece], int], piece: Piece) -> int:
+def _work_in_worker(work: Callable[[App, Piece], Result], piece: Piece) -> Result:
     assert _WORKER_APP is not None, "the worker was started without its application"
     return work(_WORKER_APP, piece)

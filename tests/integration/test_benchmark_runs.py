@@ -50,7 +50,11 @@ def test_the_benchmark_measures_everything_and_judges_every_target(tmp_path: Pat
     assert run["backends"]["sqlite"]["scheduler"]["ildpath"]["sent"] == 20
     assert "html" in sizes[1]["cohort_report"]["formats"]
     assert [p["size"] for p in run["backends"]["sqlite"]["pages"]] == [20, 40]
-    assert len(run["targets"]) == 13 + 6  # the dashboard's three pages: p95 and size each
+    for figures in sizes:  # audit verify read every row the bare driver read, found nothing
+        assert figures["audit_verify"]["findings"] == 0
+        assert figures["audit_verify"]["events"] > figures["bulk_ingest"]["events"] * 0.5
+        assert figures["raw_audit_read"]["rows"] > figures["audit_verify"]["rows_checked"]
+    assert len(run["targets"]) == 15 + 6  # the dashboard's three pages: p95 and size each
     assert ("PASS" in done.stdout) or ("MISS" in done.stdout)
 
 

@@ -27,6 +27,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    from persistence.audit_rekey import rekey_chains, verify_chains_as_written
+
+    verify_chains_as_written(op.get_bind())  # before anything moves (SQLite's DDL commits)
     with op.batch_alter_table("audit_event") as batch:
         batch.add_column(sa.Column("record", sa.Text(), server_default="", nullable=False))
         batch.add_column(
@@ -70,8 +73,6 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    from persistence.audit_rekey import rekey_chains
-
     config = op.get_context().config
     rekey_chains(op.get_bind(), config.attributes.get("audit_keyring") if config else None)
 
