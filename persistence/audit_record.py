@@ -27,6 +27,7 @@ __all__ = [
     "UPDATABLE",
     "checked_columns",
     "insert_line",
+    "insert_lines",
     "json_plain",
     "plain_row",
     "split_lines",
@@ -140,6 +141,27 @@ def plain_row(table: str, row: Mapping[str, Any]) -> list[Any]:
 def insert_line(table: str, row_id: int, row: Mapping[str, Any]) -> str:
     """The line of a row written whole."""
     return canonical_json(["+", table, row_id, plain_row(table, row)])
+
+
+def insert_lines(table: str, ids: list[int], columns: Mapping[str, list[Any]]) -> list[str]:
+    """The lines of a batch of rows written whole, given column by column (as the writer
+    writes a bulk import's thousands of rows: spelled a column at a time)."""
+    count = len(ids)
+    spelt: list[list[Any]] = []
+    for name, convert in checked_columns(table):
+        values = columns.get(name)
+        if values is None:
+            spelt.append([None] * count)
+        elif convert is None:
+            spelt.append(values)
+        else:
+            spelt.append([None if v is None else convert(v) for v in values])
+    head = f'["+","{table}",'
+    encode = canonical_json
+    return [
+        f"{head}{row_id},{encode(list(values))}]"
+        for row_id, values in zip(ids, zip(*spelt, strict=True), strict=True)
+    ]
 
 
 def update_line(table: str, row_id: int, values: Mapping[str, Any]) -> str | None:

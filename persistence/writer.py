@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from .audit_chain import ChainHead, EventColumns, EventNote, chain_events
 from .audit_key import AuditKeyring
-from .audit_record import insert_line, update_line
+from .audit_record import insert_line, insert_lines, update_line
 from .changes import (
     ENGINE,
     Acknowledgement,
@@ -82,6 +82,9 @@ class _Layout:
         self.updates: list[dict[int, Mapping[str, Any]]] = [{} for _ in batch]
         """Per patient, the columns an item set on a row written before (an alert
         acknowledged, withdrawn or cleared), by the item's place."""
+        self.lines: list[dict[int, str]] = [{} for _ in batch]
+        """Per patient, the record line of each entry written (by the item's place), spelled
+        a table at a time."""
         self.new_rows: list[Mapping[str, Any] | None] = [None for _ in batch]
         """Per patient, its row when this batch enrols it."""
         self.entries: dict[str, list[Placed]] = {part: [] for part in RECORD_PARTS}
@@ -234,9 +237,12 @@ def _insert_entries(tables: Tables, layout: _Layout, part: str) -> None:
         for k, (n, _, _) in enumerate(placed):
             replaced_by[k] = _cited_one(replaced_by[k], layout, n)
     columns["recorded_at"] = [layout.instants[n] for n, _, _ in placed]
-    columns["id"] = tables.insert(PART_TABLE[part], columns)
+    table = PART_TABLE[part]
+    columns["id"] = tables.insert(table, columns)
+    lines = insert_lines(table, columns["id"], columns)
     for k, (n, i, _) in enumerate(placed):
         layout.rows[n][i] = _ColumnRow(columns, k)
+        layout.lines[n][i] = lines[k]
 
 
 def _insert_alerts(tables: Tables, layout: _Layout) -> None:
@@ -344,8 +350,7 @@ def _alert_fates(tables: Tables, layout: _Layout) -> None:
 def _lines(layout: _Layout, n: int, i: int, item: Any) -> Iterator[str]:
     """The record lines of what item ``i`` wrote (`persistence.audit_record`)."""
     if type(item) is NewEntry:
-        row = layout.rows[n][i]
-        yield insert_line(PART_TABLE[item.part], row["id"], row)
+        yield layout.lines[n][i]
     elif isinstance(item, NewAlert):
         row = layout.rows[n][i]
         yield insert_line("alert", row["id"], row)
