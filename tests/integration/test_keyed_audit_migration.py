@@ -4,10 +4,9 @@ the migration itself and records the patient's rows as they stood; a chain that 
 verify stops the upgrade, naming the patient, and nothing is signed."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from ildpath.usecases import record_observation, record_therapy
 from ildpath.usecases.audit import verify_audit
@@ -52,8 +51,8 @@ def _events(url: str) -> list[tuple[str, int, str, str]]:
         engine.dispose()
 
 
-def test_old_chains_are_signed_again_and_closed_by_the_migrations_event(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+def test_old_chains_are_signed_again_and_closed_by_the_migrations_event(database_url: str) -> None:
+    url = database_url
     _clinic_before_the_key(url)
     before = _events(url)
     with clinic(url, DAY) as (app, _):  # the application upgrades on start
@@ -68,21 +67,22 @@ def test_old_chains_are_signed_again_and_closed_by_the_migrations_event(tmp_path
         assert (seq, kind, actor) == (len(old) + 1, REKEY_KIND, "ildpath-migration")
 
 
-def test_the_migrations_event_binds_the_rows_as_they_stood(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+def test_the_migrations_event_binds_the_rows_as_they_stood(database_url: str) -> None:
+    url = database_url
     _clinic_before_the_key(url)
     with clinic(url, DAY) as (app, _):
         as_owner_without_protection(app.engine)
         with app.engine.begin() as connection:
-            connection.execute(text("UPDATE observation SET fvc_pct = 95 WHERE id = 1"))
+            row = connection.execute(text("SELECT min(id) FROM observation")).scalar_one()
+            connection.execute(text(f"UPDATE observation SET fvc_pct = 95 WHERE id = {row}"))
         [found] = verify_audit(app).findings
-        assert (found.chain, found.table, found.row_id) == ("record", "observation", 1)
+        assert (found.chain, found.table, found.row_id) == ("record", "observation", row)
 
 
 def test_a_chain_broken_before_the_key_stops_the_upgrade_naming_the_patient(
-    tmp_path: Path,
+    database_url: str,
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    url = database_url
     _clinic_before_the_key(url)
     engine = make_engine(url)
     with engine.begin() as connection:
@@ -102,6 +102,6 @@ def _columns(url: str) -> set[str]:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return {row[1] for row in connection.execute(text("PRAGMA table_info(audit_event)"))}
+            return {column["name"] for column in inspect(connection).get_columns("audit_event")}
     finally:
         engine.dispose()
