@@ -16,6 +16,7 @@ from ildpath.usecases import (
     triggers,
     work,
 )
+from persistence.changes import Audit, AuditOnly
 from persistence.errors import ConcurrencyConflict
 
 from .apps import CLINICIAN, clinic, enrol
@@ -76,7 +77,8 @@ def test_stale_write_is_a_conflict_not_an_overwrite(database_url):
         with pytest.raises(ConcurrencyConflict, match="reload"), app.unit_of_work() as slow:
             stale = work.PatientWork.open(app, slow, "P-001", CLINICIAN)
             record_observation(app, "P-001", "pft", {"fvc_pct": 70}, DAY, CLINICIAN)
-            stale.write([], {"weight_kg": 99})
+            amended = Audit("phenotype_amended", {"weight_kg": 99}, DAY, CLINICIAN)
+            stale.write([AuditOnly(amended)], {"weight_kg": 99})
         with app.engine.connect() as connection:
             weight = connection.execute(text("SELECT weight_kg FROM patient")).scalar_one()
         assert weight == 60
