@@ -13,26 +13,13 @@ import sys
 import time
 from typing import Any
 
+from persistence.tables import CLINICAL_TABLES
+
 from .databases import bare_connection
 
 __all__ = ["raw_audit_read", "verify_in_child"]
 
-_TABLES = (
-    "patient",
-    "audit_event",
-    "record_view",
-    "account_event",
-    "phenotype_entry",
-    "observation",
-    "therapy_event",
-    "procedure",
-    "vaccination",
-    "transition",
-    "retraction",
-    "task_action",
-    "alert",
-    "care_task",
-)
+_TABLES = (*CLINICAL_TABLES, "record_view", "account_event")
 
 
 def raw_audit_read(url: str) -> dict[str, Any]:

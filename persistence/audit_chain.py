@@ -119,7 +119,20 @@ class EventNote(NamedTuple):
 def event_material(event: Mapping[str, Any]) -> str:
     """The canonical form an event's hash covers: `canonical_json` of its `EVENT_FIELDS`
     (the instant as `instant_text`)."""
-    return _material(*(event[name] for name in EVENT_FIELDS))
+    return event_material_of(*(event[name] for name in EVENT_FIELDS))
+
+
+_SPELT: dict[str, str] = {}
+"""Texts that repeat from event to event (kinds, actors, roles, versions), spelled once."""
+
+
+def _text(value: str) -> str:
+    spelt = _SPELT.get(value)
+    if spelt is None:  # a first time
+        spelt = encode_basestring_ascii(value)
+        if len(_SPELT) < 4096:
+            _SPELT[value] = spelt
+    return spelt
 
 
 def event_material_of(
@@ -136,53 +149,10 @@ def event_material_of(
     key_id: str,
     prev_hash: str,
 ) -> str:
-    """`event_material` of the values given one by one (the clinical day as a date or its
-    ISO text), as `audit verify` has them for a million events."""
-    return _material(
-        patient_id,
-        seq,
-        kind,
-        actor,
-        role,
-        clinical_on,
-        recorded_at,
-        pathway_version,
-        payload,
-        record,
-        key_id,
-        prev_hash,
-    )
-
-
-_SPELT: dict[str, str] = {}
-"""Texts that repeat from event to event (kinds, actors, roles, versions), spelled once."""
-
-
-def _text(value: str) -> str:
-    spelt = _SPELT.get(value)
-    if spelt is None:  # a first time
-        spelt = encode_basestring_ascii(value)
-        if len(_SPELT) < 4096:
-            _SPELT[value] = spelt
-    return spelt
-
-
-def _material(
-    patient_id: int,
-    seq: int,
-    kind: str,
-    actor: str,
-    role: str,
-    clinical_on: date | str | None,
-    recorded_at: str,
-    pathway_version: str,
-    payload: str,
-    record: str,
-    key_id: str,
-    prev_hash: str,
-) -> str:
-    """`canonical_json` of an event's fields, spelled field by field in the sorted order, as
-    a writer of hundreds of thousands of events needs it (a test holds the two equal)."""
+    """`canonical_json` of an event's fields (`EVENT_FIELDS`, given one by one; the clinical
+    day as a date or its ISO text), spelled field by field in the sorted order, as a writer
+    or `audit verify` of hundreds of thousands of events needs it (a test holds the two
+    equal)."""
     text = encode_basestring_ascii
     on = "null" if clinical_on is None else f'"{clinical_on}"'
     return (
@@ -239,7 +209,7 @@ def chain_events(
             instant, spelt = recorded_at, instant_text(recorded_at)
         seq += 1
         text = canonical_json(payload)
-        material = _material(
+        material = event_material_of(
             patient_id,
             seq,
             kind,

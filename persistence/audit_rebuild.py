@@ -17,30 +17,16 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Connection, Date, Float, select
 from sqlmodel import SQLModel
 
-from .audit_chain import GENESIS, canonical_json, event_material_of, instant_text
+from .audit_chain import EVENT_FIELDS, GENESIS, canonical_json, event_material_of, instant_text
 from .audit_findings import Finding
 from .audit_key import AuditKeyError, AuditKeyring
-from .audit_record import APPEND_ONLY, UPDATABLE, Converter, checked_columns, json_plain
+from .audit_record import RECORD_TABLES, UPDATABLE, Converter, checked_columns, json_plain
 from .types import UTCDateTime
 
 __all__ = ["SliceChecked", "check_patients", "patient_id_range"]
 
-_EVENT_COLUMNS = (
-    "patient_id",
-    "seq",
-    "kind",
-    "actor",
-    "role",
-    "clinical_on",
-    "recorded_at",
-    "pathway_version",
-    "payload",
-    "record",
-    "key_id",
-    "prev_hash",
-    "hash",
-    "id",
-)
+_EVENT_COLUMNS = (*EVENT_FIELDS, "hash", "id")
+"""What the verifier reads of an event: what its signature covers, the signature, its row."""
 
 
 @dataclass
@@ -107,7 +93,7 @@ def patient_id_range(connection: Connection) -> tuple[int, int]:
     from sqlalchemy import func, union_all
 
     parts = [select(func.min(_table("patient").c.id), func.max(_table("patient").c.id))]
-    for name in ("audit_event", *APPEND_ONLY, *UPDATABLE[1:]):
+    for name in ("audit_event", *RECORD_TABLES[1:]):
         column = _table(name).c.patient_id
         parts.append(select(func.min(column), func.max(column)))
     lows, highs = [], []
@@ -213,7 +199,7 @@ def check_patients(
         _close_chain(checked, patients, heads, current, chain, keyring, expected, spelling)
     for patient_id in patients.keys() - expected.keys():
         _close_chain(checked, patients, heads, patient_id, [], keyring, expected, spelling)
-    for name in ("patient", *APPEND_ONLY, *UPDATABLE[1:]):
+    for name in RECORD_TABLES:
         _compare_table(checked, cursor, spelling, name, low, high, patients, expected)
     cursor.close()
     for patient_id, wanted in expected.items():

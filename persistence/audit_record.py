@@ -11,7 +11,7 @@ Lines are joined by newlines (canonical JSON never holds a raw one), so a verifi
 a row of an append-only table with its line as text, without parsing the event.
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -19,35 +19,30 @@ from sqlalchemy import JSON, Boolean, Date, Float, Integer, Table
 from sqlmodel import SQLModel
 
 from .audit_chain import canonical_json, instant_text
+from .tables import CLINICAL_TABLES
 from .types import UTCDateTime
 
 __all__ = [
     "APPEND_ONLY",
     "NOT_CHECKED",
+    "RECORD_TABLES",
     "UPDATABLE",
     "checked_columns",
     "insert_line",
     "insert_lines",
     "json_plain",
     "plain_row",
-    "split_lines",
     "update_line",
 ]
 
-APPEND_ONLY = (
-    "phenotype_entry",
-    "observation",
-    "therapy_event",
-    "procedure",
-    "vaccination",
-    "transition",
-    "retraction",
-    "task_action",
-)
-"""Tables whose rows are written once and never changed."""
-
 UPDATABLE = ("patient", "alert", "care_task")
 """Tables whose rows later events change (``~`` lines)."""
+
+APPEND_ONLY = tuple(name for name in CLINICAL_TABLES if name not in (*UPDATABLE, "audit_event"))
+"""Tables whose rows are written once and never changed."""
+
+RECORD_TABLES = ("patient", *APPEND_ONLY, *UPDATABLE[1:])
+"""Every table an event's lines write (the patient first: the others name it)."""
 
 NOT_CHECKED: dict[str, frozenset[str]] = {
     "patient": frozenset(
@@ -172,9 +167,3 @@ def update_line(table: str, row_id: int, values: Mapping[str, Any]) -> str | Non
         if name in values
     }
     return canonical_json(["~", table, row_id, spelt]) if spelt else None
-
-
-def split_lines(record: str) -> Iterator[str]:
-    """The lines of an event's record."""
-    if record:
-        yield from record.split("\n")

@@ -15,7 +15,8 @@ from sqlmodel import SQLModel
 
 from .audit_chain import GENESIS, canonical_json, event_material, instant_text
 from .audit_key import AuditKeyring, load_keyring
-from .audit_record import APPEND_ONLY, UPDATABLE, insert_line
+from .audit_record import RECORD_TABLES, insert_line
+from .record_views import view_hash
 
 __all__ = [
     "REKEY_ACTOR",
@@ -96,7 +97,7 @@ def _patient_rows(connection: Connection, patient_id: int) -> list[str]:
     database has; one a later migration adds reads as empty)."""
     lines: list[str] = []
     present = inspect(connection)
-    for name in ("patient", *APPEND_ONLY, *UPDATABLE[1:]):
+    for name in RECORD_TABLES:
         table = SQLModel.metadata.tables[name]
         have = {column["name"] for column in present.get_columns(name)}
         columns = [column for column in table.columns if column.key in have]
@@ -235,18 +236,7 @@ def _rekey_views(connection: Connection, keyring: AuditKeyring, views: Iterable[
     key_id = keyring.current
     signed = []
     for view in views:
-        material = {
-            "patient_id": view.patient_id,
-            "seq": view.seq,
-            "actor": view.actor,
-            "role": view.role,
-            "via": view.via,
-            "what": view.what,
-            "viewed_at": _instant(view.viewed_at),
-            "key_id": key_id,
-            "prev_hash": previous,
-        }
-        digest = keyring.sign(canonical_json(material), key_id)
+        digest = view_hash(_Link({**view._mapping, "key_id": key_id}, previous), keyring)  # type: ignore[arg-type]
         signed.append({"i": view.id, "k": key_id, "p": previous, "h": digest})
         previous = digest
     if signed:
