@@ -22,13 +22,24 @@ __all__ = ["raw_audit_read", "verify_in_child"]
 _TABLES = (*CLINICAL_TABLES, "record_view", "account_event")
 
 
+def _present(cursor: Any, url: str) -> list[str]:
+    """The tables of `_TABLES` this database has (a release before the accounts chain lacks
+    it: the benchmark compares releases)."""
+    if url.startswith("sqlite"):
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    else:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    have = {row[0] for row in cursor.fetchall()}
+    return [table for table in _TABLES if table in have]
+
+
 def raw_audit_read(url: str) -> dict[str, Any]:
     """Read every row, every column, of the tables `audit verify` reads, touching each row."""
     rows = 0
     started = time.perf_counter()
     with bare_connection(url) as connection:
         cursor = connection.cursor()
-        for table in _TABLES:
+        for table in _present(cursor, url):
             cursor.execute(f'SELECT * FROM "{table}"')
             for _row in cursor:
                 rows += 1
@@ -50,9 +61,9 @@ def _verify(url: str) -> dict[str, Any]:
         "seconds": seconds,
         "patients": report.patients,
         "events": report.events,
-        "rows_checked": report.rows,
+        "rows_checked": getattr(report, "rows", 0),  # a release before the record: none
         "views": report.views,
-        "findings": len(report.findings),
+        "findings": len(getattr(report, "findings", report.breaks)),
     }
 
 
