@@ -8,13 +8,13 @@ Run alone: ``python -m bench.audit_verify URL`` prints its figures as JSON.
 """
 
 import json
-import subprocess
 import sys
 import time
 from typing import Any
 
 from persistence.tables import CLINICAL_TABLES
 
+from .child import figures_of_child
 from .databases import bare_connection
 
 __all__ = ["raw_audit_read", "verify_in_child"]
@@ -68,14 +68,7 @@ def _verify(url: str) -> dict[str, Any]:
 
 
 def verify_in_child(url: str) -> dict[str, Any]:
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.audit_verify", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return result
+    return figures_of_child("bench.audit_verify", url)
 
 
 if __name__ == "__main__":

@@ -29,8 +29,6 @@ import asyncio
 import json
 import math
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import suppress
@@ -38,6 +36,8 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import text
+
+from .child import figures_of_child
 
 __all__ = [
     "MAX_KB",
@@ -225,14 +225,7 @@ def measure_pages(
 
 def pages_in_child(url: str, day: date, *, requests: int = REQUESTS) -> dict[str, Any]:
     """`measure_pages` in a fresh Python process."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.pages", url, day.isoformat(), "--requests", str(requests)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return figures_of_child("bench.pages", url, day.isoformat(), "--requests", str(requests))
 
 
 def _main() -> None:

@@ -15,7 +15,6 @@ JSON.
 
 import json
 import resource
-import subprocess
 import sys
 import time
 from datetime import date
@@ -30,6 +29,7 @@ from ildpath.usecases.daily_run import BATCH, run_daily_evaluation
 from ildpath.usecases.heap import heap_set_aside
 from persistence.tables import PatientRow
 
+from .child import figures_of_child
 from .databases import bare_connection
 
 __all__ = ["daily_run_in_child", "raw_read_loop", "record_read_loop"]
@@ -161,15 +161,9 @@ def _processor_seconds() -> float:
 def daily_run_in_child(url: str, day: date, *, everyone: bool = False) -> dict[str, Any]:
     """The scheduler's daily job for ``day`` (or judging ``everyone``), in a fresh Python
     process."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.reevaluation", url, day.isoformat()]
-        + (["everyone"] if everyone else []),
-        check=True,
-        capture_output=True,
-        text=True,
+    return figures_of_child(
+        "bench.reevaluation", url, day.isoformat(), *(["everyone"] if everyone else [])
     )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ Run alone: ``python -m bench.transition URL YYYY-MM-DD COUNT`` prints its figure
 
 import json
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -25,6 +24,7 @@ from ildpath.usecases import TriggerCommand, fire_trigger
 from pathway.machine import PatientStateHolder, pathway_machine
 from persistence.tables import PatientRow
 
+from .child import figures_of_child
 from .ingest import CLINICIAN
 
 __all__ = ["bare_trigger", "transitions_in_child", "usecase_transitions"]
@@ -72,14 +72,7 @@ def bare_trigger(version: str, count: int = 20_000) -> dict[str, Any]:
 
 def transitions_in_child(url: str, day: date, count: int) -> dict[str, Any]:
     """`usecase_transitions` on the clinic day ``day``, in a fresh Python process."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.transition", url, day.isoformat(), str(count)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return figures_of_child("bench.transition", url, day.isoformat(), str(count))
 
 
 def _run(url: str, day: date, count: int) -> dict[str, Any]:
