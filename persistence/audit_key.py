@@ -137,6 +137,11 @@ def load_keyring(path: Path | None = None, *, create: bool = True) -> AuditKeyri
     path = key_file_path(path).expanduser()
     try:
         stamp = path.stat().st_mtime_ns
+    except NotADirectoryError:
+        raise AuditKeyError(
+            f"the audit key file {path} cannot be made: a part of its path is a file, not a "
+            f"folder (set {KEY_FILE_VARIABLE} to a file in a folder)"
+        ) from None
     except FileNotFoundError:
         if not create:
             raise AuditKeyError(

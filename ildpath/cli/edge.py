@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from pathway.errors import ClinicalError, InvalidValue
+from persistence.audit_key import AuditKeyError
 from persistence.errors import ConcurrencyConflict
 
 from ..bootstrap import App, bootstrap
@@ -41,7 +42,7 @@ EXIT_REFUSED = 2
 EXIT_CONFLICT = 3
 """Someone else changed the patient meanwhile: nothing was written; run it again."""
 EXIT_DATABASE = 4
-"""The database could not be reached or read."""
+"""The database, or the audit key that signs its trail, could not be reached or read."""
 
 console = Console(highlight=False, soft_wrap=True)
 _errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -134,6 +135,8 @@ def run_guarded(main: Callable[[], Any]) -> None:
         fail(f"{error} Nothing was written; run the command again.", EXIT_CONFLICT)
     except OperationalError as error:
         fail(f"database: {error.orig or error}", EXIT_DATABASE)
+    except AuditKeyError as error:
+        fail(f"audit key: {error}", EXIT_DATABASE)
     except ValidationError as error:
         problem = settings_problem(error)
         if problem is None:

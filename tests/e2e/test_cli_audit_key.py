@@ -115,3 +115,13 @@ def test_a_key_file_without_the_key_an_event_names_is_a_finding(shell: Terminal)
     assert done.returncode == 1
     assert "is not in" in done.stdout and "restore the key file" in done.stdout
     assert os.stat(key).st_mode  # the new key was made
+
+
+def test_a_key_file_that_cannot_be_made_is_one_clear_error(shell: Terminal, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the key's folder should be")
+    shell.env["ILDPATH_AUDIT_KEY_FILE"] = str(blocker / "audit.key")
+    done = shell.run("cohort")
+    assert done.returncode == 4, done.stderr
+    assert "audit key" in done.stderr and "not a folder" in done.stderr
+    assert "Traceback" not in done.stderr
