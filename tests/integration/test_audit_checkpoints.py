@@ -191,3 +191,34 @@ def test_no_checkpoint_yet_is_a_note_not_a_finding(database_url: str, tmp_path: 
         report = verify_audit(app)
     assert report.intact and report.checkpoint is None
     assert "no checkpoint yet: run `ildpath audit checkpoint`" in report.notes[0]
+
+
+def test_the_daily_job_appends_a_checkpoint_and_a_failure_never_stops_it(
+    app: App, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ildpath.jobs import anchor_heads
+
+    path = app.settings.audit_checkpoint_file
+    assert path is not None
+    anchor_heads(app)
+    assert len(path.read_text().splitlines()) == 2
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    _with_file(app, blocked / "checkpoints.jsonl")
+    with caplog.at_level("ERROR", logger="ildpath.scheduler"):
+        anchor_heads(app)
+    assert "audit checkpoint not written" in caplog.text
+    assert str(blocked / "checkpoints.jsonl") in caplog.text
+
+
+def test_the_latest_line_is_found_behind_megabytes_of_other_installations(app: App) -> None:
+    """Read from the end in blocks: the line of this installation, then lines of another
+    (a shared file) longer than a block."""
+    path = app.settings.audit_checkpoint_file
+    assert path is not None
+    filler = json.dumps({"installation": "elsewhere", "patients": {"X": "x" * 300_000}})
+    with path.open("a") as handle:
+        handle.write((filler + "\n") * 8)
+    delete_patient(app.engine, "P-001")
+    [found] = verify_audit(app).findings
+    assert found.patient == "P-001" and "patient deleted" in found.problem
