@@ -241,11 +241,11 @@ def _latest(
             continue
         try:
             line = json.loads(raw)
-            if not isinstance(line, dict) or line.get("installation") != installation:
-                raise ValueError("not a checkpoint of this installation")
         except ValueError:
             findings.append(Finding("checkpoint", f"a line of {path} cannot be read"))
             continue
+        if not isinstance(line, dict) or line.get("installation") != installation:
+            continue  # another installation's line that happens to hold the words
         problem = _signature_problem(line, keyring)
         if problem is None:
             return line, findings
