@@ -1,7 +1,9 @@
 """`ildpath init`: make (or bring up to date) the clinic's database."""
 
+import typer
 from sqlalchemy import func, select
 
+from persistence.audit_checkpoint import CheckpointError
 from persistence.installation import installation_id
 from persistence.tables import PatientRow
 
@@ -18,12 +20,16 @@ def init() -> None:
     with app.engine.connect() as connection:
         patients = connection.execute(select(func.count()).select_from(PatientRow)).scalar_one()
     console.print(f"database ready: {safe_url(app.settings.database_url)} ({patients} patients)")
-    checkpoint = append_checkpoint(app)
     console.print(f"installation: {installation_id(app.engine)}")
     console.print(
         f"audit key: {app.sql.keyring.path} (mode 0600; keep a copy off this host and out of "
         "the database's backups)"
     )
+    try:
+        checkpoint = append_checkpoint(app)
+    except CheckpointError as error:
+        console.print(f"[bold red]audit checkpoints not written[/]: {error}", markup=True)
+        raise typer.Exit(1) from None
     console.print(
         f"audit checkpoints: {checkpoint.path} (one appended now; copy it to write-once "
         "storage, docs/audit.md)"

@@ -2,6 +2,7 @@
 compared by `audit verify` (`persistence.audit_checkpoint`)."""
 
 from persistence.audit_checkpoint import (
+    CheckpointError,
     CheckpointSummary,
     checkpoint_file_path,
     checkpoint_findings,
@@ -29,7 +30,10 @@ def checkpoint_report(app: App) -> tuple[dict[str, object] | None, list[Finding]
     """The latest checkpoint of this installation (as JSON), what differs from it, and notes
     for the person reading (no checkpoint yet)."""
     path = checkpoint_file_path(app.settings.audit_checkpoint_file)
-    summary, findings = checkpoint_findings(app.engine, app.sql.keyring, path)
+    try:
+        summary, findings = checkpoint_findings(app.engine, app.sql.keyring, path)
+    except CheckpointError as error:  # unreadable: as good as removed, a reason to look
+        return None, [Finding("checkpoint", str(error))], []
     if summary is None:
         return None, findings, [NO_CHECKPOINT]
     return summary.as_json(), findings, []

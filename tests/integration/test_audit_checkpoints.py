@@ -222,3 +222,12 @@ def test_the_latest_line_is_found_behind_megabytes_of_other_installations(app: A
     delete_patient(app.engine, "P-001")
     [found] = verify_audit(app).findings
     assert found.patient == "P-001" and "patient deleted" in found.problem
+
+
+def test_a_checkpoint_file_that_cannot_be_read_is_a_finding(app: App, tmp_path: Path) -> None:
+    unreadable = tmp_path / "a-directory"
+    unreadable.mkdir()
+    _with_file(app, unreadable)
+    [found] = verify_audit(app).findings
+    assert found.chain == "checkpoint"
+    assert f"cannot read the checkpoint file {unreadable}" in found.problem
