@@ -13,9 +13,6 @@ shipped to write-once storage as it grows. Several databases may share one file:
 names its installation (`persistence.installation`).
 """
 
-import json
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,9 +20,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, column, func, select, table, text, tuple_
 
-from .audit_chain import canonical_json
+from .audit_checkpoint_file import (
+    CHECKPOINT_FILE_VARIABLE,
+    CheckpointError,
+    append_signed,
+    checkpoint_file_path,
+    default_checkpoint_file,
+    latest_line,
+)
 from .audit_findings import Finding
-from .audit_key import AuditKeyError, AuditKeyring
+from .audit_key import AuditKeyring
 from .installation import installation_id
 
 __all__ = [
@@ -38,17 +42,11 @@ __all__ = [
     "take_checkpoint",
 ]
 
-CHECKPOINT_FILE_VARIABLE = "ILDPATH_AUDIT_CHECKPOINT_FILE"
 _FORMAT = "ildpath-audit-checkpoint/1"
-_BLOCK = 1 << 20
 _PAIRS = 500
 
 Head = tuple[int, str]
 """A chain's last link: its seq and its hash."""
-
-
-class CheckpointError(RuntimeError):
-    """The checkpoint file cannot be written or read; the message names it."""
 
 
 @dataclass(frozen=True)
@@ -79,21 +77,6 @@ class CheckpointSummary:
             "accounts_seq": self.accounts_seq,
             "chains": self.chains,
         }
-
-
-def default_checkpoint_file() -> Path:
-    """Where checkpoints go when ``ILDPATH_AUDIT_CHECKPOINT_FILE`` is unset: the user's state
-    directory (``$XDG_STATE_HOME/ildpath/audit-checkpoints.jsonl``), never beside the
-    database."""
-    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
-    return Path(base) / "ildpath" / "audit-checkpoints.jsonl"
-
-
-def checkpoint_file_path(explicit: Path | None = None) -> Path:
-    if explicit is not None:
-        return explicit.expanduser()
-    named = os.environ.get(CHECKPOINT_FILE_VARIABLE)
-    return (Path(named) if named else default_checkpoint_file()).expanduser()
 
 
 # -- reading the heads -------------------------------------------------------------------
@@ -132,35 +115,6 @@ def _heads(connection: Connection) -> dict[str, Any]:
     return {"patients": patients, "accounts": {"seq": seq, "hash": digest}}
 
 
-# -- writing -----------------------------------------------------------------------------
-
-
-def _signed(body: dict[str, Any], keyring: AuditKeyring) -> dict[str, Any]:
-    return {**body, "signature": keyring.sign(canonical_json(body), body["key_id"])}
-
-
-def _append(path: Path, line: str) -> None:
-    """Append one line, durably; a torn last line (a crash mid-write) is closed first so it
-    never swallows this one."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
-        with os.fdopen(descriptor, "r+b") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            if size:
-                handle.seek(size - 1)
-                if handle.read(1) != b"\n":
-                    line = "\n" + line
-            handle.write(line.encode() + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as error:
-        raise CheckpointError(
-            f"cannot append a checkpoint to {path}: {error} (set {CHECKPOINT_FILE_VARIABLE} to "
-            "a writable place off the database's host)"
-        ) from error
-
-
 def take_checkpoint(
     bind: Engine | Connection, keyring: AuditKeyring, path: Path, *, at: datetime
 ) -> CheckpointSummary:
@@ -176,7 +130,7 @@ def take_checkpoint(
         "key_id": keyring.current,
         **_heads(bind),
     }
-    _append(path, canonical_json(_signed(body, keyring)))
+    append_signed(path, body, keyring)
     return _summary(path, body)
 
 
@@ -191,66 +145,6 @@ def _summary(path: Path, body: dict[str, Any]) -> CheckpointSummary:
         views=sum(1 for heads in patients.values() if "views" in heads),
         accounts_seq=int(body["accounts"]["seq"]),
     )
-
-
-# -- reading the file from its end -------------------------------------------------------
-
-
-def _lines_from_end(path: Path) -> Iterator[bytes]:
-    """The file's lines, last first, read in blocks (a line a day of 10,000 patients each
-    makes a large file; only its end is read)."""
-    with path.open("rb") as handle:
-        position = handle.seek(0, os.SEEK_END)
-        rest = b""
-        while position > 0:
-            step = min(_BLOCK, position)
-            position -= step
-            handle.seek(position)
-            pieces = (handle.read(step) + rest).split(b"\n")
-            rest = pieces[0]
-            for piece in reversed(pieces[1:]):
-                if piece.strip():
-                    yield piece
-        if rest.strip():
-            yield rest
-
-
-def _signature_problem(line: dict[str, Any], keyring: AuditKeyring) -> str | None:
-    body = {key: value for key, value in line.items() if key != "signature"}
-    try:
-        expected = keyring.sign(canonical_json(body), str(body.get("key_id")))
-    except AuditKeyError as error:
-        return f"the checkpoint of {line.get('taken_at')} cannot be verified: {error}"
-    if expected != line.get("signature"):
-        return (
-            f"the checkpoint of {line.get('taken_at')} does not match its signature "
-            "(the line was edited)"
-        )
-    return None
-
-
-def _latest(
-    path: Path, installation: str, keyring: AuditKeyring
-) -> tuple[dict[str, Any] | None, list[Finding]]:
-    """The latest line of ``installation`` that verifies, and a finding for every line of it
-    after that one that does not (or cannot be read)."""
-    findings: list[Finding] = []
-    marker = f'"installation":"{installation}"'.encode()
-    for raw in _lines_from_end(path):
-        if marker not in raw:
-            continue
-        try:
-            line = json.loads(raw)
-        except ValueError:
-            findings.append(Finding("checkpoint", f"a line of {path} cannot be read"))
-            continue
-        if not isinstance(line, dict) or line.get("installation") != installation:
-            continue  # another installation's line that happens to hold the words
-        problem = _signature_problem(line, keyring)
-        if problem is None:
-            return line, findings
-        findings.append(Finding("checkpoint", f"{problem} ({path})"))
-    return None, findings
 
 
 # -- comparing ---------------------------------------------------------------------------
@@ -358,7 +252,7 @@ def checkpoint_findings(
     if installation is None or not path.exists():
         return None, []
     try:
-        line, findings = _latest(path, installation, keyring)
+        line, findings = latest_line(path, installation, keyring)
     except OSError as error:
         raise CheckpointError(f"cannot read the checkpoint file {path}: {error}") from error
     if line is None:
