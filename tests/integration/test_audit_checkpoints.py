@@ -33,8 +33,8 @@ def _with_file(app: App, path: Path) -> App:
 
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[App]:
-    """Two patients with a trail and an access log each, three account events, and a
-    checkpoint of it all in a file of the test's own."""
+    """Two patients with a trail and an access log each, and a checkpoint of it all in a file
+    of the test's own."""
     with clinic(database_url, DAY) as (app, clock):
         _with_file(app, tmp_path / "checkpoints.jsonl")
         for pid in ("P-001", "P-002"):
@@ -43,15 +43,15 @@ def app(database_url: str, tmp_path: Path) -> Iterator[App]:
             record_therapy(app, pid, "start", "prednisone", DAY, CLINICIAN, dose_mg_per_day=40)
             for what in ("patient page", "timeline", "report"):
                 record_view(app, pid, AUDITOR, via="dashboard", what=what)
-        _account_events(app, 3)
         clock.move_to(DAY + timedelta(days=1))
         append_checkpoint(app)
         yield app
 
 
 def _account_events(app: App, count: int) -> None:
-    """Account events as the accounts chain writes them (seq, hash); made with SQL here, this
-    test is about the heads, not about the accounts chain's links."""
+    """Account events as the accounts chain holds them (seq, hash), made with SQL: this test
+    is about the chain's head, not its links (which the accounts chain's own tests sign and
+    verify; `verify` may name these unsigned ones too)."""
     for seq in range(1, count + 1):
         tamper(
             app.engine,
@@ -148,6 +148,8 @@ def test_a_whole_patient_deleted_is_named(app: App) -> None:
 
 
 def test_last_account_events_deleted_are_named(app: App) -> None:
+    _account_events(app, 3)
+    append_checkpoint(app)
     tamper(app.engine, "DELETE FROM account_event WHERE seq >= 2")
     report = verify_audit(app)
     lines = _anchored(report)
@@ -231,3 +233,18 @@ def test_a_checkpoint_file_that_cannot_be_read_is_a_finding(app: App, tmp_path: 
     [found] = verify_audit(app).findings
     assert found.chain == "checkpoint"
     assert f"cannot read the checkpoint file {unreadable}" in found.problem
+
+
+def test_a_checkpointed_head_rewritten_differs_from_the_checkpoint(app: App) -> None:
+    last = _last_seq(app, "record_view", "P-001")
+    tamper(
+        app.engine,
+        "UPDATE record_view SET hash = :forged WHERE seq = :last AND patient_id = "
+        "(SELECT id FROM patient WHERE external_id = 'P-001')",
+        forged="f" * 64,
+        last=last,
+    )
+    lines = _anchored(verify_audit(app))
+    assert f"views: patient P-001: view {last}: view {last} differs from the checkpoint of" in (
+        "\n".join(lines)
+    ), lines
