@@ -248,3 +248,10 @@ def test_a_checkpointed_head_rewritten_differs_from_the_checkpoint(app: App) -> 
     assert f"views: patient P-001: view {last}: view {last} differs from the checkpoint of" in (
         "\n".join(lines)
     ), lines
+
+
+def test_an_installation_id_deleted_is_noted(app: App) -> None:
+    tamper(app.engine, "DELETE FROM installation")
+    report = verify_audit(app)
+    assert report.checkpoint is None
+    assert any("this database has no installation id, yet" in note for note in report.notes)
