@@ -12,8 +12,16 @@ from scheduler.service import JobTargets
 
 from .bootstrap import App, bootstrap
 from .usecases import run_daily_evaluation
+from .usecases.audit_checkpoint import append_checkpoint
 
-__all__ = ["TARGETS", "application", "daily_evaluation", "dispatch_reminders", "run_day"]
+__all__ = [
+    "TARGETS",
+    "anchor_heads",
+    "application",
+    "daily_evaluation",
+    "dispatch_reminders",
+    "run_day",
+]
 
 log = logging.getLogger("ildpath.scheduler")
 
@@ -41,6 +49,18 @@ def daily_evaluation() -> None:
         app.clock.today(),
         count,
     )
+    anchor_heads(app)
+
+
+def anchor_heads(app: App) -> None:
+    """The day's checkpoint of every chain head (docs/audit.md): a failure is logged for the
+    administrator and never stops the daily run or the scheduler."""
+    try:
+        summary = append_checkpoint(app)
+    except Exception:
+        log.exception("audit checkpoint not written: the daily run went on without it")
+        return
+    log.info("audit checkpoint of %d chains appended to %s", summary.chains, summary.path)
 
 
 def dispatch_reminders() -> None:

@@ -30,5 +30,6 @@ class Finding:
         if self.table:
             where.append(self.table if self.row_id is None else f"{self.table} row {self.row_id}")
         if self.seq is not None:
-            where.append(f"{'view' if self.chain == 'views' else 'event'} {self.seq}")
+            view = self.chain == "views" or self.table == "record_view"
+            where.append(f"{'view' if view else 'event'} {self.seq}")
         return ": ".join([self.chain, *where, self.problem])

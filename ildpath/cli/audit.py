@@ -10,6 +10,7 @@ from persistence.audit_key import rotate_key
 from ..bootstrap import bootstrap
 from ..settings import Settings
 from ..usecases.audit import verify_audit
+from .audit_checkpoint import checkpoint
 
 audit_app = typer.Typer(help="The audit trail of every change.", no_args_is_help=True)
 
@@ -33,6 +34,11 @@ def verify(
         console.print(f"[bold red]FOUND[/] {found.line()}", markup=True)
     for note in report.notes:
         console.print(f"note: {note}")
+    if report.checkpoint:
+        console.print(
+            f"compared with the checkpoint of {report.checkpoint['taken_at']} "
+            f"({report.checkpoint['chains']} chains) in {report.checkpoint['path']}"
+        )
     summary = (
         f"{report.patients} patients, {report.events} audit events, {report.rows} rows checked "
         f"against them, {report.views} record views, {report.account_events} account events "
@@ -44,6 +50,9 @@ def verify(
         )
         raise typer.Exit(1)
     console.print(f"[green]Audit trail intact[/]: {summary}")
+
+
+audit_app.command("checkpoint")(checkpoint)
 
 
 @audit_app.command("rotate-key")

@@ -14,6 +14,7 @@ from persistence.audit_rebuild import SliceChecked, check_patients, patient_id_r
 from persistence.record_views import count_views, verify_view_chains
 
 from ..bootstrap import App
+from .audit_checkpoint import checkpoint_report
 from .worker_processes import in_worker_processes
 
 __all__ = ["SLICE", "AuditReport", "verify_audit"]
@@ -104,6 +105,8 @@ def verify_audit(app: App) -> AuditReport:
         checked.findings.extend(_view_findings(verify_view_chains(session, keyring)))
         views = count_views(session)
         checked.patients = _count(session)
+    checkpoint, anchored, notes = checkpoint_report(app)
+    checked.findings.extend(anchored)
     return AuditReport(
         patients=checked.patients,
         events=checked.events,
@@ -111,6 +114,8 @@ def verify_audit(app: App) -> AuditReport:
         views=views,
         rows=checked.rows,
         seconds=time.perf_counter() - started,
+        checkpoint=checkpoint,
+        notes=notes,
     )
 
 

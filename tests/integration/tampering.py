@@ -1,7 +1,7 @@
 """Tampering as an insider with the database owner's rights would: the protection of the
 audit tables (triggers) taken off first, then rows changed with SQL."""
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 AUDIT_TABLES = ("audit_event", "record_view", "account_event", "installation")
 
@@ -30,3 +30,31 @@ def tamper(engine: Engine, *statements: str, **values: object) -> None:
     with engine.begin() as connection:
         for statement in statements:
             connection.execute(text(statement), values)
+
+
+def delete_patient(engine: Engine, external_id: str) -> None:
+    """Delete a patient and every row of it in every table (rows that hang on its rows, such
+    as task actions, first), as the owner: the patient vanishes without a trace in the
+    database."""
+    found = inspect(engine)
+    order = [name for name, _ in reversed(found.get_sorted_table_and_fkc_names()) if name]
+    owned = {
+        name
+        for name in order
+        if any(c["name"] == "patient_id" for c in found.get_columns(name)) and name != "patient"
+    }
+    patient = "(SELECT id FROM patient WHERE external_id = :pid)"
+    statements = []
+    for name in order:
+        if name in owned:
+            statements.append(f'DELETE FROM "{name}" WHERE patient_id = {patient}')
+            continue
+        for key in found.get_foreign_keys(name):
+            if key["referred_table"] in owned:
+                [column] = key["constrained_columns"]
+                statements.append(
+                    f'DELETE FROM "{name}" WHERE "{column}" IN (SELECT id FROM '
+                    f'"{key["referred_table"]}" WHERE patient_id = {patient})'
+                )
+    statements.append("DELETE FROM patient WHERE external_id = :pid")
+    tamper(engine, *statements, pid=external_id)
