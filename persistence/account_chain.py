@@ -175,8 +175,8 @@ def _link_findings(events: list[AccountEventRow], keyring: AuditKeyring) -> Iter
     expected = 1
     for event in events:
         if event.seq != expected:
-            missing = f"{expected}" if event.seq == expected + 1 else f"{expected}-{event.seq - 1}"
-            yield Finding("accounts", f"account event {missing} missing (deleted)", seq=expected)
+            gap = "" if event.seq == expected + 1 else f" to {event.seq - 1}"
+            yield Finding("accounts", f"missing (deleted){gap}", seq=expected)
         elif event.prev_hash != previous:
             yield Finding(
                 "accounts", "broken link: does not follow the previous event", seq=event.seq
