@@ -3,6 +3,7 @@ which role, to whom and what; `audit verify` rebuilds the account rows from the 
 role raised, a user or a token inserted with SQL, an event altered or deleted is named by
 user. The last active admin is never deactivated or demoted. On SQLite and PostgreSQL."""
 
+import threading
 from collections.abc import Iterator
 from datetime import date
 
@@ -178,3 +179,25 @@ def test_the_baseline_migration_records_the_accounts_made_before_the_chain(
         assert "user anna: row differs: role" in problem
         change_role(app, "anna", "auditor", by="admin.rossi")
         assert _events(app)[-1] == (2, "role_changed", "admin.rossi", "admin", "anna")
+
+
+def test_accounts_added_at_the_same_moment_do_not_fork_the_chain(app: App) -> None:
+    names = [f"nurse-{n}" for n in range(6)]
+    failures: list[BaseException] = []
+
+    def add(name: str) -> None:
+        try:
+            add_user(app, name, "coordinator", PASSWORD, by="admin.rossi")
+        except BaseException as error:  # reported below, with the test's own assertion
+            failures.append(error)
+
+    threads = [threading.Thread(target=add, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    events = _events(app)
+    assert [seq for seq, *_ in events] == list(range(1, 3 + len(names) + 1))
+    assert sorted(subject for *_, subject in events[3:]) == names
+    assert verify_audit(app).findings == []
