@@ -175,7 +175,7 @@ def _add_coordinator(app: Any) -> None:
     from ildpath.accounts.errors import UsernameTaken
 
     with suppress(UsernameTaken):
-        add_user(app, USERNAME, "coordinator", PASSWORD)
+        add_user(app, USERNAME, "coordinator", PASSWORD, by="system")
 
 
 async def _sign_in(client: Any) -> None:

@@ -80,8 +80,8 @@ def web_clinic(
     try:
         tokens = {}
         for role, username in PEOPLE.items():
-            add_user(app, username, role, PASSWORD)
-            tokens[role] = issue_token(app, username, "tests")
+            add_user(app, username, role, PASSWORD, by="system")
+            tokens[role] = issue_token(app, username, "tests", by="system")
         with serving(app, dashboard=dashboard) as url:
             yield WebClinic(url, app, clock, tokens)
     finally:

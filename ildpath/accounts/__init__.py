@@ -3,7 +3,7 @@
 The command line trusts the local login; these are what the web edge checks instead.
 """
 
-from .errors import OwnAccountRefused, TokenNotFound, UsernameTaken, UserNotFound
+from .errors import LastAdminRefused, OwnAccountRefused, TokenNotFound, UsernameTaken, UserNotFound
 from .hashing import hash_secret, verify_secret
 from .overview import AccountSummary, account_summaries, account_summary
 from .sessions import close_session, open_session, session_for
@@ -20,6 +20,7 @@ from .users import (
     demo_accounts,
     has_users,
     list_users,
+    reactivate_user,
     set_email,
     set_password,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "PERSON_ROLES",
     "Account",
     "AccountSummary",
+    "LastAdminRefused",
     "OwnAccountRefused",
     "TokenEntry",
     "TokenNotFound",
@@ -50,6 +52,7 @@ __all__ = [
     "list_tokens",
     "list_users",
     "open_session",
+    "reactivate_user",
     "revoke_token",
     "session_for",
     "set_email",

@@ -2,7 +2,13 @@
 
 from pathway.errors import ClinicalError, InvalidValue
 
-__all__ = ["OwnAccountRefused", "TokenNotFound", "UserNotFound", "UsernameTaken"]
+__all__ = [
+    "LastAdminRefused",
+    "OwnAccountRefused",
+    "TokenNotFound",
+    "UserNotFound",
+    "UsernameTaken",
+]
 
 
 class UsernameTaken(InvalidValue):
@@ -35,4 +41,16 @@ class OwnAccountRefused(ClinicalError):
         super().__init__(
             f"{field}: you may not {what} your own account ({username}); "
             "another admin can do it, so the clinic always keeps someone who manages accounts"
+        )
+
+
+class LastAdminRefused(ClinicalError):
+    """Deactivating or demoting the last active admin: refused, or nobody could manage the
+    accounts any more (add another admin first)."""
+
+    def __init__(self, username: str) -> None:
+        self.username, self.field = username, "username"
+        super().__init__(
+            f"username: {username} is the last active admin; add or reactivate another admin "
+            "first, so the clinic always keeps someone who manages accounts"
         )

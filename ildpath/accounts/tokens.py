@@ -19,9 +19,11 @@ from sqlmodel import Session, col, select
 
 from pathway.errors import InvalidValue
 from pathway.validation import check_text
+from persistence.account_chain import account_line, account_update_line
 from persistence.account_tables import ApiTokenRow, UserRow
 
 from ..bootstrap import App
+from .chained import in_account_change, record_event
 from .errors import TokenNotFound
 from .hashing import hash_secret, verify_secret
 from .users import Account, find_user
@@ -102,12 +104,13 @@ def _token_id(token: str) -> int | None:
     return int(id_text) if _storable(int(id_text)) else None
 
 
-def issue_token(app: App, username: str, name: str) -> str:
+def issue_token(app: App, username: str, name: str, *, by: str, by_role: str | None = None) -> str:
     """A new token for ``username``, returned in plain text this once and never again."""
     if not 1 <= len(name.strip()) <= 64:
         raise InvalidValue("name", name, "1 to 64 characters saying what the token is for")
     check_text("name", name)
-    with app.transaction() as session:
+
+    def work(session: Session) -> str:
         user = find_user(session, username)
         row = ApiTokenRow(
             user_id=user.id or 0, name=name.strip(), token_hash="", created_at=app.clock.now()
@@ -117,7 +120,19 @@ def issue_token(app: App, username: str, name: str) -> str:
         token = f"{TOKEN_PREFIX}_{row.id}_{secrets.token_urlsafe(_SECRET_BYTES)}"
         row.token_hash = hash_secret(token)
         session.add(row)
-    return token
+        record_event(
+            app,
+            session,
+            kind="token_issued",
+            by=by,
+            by_role=by_role,
+            subject=username,
+            payload={"token_id": row.id, "name": row.name},
+            rows=[account_line("api_token", row)],
+        )
+        return token
+
+    return in_account_change(app, work)
 
 
 def _live(session: Session, token_id: int) -> tuple[ApiTokenRow, UserRow] | None:
@@ -161,15 +176,31 @@ def account_for_token(app: App, token: str) -> Account | None:
     return Account(user.username, user.role)
 
 
-def revoke_token(app: App, token_id: int) -> None:
+def revoke_token(app: App, token_id: int, *, by: str, by_role: str | None = None) -> None:
     """Refuse the token from the next call on; revoking twice keeps the first instant."""
-    with app.transaction() as session:
+
+    def work(session: Session) -> None:
         row = session.get(ApiTokenRow, token_id) if _storable(token_id) else None
         if row is None:
             raise TokenNotFound(token_id)
-        if row.revoked_at is None:
-            row.revoked_at = app.clock.now()
-            session.add(row)
+        if row.revoked_at is not None:
+            return
+        row.revoked_at = app.clock.now()
+        session.add(row)
+        owner = session.get(UserRow, row.user_id)
+        line = account_update_line("api_token", token_id, {"revoked_at": row.revoked_at})
+        record_event(
+            app,
+            session,
+            kind="token_revoked",
+            by=by,
+            by_role=by_role,
+            subject=owner.username if owner else str(row.user_id),
+            payload={"token_id": token_id, "name": row.name},
+            rows=[line] if line else [],
+        )
+
+    in_account_change(app, work)
     _recent.forget(token_id)
 
 

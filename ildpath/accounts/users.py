@@ -14,10 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from pathway.errors import InvalidValue
+from persistence.account_chain import account_line, account_update_line
 from persistence.account_tables import UserRow, WebSessionRow
 
 from ..bootstrap import App
 from ..roles import ROLES
+from .chained import check_admin_left, in_account_change, own_name, record_event
 from .errors import OwnAccountRefused, UsernameTaken, UserNotFound
 from .hashing import hash_secret, spend_verify, verify_secret
 
@@ -34,6 +36,7 @@ __all__ = [
     "find_user",
     "has_users",
     "list_users",
+    "reactivate_user",
     "set_email",
     "set_password",
 ]
@@ -107,29 +110,45 @@ def add_user(
     role: str,
     password: str,
     *,
+    by: str,
+    by_role: str | None = None,
     demo: bool = False,
     email: str | None = None,
 ) -> Account:
-    """Create an active account; every value is checked before anything is written."""
+    """Create an active account; every value is checked before anything is written. ``by``
+    is who adds it (``system`` for the first admin or the demo accounts)."""
     _check_username(username)
     _check_role(role)
     _check_password(password)
     email = _check_email(email)
     hashed = hash_secret(password)  # slow on purpose: done before the write lock is taken
+
+    def work(session: Session) -> None:
+        if session.exec(select(UserRow.id).where(UserRow.username == username)).first():
+            raise UsernameTaken(username)
+        row = UserRow(
+            username=username,
+            role=role,
+            password_hash=hashed,
+            demo=demo,
+            created_at=app.clock.now(),
+            email=email,
+        )
+        session.add(row)
+        session.flush()
+        record_event(
+            app,
+            session,
+            kind="user_added",
+            by=by,
+            by_role=by_role,
+            subject=username,
+            payload={"role": role, "demo": demo, "email": email},
+            rows=[account_line("user_account", row)],
+        )
+
     try:
-        with app.transaction() as session:
-            if session.exec(select(UserRow.id).where(UserRow.username == username)).first():
-                raise UsernameTaken(username)
-            session.add(
-                UserRow(
-                    username=username,
-                    role=role,
-                    password_hash=hashed,
-                    demo=demo,
-                    created_at=app.clock.now(),
-                    email=email,
-                )
-            )
+        in_account_change(app, work)
     except IntegrityError:  # the same name added at the same moment by someone else
         raise UsernameTaken(username) from None
     return Account(username, role)
@@ -148,25 +167,62 @@ def authenticate(app: App, username: str, password: str) -> Account | None:
     return Account(user.username, user.role)
 
 
-def set_password(app: App, username: str, password: str) -> None:
+def _changed(
+    app: App,
+    session: Session,
+    user: UserRow,
+    kind: str,
+    by: str,
+    by_role: str | None,
+    values: dict[str, object],
+    payload: dict[str, object],
+) -> None:
+    """Set ``values`` on ``user`` and chain the change (the columns it set as its line)."""
+    for name, value in values.items():
+        setattr(user, name, value)
+    session.add(user)
+    line = account_update_line("user_account", user.id or 0, values)
+    record_event(
+        app,
+        session,
+        kind=kind,
+        by=by,
+        by_role=by_role,
+        subject=user.username,
+        payload=payload,
+        rows=[line] if line else [],
+    )
+
+
+def set_password(
+    app: App, username: str, password: str, *, by: str, by_role: str | None = None
+) -> None:
     """Replace the password and end the user's dashboard sessions, so a reset after a
-    suspected leak also locks out whoever used the old one."""
+    suspected leak also locks out whoever used the old one. The chain records a digest of
+    the new hash (a change is detectable; the hash is not copied)."""
     _check_password(password)
     hashed = hash_secret(password)
-    with app.transaction() as session:
+
+    def work(session: Session) -> None:
         user = find_user(session, username)
-        user.password_hash = hashed
-        session.add(user)
+        _changed(app, session, user, "password_set", by, by_role, {"password_hash": hashed}, {})
         session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user.id))
 
+    in_account_change(app, work)
 
-def set_email(app: App, username: str, email: str | None) -> None:
+
+def set_email(
+    app: App, username: str, email: str | None, *, by: str, by_role: str | None = None
+) -> None:
     """Set (or, with None, remove) the address the user's assigned tasks' reminders go to."""
     checked = _check_email(email)
-    with app.transaction() as session:
+
+    def work(session: Session) -> None:
         user = find_user(session, username)
-        user.email = checked
-        session.add(user)
+        values: dict[str, object] = {"email": checked}
+        _changed(app, session, user, "email_set", by, by_role, values, values)
+
+    in_account_change(app, work)
 
 
 def assignable(app: App, username: str) -> bool:
@@ -177,33 +233,60 @@ def assignable(app: App, username: str) -> bool:
     return user is not None and user.active and user.role in PERSON_ROLES
 
 
-def change_role(app: App, username: str, role: str, *, by: str | None = None) -> Account:
+def change_role(
+    app: App, username: str, role: str, *, by: str, by_role: str | None = None
+) -> Account:
     """Give the account another role, from its next request on (sessions and tokens read the
     role afresh). ``by`` is who asks: nobody changes their own role (an admin demoting
-    themselves could leave the clinic without one)."""
+    themselves could leave the clinic without one), and the last active admin is never
+    demoted (`LastAdminRefused`)."""
     _check_role(role)
-    with app.transaction() as session:
+
+    def work(session: Session) -> None:
         user = find_user(session, username)
         if user.role == role:
-            return Account(username, role)
-        if by == username:
+            return
+        if own_name(by) == username:
             raise OwnAccountRefused(username, "role", "change the role of")
-        user.role = role
-        session.add(user)
+        if user.role == "admin" and user.active:
+            check_admin_left(session, username)
+        payload: dict[str, object] = {"from": user.role, "to": role}
+        _changed(app, session, user, "role_changed", by, by_role, {"role": role}, payload)
+
+    in_account_change(app, work)
     return Account(username, role)
 
 
-def deactivate_user(app: App, username: str, *, by: str | None = None) -> None:
+def deactivate_user(app: App, username: str, *, by: str, by_role: str | None = None) -> None:
     """Refuse the account from now on (sign-in, sessions, tokens); kept, never deleted, so
     the audit trail's names still mean someone. ``by`` is who asks: nobody deactivates their
-    own account."""
-    with app.transaction() as session:
+    own account, and the last active admin is never deactivated (`LastAdminRefused`)."""
+
+    def work(session: Session) -> None:
         user = find_user(session, username)
-        if by == username:
+        if own_name(by) == username:
             raise OwnAccountRefused(username, "username", "deactivate")
-        user.active = False
-        session.add(user)
+        if not user.active:
+            return
+        if user.role == "admin":
+            check_admin_left(session, username)
+        _changed(app, session, user, "deactivated", by, by_role, {"active": False}, {})
         session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user.id))
+
+    in_account_change(app, work)
+
+
+def reactivate_user(app: App, username: str, *, by: str, by_role: str | None = None) -> None:
+    """Let a deactivated account sign in again (its old sessions stay ended; its tokens not
+    revoked work again)."""
+
+    def work(session: Session) -> None:
+        user = find_user(session, username)
+        if user.active:
+            return
+        _changed(app, session, user, "reactivated", by, by_role, {"active": True}, {})
+
+    in_account_change(app, work)
 
 
 def list_users(app: App) -> list[UserEntry]:

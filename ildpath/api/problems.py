@@ -23,7 +23,7 @@ from pathway.errors import ClinicalError, GuardFailed, InvalidTransition, Invali
 from pathway.labels import field_label
 from persistence.errors import ConcurrencyConflict, StaleWrite
 
-from ..accounts import TokenNotFound, UsernameTaken, UserNotFound
+from ..accounts import LastAdminRefused, TokenNotFound, UsernameTaken, UserNotFound
 from ..errors import (
     AlertNotFound,
     DuplicatePatient,
@@ -76,6 +76,8 @@ def _clinical(error: ClinicalError) -> JSONResponse:
     detail = str(error)
     if isinstance(error, UsernameTaken):
         return problem(409, "duplicate", "Already exists", detail, field="username")
+    if isinstance(error, LastAdminRefused):
+        return problem(409, "last-admin", "The last active admin", detail, field="username")
     if isinstance(error, InvalidValue):
         return problem(
             422,

@@ -39,9 +39,9 @@ def _demo_logins(app: App) -> dict[str, str]:
     for username, role in DEMO_ACCOUNTS.items():
         password = secrets.token_urlsafe(12)
         if username in existing:
-            set_password(app, username, password)
+            set_password(app, username, password, by="system")
         else:
-            add_user(app, username, role, password, demo=True)
+            add_user(app, username, role, password, demo=True, by="system")
         logins[username] = password
     return logins
 

@@ -21,12 +21,14 @@ from ..accounts import (
     issue_token,
     list_tokens,
     list_users,
+    reactivate_user,
     revoke_token,
     set_email,
     set_password,
 )
 from ..bootstrap import App
 from ..roles import Permission
+from ..usecases import Actor
 from .edge import console, emit_json, open_app, operator
 
 user_app = typer.Typer(
@@ -53,11 +55,18 @@ def _password(from_stdin: bool) -> str:
     return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
-def _may_add(ctx: typer.Context, app: App) -> None:
+def _may_add(ctx: typer.Context, app: App) -> tuple[str, str]:
     """Admins add accounts; but an empty table has no admin yet, so its first account may be
-    added by any local operator (who could edit the database file anyway)."""
+    added by any local operator (who could edit the database file anyway). Who acts, as the
+    accounts chain records it: ``cli:<user>`` in their role (``system`` for the first)."""
     if has_users(app):
-        operator(ctx).acting(Permission.ADMINISTER)
+        return _by(operator(ctx).acting(Permission.ADMINISTER))
+    return f"cli:{operator(ctx).user}", "system"
+
+
+def _by(acting: Actor) -> tuple[str, str]:
+    """Who acts at the terminal, as the accounts chain records it."""
+    return f"cli:{acting.name}", acting.role
 
 
 @user_app.command("add")
@@ -75,8 +84,10 @@ def add(
     be added by anyone at this terminal, so that someone can become the first admin (make
     that one an admin). The password (at least 12 characters) is asked twice without echo."""
     app = open_app()
-    _may_add(ctx, app)
-    account = add_user(app, username, role, _password(password_stdin), email=email)
+    by, by_role = _may_add(ctx, app)
+    account = add_user(
+        app, username, role, _password(password_stdin), email=email, by=by, by_role=by_role
+    )
     console.print(f"user {account.username} added ({account.role})", markup=False)
 
 
@@ -108,8 +119,8 @@ def password(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Set a new password (admin role); the user's dashboard sessions end."""
-    operator(ctx).acting(Permission.ADMINISTER)
-    set_password(open_app(), username, _password(password_stdin))
+    by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
+    set_password(open_app(), username, _password(password_stdin), by=by, by_role=by_role)
     console.print(f"password of {username} changed; their sessions are closed", markup=False)
 
 
@@ -123,8 +134,8 @@ def role(
 ) -> None:
     """Change an account's role (admin role), from its next request on; the dashboard's
     Accounts page does the same. Nobody changes their own role."""
-    acting = operator(ctx).acting(Permission.ADMINISTER)
-    account = change_role(open_app(), username, new_role, by=acting.name)
+    by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
+    account = change_role(open_app(), username, new_role, by=by, by_role=by_role)
     console.print(f"role of {username} is now {account.role}", markup=False)
 
 
@@ -135,9 +146,20 @@ def deactivate(
     """Refuse the account from now on (admin role): sign-in, sessions and API tokens. The
     account is kept, so the names in the audit trail still mean someone. Nobody deactivates
     their own account."""
-    acting = operator(ctx).acting(Permission.ADMINISTER)
-    deactivate_user(open_app(), username, by=acting.name)
+    by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
+    deactivate_user(open_app(), username, by=by, by_role=by_role)
     console.print(f"user {username} deactivated", markup=False)
+
+
+@user_app.command("reactivate")
+def reactivate(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="Whose account.")]
+) -> None:
+    """Let a deactivated account sign in again (admin role); its API tokens that were not
+    revoked work again, so revoke any you do not trust first."""
+    by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
+    reactivate_user(open_app(), username, by=by, by_role=by_role)
+    console.print(f"user {username} reactivated", markup=False)
 
 
 @user_app.command("token")
@@ -147,8 +169,8 @@ def token(
     name: Annotated[str, typer.Option("--name", help="What it is for, e.g. 'lab import'.")],
 ) -> None:
     """Issue an API token (admin role). It is printed once and never stored in clear."""
-    operator(ctx).acting(Permission.ADMINISTER)
-    issued = issue_token(open_app(), username, name)
+    by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
+    issued = issue_token(open_app(), username, name, by=by, by_role=by_role)
     token_id = issued.split("_", 2)[1]
     console.print(f"API token {token_id} for {username} ({name.strip()}):", markup=False)
     sys.stdout.write(issued + "\n")
@@ -184,8 +206,8 @@ def revoke(
     token_id: Annotated[int, typer.Argument(help="Token number (see `ildpath user tokens`).")],
 ) -> None:
     """Revoke an API token (admin role): refused from its next use on."""
-    operator(ctx).acting(Permission.ADMINISTER)
-    revoke_token(open_app(), token_id)
+    by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
+    revoke_token(open_app(), token_id, by=by, by_role=by_role)
     console.print(f"API token {token_id} revoked")
 
 
@@ -199,7 +221,7 @@ def email_(
 ) -> None:
     """Set (or remove) the address where the reminders of the tasks assigned to the user go
     (admin role); without one, their tasks' reminders go to the clinic's list."""
-    operator(ctx).acting(Permission.ADMINISTER)
-    set_email(open_app(), username, address)
+    by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
+    set_email(open_app(), username, address, by=by, by_role=by_role)
     said = f"set to {address}" if address else "removed"
     console.print(f"email of {username} {said}", markup=False)

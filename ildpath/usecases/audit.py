@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from persistence.account_chain import count_account_events, verify_account_chain
 from persistence.audit import ChainBreak
 from persistence.audit_findings import Finding
 from persistence.audit_rebuild import SliceChecked, check_patients, patient_id_range
@@ -104,6 +105,8 @@ def verify_audit(app: App) -> AuditReport:
     with app.transaction() as session:
         checked.findings.extend(_view_findings(verify_view_chains(session, keyring)))
         views = count_views(session)
+        checked.findings.extend(verify_account_chain(session, keyring))
+        account_events = count_account_events(session)
         checked.patients = _count(session)
     checkpoint, anchored, notes = checkpoint_report(app)
     checked.findings.extend(anchored)
@@ -113,6 +116,7 @@ def verify_audit(app: App) -> AuditReport:
         findings=checked.findings,
         views=views,
         rows=checked.rows,
+        account_events=account_events,
         seconds=time.perf_counter() - started,
         checkpoint=checkpoint,
         notes=notes,

@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from pathway.errors import InvalidValue
 
 from ..accounts import (
+    LastAdminRefused,
     OwnAccountRefused,
     TokenNotFound,
     add_user,
@@ -50,6 +51,8 @@ def _refusal(error: Exception) -> Refusal:
     """As every form says it; an admin's own account marks the field the form names."""
     if isinstance(error, OwnAccountRefused):
         return Refusal(422, str(error), error.field)
+    if isinstance(error, LastAdminRefused):
+        return Refusal(409, str(error), error.field)
     return refusal(error)
 
 
@@ -95,6 +98,8 @@ def add(
             text(form, "role") or "",
             password if isinstance(password, str) else "",
             email=text(form, "email"),
+            by=caller.account.username,
+            by_role=caller.account.role,
         )
     except REFUSED as error:
         refused = FormState("add", _refusal(error), _typed(form))
@@ -112,7 +117,13 @@ def role(
     form: FormData = _FORM,
 ) -> Response:
     def act() -> str:
-        change_role(app, username, text(form, "role") or "", by=caller.account.username)
+        change_role(
+            app,
+            username,
+            text(form, "role") or "",
+            by=caller.account.username,
+            by_role=caller.account.role,
+        )
         return "role"
 
     return _act(request, app, caller, form, username, "role", act)
@@ -127,7 +138,13 @@ def email(
     form: FormData = _FORM,
 ) -> Response:
     def act() -> str:
-        set_email(app, username, text(form, "email"))
+        set_email(
+            app,
+            username,
+            text(form, "email"),
+            by=caller.account.username,
+            by_role=caller.account.role,
+        )
         return "email"
 
     return _act(request, app, caller, form, username, "email", act)
@@ -144,7 +161,7 @@ def deactivate(
     def act() -> str:
         if text(form, "confirm") != "yes":
             raise InvalidValue("confirm", None, "tick the box to confirm the deactivation")
-        deactivate_user(app, username, by=caller.account.username)
+        deactivate_user(app, username, by=caller.account.username, by_role=caller.account.role)
         return "deactivated"
 
     return _act(request, app, caller, form, username, "deactivate", act)
@@ -162,7 +179,7 @@ def revoke(
     def act() -> str:
         if token_id not in {t.id for t in list_tokens(app, username)}:
             raise TokenNotFound(token_id)
-        revoke_token(app, token_id)
+        revoke_token(app, token_id, by=caller.account.username, by_role=caller.account.role)
         return f"revoked:{token_id}"
 
     return _act(request, app, caller, form, username, "tokens", act)
@@ -180,7 +197,13 @@ def issue(
     check_form(caller, form)
     try:
         require(caller.account.role, Permission.ADMINISTER)
-        issued = issue_token(app, username, text(form, "name") or "")
+        issued = issue_token(
+            app,
+            username,
+            text(form, "name") or "",
+            by=caller.account.username,
+            by_role=caller.account.role,
+        )
     except REFUSED as error:
         refused = FormState("issue", _refusal(error), _typed(form))
         return show_account(request, app, caller, username, refused=refused)

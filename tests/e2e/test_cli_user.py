@@ -146,3 +146,26 @@ def test_an_admin_at_the_terminal_cannot_demote_or_deactivate_themselves(shell):
     assert "may not deactivate your own account" in deactivated.stderr
     [user] = shell.json("user", "list")
     assert (user["role"], user["active"]) == ("admin", True)
+
+
+def test_the_last_active_admin_cannot_be_deactivated_or_demoted_at_the_terminal(shell):
+    add(shell, "admin.rossi", "admin")
+    for command in (("deactivate", "admin.rossi"), ("role", "admin.rossi", "auditor")):
+        refused = shell.run("user", *command, role="admin")
+        assert refused.returncode == 2
+        assert "admin.rossi is the last active admin" in refused.stderr
+    assert add(shell, "admin.bianchi", "admin", acting="admin").returncode == 0
+    shell.ok("user", "deactivate", "admin.rossi", role="admin")
+    refused = shell.run("user", "role", "admin.bianchi", "clinician", role="admin")
+    assert refused.returncode == 2 and "admin.bianchi is the last active admin" in refused.stderr
+    assert "user admin.rossi reactivated" in shell.ok(
+        "user", "reactivate", "admin.rossi", role="admin"
+    )
+    users = shell.json("user", "list")
+    assert [(u["username"], u["role"], u["active"]) for u in users] == [
+        ("admin.bianchi", "admin", True),
+        ("admin.rossi", "admin", True),
+    ]
+    report = json.loads(shell.ok("audit", "verify", "--json"))
+    assert report["intact"] is True and report["account_events"] == 4
+    assert "4 account events" in shell.ok("audit", "verify")

@@ -34,8 +34,8 @@ PASSWORD = "Ossigeno-Alto-2026"
 @pytest.fixture
 def app(database_url):
     with clinic(database_url, DAY) as (app, _clock):
-        add_user(app, "admin.rossi", "admin", PASSWORD)
-        add_user(app, "anna", "coordinator", PASSWORD)
+        add_user(app, "admin.rossi", "admin", PASSWORD, by="admin.rossi")
+        add_user(app, "anna", "coordinator", PASSWORD, by="admin.rossi")
         yield app
 
 
@@ -45,7 +45,7 @@ def _roles(app) -> dict[str, tuple[str, bool]]:
 
 def test_a_changed_role_applies_to_sign_in_sessions_and_tokens_at_once(app):
     cookie, _ = open_session(app, Account("anna", "coordinator"))
-    token = issue_token(app, "anna", "lab import")
+    token = issue_token(app, "anna", "lab import", by="admin.rossi")
     assert change_role(app, "anna", "clinician", by="admin.rossi") == Account("anna", "clinician")
     assert authenticate(app, "anna", PASSWORD) == Account("anna", "clinician")
     assert session_for(app, cookie)[0] == Account("anna", "clinician")
@@ -60,13 +60,13 @@ def test_a_role_that_does_not_exist_is_refused_naming_the_field_and_the_roles(ap
     assert refused.value.allowed == "coordinator, clinician, auditor, admin"
     assert "role: 'system' is not allowed" in str(refused.value)
     with pytest.raises(InvalidValue):
-        change_role(app, "anna", "superuser")
+        change_role(app, "anna", "superuser", by="admin.rossi")
     assert _roles(app) == before
 
 
 def test_the_role_of_an_unknown_account_cannot_be_changed(app):
     with pytest.raises(UserNotFound, match="username: no user 'nobody'"):
-        change_role(app, "nobody", "clinician")
+        change_role(app, "nobody", "clinician", by="admin.rossi")
 
 
 def test_an_admin_cannot_demote_themselves(app):
@@ -81,7 +81,7 @@ def test_an_admin_cannot_demote_themselves(app):
 
 
 def test_another_admin_may_demote_an_admin(app):
-    add_user(app, "admin.bianchi", "admin", PASSWORD)
+    add_user(app, "admin.bianchi", "admin", PASSWORD, by="admin.rossi")
     change_role(app, "admin.rossi", "auditor", by="admin.bianchi")
     assert _roles(app)["admin.rossi"] == ("auditor", True)
 
@@ -97,9 +97,9 @@ def test_an_admin_cannot_deactivate_themselves(app):
 
 
 def test_the_overview_counts_live_and_revoked_tokens_and_knows_the_last_sign_in(app):
-    first = issue_token(app, "anna", "lab import")
-    issue_token(app, "anna", "spare")
-    revoke_token(app, int(first.split("_")[1]))
+    first = issue_token(app, "anna", "lab import", by="admin.rossi")
+    issue_token(app, "anna", "spare", by="admin.rossi")
+    revoke_token(app, int(first.split("_")[1]), by="admin.rossi")
     open_session(app, Account("anna", "coordinator"))
     app.clock.move_to(DAY + timedelta(days=1))
     open_session(app, Account("anna", "coordinator"))

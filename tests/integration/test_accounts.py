@@ -54,7 +54,7 @@ def _users(app: App) -> int:
 
 def test_the_password_is_stored_only_as_an_argon2_hash(tmp_path: Path):
     with clinic(f"sqlite:///{tmp_path}/clinic.db", DAY) as (app, _):
-        add_user(app, "anna", "clinician", PASSWORD)
+        add_user(app, "anna", "clinician", PASSWORD, by="system")
         with app.transaction() as session:
             stored = session.exec(select(UserRow.password_hash)).one()
     assert stored.startswith("$argon2id$")
@@ -64,7 +64,7 @@ def test_the_password_is_stored_only_as_an_argon2_hash(tmp_path: Path):
 
 
 def test_the_right_password_signs_in_and_a_wrong_one_does_not(app):
-    add_user(app, "anna", "clinician", PASSWORD)
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
     assert authenticate(app, "anna", PASSWORD) == ANNA
     assert authenticate(app, "anna", PASSWORD + "!") is None
     assert authenticate(app, "anna", "") is None
@@ -79,11 +79,11 @@ def test_an_unknown_username_costs_an_argon2_verification_too(app, monkeypatch):
 
 
 def test_a_deactivated_account_cannot_sign_in_nor_use_its_session_or_tokens(app):
-    add_user(app, "anna", "clinician", PASSWORD)
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
     cookie, _ = open_session(app, ANNA)
-    token = issue_token(app, "anna", "lab import")
+    token = issue_token(app, "anna", "lab import", by="system")
     assert account_for_token(app, token) == ANNA
-    deactivate_user(app, "anna")
+    deactivate_user(app, "anna", by="system")
     assert authenticate(app, "anna", PASSWORD) is None
     assert session_for(app, cookie) is None
     assert account_for_token(app, token) is None
@@ -91,17 +91,17 @@ def test_a_deactivated_account_cannot_sign_in_nor_use_its_session_or_tokens(app)
 
 
 def test_a_new_password_replaces_the_old_one_and_ends_open_sessions(app):
-    add_user(app, "anna", "clinician", PASSWORD)
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
     cookie, _ = open_session(app, ANNA)
-    set_password(app, "anna", "Another-Long-Password")
+    set_password(app, "anna", "Another-Long-Password", by="system")
     assert authenticate(app, "anna", PASSWORD) is None
     assert authenticate(app, "anna", "Another-Long-Password") == ANNA
     assert session_for(app, cookie) is None
 
 
 def test_an_issued_token_acts_for_its_user_and_is_stored_only_hashed(app):
-    add_user(app, "anna", "clinician", PASSWORD)
-    token = issue_token(app, "anna", "lab import")
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
+    token = issue_token(app, "anna", "lab import", by="system")
     prefix, token_id, secret = token.split("_", 2)
     assert prefix == "ildp" and len(secret) >= 32
     assert account_for_token(app, token) == ANNA
@@ -127,24 +127,24 @@ def test_an_issued_token_acts_for_its_user_and_is_stored_only_hashed(app):
     ],
 )
 def test_a_malformed_or_forged_token_is_refused(app, forged):
-    add_user(app, "anna", "clinician", PASSWORD)
-    issue_token(app, "anna", "lab import")
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
+    issue_token(app, "anna", "lab import", by="system")
     assert account_for_token(app, forged) is None
 
 
 def test_a_token_with_a_changed_secret_is_refused_even_after_the_right_one_was_used(app):
-    add_user(app, "anna", "clinician", PASSWORD)
-    token = issue_token(app, "anna", "lab import")
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
+    token = issue_token(app, "anna", "lab import", by="system")
     assert account_for_token(app, token) == ANNA
     assert account_for_token(app, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
 
 
 def test_a_revoked_token_is_refused_at_once_though_it_was_just_verified(app):
-    add_user(app, "anna", "clinician", PASSWORD)
-    token = issue_token(app, "anna", "lab import")
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
+    token = issue_token(app, "anna", "lab import", by="system")
     assert account_for_token(app, token) == ANNA
     token_id = int(token.split("_")[1])
-    revoke_token(app, token_id)
+    revoke_token(app, token_id, by="system")
     assert account_for_token(app, token) is None
     [entry] = list_tokens(app, "anna")
     assert entry.id == token_id and entry.revoked_at is not None
@@ -152,8 +152,8 @@ def test_a_revoked_token_is_refused_at_once_though_it_was_just_verified(app):
 
 def test_a_token_revoked_by_another_process_is_refused_at_once(database_url):
     with clinic(database_url, DAY) as (api, _), clinic(database_url, DAY) as (admin, _):
-        add_user(admin, "anna", "clinician", PASSWORD)
-        token = issue_token(admin, "anna", "lab import")
+        add_user(admin, "anna", "clinician", PASSWORD, by="system")
+        token = issue_token(admin, "anna", "lab import", by="system")
         assert account_for_token(api, token) == ANNA
         with admin.transaction() as session:  # as another process would: no cache to clear
             row = session.get(ApiTokenRow, int(token.split("_")[1]))
@@ -164,8 +164,8 @@ def test_a_token_revoked_by_another_process_is_refused_at_once(database_url):
 
 
 def test_token_use_is_recorded_at_most_once_a_minute(app):
-    add_user(app, "anna", "clinician", PASSWORD)
-    token = issue_token(app, "anna", "lab import")
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
+    token = issue_token(app, "anna", "lab import", by="system")
     account_for_token(app, token)
     [first] = list_tokens(app, "anna")
     account_for_token(app, token)
@@ -179,15 +179,15 @@ def test_token_use_is_recorded_at_most_once_a_minute(app):
 
 def test_revoking_an_unknown_token_or_a_token_for_an_unknown_user_is_refused(app):
     with pytest.raises(TokenNotFound, match="no API token with id 9"):
-        revoke_token(app, 9)
+        revoke_token(app, 9, by="system")
     with pytest.raises(TokenNotFound):
-        revoke_token(app, 2**31)
+        revoke_token(app, 2**31, by="system")
     with pytest.raises(UserNotFound, match="username: no user 'nobody'"):
-        issue_token(app, "nobody", "lab import")
+        issue_token(app, "nobody", "lab import", by="system")
 
 
 def test_a_session_gives_its_account_and_csrf_token_until_it_expires(app):
-    add_user(app, "anna", "clinician", PASSWORD)
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
     cookie, csrf = open_session(app, ANNA, hours=12)
     assert cookie != csrf
     assert session_for(app, cookie) == (ANNA, csrf)
@@ -197,7 +197,7 @@ def test_a_session_gives_its_account_and_csrf_token_until_it_expires(app):
 
 
 def test_closing_a_session_signs_out_at_once(app):
-    add_user(app, "anna", "clinician", PASSWORD)
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
     cookie, _ = open_session(app, ANNA)
     other, _ = open_session(app, ANNA)
     close_session(app, cookie)
@@ -220,7 +220,7 @@ def test_closing_a_session_signs_out_at_once(app):
 )
 def test_a_refused_account_names_the_field_and_writes_nothing(app, username, role, password, field):
     with pytest.raises(InvalidValue) as refused:
-        add_user(app, username, role, password)
+        add_user(app, username, role, password, by="system")
     assert refused.value.field == field
     assert str(refused.value).startswith(f"{field}: ")
     assert password not in str(refused.value)
@@ -230,15 +230,15 @@ def test_a_refused_account_names_the_field_and_writes_nothing(app, username, rol
 
 
 def test_a_username_is_taken_once(app):
-    add_user(app, "anna", "clinician", PASSWORD)
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
     with pytest.raises(UsernameTaken, match="username: 'anna' is already taken"):
-        add_user(app, "anna", "admin", PASSWORD)
+        add_user(app, "anna", "admin", PASSWORD, by="system")
     assert _users(app) == 1
 
 
 def test_demo_accounts_are_told_apart(app):
-    add_user(app, "anna", "clinician", PASSWORD)
-    add_user(app, "demo-admin", "admin", PASSWORD, demo=True)
+    add_user(app, "anna", "clinician", PASSWORD, by="system")
+    add_user(app, "demo-admin", "admin", PASSWORD, demo=True, by="system")
     assert demo_accounts(app) == ["demo-admin"]
     assert [(u.username, u.demo) for u in list_users(app)] == [
         ("anna", False),

@@ -176,8 +176,8 @@ def test_fhir_withdrawn_is_entered_in_error_and_cleared_carries_its_clearing(cou
 
 def test_api_alert_json_carries_the_lifecycle(course) -> None:  # type: ignore[no-untyped-def]
     app, _ = course
-    add_user(app, "dr-api", "clinician", "correct-horse-battery")
-    token = issue_token(app, "dr-api", "tests")
+    add_user(app, "dr-api", "clinician", "correct-horse-battery", by="system")
+    token = issue_token(app, "dr-api", "tests", by="system")
     with TestClient(create_api(app, dashboard=False)) as client:
         client.headers["Authorization"] = f"Bearer {token}"
         body = client.get("/api/alerts").json()

@@ -84,7 +84,7 @@ def test_filters_narrow_by_task_due_window_assignee_and_alert_standing(cohort: A
     assert _ids(cohort, phenotype="A") == ["MDA-10"]
     assert _ids(cohort, alerts="holding", alert_severity="critical") == ["MDA-10"]
     assert _ids(cohort, alerts="cleared") == []
-    add_user(cohort, "nurse-kim", "coordinator", "a long enough password 1")
+    add_user(cohort, "nurse-kim", "coordinator", "a long enough password 1", by="system")
     [pft] = [t for t in find_tasks(cohort, TaskQuery(DAY, DAY)).tasks if t.patient_id == "FLU-2"][
         :1
     ]
@@ -140,8 +140,8 @@ def test_a_query_the_list_does_not_know_is_refused_naming_the_field(
 
 
 def test_a_saved_list_brings_the_same_filters_back_for_its_owner_only(cohort: App) -> None:
-    add_user(cohort, "nurse-kim", "coordinator", "a long enough password 1")
-    add_user(cohort, "nurse-lee", "coordinator", "a long enough password 2")
+    add_user(cohort, "nurse-kim", "coordinator", "a long enough password 1", by="system")
+    add_user(cohort, "nurse-lee", "coordinator", "a long enough password 2", by="system")
     wanted = CohortQuery(due="overdue", states=("diagnosis", "monitoring"), sort="-patient")
     saved = save_list(cohort, "nurse-kim", "  Overdue, early states ", wanted)
     assert saved.name == "Overdue, early states"

@@ -30,8 +30,16 @@ def users(app: App = _APP, _: Actor = _ADMIN) -> dict[str, Any]:
 
 
 @router.post("/api/users", status_code=201, summary="Create an account (admins)")
-def create_user(body: UserIn, app: App = _APP, _: Actor = _ADMIN) -> dict[str, Any]:
-    account = add_user(app, body.username, body.role, body.password, email=body.email)
+def create_user(body: UserIn, app: App = _APP, actor: Actor = _ADMIN) -> dict[str, Any]:
+    account = add_user(
+        app,
+        body.username,
+        body.role,
+        body.password,
+        email=body.email,
+        by=actor.name,
+        by_role=actor.role,
+    )
     return {"username": account.username, "role": account.role}
 
 
@@ -41,7 +49,7 @@ def create_user(body: UserIn, app: App = _APP, _: Actor = _ADMIN) -> dict[str, A
     summary="Deactivate an account: its sessions and tokens stop working at once (admins)",
 )
 def deactivate(username: str, app: App = _APP, actor: Actor = _ADMIN) -> dict[str, Any]:
-    deactivate_user(app, username, by=actor.name)
+    deactivate_user(app, username, by=actor.name, by_role=actor.role)
     return {"username": username, "active": False}
 
 
@@ -56,11 +64,12 @@ def tokens(username: str, app: App = _APP, _: Actor = _ADMIN) -> dict[str, Any]:
     summary="Issue an API token; the token is shown in this answer only (admins)",
 )
 def create_token(
-    username: str, body: TokenIn, app: App = _APP, _: Actor = _ADMIN
+    username: str, body: TokenIn, app: App = _APP, actor: Actor = _ADMIN
 ) -> dict[str, Any]:
-    return {"username": username, "name": body.name, "token": issue_token(app, username, body.name)}
+    token = issue_token(app, username, body.name, by=actor.name, by_role=actor.role)
+    return {"username": username, "name": body.name, "token": token}
 
 
 @router.delete("/api/tokens/{token_id}", status_code=204, summary="Revoke an API token (admins)")
-def revoke(token_id: RowId, app: App = _APP, _: Actor = _ADMIN) -> None:
-    revoke_token(app, token_id)
+def revoke(token_id: RowId, app: App = _APP, actor: Actor = _ADMIN) -> None:
+    revoke_token(app, token_id, by=actor.name, by_role=actor.role)

@@ -38,7 +38,7 @@ def test_declined_rescheduled_and_assigned_tasks_export_as_fhir_says_them(app) -
     open_rows = {t.kind: t for t in patient_summary(app, PATIENT).tasks if t.status == "open"}
     declinable = next(k for k in open_rows if k.startswith("vaccination_"))
     other = next(k for k in open_rows if k != declinable)
-    add_user(app, "anna.rossi", "coordinator", "Ossigeno-Alto-2026")
+    add_user(app, "anna.rossi", "coordinator", "Ossigeno-Alto-2026", by="system")
     decline_task(app, open_rows[declinable].id or 0, "declined by the patient", CLINICIAN)
     new_due = app.clock.today() + timedelta(days=40)
     reschedule_task(app, open_rows[other].id or 0, new_due, "clinic closed", CLINICIAN)

@@ -34,7 +34,12 @@ def test_an_assigned_tasks_email_goes_to_the_assignee_and_a_declined_task_gets_n
     mailbox = Mailbox()
     with clinic(database_url, ENROLLED) as (app, clock), smtp_server(mailbox) as port:
         add_user(
-            app, "anna.rossi", "coordinator", "Ossigeno-Alto-2026", email="anna@clinic.example"
+            app,
+            "anna.rossi",
+            "coordinator",
+            "Ossigeno-Alto-2026",
+            email="anna@clinic.example",
+            by="system",
         )
         enrol(app)
         assign_task(app, _task_id(app, "pft"), "anna.rossi", ANNA)
