@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Column, Text, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from .account_tables import ApiTokenRow, UserRow
 from .audit_chain import GENESIS, canonical_json, instant_text, link_hash
 from .audit_findings import Finding
 from .audit_key import AuditKeyError, AuditKeyring
@@ -41,8 +42,9 @@ __all__ = [
     "verify_account_chain",
 ]
 
-ACCOUNT_TABLES = ("user_account", "api_token")
-"""The tables the accounts chain carries (web sessions are not: they come and go)."""
+ACCOUNT_TABLES = (UserRow.__tablename__, ApiTokenRow.__tablename__)
+"""The tables the accounts chain carries (web sessions are not: they come and go). Named
+through their models, so the tables are known wherever the chain is verified."""
 
 VOLATILE: dict[str, frozenset[str]] = {"api_token": frozenset({"last_used_at"})}
 """Columns that change without an account change (a token's last use, once a minute)."""
