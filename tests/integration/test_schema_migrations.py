@@ -10,8 +10,8 @@ from ildpath.settings import Settings
 from persistence.database import make_engine, upgrade_schema
 
 
-def test_start_creates_every_table_on_an_empty_database(database_url):
-    app = bootstrap(Settings(database_url=database_url))
+def test_start_creates_every_table_on_an_empty_database(empty_database_url):
+    app = bootstrap(Settings(empty_database_url=empty_database_url))
     try:
         tables = set(inspect(app.engine).get_table_names())
     finally:
@@ -19,8 +19,8 @@ def test_start_creates_every_table_on_an_empty_database(database_url):
     assert set(SQLModel.metadata.tables) | {"alembic_version"} <= tables
 
 
-def test_migrations_match_the_table_models_and_upgrade_is_idempotent(database_url):
-    engine = make_engine(database_url)
+def test_migrations_match_the_table_models_and_upgrade_is_idempotent(empty_database_url):
+    engine = make_engine(empty_database_url)
     try:
         upgrade_schema(engine)
         upgrade_schema(engine)
