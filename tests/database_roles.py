@@ -13,7 +13,7 @@ from contextlib import suppress
 
 import psycopg
 from psycopg import errors, sql
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from persistence.audit_protection import APP_ROLE
 
@@ -27,8 +27,8 @@ _owners: dict[str, str] = {}
 _roles_made: set[tuple[str | None, int | None]] = set()
 
 
-def _render(url: object) -> str:
-    return make_url(str(url)).render_as_string(hide_password=False)
+def _render(url: str | URL) -> str:
+    return make_url(url).render_as_string(hide_password=False)
 
 
 def ensure_app_role(server_url: str) -> None:
