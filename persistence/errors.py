@@ -1,6 +1,6 @@
 """Errors of the store, translated once at each edge like the domain's."""
 
-__all__ = ["ConcurrencyConflict", "StaleWrite"]
+__all__ = ["ConcurrencyConflict", "SchemaNeedsOwner", "StaleWrite"]
 
 
 class ConcurrencyConflict(Exception):
@@ -18,4 +18,21 @@ class StaleWrite(ConcurrencyConflict):
         super().__init__(
             f"version: the patient is at version {current}, not {expected} as read; "
             "someone changed it meanwhile: reload and retry"
+        )
+
+
+class SchemaNeedsOwner(Exception):
+    """The schema is not at the newest revision and this connection may not change it.
+
+    The application connects as a role that may not run DDL (PostgreSQL ``ildpath_app``, so
+    it cannot take the protection of the audit tables off); the owner migrates the schema.
+    """
+
+    def __init__(self, current: str | None, head: str) -> None:
+        self.current, self.head = current, head
+        at = f"revision {current}" if current else "an empty database"
+        super().__init__(
+            f"schema: the database is at {at}, not {head}, and this connection may not "
+            "change the schema; run `ildpath init` (or the migrations) once as the database's "
+            "owner, then start the application again with its own role"
         )

@@ -7,9 +7,15 @@ Fixtures:
   throwaway server started by ``tests/postgres_server.py``; otherwise the test
   is skipped -- or fails when ``CI=true``, since CI must never skip them.
 * ``database_url`` (function): parametrized ``sqlite`` / ``postgres`` (the
-  latter carries the ``postgres`` marker); an empty database made for this
-  test alone: a fresh SQLite file in ``tmp_path``, or a fresh PostgreSQL
-  database ``test_<random>`` dropped after the test.
+  latter carries the ``postgres`` marker); a database made for this test
+  alone: a fresh SQLite file in ``tmp_path`` (empty), or a fresh PostgreSQL
+  database ``test_<random>`` migrated to head by its owner and given as the
+  URL of the application's role ``ildpath_app`` (`tests.database_roles`),
+  which may only read and append to the audit tables; dropped after the test.
+* ``owner_url`` (function): the owner's URL of ``database_url``'s database
+  (the same SQLite file); for what needs the owner's rights.
+* ``empty_database_url`` (function): parametrized like ``database_url``; an
+  unmigrated database, as its owner (migration tests).
 * ``postgres_url`` (function): the PostgreSQL variant only, for tests that are
   PostgreSQL-specific (concurrency, locking).
 
@@ -32,6 +38,7 @@ import pytest
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
 
+from tests.database_roles import app_url_for, ensure_app_role, owner_url_for
 from tests.postgres_server import PostgresServer, PostgresServerError, find_bindir
 
 pytest_plugins = ["pytester", "tests.one_writer"]  # pytester: to test the CI guard itself
@@ -137,17 +144,51 @@ def postgres_url(postgres_server_url: str) -> Iterator[str]:
         yield url
 
 
+def _migrated_to_head(url: str) -> None:
+    from persistence.database import make_engine, upgrade_schema
+
+    engine = make_engine(url)
+    try:
+        upgrade_schema(engine)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(
     params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
     ids=["sqlite", "postgres"],
 )
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database for this test, on SQLite and on PostgreSQL."""
+    """A fresh database for this test: an empty SQLite file, or a PostgreSQL database
+    migrated by its owner and reached as the application's role."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/ildpath.db"
         return
     # Looked up lazily so SQLite-only runs never start PostgreSQL.
     server_url = request.getfixturevalue("postgres_server_url")
+    ensure_app_role(server_url)
+    with fresh_postgres_database(server_url) as url:
+        _migrated_to_head(url)
+        yield app_url_for(url)
+
+
+@pytest.fixture
+def owner_url(database_url: str) -> str:
+    """The owner's URL of ``database_url``'s database."""
+    return owner_url_for(database_url)
+
+
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+    ids=["sqlite", "postgres"],
+)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, unmigrated database for this test, as its owner (migration tests)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/ildpath.db"
+        return
+    server_url = request.getfixturevalue("postgres_server_url")
+    ensure_app_role(server_url)  # so migrating it grants the role its rights
     with fresh_postgres_database(server_url) as url:
         yield url
 

@@ -18,7 +18,7 @@ from sqlmodel import SQLModel
 
 from pathway.errors import ClinicalError, InvalidValue
 from persistence.audit_key import AuditKeyError
-from persistence.errors import ConcurrencyConflict
+from persistence.errors import ConcurrencyConflict, SchemaNeedsOwner
 
 from ..bootstrap import App, bootstrap
 from ..roles import ROLES, Permission, require
@@ -42,7 +42,8 @@ EXIT_REFUSED = 2
 EXIT_CONFLICT = 3
 """Someone else changed the patient meanwhile: nothing was written; run it again."""
 EXIT_DATABASE = 4
-"""The database, or the audit key that signs its trail, could not be reached or read."""
+"""The database, or the audit key that signs its trail, could not be reached or read; or
+the schema needs its owner to migrate it."""
 
 console = Console(highlight=False, soft_wrap=True)
 _errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -133,6 +134,8 @@ def run_guarded(main: Callable[[], Any]) -> None:
         fail(str(error), EXIT_REFUSED)
     except ConcurrencyConflict as error:
         fail(f"{error} Nothing was written; run the command again.", EXIT_CONFLICT)
+    except SchemaNeedsOwner as error:
+        fail(str(error), EXIT_DATABASE)
     except OperationalError as error:
         fail(f"database: {error.orig or error}", EXIT_DATABASE)
     except AuditKeyError as error:

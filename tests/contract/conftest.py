@@ -16,6 +16,7 @@ from persistence.ports import Store
 from persistence.sql_store import SqlStore
 from persistence.tables import CLINICAL_TABLES
 from tests.conftest import fresh_postgres_database
+from tests.database_roles import app_url_for, ensure_app_role
 
 
 @pytest.fixture(
@@ -33,9 +34,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield SqlStore(engine)
         engine.dispose()
         return
-    with fresh_postgres_database(request.getfixturevalue("postgres_server_url")) as url:
-        engine = make_engine(url)
-        upgrade_schema(engine)
+    server_url = request.getfixturevalue("postgres_server_url")
+    ensure_app_role(server_url)
+    with fresh_postgres_database(server_url) as url:
+        owner = make_engine(url)  # the owner migrates; the store runs as the application's role
+        upgrade_schema(owner)
+        owner.dispose()
+        engine = make_engine(app_url_for(url))
         yield SqlStore(engine)
         engine.dispose()
 

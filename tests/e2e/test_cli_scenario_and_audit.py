@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from ildpath.bootstrap import bootstrap
 from ildpath.clock import SimulatedClock
@@ -84,8 +83,9 @@ def test_audit_verify_reports_intact_then_names_the_tampered_event(tmp_path: Pat
     intact = _run("audit", "verify", env=env)
     assert intact.returncode == 0, intact.stdout + intact.stderr
     assert "intact" in intact.stdout
-    with app.engine.begin() as connection:
-        connection.execute(text("UPDATE audit_event SET actor = 'someone-else' WHERE seq = 2"))
+    from tests.integration.tampering import tamper
+
+    tamper(app.engine, "UPDATE audit_event SET actor = 'someone-else' WHERE seq = 2")
     app.engine.dispose()
     broken = _run("audit", "verify", env=env)
     assert broken.returncode == 1

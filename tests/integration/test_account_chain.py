@@ -161,8 +161,9 @@ def test_the_last_use_of_a_token_is_not_a_change(app: App) -> None:
 
 
 def test_the_baseline_migration_records_the_accounts_made_before_the_chain(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
+    database_url = empty_database_url  # as the owner: it migrates down and up
     with clinic(database_url, DAY) as (app, _):
         add_user(app, "admin.rossi", "admin", PASSWORD, by="system")
         add_user(app, "anna", "clinician", PASSWORD, by="admin.rossi")

@@ -187,10 +187,14 @@ def test_a_trail_rewritten_and_rehashed_without_the_key_does_not_verify(app: App
         ("UPDATE patient SET audit_head = :h WHERE external_id = 'P-001'", {"h": previous})
     )
     statements.append((f"UPDATE observation SET fvc_pct = 90.0 WHERE id = {row}", {}))
-    as_owner_without_protection(app.engine)
-    with app.engine.begin() as connection:
-        for statement, values in statements:
-            connection.execute(text(statement), values)
+    owner = as_owner_without_protection(app.engine)
+    try:
+        with owner.begin() as connection:
+            for statement, values in statements:
+                connection.execute(text(statement), values)
+    finally:
+        if owner is not app.engine:
+            owner.dispose()
     [found] = verify_audit(app).findings
     assert (found.chain, found.patient, found.seq) == ("events", "P-001", 1)
     assert "does not match its signature" in found.problem

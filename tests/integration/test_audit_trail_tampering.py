@@ -9,6 +9,7 @@ from ildpath.usecases import record_observation, record_therapy
 from ildpath.usecases.audit import verify_audit
 
 from .apps import CLINICIAN, clinic, enrol
+from .tampering import tamper
 
 DAY = date(2026, 3, 2)
 pytestmark = pytest.mark.writes_outside_the_writer  # a malicious insider edits the trail
@@ -24,8 +25,7 @@ def _two_patients(app) -> None:  # type: ignore[no-untyped-def]
 def _tamper(app, pid: str, statement: str) -> None:  # type: ignore[no-untyped-def]
     """Run ``statement`` (an UPDATE or DELETE of audit_event) on one patient's events only."""
     owner = f"patient_id = (SELECT id FROM patient WHERE external_id = '{pid}')"
-    with app.engine.begin() as connection:
-        connection.execute(text(statement.format(owner=owner)))
+    tamper(app.engine, statement.format(owner=owner))  # as the owner, the protection off
 
 
 def _seq_of(app, pid: str, kind: str) -> int:  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 from sqlalchemy.engine import make_url
 
 from tests.conftest import fresh_postgres_database
+from tests.database_roles import APP_ROLE, owner_url_for
 
 
 def _create_insert_read(url: str) -> str:
@@ -36,8 +37,8 @@ def _create_insert_read(url: str) -> str:
         engine.dispose()
 
 
-def test_database_url_is_empty_and_writable(database_url: str) -> None:
-    _create_insert_read(database_url)
+def test_empty_database_url_is_empty_and_writable(empty_database_url: str) -> None:
+    _create_insert_read(empty_database_url)
 
 
 def test_database_url_backend_matches_param(
@@ -50,6 +51,8 @@ def test_database_url_backend_matches_param(
     else:
         assert url.drivername == "postgresql+psycopg"
         assert str(url.database).startswith("test_")
+        assert url.username == APP_ROLE  # the application's role, not the owner
+        assert make_url(owner_url_for(database_url)).username != APP_ROLE
         assert request.node.get_closest_marker("postgres") is not None
 
 

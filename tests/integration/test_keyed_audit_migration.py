@@ -51,8 +51,10 @@ def _events(url: str) -> list[tuple[str, int, str, str]]:
         engine.dispose()
 
 
-def test_old_chains_are_signed_again_and_closed_by_the_migrations_event(database_url: str) -> None:
-    url = database_url
+def test_old_chains_are_signed_again_and_closed_by_the_migrations_event(
+    empty_database_url: str,
+) -> None:
+    url = empty_database_url
     _clinic_before_the_key(url)
     before = _events(url)
     with clinic(url, DAY) as (app, _):  # the application upgrades on start
@@ -67,8 +69,8 @@ def test_old_chains_are_signed_again_and_closed_by_the_migrations_event(database
         assert (seq, kind, actor) == (len(old) + 1, REKEY_KIND, "ildpath-migration")
 
 
-def test_the_migrations_event_binds_the_rows_as_they_stood(database_url: str) -> None:
-    url = database_url
+def test_the_migrations_event_binds_the_rows_as_they_stood(empty_database_url: str) -> None:
+    url = empty_database_url
     _clinic_before_the_key(url)
     with clinic(url, DAY) as (app, _):
         as_owner_without_protection(app.engine)
@@ -80,9 +82,9 @@ def test_the_migrations_event_binds_the_rows_as_they_stood(database_url: str) ->
 
 
 def test_a_chain_broken_before_the_key_stops_the_upgrade_naming_the_patient(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
-    url = database_url
+    url = empty_database_url
     _clinic_before_the_key(url)
     engine = make_engine(url)
     with engine.begin() as connection:

@@ -4,7 +4,6 @@ altered or deleted view; viewing never moves the patient's version."""
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from sqlalchemy import text
 from sqlmodel import col, select
 
 from ildpath.usecases import Actor
@@ -14,6 +13,7 @@ from persistence.record_views import RecordViewRow
 from persistence.tables import PatientRow
 
 from .apps import clinic, enrol
+from .tampering import tamper
 
 DAY = date(2026, 3, 2)
 AUDITOR = Actor("audit-cleo", "auditor")
@@ -65,14 +65,12 @@ def test_an_altered_or_deleted_view_is_named(database_url):
         enrol(app, "P-001")
         for what in ("patient page", "patient record", "patient report (pdf)"):
             record_view(app, "P-001", AUDITOR, via="dashboard", what=what)
-        with app.engine.begin() as connection:
-            connection.execute(text("UPDATE record_view SET actor = 'someone-else' WHERE seq = 2"))
+        tamper(app.engine, "UPDATE record_view SET actor = 'someone-else' WHERE seq = 2")
 
         [broken] = verify_audit(app).breaks
         assert (broken.external_id, broken.seq) == ("P-001", 2)
         assert "altered" in broken.problem
 
-        with app.engine.begin() as connection:
-            connection.execute(text("DELETE FROM record_view WHERE seq = 2"))
+        tamper(app.engine, "DELETE FROM record_view WHERE seq = 2")
         [broken] = verify_audit(app).breaks
         assert "missing" in broken.problem

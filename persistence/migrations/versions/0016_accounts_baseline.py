@@ -5,8 +5,8 @@ One ``accounts_baseline`` event by ``ildpath-migration`` records every ``user_ac
 `audit verify` checks the account rows from then on. A database without accounts gets no
 event (its chain starts with the first account added). No schema change.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06 02:30:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,147 @@
+"""Audit tables the application can only append to.
+
+The chain detects tampering; this makes tampering need more than the application's rights.
+
+* SQLite: the file belongs to whoever opens it, so the protection is a pair of triggers per
+  audit table refusing UPDATE and DELETE (someone with the file can drop them: the chain and
+  its checkpoints still catch what they then do).
+* PostgreSQL: a trigger function refuses UPDATE, DELETE and TRUNCATE of audit rows for every
+  role, and when the application's role (`APP_ROLE`) exists it is granted only SELECT and
+  INSERT on the audit tables (read/write on the others), so taking the triggers off needs the
+  owner. Without that role (a database run as its owner) the triggers alone protect it.
+
+Installed by migration 0015 (run as the owner); `unprotect_audit_tables` is its downgrade.
+"""
+
+from sqlalchemy import Connection, text
+
+__all__ = [
+    "APPEND_ONLY",
+    "APP_ROLE",
+    "AUDIT_TABLES",
+    "app_role_exists",
+    "protect_audit_tables",
+    "unprotect_audit_tables",
+]
+
+AUDIT_TABLES = ("audit_event", "record_view", "account_event", "installation")
+"""Rows written once and never changed: the chains, the access log, the installation id."""
+
+APP_ROLE = "ildpath_app"
+"""The documented default name of the role the application connects as on PostgreSQL."""
+
+APPEND_ONLY = "is append-only: audit rows cannot be changed or deleted"
+"""What a refused change says, after the table's name."""
+
+_FUNCTION = "ildpath_audit_append_only"
+_VERSION_TABLE = "alembic_version"
+
+
+def _sqlite_triggers(table: str) -> dict[str, str]:
+    refusal = f"SELECT RAISE(ABORT, '{table} {APPEND_ONLY}')"
+    return {
+        f"{table}_append_only_{action.lower()}": (
+            f'CREATE TRIGGER IF NOT EXISTS "{table}_append_only_{action.lower()}" '
+            f'BEFORE {action} ON "{table}" BEGIN {refusal}; END'
+        )
+        for action in ("UPDATE", "DELETE")
+    }
+
+
+def app_role_exists(connection: Connection, role: str = APP_ROLE) -> bool:
+    """Whether the PostgreSQL server has the application's role."""
+    found = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    return found.first() is not None
+
+
+def _schema(connection: Connection) -> str:
+    name: str = connection.execute(text("SELECT current_schema()")).scalar_one()
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _postgres_triggers(connection: Connection) -> None:
+    connection.execute(
+        text(
+            f"CREATE OR REPLACE FUNCTION {_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN RAISE EXCEPTION '% {APPEND_ONLY}', TG_TABLE_NAME; END $$"
+        )
+    )
+    for table in AUDIT_TABLES:
+        connection.execute(text(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"'))
+        connection.execute(
+            text(
+                f'CREATE TRIGGER "{table}_append_only" BEFORE UPDATE OR DELETE ON "{table}" '
+                f"FOR EACH ROW EXECUTE FUNCTION {_FUNCTION}()"
+            )
+        )
+        connection.execute(
+            text(f'DROP TRIGGER IF EXISTS "{table}_append_only_truncate" ON "{table}"')
+        )
+        connection.execute(
+            text(
+                f'CREATE TRIGGER "{table}_append_only_truncate" BEFORE TRUNCATE ON "{table}" '
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {_FUNCTION}()"
+            )
+        )
+
+
+def _postgres_grants(connection: Connection, role: str) -> None:
+    """The application's rights: read/write on the working tables, only read and append on
+    the audit tables, read on the schema version; the same for tables made later (by the
+    owner who runs this)."""
+    schema, who = _schema(connection), f'"{role}"'
+    audit = ", ".join(f'"{table}"' for table in AUDIT_TABLES)
+    for statement in (
+        f"GRANT USAGE ON SCHEMA {schema} TO {who}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {who}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM {who}",
+        f'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "{_VERSION_TABLE}" FROM {who}',
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {who}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
+        f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {who}",
+    ):
+        connection.execute(text(statement))
+
+
+def _postgres_revoke(connection: Connection, role: str) -> None:
+    schema, who = _schema(connection), f'"{role}"'
+    for statement in (
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
+        f"REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM {who}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {schema} "
+        f"REVOKE USAGE, SELECT, UPDATE ON SEQUENCES FROM {who}",
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {who}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {schema} FROM {who}",
+    ):
+        connection.execute(text(statement))
+
+
+def protect_audit_tables(connection: Connection, role: str = APP_ROLE) -> None:
+    """Install the protection (idempotent); run as the database's owner."""
+    if connection.dialect.name == "sqlite":
+        for table in AUDIT_TABLES:
+            for statement in _sqlite_triggers(table).values():
+                connection.execute(text(statement))
+        return
+    _postgres_triggers(connection)
+    if app_role_exists(connection, role):
+        _postgres_grants(connection, role)
+
+
+def unprotect_audit_tables(connection: Connection, role: str = APP_ROLE) -> None:
+    """Remove what `protect_audit_tables` installed (the downgrade of migration 0015)."""
+    if connection.dialect.name == "sqlite":
+        for table in AUDIT_TABLES:
+            for name in _sqlite_triggers(table):
+                connection.execute(text(f'DROP TRIGGER IF EXISTS "{name}"'))
+        return
+    for table in AUDIT_TABLES:
+        connection.execute(text(f'DROP TRIGGER IF EXISTS "{table}_append_only" ON "{table}"'))
+        connection.execute(
+            text(f'DROP TRIGGER IF EXISTS "{table}_append_only_truncate" ON "{table}"')
+        )
+    connection.execute(text(f"DROP FUNCTION IF EXISTS {_FUNCTION}()"))
+    if app_role_exists(connection, role):
+        _postgres_revoke(connection, role)
