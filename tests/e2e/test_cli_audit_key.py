@@ -4,41 +4,16 @@ the old keys kept, and `audit verify` in text and JSON naming what it found."""
 import json
 import os
 import stat
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from ildpath.bootstrap import bootstrap
-from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
-from ildpath.usecases import Actor, EnrolPatient, enrol_patient, record_observation
 
+from .audited_clinic import patients_with_a_pft
 from .cli import Terminal
-
-COORD = Actor("coord", "coordinator")
-DAY = date(2026, 3, 2)
-
-
-def _patient(url: str, pid: str = "P-9") -> None:
-    app = bootstrap(Settings(database_url=url), SimulatedClock(DAY))
-    enrol_patient(
-        app,
-        EnrolPatient(
-            pid,
-            "male",
-            date(1960, 1, 1),
-            DAY,
-            "polymyositis",
-            "negative",
-            "negative",
-            "progressive",
-        ),
-        COORD,
-    )
-    record_observation(app, pid, "pft", {"fvc_pct": 70}, DAY, COORD)
-    app.engine.dispose()
 
 
 @pytest.fixture
@@ -54,7 +29,7 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Terminal:
 def test_the_key_is_made_on_first_use_readable_by_its_owner_alone(shell: Terminal) -> None:
     key = Path(shell.env["ILDPATH_AUDIT_KEY_FILE"])
     assert not key.exists()
-    _patient(shell.env["ILDPATH_DATABASE_URL"])
+    patients_with_a_pft(shell.env["ILDPATH_DATABASE_URL"], "P-9")
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert "Audit trail intact: 1 patients" in shell.ok("audit", "verify")
 
@@ -62,7 +37,7 @@ def test_the_key_is_made_on_first_use_readable_by_its_owner_alone(shell: Termina
 @pytest.mark.writes_outside_the_writer  # a malicious insider edits the record
 def test_verify_json_names_every_finding_and_exits_1(shell: Terminal) -> None:
     url = shell.env["ILDPATH_DATABASE_URL"]
-    _patient(url)
+    patients_with_a_pft(url, "P-9")
     report = shell.json("audit", "verify")
     assert report["intact"] is True and report["patients"] == 1
     assert report["events"] >= 2 and report["rows_checked"] >= 3 and report["findings"] == []
@@ -85,12 +60,12 @@ def test_verify_json_names_every_finding_and_exits_1(shell: Terminal) -> None:
 
 def test_a_rotated_key_signs_new_events_and_the_old_ones_still_verify(shell: Terminal) -> None:
     url = shell.env["ILDPATH_DATABASE_URL"]
-    _patient(url, "P-1")
+    patients_with_a_pft(url, "P-1")
     before = json.loads(Path(shell.env["ILDPATH_AUDIT_KEY_FILE"]).read_text())["current"]
     said = shell.ok("audit", "rotate-key")
     after = json.loads(Path(shell.env["ILDPATH_AUDIT_KEY_FILE"]).read_text())["current"]
     assert after != before and f"audit key {after} now signs new events (2 keys" in said
-    _patient(url, "P-2")
+    patients_with_a_pft(url, "P-2")
     app = bootstrap(Settings(database_url=url), upgrade=False)
     with app.engine.connect() as connection:
         used = dict(
@@ -108,7 +83,7 @@ def test_a_rotated_key_signs_new_events_and_the_old_ones_still_verify(shell: Ter
 
 def test_a_key_file_without_the_key_an_event_names_is_a_finding(shell: Terminal) -> None:
     url = shell.env["ILDPATH_DATABASE_URL"]
-    _patient(url)
+    patients_with_a_pft(url, "P-9")
     key = Path(shell.env["ILDPATH_AUDIT_KEY_FILE"])
     key.unlink()  # the key lost: a new one is made, which did not sign the trail
     done = shell.run("audit", "verify")

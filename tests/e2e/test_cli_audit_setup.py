@@ -3,20 +3,15 @@ and the checkpoints are kept (and makes them, readable by their owner alone), `i
 checkpoint` anchors every chain head, and `audit verify` finds a patient deleted after it."""
 
 import stat
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from ildpath.bootstrap import bootstrap
-from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
-from ildpath.usecases import Actor, EnrolPatient, enrol_patient, record_observation
 
+from .audited_clinic import patients_with_a_pft
 from .cli import Terminal
-
-COORD = Actor("coord", "coordinator")
-DAY = date(2026, 3, 2)
 
 
 @pytest.fixture
@@ -30,27 +25,6 @@ def shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Terminal:
         monkeypatch.setenv(name, str(where))
         terminal.env[name] = str(where)
     return terminal
-
-
-def _patients(url: str, *pids: str) -> None:
-    app = bootstrap(Settings(database_url=url), SimulatedClock(DAY))
-    for pid in pids:
-        enrol_patient(
-            app,
-            EnrolPatient(
-                pid,
-                "male",
-                date(1960, 1, 1),
-                DAY,
-                "polymyositis",
-                "negative",
-                "negative",
-                "progressive",
-            ),
-            COORD,
-        )
-        record_observation(app, pid, "pft", {"fvc_pct": 70}, DAY, COORD)
-    app.engine.dispose()
 
 
 def test_init_says_where_the_key_and_checkpoints_are_and_makes_them(shell: Terminal) -> None:
@@ -67,7 +41,7 @@ def test_init_says_where_the_key_and_checkpoints_are_and_makes_them(shell: Termi
 @pytest.mark.writes_outside_the_writer  # a malicious insider deletes a patient
 def test_a_patient_deleted_after_a_checkpoint_is_named(shell: Terminal) -> None:
     url = shell.env["ILDPATH_DATABASE_URL"]
-    _patients(url, "P-1", "P-2")
+    patients_with_a_pft(url, "P-1", "P-2")
     said = shell.ok("audit", "verify")
     assert "no checkpoint yet: run `ildpath audit checkpoint`" in said
     taken = shell.ok("audit", "checkpoint")
