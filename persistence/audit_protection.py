@@ -20,6 +20,7 @@ __all__ = [
     "APP_ROLE",
     "AUDIT_TABLES",
     "app_role_exists",
+    "protect_again_as_owner",
     "protect_audit_tables",
     "unprotect_audit_tables",
 ]
@@ -145,3 +146,34 @@ def unprotect_audit_tables(connection: Connection, role: str = APP_ROLE) -> None
     connection.execute(text(f"DROP FUNCTION IF EXISTS {_FUNCTION}()"))
     if app_role_exists(connection, role):
         _postgres_revoke(connection, role)
+
+
+def _owns_audit_tables(connection: Connection) -> bool:
+    owner = connection.execute(
+        text(
+            "SELECT tableowner FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = 'audit_event'"
+        )
+    ).scalar()
+    return owner is not None and owner == connection.execute(text("SELECT current_user")).scalar()
+
+
+def protect_again_as_owner(connection: Connection, role: str = APP_ROLE) -> str:
+    """Install the protection again where this connection may (`ildpath init`): triggers
+    someone dropped come back, and a role created after the migration gets its grants. Says
+    what holds, for the person who ran it."""
+    if connection.dialect.name == "sqlite":
+        protect_audit_tables(connection, role)
+        return "append-only (triggers)"
+    if not _owns_audit_tables(connection):
+        return (
+            "protection not checked: connected as a role that does not own them (run "
+            "`ildpath init` as the owner to install it again)"
+        )
+    protect_audit_tables(connection, role)
+    if app_role_exists(connection, role):
+        return f"append-only (triggers); the role {role} may only read and append to them"
+    return (
+        f"append-only (triggers); no role {role} on this server: the application connects as "
+        "the owner (docs/audit.md, role setup)"
+    )

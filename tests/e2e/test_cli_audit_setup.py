@@ -32,6 +32,7 @@ def test_init_says_where_the_key_and_checkpoints_are_and_makes_them(shell: Termi
     checkpoints = Path(shell.env["ILDPATH_AUDIT_CHECKPOINT_FILE"])
     said = shell.ok("init")
     assert f"audit key: {key}" in said and f"audit checkpoints: {checkpoints}" in said
+    assert "audit tables: append-only (triggers)" in said
     assert "installation: " in said
     for made in (key, checkpoints):
         assert stat.S_IMODE(made.stat().st_mode) == 0o600

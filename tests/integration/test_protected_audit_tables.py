@@ -5,7 +5,7 @@ owner's rights, and `audit verify` still finds it."""
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,13 +13,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from ildpath.accounts import add_user
 from ildpath.bootstrap import App, bootstrap
 from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
 from ildpath.usecases import record_observation
 from ildpath.usecases.audit import verify_audit
 from ildpath.usecases.views import record_view
-from persistence.audit_protection import AUDIT_TABLES
+from persistence.audit_protection import AUDIT_TABLES, protect_again_as_owner
 from persistence.database import alembic_config, make_engine
 from persistence.errors import SchemaNeedsOwner
 from persistence.installation import installation_id
@@ -42,15 +43,7 @@ def app(database_url: str) -> Iterator[App]:
         record_observation(app, "P-001", "pft", {"fvc_pct": 70, "dlco_pct": 50}, DAY, CLINICIAN)
         record_view(app, "P-001", CLINICIAN, via="cli", what="record")
         installation_id(app.engine)
-        with app.engine.begin() as connection:  # an accounts-chain event, appended
-            connection.execute(
-                text(
-                    "INSERT INTO account_event (seq, kind, actor, role, subject, payload, "
-                    "record, recorded_at, key_id, prev_hash, hash) VALUES (1, 'user_created', "
-                    "'admin', 'admin', 'anna', '{}', '', :at, 'k', '', 'h')"
-                ),
-                {"at": datetime(2026, 3, 2, 9, tzinfo=UTC)},
-            )
+        add_user(app, "anna", "clinician", "correct-horse-battery", by="system")  # accounts
         yield app
 
 
@@ -95,7 +88,7 @@ def test_the_application_still_writes_and_what_it_wrote_verifies(app: App) -> No
     record_view(app, "P-002", CLINICIAN, via="cli", what="record")
     report = verify_audit(app)
     assert report.patients == 2 and report.views == 2
-    assert [f for f in report.findings if f.chain != "accounts"] == []
+    assert report.findings == []
 
 
 def test_tampering_as_the_owner_with_the_protection_off_is_still_found(app: App) -> None:
@@ -154,3 +147,43 @@ def test_going_back_to_0014_takes_the_protection_off(empty_database_url: str) ->
 
 def test_the_migrations_have_one_head() -> None:
     assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1
+
+
+def test_init_as_the_owner_puts_dropped_protection_back(app: App, owner_url: str) -> None:
+    tamper(app.engine)  # the owner takes the protection off, changes nothing
+    owner = make_engine(owner_url)
+    try:
+        with owner.begin() as connection:
+            said = protect_again_as_owner(connection)
+        assert said.startswith("append-only")
+        assert "audit_event is append-only" in _refused(owner, "DELETE FROM audit_event")
+    finally:
+        owner.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_role_that_lost_its_grants_gets_them_back_from_init_as_the_owner(
+    app: App, owner_url: str, tmp_path: Path
+) -> None:
+    owner = make_engine(owner_url)
+    try:
+        with owner.begin() as connection:  # as for a role created after the migration
+            connection.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {APP_ROLE}"))
+    finally:
+        owner.dispose()
+    assert "permission denied" in _refused(app.engine, "SELECT count(*) FROM patient")
+    shell = Terminal(tmp_path)
+    shell.env["ILDPATH_DATABASE_URL"] = owner_url
+    said = shell.ok("init")
+    assert f"the role {APP_ROLE} may only read and append to them" in said
+    enrol(app, "P-004")
+    assert "permission denied for table audit_event" in _refused(
+        app.engine, "UPDATE audit_event SET actor = 'x'"
+    )
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_init_as_the_app_role_says_it_could_not_check_the_protection(app: App) -> None:
+    with app.engine.begin() as connection:
+        said = protect_again_as_owner(connection)
+    assert said.startswith("protection not checked") and "as the owner" in said
