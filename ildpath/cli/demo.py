@@ -15,6 +15,7 @@ from ..bootstrap import App, bootstrap
 from ..clock import SimulatedClock, SystemClock
 from ..demo import DemoSummary, build_demo
 from ..demo.courses import MAX_SPAN_DAYS
+from ..jobs import anchor_heads
 from ..roles import Permission
 from ..settings import Settings, safe_url
 from .edge import EXIT_REFUSED, console, fail, operator
@@ -25,6 +26,16 @@ __all__ = ["count_patients", "demo", "seed_demo"]
 def count_patients(app: App) -> int:
     with app.transaction() as session:
         return int(session.exec(select(func.count()).select_from(PatientRow)).one())
+
+
+def _anchor(settings: Settings) -> None:
+    """The first checkpoint of the cohort's chain heads, as the daily job would take it, so
+    `ildpath audit verify` right after the demo compares against one."""
+    app = bootstrap(settings)
+    try:
+        anchor_heads(app)
+    finally:
+        app.engine.dispose()
 
 
 def _report(url: str, summary: DemoSummary, first_report_day: str, today: str) -> None:
@@ -47,6 +58,7 @@ def _report(url: str, summary: DemoSummary, first_report_day: str, today: str) -
     for command in (
         "ildpath cohort",
         "ildpath patient show DEMO-0001",
+        "ildpath audit verify",
         f"ildpath report cohort --from {first_report_day} --to {today} --format pdf "
         "--out cohort.pdf",
     ):
@@ -114,4 +126,5 @@ def demo(
     today = SystemClock(settings.timezone).today()
     url = safe_url(settings.database_url)
     summary = seed_demo(settings, size, seed)
+    _anchor(settings)
     _report(url, summary, add_months(today, -15).isoformat(), today.isoformat())

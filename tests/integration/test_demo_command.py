@@ -9,7 +9,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from ildpath.bootstrap import bootstrap
 from ildpath.cli.demo import demo
+from ildpath.settings import Settings
+from ildpath.usecases.audit import verify_audit
 from tests.integration.apps import clinic, enrol
 
 runner = CliRunner()
@@ -53,3 +56,10 @@ def test_a_small_demo_fills_the_empty_database_up_to_today(database: str) -> Non
     assert "Decision support" in result.output
     assert "ildpath patient show DEMO-0001" in result.output
     assert "ildpath report cohort --from " in result.output
+    app = bootstrap(Settings(database_url=database))
+    try:
+        report = verify_audit(app)  # against the checkpoint the demo itself took
+    finally:
+        app.engine.dispose()
+    assert report.intact and report.patients == 3
+    assert report.checkpoint is not None and report.checkpoint["patients"] == 3
