@@ -93,3 +93,16 @@ def test_a_wrong_value_names_the_field_and_what_is_allowed_and_writes_nothing(
         assert refused.returncode == 2
         assert refused.stderr.strip() == f"error: {said}"
     assert shell.json("user", "reminders", ME) == before
+
+
+def test_the_clinic_lists_setting_is_refused_at_start_naming_the_variable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    shell = Terminal(tmp_path)
+    shell.env.update(ILDPATH_CLINIC_REMINDERS="weekly", ILDPATH_DIGEST_HOUR="24")
+    done = shell.run("init")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "error: settings: ILDPATH_CLINIC_REMINDERS: input should be 'immediate' or 'digest' "
+        "(got 'weekly'); ILDPATH_DIGEST_HOUR: input should be less than or equal to 23 "
+        "(got '24')"
+    )
+    assert not (tmp_path / "clinic.db").exists()

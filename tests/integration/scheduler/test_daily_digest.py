@@ -5,9 +5,10 @@ email per task; critical notices still go at once; the webhook keeps every remin
 clinic's list gets the unassigned tasks (and those of people it cannot reach), immediately or
 in its own digest."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from email.message import EmailMessage
 
 from sqlmodel import Session, col, select
@@ -19,6 +20,7 @@ from ildpath.usecases import Actor, record_therapy
 from ildpath.usecases.task_actions import assign_task
 from persistence.installation import installation_id
 from persistence.tables import CareTaskRow, PatientRow, ReminderDeliveryRow
+from scheduler.digest import plan_digests
 from scheduler.dispatcher import dispatch
 from scheduler.notifiers import EmailNotifier, Notifier, WebhookNotifier
 from scheduler.notifiers.email import message_id
@@ -312,3 +314,34 @@ def test_the_digest_reads_as_a_coordinators_list_for_the_day(database_url: str) 
         "To change it: the Reminders form on your account page in the ildpath dashboard, or "
         "`ildpath user reminders anna.rossi --delivery immediate`.\n"
     )
+
+
+def test_two_schedulers_planning_the_same_digest_at_once_make_one(postgres_url: str) -> None:
+    """The second waits on the first's key (the unique index), then inserts nothing."""
+    with clinic(postgres_url, PFT_DUE) as (app, _):
+        _person(app, ANNA, ANNA_EMAIL, digest=True)
+        enrol(app, enrolled_on=ENROLLED)
+        _assign(app, "P-001", "pft", ANNA)
+        installation_id(app.engine)
+        now = datetime.combine(PFT_DUE, PARIS_SEVEN, UTC)
+        planned: dict[str, int] = {}
+        with Session(app.engine) as first, Session(app.engine) as second:
+            planned["first"] = plan_digests(first, now, ["email"], CLINIC_IMMEDIATE)
+
+            def other_scheduler() -> None:
+                planned["second"] = plan_digests(second, now, ["email"], CLINIC_IMMEDIATE)
+                second.commit()
+
+            other = threading.Thread(target=other_scheduler)
+            other.start()
+            other.join(1)  # it sees no digest yet (not committed) and waits on the key
+            first.commit()
+            other.join(30)
+        with Session(app.engine) as session:
+            digests = session.exec(
+                select(ReminderDeliveryRow).where(ReminderDeliveryRow.kind == "digest")
+            ).all()
+    assert planned == {"first": 1, "second": 0}
+    assert [d.key for d in digests] == [
+        f"{installation_id(app.engine)}:digest:{ANNA}:2026-11-16:email"
+    ]
