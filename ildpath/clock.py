@@ -32,20 +32,22 @@ class SystemClock:
 
 
 class SimulatedClock:
-    """A clock that stands still until moved: midday of a clinic day, plus a tick per read so
-    instants stay ordered."""
+    """A clock that stands still until moved: midday (UTC) of a clinic day unless told
+    another time (a digest hour, a retry), plus a tick per read so instants stay ordered."""
 
     def __init__(self, day: date) -> None:
         self._day = day
+        self._at = time(12)
         self._ticks = 0
 
-    def move_to(self, day: date) -> None:
-        if day != self._day:
-            self._day, self._ticks = day, 0
+    def move_to(self, day: date, at: time = time(12)) -> None:
+        """To ``at`` (UTC) on ``day``."""
+        if (day, at) != (self._day, self._at):
+            self._day, self._at, self._ticks = day, at, 0
 
     def now(self) -> datetime:
         self._ticks += 1
-        return datetime.combine(self._day, time(12), UTC) + timedelta(microseconds=self._ticks)
+        return datetime.combine(self._day, self._at, UTC) + timedelta(microseconds=self._ticks)
 
     def today(self) -> date:
         return self._day

@@ -8,9 +8,11 @@ from functools import cache
 from scheduler.dispatcher import DispatchReport, dispatch
 from scheduler.notifiers.base import Notifier
 from scheduler.notifiers.settings import notifiers_from_settings
+from scheduler.preferences import ClinicDigestSettings
 from scheduler.service import JobTargets
 
 from .bootstrap import App, bootstrap
+from .settings import Settings
 from .usecases import run_daily_evaluation
 from .usecases.audit_checkpoint import append_checkpoint
 
@@ -18,6 +20,7 @@ __all__ = [
     "TARGETS",
     "anchor_heads",
     "application",
+    "clinic_digests",
     "daily_evaluation",
     "dispatch_reminders",
     "run_day",
@@ -63,6 +66,12 @@ def anchor_heads(app: App) -> None:
     log.info("audit checkpoint of %d chains appended to %s", summary.chains, summary.path)
 
 
+def clinic_digests(settings: Settings) -> ClinicDigestSettings:
+    """The clinic list's reminder choice (``ILDPATH_CLINIC_REMINDERS``, ``ILDPATH_DIGEST_HOUR``,
+    in the clinic's ``ILDPATH_TIMEZONE``)."""
+    return ClinicDigestSettings(settings.clinic_reminders, settings.digest_hour, settings.timezone)
+
+
 def dispatch_reminders() -> None:
     app = application()
     report = dispatch(
@@ -71,6 +80,7 @@ def dispatch_reminders() -> None:
         app.clock.today(),
         app.clock.now,
         app.settings.reminder_cadence_days,
+        clinic_digests(app.settings),
     )
     if report.planned or report.sent or report.failed:
         log.info(
@@ -85,4 +95,11 @@ def dispatch_reminders() -> None:
 def run_day(app: App, day: date, notifiers: dict[str, Notifier]) -> DispatchReport:
     """One simulated day: the daily evaluation, then dispatch (for --simulate and demos)."""
     run_daily_evaluation(app, day)
-    return dispatch(app.engine, notifiers, day, app.clock.now, app.settings.reminder_cadence_days)
+    return dispatch(
+        app.engine,
+        notifiers,
+        day,
+        app.clock.now,
+        app.settings.reminder_cadence_days,
+        clinic_digests(app.settings),
+    )

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, FilePath, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +65,13 @@ class Settings(BaseSettings):
     reminder_cadence_days: int = 7
     """After the overdue reminder, repeat every this many days while the task stays open
     (0: no repeats)."""
+    clinic_reminders: Literal["immediate", "digest"] = "immediate"
+    """The clinic's list (``ILDPATH_SMTP_RECIPIENTS``): one email per task reminder, or one
+    daily digest at ``digest_hour`` in the clinic's time zone. Critical-alert notices are
+    immediate either way; each person chooses their own (`ildpath user reminders`)."""
+    digest_hour: int = Field(default=7, ge=0, le=23)
+    """The hour (0-23, clinic time) of the clinic list's daily digest, and the hour a person
+    who chooses the digest gets unless they pick another."""
     longest_quiet_days: int = Field(default=7, ge=0, le=366)
     """The daily run judges again a patient whose judgement cannot change (no entry, task or
     window falls due: `pathway.horizon`) after at most this many days all the same (0: every

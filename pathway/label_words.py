@@ -66,6 +66,10 @@ FIELDS = {
     "username": "Username",
     "password": "Password",
     "role": "Role",
+    # reminders (one's own account page)
+    "delivery": "How reminders reach you",
+    "hour": "Digest at",
+    "timezone": "Time zone",
 }
 
 AGENTS = {

@@ -14,7 +14,7 @@ from sqlmodel import Field, SQLModel
 
 from .tables import _utc, _utc_nullable
 
-__all__ = ["ApiTokenRow", "SavedListRow", "UserRow", "WebSessionRow"]
+__all__ = ["ApiTokenRow", "ReminderPreferenceRow", "SavedListRow", "UserRow", "WebSessionRow"]
 
 
 class UserRow(SQLModel, table=True):
@@ -73,3 +73,18 @@ class SavedListRow(SQLModel, table=True):
     name: str = Field(max_length=60)
     query: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = _utc()
+
+
+class ReminderPreferenceRow(SQLModel, table=True):
+    """How a person wants their tasks' email reminders: one email each (``immediate``) or
+    one ``digest`` a day at ``digest_hour`` in their own ``timezone`` (issue 21). A user
+    without a row gets them immediately; critical-alert notices are immediate whatever it
+    says. Keyed by username, like a task's assignee, so routing joins without the id."""
+
+    __tablename__ = "reminder_preference"
+
+    username: str = Field(max_length=64, primary_key=True, foreign_key="user_account.username")
+    delivery: str = Field(max_length=16)
+    digest_hour: int
+    timezone: str = Field(max_length=64)
+    updated_at: datetime = _utc()

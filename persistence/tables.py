@@ -334,7 +334,8 @@ class ReminderDeliveryRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=240, unique=True)
-    patient_id: int = Field(foreign_key="patient.id", index=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    """None for a daily digest, which covers many patients (revision 0019)."""
     task_id: int | None = Field(default=None, foreign_key="care_task.id")
     alert_id: int | None = Field(default=None, foreign_key="alert.id")
     channel: str = Field(max_length=16)

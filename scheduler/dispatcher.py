@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 
+from .digest import plan_digests
+from .digest_content import DIGEST_KIND, DailyDigest
 from .notifiers.base import DeliveryFailed, Notifier
 from .outbox import (
     Delivery,
@@ -27,7 +29,9 @@ from .outbox import (
     release,
 )
 from .planning import due_reminders
+from .preferences import ClinicDigestSettings
 from .reminder import Reminder
+from .routing import without_digested_email
 
 __all__ = ["DispatchReport", "deliver_pending", "dispatch", "plan_due"]
 
@@ -43,13 +47,25 @@ class DispatchReport:
 
 
 def plan_due(
-    engine: Engine, day: date, now: datetime, channels: list[str], cadence_days: int
+    engine: Engine,
+    day: date,
+    now: datetime,
+    channels: list[str],
+    cadence_days: int,
+    digests: ClinicDigestSettings | None = None,
 ) -> int:
     """Plan what is due by ``day``, and drop the pending notices of alerts withdrawn since
-    they were planned (they are never sent, §7a)."""
+    they were planned (they are never sent, §7a). Task reminders of recipients who take a
+    daily digest skip the email channel; their digests are planned here too, once their
+    hour has come (``digests``: the clinic list's choice; default immediate)."""
+    clinic = digests or ClinicDigestSettings()
     with Session(engine) as session:
         drop_withdrawn(session)
-        new = plan(session, due_reminders(session, day, cadence_days), channels, day, now)
+        due = due_reminders(session, day, cadence_days)
+        new = plan(
+            session, without_digested_email(session, due, channels, clinic), channels, day, now
+        )
+        new += plan_digests(session, now, channels, clinic)
         session.commit()
     return new
 
@@ -66,6 +82,7 @@ def _reminder(message: dict[str, Any]) -> Reminder:
         message.get("severity", "info"),
         message.get("withdrawn_by"),
         tuple(message.get("to") or ()),
+        DailyDigest.from_message(message) if message["kind"] == DIGEST_KIND else None,
     )
 
 
@@ -134,7 +151,8 @@ def dispatch(
     day: date,
     now: Callable[[], datetime],
     cadence_days: int = 7,
+    digests: ClinicDigestSettings | None = None,
 ) -> DispatchReport:
-    planned = plan_due(engine, day, now(), list(notifiers), cadence_days)
+    planned = plan_due(engine, day, now(), list(notifiers), cadence_days, digests)
     sent, failed, retrying = deliver_pending(engine, notifiers, now)
     return DispatchReport(planned, sent, failed, retrying)

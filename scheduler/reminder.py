@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
+from .digest_content import DailyDigest
+
 __all__ = ["Reminder"]
 
 
@@ -17,9 +19,9 @@ class Reminder:
     key: str
     """Idempotency key: the same reminder always has the same key (receivers may dedupe)."""
     kind: str
-    """``due``, ``overdue``, ``overdue-repeat-N``, ``critical_alert`` or ``alert_withdrawn``
+    """``due``, ``overdue``, ``overdue-repeat-N``, ``critical_alert``, ``alert_withdrawn``
     (the critical alert an earlier notice announced was withdrawn within its recording day,
-    CLINICAL_SPEC §7a)."""
+    CLINICAL_SPEC §7a) or ``digest`` (a recipient's daily digest, see ``digest``)."""
     patient_id: str
     subject: str
     """Task kind (``pft``, ``cmv_test`` ...) or alert code."""
@@ -33,3 +35,6 @@ class Reminder:
     recipients: tuple[str, ...] = ()
     """A task assigned to a user with an email address (CLINICAL_SPEC §8): the reminder goes
     to that address; empty, it goes to the clinic's list."""
+    digest: DailyDigest | None = None
+    """Kind ``digest``: the day's tasks and new alerts of one recipient (``patient_id`` is
+    then empty: a digest covers many patients)."""

@@ -6,6 +6,7 @@ The command line trusts the local login; these are what the web edge checks inst
 from .errors import LastAdminRefused, OwnAccountRefused, TokenNotFound, UsernameTaken, UserNotFound
 from .hashing import hash_secret, verify_secret
 from .overview import AccountSummary, account_summaries, account_summary
+from .reminder_choice import ReminderChoice, reminder_choice, set_reminder_choice
 from .sessions import close_session, open_session, session_for
 from .tokens import TokenEntry, account_for_token, issue_token, list_tokens, revoke_token
 from .users import (
@@ -31,6 +32,7 @@ __all__ = [
     "AccountSummary",
     "LastAdminRefused",
     "OwnAccountRefused",
+    "ReminderChoice",
     "TokenEntry",
     "TokenNotFound",
     "UserEntry",
@@ -53,9 +55,11 @@ __all__ = [
     "list_users",
     "open_session",
     "reactivate_user",
+    "reminder_choice",
     "revoke_token",
     "session_for",
     "set_email",
     "set_password",
+    "set_reminder_choice",
     "verify_secret",
 ]

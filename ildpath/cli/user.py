@@ -22,12 +22,14 @@ from ..accounts import (
     list_tokens,
     list_users,
     reactivate_user,
+    reminder_choice,
     revoke_token,
     set_email,
     set_password,
+    set_reminder_choice,
 )
 from ..bootstrap import App
-from ..roles import Permission
+from ..roles import Permission, require
 from ..usecases import Actor
 from .edge import console, emit_json, open_app, operator
 
@@ -225,3 +227,53 @@ def email_(
     set_email(open_app(), username, address, by=by, by_role=by_role)
     said = f"set to {address}" if address else "removed"
     console.print(f"email of {username} {said}", markup=False)
+
+
+@user_app.command("reminders")
+def reminders(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="Whose reminders.")],
+    delivery: Annotated[
+        str | None,
+        typer.Option(
+            "--delivery",
+            help="immediate (one email per task reminder) or digest (one email a day).",
+        ),
+    ] = None,
+    hour: Annotated[
+        int | None,
+        typer.Option("--hour", help="The digest's hour, 0-23, in their time zone (7: 07:00)."),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option("--timezone", help="Their IANA time zone, e.g. Europe/Paris."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show, or with an option change, how the reminders of a user's tasks reach them by
+    email: immediately, one email each, or in one daily digest at an hour of their time zone
+    (due and overdue tasks, new critical alerts). Critical-alert notices always go at once.
+    Anyone may change their own (--user); an admin anyone's. Without an email address their
+    tasks' reminders go to the clinic's list, whatever they chose."""
+    acting = operator(ctx)
+    app = open_app()
+    if delivery is None and hour is None and timezone is None:
+        if acting.user != username:
+            require(acting.role, Permission.READ)
+        choice = reminder_choice(app, username)
+    else:
+        if acting.user != username:
+            require(acting.role, Permission.ADMINISTER)
+        choice = set_reminder_choice(
+            app,
+            username,
+            delivery=delivery,
+            hour=hour,
+            timezone=timezone,
+            by=f"cli:{acting.user}",
+            by_role=acting.role,
+        )
+    if as_json:
+        emit_json(choice)
+        return
+    console.print(f"reminders of {username}: {choice.describe()}", markup=False)

@@ -1,9 +1,12 @@
-"""GET /admin/accounts and /admin/accounts/{username}: the admin's accounts and API tokens.
+"""GET /admin/accounts and /admin/accounts/{username}: the admin's accounts and API tokens;
+GET /account: everyone's own account page.
 
 The list shows every account at a glance and the form to add one; an account's page changes
 its role or address, issues and revokes its API tokens and deactivates it (the forms are in
 `ildpath.web.accounts_forms`). Other roles get the 403 page: the role table decides
-(``Permission.ADMINISTER``), as on the command line and the API.
+(``Permission.ADMINISTER``), as on the command line and the API. Everyone, whatever the role,
+has their own account page: what the clinic knows of them and their reminder choice (the
+form is `ildpath.web.reminders_form`); an admin's shows the admin's forms too.
 
 After a successful form the page says what was done: a code and the token's id travel in the
 redirect's query, signed with the session's CSRF token so a link made by someone else cannot
@@ -24,18 +27,21 @@ from ..accounts import (
     account_summaries,
     account_summary,
     list_tokens,
+    reminder_choice,
 )
 from ..accounts.users import MIN_PASSWORD
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
-from ..roles import Permission, RoleNotPermitted, require
+from ..roles import Permission, RoleNotPermitted, allows, require
 from .access import signed_in
 from .errors_page import error_page
 from .patient_view import FormState
+from .reminder_zones import time_zones
 from .templating import render
 
 __all__ = [
     "ACCOUNTS",
+    "OWN_ACCOUNT",
     "account_url",
     "notice_query",
     "router",
@@ -46,6 +52,7 @@ __all__ = [
 router = APIRouter(include_in_schema=False)
 
 ACCOUNTS = "/admin/accounts"
+OWN_ACCOUNT = "/account"
 
 NOTICES = {
     "added": "Account {subject} added. Issue it an API token below if a script needs one.",
@@ -54,6 +61,7 @@ NOTICES = {
     "deactivated": "Account {subject} deactivated: it can no longer sign in, and its "
     "sessions and API tokens are refused.",
     "revoked": "API token {ref} revoked: it is refused from its next use on.",
+    "reminders": "Your reminder choice is saved: it applies from the scheduler's next pass.",
 }
 """What each successful form says, by its code."""
 
@@ -116,10 +124,14 @@ def show_account(
     *,
     refused: FormState | None = None,
     issued: str = "",
+    own_page: bool = False,
 ) -> HTMLResponse:
-    """One account's page; ``issued`` is a token just issued, shown this once."""
+    """One account's page; ``issued`` is a token just issued, shown this once. ``own_page``:
+    the caller's own (`OWN_ACCOUNT`), open to every role; the admin's forms still only to
+    admins."""
     try:
-        require(caller.account.role, Permission.ADMINISTER)
+        if not own_page:
+            require(caller.account.role, Permission.ADMINISTER)
         account = account_summary(app, username)
     except RoleNotPermitted as error:
         return _forbidden(request, caller, error)
@@ -131,12 +143,16 @@ def show_account(
         caller,
         "account.html",
         status=refused.refusal.status if refused and refused.refusal else 200,
-        nav=ACCOUNTS,
+        nav=OWN_ACCOUNT if own_page else ACCOUNTS,
         account=account,
         url=account_url(username),
         tokens=list_tokens(app, username),
         roles=PERSON_ROLES,
         own=username == caller.account.username,
+        manage=allows(caller.account.role, Permission.ADMINISTER),
+        reminders=reminder_choice(app, username),
+        hours=range(24),
+        zones=time_zones(),
         refused=refused,
         issued=issued,
         notice="" if quiet else _notice(caller, username, request.query_params),
@@ -158,3 +174,10 @@ def account(
     caller: Caller = Depends(signed_in),
 ) -> HTMLResponse:
     return show_account(request, app, caller, username)
+
+
+@router.get(OWN_ACCOUNT, response_class=HTMLResponse)
+def own_account(
+    request: Request, app: App = Depends(clinic_app), caller: Caller = Depends(signed_in)
+) -> HTMLResponse:
+    return show_account(request, app, caller, caller.account.username, own_page=True)

@@ -17,6 +17,7 @@ from . import (
     pathway_page,
     patient_actions,
     patient_page,
+    reminders_form,
     reports_page,
     signin,
     task_forms,
@@ -62,6 +63,7 @@ def install_dashboard(api: FastAPI) -> None:
         pathway_page,
         accounts_page,
         accounts_forms,
+        reminders_form,
     )
     for module in pages:
         api.include_router(module.router)

@@ -10,11 +10,13 @@ drop the duplicate a crash-restart may send; ``X-Ildpath-Reminder-Key`` carries 
 import hashlib
 import smtplib
 import ssl
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate
 
 from ..reminder import Reminder
 from .base import DeliveryFailed
+from .digest_email import digest_body
 from .wording import (
     DISCLAIMER,
     headline,
@@ -27,6 +29,10 @@ from .wording import (
 __all__ = ["EmailNotifier", "compose", "message_id"]
 
 CHANNEL = "email"
+
+_ONE_LINE_HEADERS = policy.default.clone(max_line_length=998)
+"""RFC 5322's hard limit: at the default 78, Python folds a subject of 70-odd characters onto
+a line of its own, and mail clients then show it with a leading space."""
 
 
 class EmailNotifier:
@@ -107,14 +113,18 @@ class EmailNotifier:
 
 
 def compose(reminder: Reminder, sender: str, recipients: list[str]) -> EmailMessage:
-    """The message for one reminder: readable subject, plain-text body, stable Message-ID."""
-    message = EmailMessage()
+    """The message for one reminder (or one daily digest): readable subject, plain-text
+    body, stable Message-ID."""
+    message = EmailMessage(policy=_ONE_LINE_HEADERS)
     message["Subject"] = f"[ildpath] {headline(reminder)}"
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id(reminder.key)
     message["X-Ildpath-Reminder-Key"] = one_line(reminder.key)
+    if reminder.digest is not None:
+        message.set_content(digest_body(reminder.digest))
+        return message
     if reminder.kind == "alert_withdrawn":
         # threads under the notice it withdraws, in every mail client
         notice = message_id(withdrawn_notice_key(reminder.key))

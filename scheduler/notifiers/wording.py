@@ -29,7 +29,10 @@ def task_label(subject: str) -> str:
 
 
 def headline(reminder: Reminder) -> str:
-    """``PFT due 2026-04-05 — patient PUB-001`` (or ``OVERDUE: …``, ``CRITICAL alert …``)."""
+    """``PFT due 2026-04-05 — patient PUB-001`` (or ``OVERDUE: …``, ``CRITICAL alert …``,
+    ``Daily digest for 2026-12-06: 3 overdue, 2 due``)."""
+    if reminder.digest is not None:
+        return reminder.digest.summary()
     patient = f"patient {one_line(reminder.patient_id)}"
     label = task_label(reminder.subject)
     due = reminder.due_on.isoformat() if reminder.due_on else None
