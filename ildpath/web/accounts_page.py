@@ -3,7 +3,9 @@
 The list shows every account at a glance and the form to add one; an account's page changes
 its role or address, issues and revokes its API tokens and deactivates it (the forms are in
 `ildpath.web.accounts_forms`). Other roles get the 403 page: the role table decides
-(``Permission.ADMINISTER``), as on the command line and the API.
+(``Permission.ADMINISTER``), as on the command line and the API. One exception: everyone
+sees their own account's page (``/account``), with its calendar subscriptions, which they
+issue and revoke themselves (`ildpath.web.calendar_forms`); the admin's forms are not on it.
 
 After a successful form the page says what was done: a code and the token's id travel in the
 redirect's query, signed with the session's CSRF token so a link made by someone else cannot
@@ -16,19 +18,22 @@ from collections.abc import Mapping
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..accounts import (
+    FEED_SCOPES,
     PERSON_ROLES,
+    IssuedFeed,
     UserNotFound,
     account_summaries,
     account_summary,
+    list_feeds,
     list_tokens,
 )
 from ..accounts.users import MIN_PASSWORD
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
-from ..roles import Permission, RoleNotPermitted, require
+from ..roles import Permission, RoleNotPermitted, allows, require
 from .access import signed_in
 from .errors_page import error_page
 from .patient_view import FormState
@@ -36,6 +41,7 @@ from .templating import render
 
 __all__ = [
     "ACCOUNTS",
+    "OWN_ACCOUNT",
     "account_url",
     "notice_query",
     "router",
@@ -46,6 +52,7 @@ __all__ = [
 router = APIRouter(include_in_schema=False)
 
 ACCOUNTS = "/admin/accounts"
+OWN_ACCOUNT = "/account"
 
 NOTICES = {
     "added": "Account {subject} added. Issue it an API token below if a script needs one.",
@@ -54,6 +61,8 @@ NOTICES = {
     "deactivated": "Account {subject} deactivated: it can no longer sign in, and its "
     "sessions and API tokens are refused.",
     "revoked": "API token {ref} revoked: it is refused from its next use on.",
+    "feed_revoked": "Calendar feed {ref} revoked: calendar apps subscribed to it get nothing "
+    "from their next fetch on.",
 }
 """What each successful form says, by its code."""
 
@@ -116,31 +125,49 @@ def show_account(
     *,
     refused: FormState | None = None,
     issued: str = "",
+    feed: IssuedFeed | None = None,
 ) -> HTMLResponse:
-    """One account's page; ``issued`` is a token just issued, shown this once."""
+    """One account's page; ``issued`` is a token just issued, ``feed`` a calendar feed just
+    issued, each shown this once. An admin's for any account, everyone's for their own."""
+    own = username == caller.account.username
     try:
-        require(caller.account.role, Permission.ADMINISTER)
+        if not own:
+            require(caller.account.role, Permission.ADMINISTER)
         account = account_summary(app, username)
     except RoleNotPermitted as error:
         return _forbidden(request, caller, error)
     except UserNotFound:
         return error_page(request, caller, 404, "No such account", f"No account {username!r}.")
-    quiet = refused is not None or issued
+    admin = allows(caller.account.role, Permission.ADMINISTER)
+    quiet = refused is not None or issued or feed is not None
     return render(
         request,
         caller,
         "account.html",
         status=refused.refusal.status if refused and refused.refusal else 200,
-        nav=ACCOUNTS,
+        nav=ACCOUNTS if admin else OWN_ACCOUNT,
         account=account,
         url=account_url(username),
-        tokens=list_tokens(app, username),
+        admin=admin,
+        tokens=list_tokens(app, username) if admin else [],
+        feeds=list_feeds(app, username),
+        feed_scopes=FEED_SCOPES,
+        feed_url=_feed_url(request, app, feed),
         roles=PERSON_ROLES,
-        own=username == caller.account.username,
+        own=own,
         refused=refused,
         issued=issued,
         notice="" if quiet else _notice(caller, username, request.query_params),
     )
+
+
+def _feed_url(request: Request, app: App, feed: IssuedFeed | None) -> str:
+    """The whole address to subscribe to: the clinic's public address when set, else the
+    one this page was reached at."""
+    if feed is None:
+        return ""
+    base = app.settings.public_url or str(request.base_url)
+    return base.rstrip("/") + feed.path
 
 
 @router.get(ACCOUNTS, response_class=HTMLResponse)
@@ -148,6 +175,12 @@ def accounts(
     request: Request, app: App = Depends(clinic_app), caller: Caller = Depends(signed_in)
 ) -> HTMLResponse:
     return show_accounts(request, app, caller)
+
+
+@router.get(OWN_ACCOUNT)
+def own_account(caller: Caller = Depends(signed_in)) -> RedirectResponse:
+    """Everyone's way to their own account page (the name in the header links here)."""
+    return RedirectResponse(account_url(caller.account.username), status_code=303)
 
 
 @router.get(ACCOUNTS + "/{username}", response_class=HTMLResponse)

@@ -12,6 +12,7 @@ from . import (
     accounts_page,
     amend_form,
     board,
+    calendar_forms,
     enrol_form,
     lists_page,
     pathway_page,
@@ -62,6 +63,7 @@ def install_dashboard(api: FastAPI) -> None:
         pathway_page,
         accounts_page,
         accounts_forms,
+        calendar_forms,
     )
     for module in pages:
         api.include_router(module.router)
