@@ -139,6 +139,9 @@ def show_account(
     except UserNotFound:
         return error_page(request, caller, 404, "No such account", f"No account {username!r}.")
     admin = allows(caller.account.role, Permission.ADMINISTER)
+    if not admin and refused is not None and refused.refusal and refused.refusal.status == 403:
+        # an admin's form posted to one's own page: its section is not drawn to say so
+        return error_page(request, caller, 403, "Not for your role", refused.refusal.message)
     quiet = refused is not None or issued or feed is not None
     return render(
         request,

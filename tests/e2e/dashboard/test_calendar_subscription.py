@@ -8,7 +8,7 @@ import re
 import httpx
 from playwright.sync_api import Page, expect
 
-from ildpath.accounts import list_feeds
+from ildpath.accounts import list_feeds, list_users
 from tests.web import PEOPLE, WebClinic
 
 from .browsing import DANGLING_REFERENCES, DUPLICATE_IDS, Shots, csrf_token, sign_in
@@ -101,6 +101,14 @@ def test_a_wrong_scope_is_refused_beside_the_form_and_others_feeds_are_not_yours
     assert list_feeds(clinic.app) == []
     shown = page.goto(f"{clinic.url}/admin/accounts/{PEOPLE['clinician']}")
     assert shown is not None and shown.status == 403
+    # their own page is theirs to see, but its admin's forms still are not theirs to post
+    raised = page.request.post(
+        f"{clinic.url}/admin/accounts/{ANNA}/role", form={"csrf_token": token, "role": "admin"}
+    )
+    assert raised.status == 403
+    assert "may not manage users and tokens" in raised.text()
+    [me] = [u for u in list_users(clinic.app) if u.username == ANNA]
+    assert me.role == "coordinator"
 
 
 def test_an_admin_issues_a_cohort_feed_for_a_coordinator(
