@@ -102,3 +102,10 @@ class Settings(BaseSettings):
     ``system,code,meaning``; meaning a diagnosis of CLINICAL_SPEC section 1, ``ild``,
     ``anti_mda5`` or ``anti_ars``), for what the shipped tables lack (docs/fhir.md). Read by
     ``ildpath.fhir.phenotype_codes.load_local_codes``, which names the line of a bad row."""
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
+    """The address people reach the dashboard at (e.g. ``https://ildpath.clinic.example``):
+    what a calendar feed's URL starts with when the command line prints it (unset: the path
+    alone, to put after the dashboard's address)."""
+    calendar_cancelled_days: int = Field(default=90, ge=1, le=3660)
+    """A task that left a calendar feed (closed, or assigned to someone else) stays in it as
+    a cancelled event this many days, so every subscribed calendar app removes it."""

@@ -8,7 +8,7 @@ A database without accounts gets no event: its chain starts with the first accou
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, MetaData, Table, func, select
+from sqlalchemy import Connection, MetaData, Table, func, inspect, select
 
 from .account_chain import ACCOUNT_TABLES, AccountEventRow, account_event_hash, account_line
 from .audit_chain import GENESIS, canonical_json
@@ -25,7 +25,12 @@ def append_accounts_baseline(
     """Append the baseline event when there are account rows and no account event yet;
     whether one was appended."""
     metadata = MetaData()
-    tables = {name: Table(name, metadata, autoload_with=connection) for name in ACCOUNT_TABLES}
+    present = inspect(connection)
+    tables = {
+        name: Table(name, metadata, autoload_with=connection)
+        for name in ACCOUNT_TABLES
+        if present.has_table(name)  # at 0016 the tables of later migrations are not there yet
+    }
     events = Table("account_event", metadata, autoload_with=connection)
     if connection.execute(select(func.count()).select_from(events)).scalar_one():
         return False

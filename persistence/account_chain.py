@@ -1,12 +1,13 @@
-"""The accounts chain: every change of a user account or API token, chained like a patient's
-audit trail (one chain for the whole installation), so a role raised or a token issued behind
-the application's back is found by `audit verify`.
+"""The accounts chain: every change of a user account, API token or calendar feed, chained
+like a patient's audit trail (one chain for the whole installation), so a role raised or a
+token issued behind the application's back is found by `audit verify`.
 
 Each event carries the account rows it wrote (`persistence.audit_record` lines), so the
-verifier rebuilds ``user_account`` and ``api_token`` from the chain and compares them column
-by column. A password or token hash is recorded as the SHA-256 of the stored hash: a change is
-detected, and the chain holds nothing a guesser could attack. Volatile columns (a token's
-``last_used_at``) and dashboard sessions are not part of the record.
+verifier rebuilds ``user_account``, ``api_token`` and ``calendar_feed`` from the chain and
+compares them column by column. A password or token hash (a feed's secret digest too) is
+recorded as the SHA-256 of the stored hash: a change is detected, and the chain holds
+nothing a guesser could attack. Volatile columns (a token's ``last_used_at``, a feed's
+``last_read_at``) and dashboard sessions are not part of the record.
 
 Concurrency: the unique ``seq`` refuses the second of two writers that read the same head;
 the caller (`ildpath.accounts.chained`) retries its whole transaction, so the chain never
@@ -23,7 +24,7 @@ from typing import Any
 from sqlalchemy import Column, Text, func
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from .account_tables import ApiTokenRow, UserRow
+from .account_tables import ApiTokenRow, CalendarFeedRow, UserRow
 from .audit_chain import GENESIS, canonical_json, instant_text, link_hash
 from .audit_findings import Finding
 from .audit_key import AuditKeyError, AuditKeyring
@@ -42,14 +43,19 @@ __all__ = [
     "verify_account_chain",
 ]
 
-ACCOUNT_TABLES = (UserRow.__tablename__, ApiTokenRow.__tablename__)
-"""The tables the accounts chain carries (web sessions are not: they come and go). Named
-through their models, so the tables are known wherever the chain is verified."""
+ACCOUNT_TABLES = (UserRow.__tablename__, ApiTokenRow.__tablename__, CalendarFeedRow.__tablename__)
+"""The tables the accounts chain carries: who may sign in, and every grant of access (API
+tokens, calendar feeds). Web sessions are not: they come and go. Named through their models,
+so the tables are known wherever the chain is verified."""
 
-VOLATILE: dict[str, frozenset[str]] = {"api_token": frozenset({"last_used_at"})}
-"""Columns that change without an account change (a token's last use, once a minute)."""
+VOLATILE: dict[str, frozenset[str]] = {
+    "api_token": frozenset({"last_used_at"}),
+    "calendar_feed": frozenset({"last_read_at"}),
+}
+"""Columns that change without an account change (a token's last use, a feed's last read:
+each at most once a minute)."""
 
-DIGESTED = frozenset({"password_hash", "token_hash"})
+DIGESTED = frozenset({"password_hash", "token_hash", "token_digest"})
 """Secrets' hashes, recorded as their SHA-256 (a change shows; the hash itself is not kept)."""
 
 
@@ -232,6 +238,8 @@ def _spelt(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
 def _who(table: str, row: Mapping[str, Any], users: Mapping[int, Mapping[str, Any]]) -> str:
     if table == "user_account":
         return f"user {row.get('username')}"
+    if table == "calendar_feed":
+        return f"calendar feed ({row.get('scope')}) of user {row.get('username')}"
     owner = users.get(int(row.get("user_id") or 0), {}).get("username", "?")
     return f"token {row.get('name')!r} of user {owner}"
 

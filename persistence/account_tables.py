@@ -14,7 +14,14 @@ from sqlmodel import Field, SQLModel
 
 from .tables import _utc, _utc_nullable
 
-__all__ = ["ApiTokenRow", "ReminderPreferenceRow", "SavedListRow", "UserRow", "WebSessionRow"]
+__all__ = [
+    "ApiTokenRow",
+    "CalendarFeedRow",
+    "ReminderPreferenceRow",
+    "SavedListRow",
+    "UserRow",
+    "WebSessionRow",
+]
 
 
 class UserRow(SQLModel, table=True):
@@ -46,6 +53,25 @@ class ApiTokenRow(SQLModel, table=True):
     created_at: datetime = _utc()
     last_used_at: datetime | None = _utc_nullable()
     revoked_at: datetime | None = _utc_nullable()
+
+
+class CalendarFeedRow(SQLModel, table=True):
+    """A user's calendar subscription: a secret in a URL that calendar apps poll (they cannot
+    send a header), found by its digest, so a stolen database yields no working address.
+    Revoked, never deleted, like an API token: issuing one grants reading the tasks, and the
+    accounts chain records it."""
+
+    __tablename__ = "calendar_feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(foreign_key="user_account.username", max_length=64, index=True)
+    token_digest: str = Field(max_length=64, unique=True)
+    scope: str = Field(max_length=8)
+    """``mine``: the tasks assigned to the user; ``all``: every open task of the cohort."""
+    created_at: datetime = _utc()
+    revoked_at: datetime | None = _utc_nullable()
+    last_read_at: datetime | None = _utc_nullable()
+    """When a calendar app last fetched it (at most once a minute): not part of the record."""
 
 
 class WebSessionRow(SQLModel, table=True):

@@ -1,9 +1,27 @@
-"""Accounts of the dashboard and the API: users, API tokens and dashboard sessions.
+"""Accounts of the dashboard and the API: users, API tokens, calendar feeds and dashboard
+sessions.
 
 The command line trusts the local login; these are what the web edge checks instead.
 """
 
-from .errors import LastAdminRefused, OwnAccountRefused, TokenNotFound, UsernameTaken, UserNotFound
+from .calendar_feeds import (
+    FEED_SCOPES,
+    FeedEntry,
+    IssuedFeed,
+    feed_for_token,
+    issue_feed,
+    list_feeds,
+    revoke_feed,
+)
+from .errors import (
+    FeedNotFound,
+    FeedNotYours,
+    LastAdminRefused,
+    OwnAccountRefused,
+    TokenNotFound,
+    UsernameTaken,
+    UserNotFound,
+)
 from .hashing import hash_secret, verify_secret
 from .overview import AccountSummary, account_summaries, account_summary
 from .reminder_choice import ReminderChoice, reminder_choice, set_reminder_choice
@@ -27,9 +45,14 @@ from .users import (
 )
 
 __all__ = [
+    "FEED_SCOPES",
     "PERSON_ROLES",
     "Account",
     "AccountSummary",
+    "FeedEntry",
+    "FeedNotFound",
+    "FeedNotYours",
+    "IssuedFeed",
     "LastAdminRefused",
     "OwnAccountRefused",
     "ReminderChoice",
@@ -48,14 +71,18 @@ __all__ = [
     "close_session",
     "deactivate_user",
     "demo_accounts",
+    "feed_for_token",
     "has_users",
     "hash_secret",
+    "issue_feed",
     "issue_token",
+    "list_feeds",
     "list_tokens",
     "list_users",
     "open_session",
     "reactivate_user",
     "reminder_choice",
+    "revoke_feed",
     "revoke_token",
     "session_for",
     "set_email",

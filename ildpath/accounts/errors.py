@@ -3,6 +3,8 @@
 from pathway.errors import ClinicalError, InvalidValue
 
 __all__ = [
+    "FeedNotFound",
+    "FeedNotYours",
     "LastAdminRefused",
     "OwnAccountRefused",
     "TokenNotFound",
@@ -53,4 +55,22 @@ class LastAdminRefused(ClinicalError):
         super().__init__(
             f"username: {username} is the last active admin; add or reactivate another admin "
             "first, so the clinic always keeps someone who manages accounts"
+        )
+
+
+class FeedNotFound(ClinicalError):
+    def __init__(self, feed_id: int) -> None:
+        self.feed_id, self.field = feed_id, "feed"
+        super().__init__(f"feed: no calendar feed with id {feed_id}")
+
+
+class FeedNotYours(ClinicalError):
+    """A calendar feed issued or revoked for someone else by who is not an admin: a feed
+    reads the tasks, so only its own user or an admin grants or withdraws it."""
+
+    def __init__(self, by: str, username: str) -> None:
+        self.by, self.username, self.field = by, username, "by"
+        super().__init__(
+            f"by: {by} may not issue or revoke a calendar feed of {username}; allowed: "
+            f"{username} themself or an admin"
         )

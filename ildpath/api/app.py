@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response
 from .. import __version__
 from ..bootstrap import App
 from .problems import install_problem_handlers
-from .routes import alerts, entries, fhir, patients, reports, tasks, users
+from .routes import alerts, calendar, entries, fhir, patients, reports, tasks, users
 
 __all__ = ["DECISION_SUPPORT", "create_api"]
 
@@ -55,8 +55,9 @@ def create_api(clinic: App, *, dashboard: bool = True) -> FastAPI:
     api.state.clinic = clinic
     install_problem_handlers(api)
     api.middleware("http")(_security_headers)
-    for module in (patients, entries, alerts, tasks, reports, users, fhir):
+    for module in (patients, entries, alerts, tasks, reports, users, fhir, calendar):
         api.include_router(module.router)
+    calendar.hide_feed_secrets_in_access_log()
 
     @api.get("/api/health", tags=["health"], summary="Is the service up (no sign-in needed)")
     def health() -> dict[str, str]:

@@ -6,6 +6,7 @@ import typer
 
 from .alert import alert_app
 from .audit import audit_app
+from .calendar import calendar_app
 from .cohort import cohort
 from .demo import demo
 from .edge import Operator, check_role, default_user, run_guarded
@@ -61,6 +62,7 @@ app.command("trigger")(trigger)
 app.add_typer(alert_app, name="alert")
 app.command("cohort")(cohort)
 app.add_typer(tasks_app, name="tasks")
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(report_app, name="report")
 app.command("demo")(demo)
 app.add_typer(pathway_app, name="pathway")

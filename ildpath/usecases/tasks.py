@@ -1,16 +1,14 @@
 """Open care tasks across the cohort, and their calendar (RFC 5545) for coordinators."""
 
-import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from icalendar import Calendar, Event
 from sqlmodel import col, select
 
-from pathway.codes import TASKS
 from persistence.tables import CareTaskRow, PatientRow
 
 from ..bootstrap import App
+from .task_calendar import Listed, calendar_of, change_counts, task_rows
 
 __all__ = ["OpenTask", "open_tasks", "tasks_calendar"]
 
@@ -60,41 +58,13 @@ def open_tasks(app: App) -> list[OpenTask]:
     return sorted(found, key=lambda t: (t.due_in_force, t.patient_id))
 
 
-def _uid(task: OpenTask) -> str:
-    """Stable across exports, so re-importing the file updates events instead of adding."""
-    digest = hashlib.sha256(f"{task.patient_id}\x1f{task.key}".encode()).hexdigest()[:32]
-    return f"{digest}@ildpath"
-
-
 def tasks_calendar(app: App) -> bytes:
     """One all-day event per open task, on its date in force (a rescheduled task's new date,
-    §8). Open tasks only: a download is a snapshot to import, and a closed task in it would
-    only clutter the calendar (issue 18: 458 of 645 events were done tasks)."""
-    calendar = Calendar()
-    calendar.add("prodid", "-//ildpath//care tasks//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "ildpath care tasks")
+    §8), at its version (`task_calendar`). Open tasks only: a download is a snapshot to
+    import, and a closed task in it would only clutter the calendar (issue 18: 458 of 645
+    events were done tasks); a subscription (`calendar_feed`) carries the cancellations."""
     stamp = app.clock.now()
-    for task in open_tasks(app):
-        event = Event()
-        event.add("status", "CONFIRMED")
-        event.add("uid", _uid(task))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", task.due_in_force)
-        event.add("dtend", task.due_in_force + timedelta(days=1))
-        event.add("summary", f"{task.kind} due - patient {task.patient_id}")
-        moved = (
-            f" Rescheduled from {task.due_on.isoformat()} (the engine's date)."
-            if task.rescheduled_to is not None
-            else ""
-        )
-        owner = f" Assigned to {task.assignee}." if task.assignee else ""
-        event.add(
-            "description",
-            f"{TASKS[task.kind].message} Source: {TASKS[task.kind].source}.{moved}{owner}"
-            " Decision support: the care team decides.",
-        )
-        event.add("categories", ["ildpath", task.kind])
-        calendar.add_component(event)
-    ical: bytes = calendar.to_ical()  # icalendar leaves its return type unannotated
-    return ical
+    with app.transaction() as session:
+        listed = [Listed(task) for task in task_rows(session, col(CareTaskRow.status) == "open")]
+        changes = change_counts(session, (item.task for item in listed))
+    return calendar_of("ildpath care tasks", listed, changes, stamp)

@@ -5,8 +5,9 @@ The list shows every account at a glance and the form to add one; an account's p
 its role or address, issues and revokes its API tokens and deactivates it (the forms are in
 `ildpath.web.accounts_forms`). Other roles get the 403 page: the role table decides
 (``Permission.ADMINISTER``), as on the command line and the API. Everyone, whatever the role,
-has their own account page: what the clinic knows of them and their reminder choice (the
-form is `ildpath.web.reminders_form`); an admin's shows the admin's forms too.
+has their own account page (``/account``): what the clinic knows of them, their reminder
+choice (`ildpath.web.reminders_form`) and their calendar subscriptions, which they issue and
+revoke themselves (`ildpath.web.calendar_forms`); the admin's forms are only on an admin's.
 
 After a successful form the page says what was done: a code and the token's id travel in the
 redirect's query, signed with the session's CSRF token so a link made by someone else cannot
@@ -22,10 +23,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ..accounts import (
+    FEED_SCOPES,
     PERSON_ROLES,
+    IssuedFeed,
     UserNotFound,
     account_summaries,
     account_summary,
+    list_feeds,
     list_tokens,
     reminder_choice,
 )
@@ -62,6 +66,8 @@ NOTICES = {
     "sessions and API tokens are refused.",
     "revoked": "API token {ref} revoked: it is refused from its next use on.",
     "reminders": "Your reminder choice is saved: it applies from the scheduler's next pass.",
+    "feed_revoked": "Calendar feed {ref} revoked: calendar apps subscribed to it get nothing "
+    "from their next fetch on.",
 }
 """What each successful form says, by its code."""
 
@@ -125,31 +131,40 @@ def show_account(
     refused: FormState | None = None,
     issued: str = "",
     own_page: bool = False,
+    feed: IssuedFeed | None = None,
 ) -> HTMLResponse:
-    """One account's page; ``issued`` is a token just issued, shown this once. ``own_page``:
-    the caller's own (`OWN_ACCOUNT`), open to every role; the admin's forms still only to
-    admins."""
+    """One account's page; ``issued`` is a token just issued, ``feed`` a calendar feed just
+    issued, each shown this once. An admin's for any account, everyone's for their own
+    (``own_page``: reached as `OWN_ACCOUNT`)."""
+    own = username == caller.account.username
     try:
-        if not own_page:
+        if not own:
             require(caller.account.role, Permission.ADMINISTER)
         account = account_summary(app, username)
     except RoleNotPermitted as error:
         return _forbidden(request, caller, error)
     except UserNotFound:
         return error_page(request, caller, 404, "No such account", f"No account {username!r}.")
-    quiet = refused is not None or issued
+    admin = allows(caller.account.role, Permission.ADMINISTER)
+    if not admin and refused is not None and refused.refusal and refused.refusal.status == 403:
+        # an admin's form posted to one's own page: its section is not drawn to say so
+        return error_page(request, caller, 403, "Not for your role", refused.refusal.message)
+    quiet = refused is not None or issued or feed is not None
     return render(
         request,
         caller,
         "account.html",
         status=refused.refusal.status if refused and refused.refusal else 200,
-        nav=OWN_ACCOUNT if own_page else ACCOUNTS,
+        nav=OWN_ACCOUNT if own_page or not admin else ACCOUNTS,
         account=account,
         url=account_url(username),
-        tokens=list_tokens(app, username),
+        admin=admin,
+        tokens=list_tokens(app, username) if admin else [],
+        feeds=list_feeds(app, username),
+        feed_scopes=FEED_SCOPES,
+        feed_url=_feed_url(request, app, feed),
         roles=PERSON_ROLES,
-        own=username == caller.account.username,
-        manage=allows(caller.account.role, Permission.ADMINISTER),
+        own=own,
         reminders=reminder_choice(app, username),
         hours=range(24),
         zones=time_zones(),
@@ -157,6 +172,15 @@ def show_account(
         issued=issued,
         notice="" if quiet else _notice(caller, username, request.query_params),
     )
+
+
+def _feed_url(request: Request, app: App, feed: IssuedFeed | None) -> str:
+    """The whole address to subscribe to: the clinic's public address when set, else the
+    one this page was reached at."""
+    if feed is None:
+        return ""
+    base = app.settings.public_url or str(request.base_url)
+    return base.rstrip("/") + feed.path
 
 
 @router.get(ACCOUNTS, response_class=HTMLResponse)

@@ -12,6 +12,7 @@ from . import (
     accounts_page,
     amend_form,
     board,
+    calendar_forms,
     enrol_form,
     lists_page,
     pathway_page,
@@ -64,6 +65,7 @@ def install_dashboard(api: FastAPI) -> None:
         accounts_page,
         accounts_forms,
         reminders_form,
+        calendar_forms,
     )
     for module in pages:
         api.include_router(module.router)

@@ -34,7 +34,7 @@ def test_a_coordinator_chooses_a_daily_digest_on_their_own_account_page(
     set_email(clinic.app, ANNA, "anna@clinic.example", by="system")
     sign_in(page, clinic, "coordinator", "/")
     page.get_by_role("link", name=ANNA).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Account {ANNA}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Your account, {ANNA}")
     form = page.locator("#form-reminders")
     expect(form).to_contain_text("The reminders of the tasks assigned to you go to")
     expect(form).to_contain_text("anna@clinic.example")
