@@ -6,7 +6,10 @@ The command line trusts the local login; these are what the web edge checks inst
 from .errors import LastAdminRefused, OwnAccountRefused, TokenNotFound, UsernameTaken, UserNotFound
 from .hashing import hash_secret, verify_secret
 from .overview import AccountSummary, account_summaries, account_summary
+from .passwords import WeakPassword
 from .sessions import close_session, open_session, session_for
+from .sign_in import TooManyAttempts, sign_in
+from .throttle import SignInLock, lock_of, locked_usernames, unlock_account
 from .tokens import TokenEntry, account_for_token, issue_token, list_tokens, revoke_token
 from .users import (
     PERSON_ROLES,
@@ -31,11 +34,14 @@ __all__ = [
     "AccountSummary",
     "LastAdminRefused",
     "OwnAccountRefused",
+    "SignInLock",
     "TokenEntry",
     "TokenNotFound",
+    "TooManyAttempts",
     "UserEntry",
     "UserNotFound",
     "UsernameTaken",
+    "WeakPassword",
     "account_for_token",
     "account_summaries",
     "account_summary",
@@ -51,11 +57,15 @@ __all__ = [
     "issue_token",
     "list_tokens",
     "list_users",
+    "lock_of",
+    "locked_usernames",
     "open_session",
     "reactivate_user",
     "revoke_token",
     "session_for",
     "set_email",
     "set_password",
+    "sign_in",
+    "unlock_account",
     "verify_secret",
 ]

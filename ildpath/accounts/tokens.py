@@ -1,20 +1,24 @@
-"""API tokens: issued to a user for scripts, shown once, stored only as an argon2 hash.
+"""API tokens: issued to a user for scripts, shown once, stored only as a keyed digest.
 
 A token reads ``ildp_<token id>_<secret>``: the id finds the row without scanning, the secret
-(256 random bits) is what proves possession. Argon2 costs tens of milliseconds, too much for
-every API call, so a token verified in this process is trusted for a minute by the SHA-256 of
-its text; whether it is revoked, or its user deactivated, is still read from the database on
-every call, so a revocation takes effect at once, in every process.
+(256 random bits) is what proves possession, checked against its HMAC-SHA-256
+(`ildpath.accounts.token_digest`) in constant time: microseconds, so neither a busy script nor
+a forged token with a real id costs the server an argon2 computation. Whether a token is
+revoked, or its user deactivated, is read from the database on every call, so a revocation
+takes effect at once, in every process.
+
+A token issued before (stored as an argon2 hash) is checked with argon2 and, on its first
+success, stored again as the keyed digest, with a ``token_rehashed`` event on the accounts
+chain so `audit verify` still rebuilds the row.
 """
 
-import hashlib
+import logging
 import secrets
-import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from pathway.errors import InvalidValue
@@ -25,7 +29,8 @@ from persistence.account_tables import ApiTokenRow, UserRow
 from ..bootstrap import App
 from .chained import in_account_change, record_event
 from .errors import TokenNotFound
-from .hashing import hash_secret, verify_secret
+from .hashing import verify_secret
+from .token_digest import SCHEME, is_keyed, keyed_digest, keyed_matches
 from .users import Account, find_user
 
 __all__ = [
@@ -44,6 +49,8 @@ _TOUCH_EVERY = timedelta(minutes=1)
 _ID_LIMIT = 2**31
 """Ids are INTEGER columns: PostgreSQL refuses a larger number in the query itself."""
 
+_log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class TokenEntry:
@@ -53,40 +60,6 @@ class TokenEntry:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
-
-
-class _RecentlyVerified:
-    """SHA-256 of a token -> (its id, monotonic deadline): argon2 once a minute per token."""
-
-    def __init__(self, seconds: float = 60.0, most: int = 1024) -> None:
-        self._seconds, self._most = seconds, most
-        self._entries: dict[str, tuple[int, float]] = {}
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def _key(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    def holds(self, token: str, token_id: int) -> bool:
-        with self._lock:
-            found = self._entries.get(self._key(token))
-        return found is not None and found[0] == token_id and found[1] > time.monotonic()
-
-    def remember(self, token: str, token_id: int) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._entries) >= self._most:
-                self._entries = {k: v for k, v in self._entries.items() if v[1] > now}
-            if len(self._entries) >= self._most:
-                self._entries.clear()
-            self._entries[self._key(token)] = (token_id, now + self._seconds)
-
-    def forget(self, token_id: int) -> None:
-        with self._lock:
-            self._entries = {k: v for k, v in self._entries.items() if v[0] != token_id}
-
-
-_recent = _RecentlyVerified()
 
 
 def _storable(token_id: int) -> bool:
@@ -118,7 +91,7 @@ def issue_token(app: App, username: str, name: str, *, by: str, by_role: str | N
         session.add(row)
         session.flush()
         token = f"{TOKEN_PREFIX}_{row.id}_{secrets.token_urlsafe(_SECRET_BYTES)}"
-        row.token_hash = hash_secret(token)
+        row.token_hash = keyed_digest(app.sql.keyring, token)
         session.add(row)
         record_event(
             app,
@@ -157,6 +130,46 @@ def _touch(app: App, row: ApiTokenRow) -> None:
         )
 
 
+def _rehash(app: App, token_id: int, token: str) -> None:
+    """Store a token issued before as the keyed digest (once: a second process finding it
+    done leaves it), chained so the rebuilt row matches."""
+
+    def work(session: Session) -> None:
+        row = session.get(ApiTokenRow, token_id)
+        if row is None or is_keyed(row.token_hash):
+            return
+        row.token_hash = keyed_digest(app.sql.keyring, token)
+        session.add(row)
+        owner = session.get(UserRow, row.user_id)
+        line = account_update_line("api_token", token_id, {"token_hash": row.token_hash})
+        record_event(
+            app,
+            session,
+            kind="token_rehashed",
+            by="system",
+            by_role="system",
+            subject=owner.username if owner else str(row.user_id),
+            payload={"token_id": token_id, "name": row.name, "scheme": SCHEME},
+            rows=[line] if line else [],
+        )
+
+    in_account_change(app, work)
+
+
+def _holds(app: App, row: ApiTokenRow, token: str) -> bool:
+    """Whether ``token`` is the row's: the keyed digest, or argon2 for a token issued before
+    (re-hashed on success; if that write fails the token still works, checked slowly)."""
+    if is_keyed(row.token_hash):
+        return keyed_matches(app.sql.keyring, row.token_hash, token)
+    if not verify_secret(row.token_hash, token):
+        return False
+    try:
+        _rehash(app, row.id or 0, token)
+    except SQLAlchemyError as error:
+        _log.warning("API token %s could not be re-hashed (checked with argon2): %s", row.id, error)
+    return True
+
+
 def account_for_token(app: App, token: str) -> Account | None:
     """The account a live token acts for; None if malformed, unknown, revoked, wrong, or its
     user is deactivated."""
@@ -168,10 +181,8 @@ def account_for_token(app: App, token: str) -> Account | None:
     if found is None:
         return None
     row, user = found
-    if not _recent.holds(token, token_id):
-        if not verify_secret(row.token_hash, token):
-            return None
-        _recent.remember(token, token_id)
+    if not _holds(app, row, token):
+        return None
     _touch(app, row)
     return Account(user.username, user.role)
 
@@ -201,7 +212,6 @@ def revoke_token(app: App, token_id: int, *, by: str, by_role: str | None = None
         )
 
     in_account_change(app, work)
-    _recent.forget(token_id)
 
 
 def list_tokens(app: App, username: str) -> list[TokenEntry]:

@@ -22,8 +22,10 @@ from ..roles import ROLES
 from .chained import check_admin_left, in_account_change, own_name, record_event
 from .errors import OwnAccountRefused, UsernameTaken, UserNotFound
 from .hashing import hash_secret, spend_verify, verify_secret
+from .passwords import MIN_PASSWORD, check_password
 
 __all__ = [
+    "MIN_PASSWORD",
     "PERSON_ROLES",
     "Account",
     "UserEntry",
@@ -42,7 +44,6 @@ __all__ = [
 ]
 
 PERSON_ROLES = tuple(role for role in ROLES if role != "system")
-MIN_PASSWORD = 12
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -80,12 +81,6 @@ def _check_role(role: str) -> None:
         raise InvalidValue("role", role, ", ".join(PERSON_ROLES))
 
 
-def _check_password(password: str) -> None:
-    """Length is what resists guessing; the value itself never appears in a message."""
-    if len(password) < MIN_PASSWORD:
-        raise InvalidValue("password", "(hidden)", f"at least {MIN_PASSWORD} characters")
-
-
 def _check_email(email: str | None) -> str | None:
     """An optional address where the reminders of the tasks assigned to the user go (§8)."""
     if email is None or email == "":
@@ -119,7 +114,7 @@ def add_user(
     is who adds it (``system`` for the first admin or the demo accounts)."""
     _check_username(username)
     _check_role(role)
-    _check_password(password)
+    check_password(password, username)
     email = _check_email(email)
     hashed = hash_secret(password)  # slow on purpose: done before the write lock is taken
 
@@ -200,7 +195,7 @@ def set_password(
     """Replace the password and end the user's dashboard sessions, so a reset after a
     suspected leak also locks out whoever used the old one. The chain records a digest of
     the new hash (a change is detectable; the hash is not copied)."""
-    _check_password(password)
+    check_password(password, username)
     hashed = hash_secret(password)
 
     def work(session: Session) -> None:

@@ -1,9 +1,10 @@
 """GET /admin/accounts and /admin/accounts/{username}: the admin's accounts and API tokens.
 
 The list shows every account at a glance and the form to add one; an account's page changes
-its role or address, issues and revokes its API tokens and deactivates it (the forms are in
-`ildpath.web.accounts_forms`). Other roles get the 403 page: the role table decides
-(``Permission.ADMINISTER``), as on the command line and the API.
+its role or address, issues and revokes its API tokens, unlocks its sign-in after wrong
+passwords and deactivates it (the forms are in `ildpath.web.accounts_forms`). Other roles get
+the 403 page: the role table decides (``Permission.ADMINISTER``), as on the command line and
+the API.
 
 After a successful form the page says what was done: a code and the token's id travel in the
 redirect's query, signed with the session's CSRF token so a link made by someone else cannot
@@ -24,8 +25,10 @@ from ..accounts import (
     account_summaries,
     account_summary,
     list_tokens,
+    lock_of,
+    locked_usernames,
 )
-from ..accounts.users import MIN_PASSWORD
+from ..accounts.passwords import MIN_PASSWORD
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
 from ..roles import Permission, RoleNotPermitted, require
@@ -54,6 +57,7 @@ NOTICES = {
     "deactivated": "Account {subject} deactivated: it can no longer sign in, and its "
     "sessions and API tokens are refused.",
     "revoked": "API token {ref} revoked: it is refused from its next use on.",
+    "unlocked": "Account {subject} unlocked: they can sign in again now.",
 }
 """What each successful form says, by its code."""
 
@@ -102,6 +106,7 @@ def show_accounts(
         status=refused.refusal.status if refused and refused.refusal else 200,
         nav=ACCOUNTS,
         accounts=account_summaries(app),
+        locked=locked_usernames(app),
         roles=PERSON_ROLES,
         min_password=MIN_PASSWORD,
         refused=refused,
@@ -126,6 +131,7 @@ def show_account(
     except UserNotFound:
         return error_page(request, caller, 404, "No such account", f"No account {username!r}.")
     quiet = refused is not None or issued
+    lock = lock_of(app, username)
     return render(
         request,
         caller,
@@ -135,6 +141,8 @@ def show_account(
         account=account,
         url=account_url(username),
         tokens=list_tokens(app, username),
+        lock=lock,
+        lock_seconds=lock.seconds_left(app.clock.now()) if lock else 0,
         roles=PERSON_ROLES,
         own=username == caller.account.username,
         refused=refused,
