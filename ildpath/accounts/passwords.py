@@ -90,6 +90,8 @@ def check_password(password: str, username: str) -> None:
     one as before, `InvalidValue`)."""
     if len(password) < MIN_PASSWORD:
         raise InvalidValue("password", "(hidden)", f"at least {MIN_PASSWORD} characters")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in password):
+        raise WeakPassword("it holds characters that are not text (unpaired surrogates)")
     if len(set(password)) == 1:
         raise WeakPassword("it is one character repeated")
     if username and username.casefold() in password.casefold():

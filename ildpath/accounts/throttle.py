@@ -29,7 +29,7 @@ from persistence.sign_in_tables import KEY_LENGTH, SignInThrottleRow
 from ..bootstrap import App
 from ..settings import Settings
 from .chained import in_account_change, record_event
-from .users import find_user
+from .users import find_user, well_formed
 
 __all__ = [
     "SignInLock",
@@ -63,7 +63,9 @@ class SignInLock:
 
 
 def account_key(username: str) -> str:
-    return f"account:{username}"[:KEY_LENGTH]
+    """The counter of a name as typed, escaped to ASCII (a NUL or an unpaired surrogate is
+    text no database stores; a well-formed username stays as it is)."""
+    return f"account:{username.encode('unicode_escape').decode('ascii')}"[:KEY_LENGTH]
 
 
 def address_key(address: str) -> str:
@@ -149,8 +151,11 @@ def count_failure(app: App, username: str, address: str) -> int:
         failures, by_account = _count(
             session, account_key(username), settings.sign_in_failures, settings, now
         )
-        exists = session.exec(select(UserRow.id).where(UserRow.username == username)).first()
-        if failures == settings.sign_in_failures and exists is not None:
+        exists = (
+            well_formed(username)
+            and session.exec(select(UserRow.id).where(UserRow.username == username)).first()
+        )
+        if failures == settings.sign_in_failures and exists:
             payload = {"failures": failures, "seconds": by_account, "address": address}
             begun.append(_Begun(username, payload))
         failures, by_address = _count(

@@ -41,6 +41,7 @@ __all__ = [
     "reactivate_user",
     "set_email",
     "set_password",
+    "well_formed",
 ]
 
 PERSON_ROLES = tuple(role for role in ROLES if role != "system")
@@ -66,8 +67,14 @@ class UserEntry:
     email: str | None = None
 
 
+def well_formed(username: str) -> bool:
+    """Whether ``username`` could name an account (the rule is public: saying so leaks
+    nothing). Anything else is never looked up: PostgreSQL refuses some text (a NUL)."""
+    return _USERNAME.fullmatch(username) is not None
+
+
 def _check_username(username: str) -> None:
-    if not _USERNAME.fullmatch(username):
+    if not well_formed(username):
         raise InvalidValue(
             "username",
             username,
@@ -152,8 +159,10 @@ def add_user(
 def authenticate(app: App, username: str, password: str) -> Account | None:
     """The account if the password is right and the account active, else None (the caller
     says only "wrong username or password", whichever it was)."""
-    with app.transaction() as session:
-        user = session.exec(select(UserRow).where(UserRow.username == username)).first()
+    user = None
+    if well_formed(username):
+        with app.transaction() as session:
+            user = session.exec(select(UserRow).where(UserRow.username == username)).first()
     if user is None:
         spend_verify(password)
         return None

@@ -74,6 +74,13 @@ def test_a_guessable_password_is_refused_with_its_rule_and_nothing_is_written(
     assert authenticate(app, "anna.rossi", GOOD) is not None
 
 
+def test_a_password_that_is_not_text_is_refused_not_a_server_error(app: App) -> None:
+    broken = "\ud800 correct horse battery"  # an unpaired surrogate, as JSON can carry
+    with pytest.raises(WeakPassword, match="not text"):
+        add_user(app, "ben", "clinician", broken, by="anna.rossi")
+    assert authenticate(app, "anna.rossi", broken) is None
+
+
 def test_a_short_password_is_refused_as_before(app: App) -> None:
     with pytest.raises(InvalidValue, match="allowed: at least 12 characters"):
         add_user(app, "ben", "clinician", "Xq7#kP9!", by="anna.rossi")

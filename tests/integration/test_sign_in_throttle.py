@@ -157,3 +157,11 @@ def test_a_lock_beginning_and_an_admin_unlock_are_chained_and_verify_clean(
     assert report.findings == [] and report.account_events == 4
     with pytest.raises(UserNotFound):
         unlock_account(app, "nobody", by="admin.rossi")
+
+
+def test_a_name_no_database_stores_is_refused_and_counted_not_a_server_error(app: App) -> None:
+    for name in ("anna\x00", "\ud800", "x" * 300):  # a NUL, an unpaired surrogate, too long
+        for _ in range(5):
+            assert sign_in(app, name, WRONG, WARD) is None
+        assert sign_in(app, name, PASSWORD, WARD) == TooManyAttempts(1)
+    assert sign_in(app, "anna", PASSWORD, WARD) == ANNA
