@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ildpath.accounts import Account, account_for_token, add_user, issue_token, list_tokens
+from ildpath.accounts import (
+    Account,
+    account_for_token,
+    add_user,
+    authenticate,
+    issue_token,
+    list_tokens,
+)
 from ildpath.accounts.hashing import hash_secret
 from ildpath.bootstrap import bootstrap
 from ildpath.clock import SimulatedClock
@@ -29,10 +36,13 @@ ANNA = Account("anna", "clinician")
 OLD_TOKEN = "ildp_1_" + "Q" * 43
 """A token as an older release issued it: its argon2 hash is what that release stored."""
 PASSWORD = "correct-horse-battery"
+OLD_PASSWORD = "password1234"
+"""Allowed by an older release (length alone), refused for a new password now."""
 
 
 def _clinic_of_an_older_release(url: str) -> None:
-    """Anna and her token as written before the keyed digest (schema of revision 0015)."""
+    """Anna, her password and her token as written before the password rules and the keyed
+    digest (schema of revision 0015)."""
     migrate(url, "0015")
     engine = make_engine(url)
     now = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -43,7 +53,7 @@ def _clinic_of_an_older_release(url: str) -> None:
                     "INSERT INTO user_account (id, username, role, password_hash, active, demo, "
                     "created_at) VALUES (1, 'anna', 'clinician', :hash, true, false, :now)"
                 ),
-                {"hash": hash_secret(PASSWORD), "now": now},
+                {"hash": hash_secret(OLD_PASSWORD), "now": now},
             )
             connection.execute(
                 text(
@@ -78,7 +88,7 @@ def _chained(url: str) -> list[tuple[str, str, str]]:
         engine.dispose()
 
 
-def test_a_token_issued_before_keeps_working_and_is_stored_again_as_the_keyed_digest(
+def test_a_token_and_a_password_set_before_keep_working_the_token_stored_again_keyed(
     empty_database_url: str,
 ) -> None:
     url = empty_database_url
@@ -99,6 +109,7 @@ def test_a_token_issued_before_keeps_working_and_is_stored_again_as_the_keyed_di
         ]
         report = verify_audit(app)
         assert report.findings == [] and report.account_events == 2
+        assert authenticate(app, "anna", OLD_PASSWORD) == ANNA  # the rules apply when set
 
 
 def test_a_forged_secret_with_a_real_token_id_is_refused_and_changes_nothing(
