@@ -86,6 +86,17 @@ class Settings(BaseSettings):
     that forwards plain HTTP from a non-loopback address."""
     session_hours: int = 12
     """A dashboard sign-in lasts this long."""
+    sign_in_failures: int = Field(default=5, ge=1, le=100)
+    """Wrong passwords in a row on one account before it is locked for a second; each further
+    one doubles the lock (2, 4, 8 ... seconds, up to ``sign_in_longest_lock_seconds``)."""
+    sign_in_failures_per_address: int = Field(default=20, ge=1, le=1000)
+    """The same, for every sign-in from one client address, whatever the account (higher:
+    a ward's computers may share one address)."""
+    sign_in_longest_lock_seconds: int = Field(default=900, ge=1, le=86_400)
+    """The longest a sign-in lock lasts (default 15 minutes); an admin can unlock sooner."""
+    trusted_proxies: str = ""
+    """Addresses (comma-separated) of the reverse proxies whose ``X-Forwarded-For`` names the
+    client; empty: the header is ignored and the client is the connection's address."""
     audit_key_file: Path | None = None
     """The secret that signs the audit chains (default ``~/.config/ildpath/audit.key``; made
     on first use with mode 0600). Keep it off the database's host and out of its backups:

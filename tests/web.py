@@ -14,6 +14,7 @@ import uvicorn
 
 from ildpath.accounts import add_user, issue_token
 from ildpath.api.app import create_api
+from ildpath.api.server import server_config
 from ildpath.bootstrap import App, bootstrap
 from ildpath.clock import SimulatedClock
 from ildpath.settings import Settings
@@ -54,7 +55,7 @@ def serving(app: App, *, dashboard: bool = True) -> Iterator[str]:
     """Serve the app on a free loopback port until the block ends."""
     port = free_port()
     api = create_api(app, dashboard=dashboard)
-    config = uvicorn.Config(api, host="127.0.0.1", port=port, log_level="warning")
+    config = server_config(api, app.settings, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

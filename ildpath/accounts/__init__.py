@@ -24,8 +24,11 @@ from .errors import (
 )
 from .hashing import hash_secret, verify_secret
 from .overview import AccountSummary, account_summaries, account_summary
+from .passwords import WeakPassword
 from .reminder_choice import ReminderChoice, reminder_choice, set_reminder_choice
 from .sessions import close_session, open_session, session_for
+from .sign_in import TooManyAttempts, sign_in
+from .throttle import SignInLock, lock_of, locked_usernames, unlock_account
 from .tokens import TokenEntry, account_for_token, issue_token, list_tokens, revoke_token
 from .users import (
     PERSON_ROLES,
@@ -56,11 +59,14 @@ __all__ = [
     "LastAdminRefused",
     "OwnAccountRefused",
     "ReminderChoice",
+    "SignInLock",
     "TokenEntry",
     "TokenNotFound",
+    "TooManyAttempts",
     "UserEntry",
     "UserNotFound",
     "UsernameTaken",
+    "WeakPassword",
     "account_for_token",
     "account_summaries",
     "account_summary",
@@ -79,6 +85,8 @@ __all__ = [
     "list_feeds",
     "list_tokens",
     "list_users",
+    "lock_of",
+    "locked_usernames",
     "open_session",
     "reactivate_user",
     "reminder_choice",
@@ -88,5 +96,7 @@ __all__ = [
     "set_email",
     "set_password",
     "set_reminder_choice",
+    "sign_in",
+    "unlock_account",
     "verify_secret",
 ]

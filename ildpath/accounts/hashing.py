@@ -21,10 +21,11 @@ def hash_secret(secret: str) -> str:
 
 
 def verify_secret(hashed: str, secret: str) -> bool:
-    """Whether ``secret`` matches ``hashed``; False on a mismatch or an unreadable hash."""
+    """Whether ``secret`` matches ``hashed``; False on a mismatch, an unreadable hash, or a
+    secret that is no text (an unpaired surrogate sent in JSON cannot be encoded)."""
     try:
         return _hasher.verify(hashed, secret)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
 

@@ -22,8 +22,10 @@ from ..roles import ROLES
 from .chained import check_admin_left, in_account_change, own_name, record_event
 from .errors import OwnAccountRefused, UsernameTaken, UserNotFound
 from .hashing import hash_secret, spend_verify, verify_secret
+from .passwords import MIN_PASSWORD, check_password
 
 __all__ = [
+    "MIN_PASSWORD",
     "PERSON_ROLES",
     "Account",
     "UserEntry",
@@ -39,10 +41,10 @@ __all__ = [
     "reactivate_user",
     "set_email",
     "set_password",
+    "well_formed",
 ]
 
 PERSON_ROLES = tuple(role for role in ROLES if role != "system")
-MIN_PASSWORD = 12
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -65,8 +67,14 @@ class UserEntry:
     email: str | None = None
 
 
+def well_formed(username: str) -> bool:
+    """Whether ``username`` could name an account (the rule is public: saying so leaks
+    nothing). Anything else is never looked up: PostgreSQL refuses some text (a NUL)."""
+    return _USERNAME.fullmatch(username) is not None
+
+
 def _check_username(username: str) -> None:
-    if not _USERNAME.fullmatch(username):
+    if not well_formed(username):
         raise InvalidValue(
             "username",
             username,
@@ -78,12 +86,6 @@ def _check_username(username: str) -> None:
 def _check_role(role: str) -> None:
     if role not in PERSON_ROLES:
         raise InvalidValue("role", role, ", ".join(PERSON_ROLES))
-
-
-def _check_password(password: str) -> None:
-    """Length is what resists guessing; the value itself never appears in a message."""
-    if len(password) < MIN_PASSWORD:
-        raise InvalidValue("password", "(hidden)", f"at least {MIN_PASSWORD} characters")
 
 
 def _check_email(email: str | None) -> str | None:
@@ -119,7 +121,7 @@ def add_user(
     is who adds it (``system`` for the first admin or the demo accounts)."""
     _check_username(username)
     _check_role(role)
-    _check_password(password)
+    check_password(password, username)
     email = _check_email(email)
     hashed = hash_secret(password)  # slow on purpose: done before the write lock is taken
 
@@ -157,8 +159,10 @@ def add_user(
 def authenticate(app: App, username: str, password: str) -> Account | None:
     """The account if the password is right and the account active, else None (the caller
     says only "wrong username or password", whichever it was)."""
-    with app.transaction() as session:
-        user = session.exec(select(UserRow).where(UserRow.username == username)).first()
+    user = None
+    if well_formed(username):
+        with app.transaction() as session:
+            user = session.exec(select(UserRow).where(UserRow.username == username)).first()
     if user is None:
         spend_verify(password)
         return None
@@ -200,7 +204,7 @@ def set_password(
     """Replace the password and end the user's dashboard sessions, so a reset after a
     suspected leak also locks out whoever used the old one. The chain records a digest of
     the new hash (a change is detectable; the hash is not copied)."""
-    _check_password(password)
+    check_password(password, username)
     hashed = hash_secret(password)
 
     def work(session: Session) -> None:

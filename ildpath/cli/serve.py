@@ -13,6 +13,7 @@ import uvicorn
 
 from ..accounts import add_user, demo_accounts, has_users, set_password
 from ..api.app import DECISION_SUPPORT, create_api
+from ..api.server import server_config
 from ..bootstrap import App, bootstrap
 from ..roles import Permission
 from ..scheduling import LiveScheduler
@@ -125,7 +126,7 @@ def serve(
     runner = LiveScheduler() if scheduler else None
     thread = threading.Thread(target=runner.run, name="scheduler", daemon=True) if runner else None
     _greet(f"http://{host}:{port}", logins, app)
-    server = uvicorn.Server(uvicorn.Config(create_api(app), host=host, port=port))
+    server = uvicorn.Server(server_config(create_api(app), settings, host=host, port=port))
     if thread is not None:
         thread.start()
     for stop_signal in (signal.SIGINT, signal.SIGTERM):

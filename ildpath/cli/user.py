@@ -27,6 +27,7 @@ from ..accounts import (
     set_email,
     set_password,
     set_reminder_choice,
+    unlock_account,
 )
 from ..bootstrap import App
 from ..roles import Permission, require
@@ -35,7 +36,7 @@ from .edge import console, emit_json, open_app, operator
 
 user_app = typer.Typer(
     help="Accounts of the web dashboard and API: add, list, change a password or a role, "
-    "deactivate, "
+    "deactivate, unlock after wrong passwords, "
     "issue and revoke API tokens (admin role; the very first account needs none).",
     no_args_is_help=True,
 )
@@ -84,7 +85,8 @@ def add(
 ) -> None:
     """Add an account (admin role). Exception: the first account of an empty user table may
     be added by anyone at this terminal, so that someone can become the first admin (make
-    that one an admin). The password (at least 12 characters) is asked twice without echo."""
+    that one an admin). The password is asked twice without echo: at least 12 characters,
+    not one character repeated, not containing the username, not a common or breached one."""
     app = open_app()
     by, by_role = _may_add(ctx, app)
     account = add_user(
@@ -162,6 +164,20 @@ def reactivate(
     by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
     reactivate_user(open_app(), username, by=by, by_role=by_role)
     console.print(f"user {username} reactivated", markup=False)
+
+
+@user_app.command("unlock")
+def unlock(
+    ctx: typer.Context, username: Annotated[str, typer.Argument(help="Whose account.")]
+) -> None:
+    """Let an account locked by wrong passwords sign in again at once (admin role; the
+    admin is `--user`). The unlock is an event on the accounts chain. A lock on a client
+    address is not lifted: it ends by itself."""
+    by, by_role = _by(operator(ctx).acting(Permission.ADMINISTER))
+    if unlock_account(open_app(), username, by=by, by_role=by_role):
+        console.print(f"user {username} unlocked: they can sign in again now", markup=False)
+    else:
+        console.print(f"user {username} was not locked (no failed sign-ins)", markup=False)
 
 
 @user_app.command("token")

@@ -1,5 +1,6 @@
-"""The Accounts pages' forms: add an account, change its role or email, deactivate it, issue
-and revoke its API tokens, each through the use case the command line and the API call.
+"""The Accounts pages' forms: add an account, change its role or email, unlock its sign-in,
+deactivate it, issue and revoke its API tokens, each through the use case the command line
+and the API call.
 
 Each post is checked in the same order: the session's CSRF token, then the role (admins
 only), then the use case. Success: 303 back to the account's page with what was done, except
@@ -20,6 +21,7 @@ from ..accounts import (
     LastAdminRefused,
     OwnAccountRefused,
     TokenNotFound,
+    WeakPassword,
     add_user,
     change_role,
     deactivate_user,
@@ -27,6 +29,7 @@ from ..accounts import (
     list_tokens,
     revoke_token,
     set_email,
+    unlock_account,
 )
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
@@ -53,6 +56,9 @@ def _refusal(error: Exception) -> Refusal:
         return Refusal(422, str(error), error.field)
     if isinstance(error, LastAdminRefused):
         return Refusal(409, str(error), error.field)
+    if isinstance(error, WeakPassword):  # the rule it breaks, not only what is allowed
+        message = f"Password (password): not allowed: {error.rule}; allowed: {error.allowed}."
+        return Refusal(422, message, "password")
     return refusal(error)
 
 
@@ -165,6 +171,21 @@ def deactivate(
         return "deactivated"
 
     return _act(request, app, caller, form, username, "deactivate", act)
+
+
+@router.post(ACCOUNTS + "/{username}/unlock")
+def unlock(
+    username: str,
+    request: Request,
+    app: App = _APP,
+    caller: Caller = _CALLER,
+    form: FormData = _FORM,
+) -> Response:
+    def act() -> str:
+        unlock_account(app, username, by=caller.account.username, by_role=caller.account.role)
+        return "unlocked"
+
+    return _act(request, app, caller, form, username, "unlock", act)
 
 
 @router.post(ACCOUNTS + "/{username}/tokens/{token_id}/revoke")

@@ -2,12 +2,13 @@
 GET /account: everyone's own account page.
 
 The list shows every account at a glance and the form to add one; an account's page changes
-its role or address, issues and revokes its API tokens and deactivates it (the forms are in
-`ildpath.web.accounts_forms`). Other roles get the 403 page: the role table decides
-(``Permission.ADMINISTER``), as on the command line and the API. Everyone, whatever the role,
-has their own account page (``/account``): what the clinic knows of them, their reminder
-choice (`ildpath.web.reminders_form`) and their calendar subscriptions, which they issue and
-revoke themselves (`ildpath.web.calendar_forms`); the admin's forms are only on an admin's.
+its role or address, issues and revokes its API tokens, unlocks its sign-in after wrong
+passwords and deactivates it (the forms are in `ildpath.web.accounts_forms`). Other roles get
+the 403 page: the role table decides (``Permission.ADMINISTER``), as on the command line and
+the API. Everyone, whatever the role, has their own account page (``/account``): what the
+clinic knows of them, their reminder choice (`ildpath.web.reminders_form`) and their calendar
+subscriptions, which they issue and revoke themselves (`ildpath.web.calendar_forms`); the
+admin's forms are only on an admin's.
 
 After a successful form the page says what was done: a code and the token's id travel in the
 redirect's query, signed with the session's CSRF token so a link made by someone else cannot
@@ -31,9 +32,11 @@ from ..accounts import (
     account_summary,
     list_feeds,
     list_tokens,
+    lock_of,
+    locked_usernames,
     reminder_choice,
 )
-from ..accounts.users import MIN_PASSWORD
+from ..accounts.passwords import MIN_PASSWORD
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
 from ..roles import Permission, RoleNotPermitted, allows, require
@@ -68,6 +71,7 @@ NOTICES = {
     "reminders": "Your reminder choice is saved: it applies from the scheduler's next pass.",
     "feed_revoked": "Calendar feed {ref} revoked: calendar apps subscribed to it get nothing "
     "from their next fetch on.",
+    "unlocked": "Account {subject} unlocked: they can sign in again now.",
 }
 """What each successful form says, by its code."""
 
@@ -116,6 +120,7 @@ def show_accounts(
         status=refused.refusal.status if refused and refused.refusal else 200,
         nav=ACCOUNTS,
         accounts=account_summaries(app),
+        locked=locked_usernames(app),
         roles=PERSON_ROLES,
         min_password=MIN_PASSWORD,
         refused=refused,
@@ -150,6 +155,7 @@ def show_account(
         # an admin's form posted to one's own page: its section is not drawn to say so
         return error_page(request, caller, 403, "Not for your role", refused.refusal.message)
     quiet = refused is not None or issued or feed is not None
+    lock = lock_of(app, username) if admin else None
     return render(
         request,
         caller,
@@ -163,6 +169,8 @@ def show_account(
         feeds=list_feeds(app, username),
         feed_scopes=FEED_SCOPES,
         feed_url=_feed_url(request, app, feed),
+        lock=lock,
+        lock_seconds=lock.seconds_left(app.clock.now()) if lock else 0,
         roles=PERSON_ROLES,
         own=own,
         reminders=reminder_choice(app, username),

@@ -1,7 +1,10 @@
 """Signing in and out of the dashboard: a session cookie (HttpOnly, SameSite=Strict, Secure
 unless the settings say otherwise) and nothing else the browser keeps.
 
-A failed sign-in never says whether the username or the password was wrong.
+A failed sign-in never says whether the username or the password was wrong. After a few in a
+row, the account (or the client address) is locked for a while that doubles with each further
+failure (`ildpath.accounts.throttle`): the form then answers 429 with ``Retry-After`` and says
+when to try again, without checking the password.
 """
 
 from urllib.parse import urlsplit
@@ -10,7 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
-from ..accounts import authenticate, close_session, open_session
+from ..accounts import TooManyAttempts, close_session, open_session, sign_in
 from ..api.security import SESSION_COOKIE, Caller, clinic_app, identify
 from ..bootstrap import App
 from .access import check_form, local_path, posted_form, signed_in
@@ -25,16 +28,33 @@ router = APIRouter(include_in_schema=False)
 WRONG = "Wrong username or password, or the account is not active. Check both and try again."
 
 
-def _login_page(request: Request, wanted: str, *, error: str = "", username: str = "") -> Response:
+def too_many(seconds: int) -> str:
+    """What the form says while sign-in is locked."""
+    unit = "second" if seconds == 1 else "seconds"
+    return (
+        f"Too many attempts; try again in {seconds} {unit}. "
+        "An admin can unlock your account sooner."
+    )
+
+
+def _login_page(
+    request: Request, wanted: str, *, error: str = "", username: str = "", status: int = 200
+) -> Response:
     return render(
         request,
         None,
         "login.html",
-        status=401 if error else 200,
+        status=status,
         wanted=wanted,
         error=error,
         username=username,
     )
+
+
+def client_address(request: Request) -> str:
+    """The connection's address: a proxy's ``X-Forwarded-For`` counts only when the settings
+    name that proxy (``ILDPATH_TRUSTED_PROXIES``; the server then puts the client here)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _same_origin(request: Request) -> bool:
@@ -68,9 +88,16 @@ def login(
     if not _same_origin(request):
         return error_page(request, None, 403, "Sign-in refused", "Sign in from this site's page.")
     username, password = text(form, "username") or "", form.get("password")
-    account = authenticate(app, username, password if isinstance(password, str) else "")
+    secret = password if isinstance(password, str) else ""
+    account = sign_in(app, username, secret, client_address(request))
+    if isinstance(account, TooManyAttempts):
+        locked = _login_page(
+            request, wanted, error=too_many(account.seconds), username=username, status=429
+        )
+        locked.headers["Retry-After"] = str(account.seconds)
+        return locked
     if account is None:
-        return _login_page(request, wanted, error=WRONG, username=username)
+        return _login_page(request, wanted, error=WRONG, username=username, status=401)
     previous = request.cookies.get(SESSION_COOKIE)
     if previous:
         close_session(app, previous)

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from ildpath.accounts import Account, TooManyAttempts, sign_in
+from ildpath.bootstrap import bootstrap
 from ildpath.cli.main import app
+from ildpath.settings import Settings
 
 from .cli import ILDPATH, Terminal
 
@@ -169,3 +172,44 @@ def test_the_last_active_admin_cannot_be_deactivated_or_demoted_at_the_terminal(
     report = json.loads(shell.ok("audit", "verify", "--json"))
     assert report["intact"] is True and report["account_events"] == 4
     assert "4 account events" in shell.ok("audit", "verify")
+
+
+@pytest.mark.parametrize(
+    ("password", "rule"),
+    [
+        ("password1234", "it is on a list of common and breached passwords"),
+        ("aaaaaaaaaaaa", "it is one character repeated"),
+        ("qwertyuiop12", "it is easily guessed"),
+        ("anna.rossi-2026", "it contains the username"),
+    ],
+)
+def test_a_guessable_password_is_refused_at_the_terminal_naming_its_rule(shell, password, rule):
+    done = typed(
+        shell, password + "\n", "user", "add", "anna.rossi", "--role", "admin", "--password-stdin"
+    )
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("error: password: '(hidden)' is not allowed: " + rule)
+    assert "allowed: at least 12 characters" in line and password not in line
+    assert shell.json("user", "list") == []
+
+
+def test_an_admin_unlocks_an_account_locked_by_wrong_passwords(shell):
+    add(shell, "admin.rossi", "admin")
+    add(shell, "anna", "clinician", acting="admin")
+    app = bootstrap(Settings(database_url=shell.env["ILDPATH_DATABASE_URL"]))
+    try:
+        for _ in range(5):
+            assert sign_in(app, "anna", "not-her-password", "10.1.2.3") is None
+        assert isinstance(sign_in(app, "anna", PASSWORD, "10.1.2.3"), TooManyAttempts)
+        refused = shell.run("user", "unlock", "anna")
+        assert refused.returncode == 2 and "manage users and tokens" in refused.stderr
+        assert "user anna unlocked" in shell.ok("user", "unlock", "anna", role="admin")
+        assert sign_in(app, "anna", PASSWORD, "10.1.2.3") == Account("anna", "clinician")
+    finally:
+        app.engine.dispose()
+    assert "was not locked" in shell.ok("user", "unlock", "anna", role="admin")
+    missing = shell.run("user", "unlock", "nobody", role="admin")
+    assert missing.returncode == 2 and "no user 'nobody'" in missing.stderr
+    report = json.loads(shell.ok("audit", "verify", "--json"))
+    assert report["intact"] is True and report["account_events"] == 4  # 2 added, lock, unlock
