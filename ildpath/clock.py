@@ -32,20 +32,29 @@ class SystemClock:
 
 
 class SimulatedClock:
-    """A clock that stands still until moved: midday of a clinic day, plus a tick per read so
-    instants stay ordered."""
+    """A clock that stands still until moved: midday of a clinic day (or later, once
+    `advance`d), plus a tick per read so instants stay ordered."""
 
     def __init__(self, day: date) -> None:
         self._day = day
+        self._since_midday = timedelta(0)
         self._ticks = 0
 
     def move_to(self, day: date) -> None:
         if day != self._day:
-            self._day, self._ticks = day, 0
+            self._day, self._since_midday, self._ticks = day, timedelta(0), 0
+
+    def advance(self, by: timedelta) -> None:
+        """Move on by ``by`` (minutes of a retry schedule, or days): the day follows."""
+        instant = datetime.combine(self._day, time(12), UTC) + self._since_midday + by
+        self._day = instant.date()
+        self._since_midday = instant - datetime.combine(self._day, time(12), UTC)
+        self._ticks = 0
 
     def now(self) -> datetime:
         self._ticks += 1
-        return datetime.combine(self._day, time(12), UTC) + timedelta(microseconds=self._ticks)
+        midday = datetime.combine(self._day, time(12), UTC)
+        return midday + self._since_midday + timedelta(microseconds=self._ticks)
 
     def today(self) -> date:
         return self._day

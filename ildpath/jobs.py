@@ -2,12 +2,13 @@
 daily re-evaluation and the reminder dispatch, on the application built once per process."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from scheduler.dispatcher import DispatchReport, dispatch
 from scheduler.notifiers.base import Notifier
 from scheduler.notifiers.settings import notifiers_from_settings
+from scheduler.retry import RetryPolicy
 from scheduler.service import JobTargets
 
 from .bootstrap import App, bootstrap
@@ -20,6 +21,7 @@ __all__ = [
     "application",
     "daily_evaluation",
     "dispatch_reminders",
+    "retry_policy",
     "run_day",
 ]
 
@@ -63,6 +65,16 @@ def anchor_heads(app: App) -> None:
     log.info("audit checkpoint of %d chains appended to %s", summary.chains, summary.path)
 
 
+def retry_policy(app: App) -> RetryPolicy:
+    """The settings' ``ILDPATH_REMINDER_RETRY_*`` and ``ILDPATH_REMINDER_MAX_AGE_DAYS``."""
+    settings = app.settings
+    return RetryPolicy(
+        first_seconds=settings.reminder_retry_first_seconds,
+        max_seconds=settings.reminder_retry_max_seconds,
+        max_age=timedelta(days=settings.reminder_max_age_days),
+    )
+
+
 def dispatch_reminders() -> None:
     app = application()
     report = dispatch(
@@ -71,18 +83,28 @@ def dispatch_reminders() -> None:
         app.clock.today(),
         app.clock.now,
         app.settings.reminder_cadence_days,
+        retry_policy(app),
     )
-    if report.planned or report.sent or report.failed:
+    if report.planned or report.sent or report.failed or report.retrying:
         log.info(
-            "reminders: %d planned, %d sent, %d failed, %d to retry",
+            "reminders: %d planned, %d sent, %d failed, %d to retry, %d cancelled, %d expired",
             report.planned,
             report.sent,
             report.failed,
             report.retrying,
+            report.cancelled,
+            report.expired,
         )
 
 
 def run_day(app: App, day: date, notifiers: dict[str, Notifier]) -> DispatchReport:
     """One simulated day: the daily evaluation, then dispatch (for --simulate and demos)."""
     run_daily_evaluation(app, day)
-    return dispatch(app.engine, notifiers, day, app.clock.now, app.settings.reminder_cadence_days)
+    return dispatch(
+        app.engine,
+        notifiers,
+        day,
+        app.clock.now,
+        app.settings.reminder_cadence_days,
+        retry_policy(app),
+    )
