@@ -79,9 +79,12 @@ def list_reminders(
     if as_json:
         emit_json([_plain(view) for view in views])
         return
-    table = Table(
-        "key", "channel", "patient", "what", "status", "attempts", "last error", "next attempt"
-    )
+    table = Table()
+    # a key is copied into `reminders retry`: whole on one line; an error names a URL: folded
+    table.add_column("key", no_wrap=True, min_width=max((len(v.key) for v in views), default=3))
+    for header in ("channel", "patient", "what", "status", "attempts", "last error"):
+        table.add_column(header, overflow="fold")
+    table.add_column("next attempt")
     for view in views:
         table.add_row(
             view.key,

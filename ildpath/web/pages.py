@@ -17,6 +17,7 @@ from . import (
     pathway_page,
     patient_actions,
     patient_page,
+    reminders_page,
     reports_page,
     signin,
     task_forms,
@@ -46,8 +47,8 @@ async def _form_refused(request: Request, _: Exception) -> HTMLResponse:
 
 
 def install_dashboard(api: FastAPI) -> None:
-    """Add the pages (/, /patients/…, /tasks, /lists, /reports, /pathway, /admin/…, /login)
-    and /static."""
+    """Add the pages (/, /patients/…, /tasks, /lists, /reports, /reminders, /pathway,
+    /admin/…, /login) and /static."""
     pages = (
         signin,
         board,
@@ -59,6 +60,7 @@ def install_dashboard(api: FastAPI) -> None:
         worklist,
         task_forms,
         reports_page,
+        reminders_page,
         pathway_page,
         accounts_page,
         accounts_forms,
