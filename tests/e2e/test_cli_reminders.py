@@ -134,3 +134,46 @@ def test_an_auditor_may_not_see_or_requeue_deliveries(outbox: Outbox) -> None:
         assert refused.returncode == 2
         assert "may not see and re-queue failing reminder deliveries" in refused.stderr
     assert outbox.terminal.json("reminders", "list", role="admin")
+
+
+def test_the_retry_settings_reach_the_scheduler(tmp_path: Path) -> None:
+    """``ILDPATH_REMINDER_RETRY_FIRST_SECONDS`` and ``ILDPATH_REMINDER_MAX_AGE_DAYS`` as the
+    simulated scheduler runs against a receiver that answers 500 every day; a wrong value is
+    one line naming the variable."""
+    start = date(2026, 3, 2)
+    terminal = Terminal(tmp_path)
+    terminal.ok("init")
+    with clinic(terminal.env["ILDPATH_DATABASE_URL"], start) as (app, _):
+        enrol(app)
+    down = Endpoint(statuses=[500] * 100)
+    with http_server(down) as url:
+        terminal.env.update(
+            ILDPATH_NOTIFY_CHANNELS="webhook",
+            ILDPATH_WEBHOOK_URL=url,
+            ILDPATH_WEBHOOK_SECRET="s3cret",
+            ILDPATH_REMINDER_RETRY_FIRST_SECONDS="600",
+            ILDPATH_REMINDER_MAX_AGE_DAYS="2",
+        )
+        first, last = start + timedelta(days=14), start + timedelta(days=18)
+        ran = terminal.run(
+            "scheduler", "run", "--simulate", "--from", str(first), "--until", str(last)
+        )
+    assert ran.returncode == 0, ran.stderr
+    listed = terminal.json("reminders", "list", "--failed")
+
+    expired = [row for row in listed if row["status"] == "expired"]
+    assert expired and all(
+        "not sent within 2 days (the age limit)" in row["last_error"] for row in expired
+    )
+    assert {row["kind"] for row in expired} >= {"due", "overdue"}
+    assert {row["status"] for row in listed} == {"expired"}
+    # the first wait is 10 minutes after the day's pass at noon
+    assert f"(attempt 1), trying again at {first}T12:10:00+00:00" in ran.stderr
+    assert 1 <= len(down.requests) <= 5  # at most one probe a pass, one pass a simulated day
+
+    terminal.env["ILDPATH_REMINDER_RETRY_FIRST_SECONDS"] = "0"
+    refused = terminal.run("scheduler", "run", "--simulate", "--until", str(last))
+    assert refused.returncode == 2
+    assert "ILDPATH_REMINDER_RETRY_FIRST_SECONDS: input should be greater than or equal to 1" in (
+        refused.stderr
+    )
