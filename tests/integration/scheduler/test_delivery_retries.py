@@ -17,8 +17,8 @@ from ildpath.bootstrap import App
 from ildpath.clock import SimulatedClock
 from ildpath.usecases import acknowledge_alert, evaluate_patient, record_observation, record_therapy
 from persistence.tables import AlertRow, ReminderDeliveryRow
-from scheduler.dispatcher import dispatch
-from scheduler.notifiers import EmailNotifier, Notifier, WebhookNotifier
+from scheduler.dispatcher import dispatch, plan_due
+from scheduler.notifiers import EmailNotifier, LogNotifier, Notifier, WebhookNotifier
 from scheduler.retry import RetryPolicy
 
 from ..apps import CLINICIAN, clinic, enrol
@@ -222,3 +222,24 @@ def test_a_task_closed_while_its_reminder_was_failing_is_never_reminded(
     assert after.last_error == "not sent: its task was closed (done) first"
     assert after.sent_at is None
     assert Counter(down.keys)[pft.key] == 1 and pft.key not in down.accepted
+
+
+def test_a_channel_no_longer_configured_leaves_its_reminders_pending_until_the_age_limit(
+    database_url: str,
+) -> None:
+    with clinic(database_url, DAY) as (app, clock):
+        _cohort_with_overdue_work(app, clock, patients=1)
+        plan_due(app.engine, DAY, clock.now(), ["log", "webhook"], cadence_days=7)
+        logged: dict[str, Notifier] = {"log": LogNotifier()}  # the webhook was turned off
+        dispatch(app.engine, logged, DAY, clock.now, policy=POLICY)
+        left = [row for row in _rows(app) if row.channel == "webhook"]
+        clock.advance(timedelta(days=8))
+        dispatch(app.engine, logged, clock.today(), clock.now, policy=POLICY)
+        later = {row.key: row for row in _rows(app) if row.channel == "webhook"}
+
+    assert left and all((row.status, row.attempts) == ("pending", 0) for row in left)
+    assert {later[row.key].status for row in left} == {"expired"}
+    assert all(
+        "never tried (is its channel configured?)" in (later[row.key].last_error or "")
+        for row in left
+    )
