@@ -33,21 +33,31 @@ class SystemClock:
 
 class SimulatedClock:
     """A clock that stands still until moved: midday (UTC) of a clinic day unless told
-    another time (a digest hour, a retry), plus a tick per read so instants stay ordered."""
+    another time (a digest hour) or `advance`d (minutes of a retry schedule), plus a tick per
+    read so instants stay ordered."""
 
     def __init__(self, day: date) -> None:
         self._day = day
-        self._at = time(12)
+        self._since_midday = timedelta(0)
         self._ticks = 0
 
     def move_to(self, day: date, at: time = time(12)) -> None:
         """To ``at`` (UTC) on ``day``."""
-        if (day, at) != (self._day, self._at):
-            self._day, self._at, self._ticks = day, at, 0
+        since_midday = datetime.combine(day, at) - datetime.combine(day, time(12))
+        if (day, since_midday) != (self._day, self._since_midday):
+            self._day, self._since_midday, self._ticks = day, since_midday, 0
+
+    def advance(self, by: timedelta) -> None:
+        """Move on by ``by`` (minutes of a retry schedule, or days): the day follows."""
+        instant = datetime.combine(self._day, time(12), UTC) + self._since_midday + by
+        self._day = instant.date()
+        self._since_midday = instant - datetime.combine(self._day, time(12), UTC)
+        self._ticks = 0
 
     def now(self) -> datetime:
         self._ticks += 1
-        return datetime.combine(self._day, self._at, UTC) + timedelta(microseconds=self._ticks)
+        midday = datetime.combine(self._day, time(12), UTC)
+        return midday + self._since_midday + timedelta(microseconds=self._ticks)
 
     def today(self) -> date:
         return self._day

@@ -2,13 +2,14 @@
 daily re-evaluation and the reminder dispatch, on the application built once per process."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 from scheduler.dispatcher import DispatchReport, dispatch
 from scheduler.notifiers.base import Notifier
 from scheduler.notifiers.settings import notifiers_from_settings
 from scheduler.preferences import ClinicDigestSettings
+from scheduler.retry import RetryPolicy
 from scheduler.service import JobTargets
 
 from .bootstrap import App, bootstrap
@@ -23,6 +24,7 @@ __all__ = [
     "clinic_digests",
     "daily_evaluation",
     "dispatch_reminders",
+    "retry_policy",
     "run_day",
 ]
 
@@ -72,6 +74,16 @@ def clinic_digests(settings: Settings) -> ClinicDigestSettings:
     return ClinicDigestSettings(settings.clinic_reminders, settings.digest_hour, settings.timezone)
 
 
+def retry_policy(app: App) -> RetryPolicy:
+    """The settings' ``ILDPATH_REMINDER_RETRY_*`` and ``ILDPATH_REMINDER_MAX_AGE_DAYS``."""
+    settings = app.settings
+    return RetryPolicy(
+        first_seconds=settings.reminder_retry_first_seconds,
+        max_seconds=settings.reminder_retry_max_seconds,
+        max_age=timedelta(days=settings.reminder_max_age_days),
+    )
+
+
 def dispatch_reminders() -> None:
     app = application()
     report = dispatch(
@@ -81,14 +93,17 @@ def dispatch_reminders() -> None:
         app.clock.now,
         app.settings.reminder_cadence_days,
         clinic_digests(app.settings),
+        retry_policy(app),
     )
-    if report.planned or report.sent or report.failed:
+    if report.planned or report.sent or report.failed or report.retrying:
         log.info(
-            "reminders: %d planned, %d sent, %d failed, %d to retry",
+            "reminders: %d planned, %d sent, %d failed, %d to retry, %d cancelled, %d expired",
             report.planned,
             report.sent,
             report.failed,
             report.retrying,
+            report.cancelled,
+            report.expired,
         )
 
 
@@ -102,4 +117,5 @@ def run_day(app: App, day: date, notifiers: dict[str, Notifier]) -> DispatchRepo
         app.clock.now,
         app.settings.reminder_cadence_days,
         clinic_digests(app.settings),
+        retry_policy(app),
     )

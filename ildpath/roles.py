@@ -23,6 +23,7 @@ class Permission(StrEnum):
     REPORT = "produce reports"
     ADMINISTER = "manage users and tokens"
     EVALUATE = "evaluate the cohort"
+    MANAGE_REMINDERS = "see and re-queue failing reminder deliveries"
 
 
 _COORDINATOR = frozenset(
@@ -32,6 +33,7 @@ _COORDINATOR = frozenset(
         Permission.RECORD,
         Permission.MANAGE_TASKS,
         Permission.REPORT,
+        Permission.MANAGE_REMINDERS,
     }
 )
 
@@ -39,7 +41,7 @@ ROLES: dict[str, frozenset[Permission]] = {
     "coordinator": _COORDINATOR,
     "clinician": _COORDINATOR | {Permission.FIRE_TRIGGER, Permission.ACKNOWLEDGE_ALERT},
     "auditor": frozenset({Permission.READ, Permission.REPORT}),
-    "admin": frozenset({Permission.READ, Permission.ADMINISTER}),
+    "admin": frozenset({Permission.READ, Permission.ADMINISTER, Permission.MANAGE_REMINDERS}),
     "system": frozenset({Permission.READ, Permission.EVALUATE}),
 }
 """The engine itself acts as ``system``: it evaluates and raises, it never records clinical

@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     digest_hour: int = Field(default=7, ge=0, le=23)
     """The hour (0-23, clinic time) of the clinic list's daily digest, and the hour a person
     who chooses the digest gets unless they pick another."""
+    reminder_retry_first_seconds: int = Field(default=300, ge=1, le=86_400)
+    """A delivery that failed and may succeed later is tried again after this long, then
+    after twice as long each time (`scheduler.retry`)..."""
+    reminder_retry_max_seconds: int = Field(default=21_600, ge=1, le=7 * 86_400)
+    """...but never more than this apart (default 6 hours)."""
+    reminder_max_age_days: int = Field(default=7, ge=1, le=365)
+    """A reminder still failing this many days after it was planned (or re-queued) expires;
+    a critical alert's notice never does while the alert is unacknowledged."""
     longest_quiet_days: int = Field(default=7, ge=0, le=366)
     """The daily run judges again a patient whose judgement cannot change (no entry, task or
     window falls due: `pathway.horizon`) after at most this many days all the same (0: every

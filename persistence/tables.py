@@ -9,7 +9,7 @@ are plain strings, not Enums (ARCHITECTURE: Alembic misses Enum changes). No
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime
@@ -327,10 +327,22 @@ class ReminderDeliveryRow(SQLModel, table=True):
     """One reminder for one channel: the outbox the dispatcher works through.
 
     ``key`` (task or alert, channel, reminder kind) is unique, so planning the same reminder
-    twice, by one scheduler or two, writes it once.
+    twice, by one scheduler or two, writes it once. ``status``: ``pending`` (waiting, or
+    failing and retried at ``next_attempt_at``), ``sent``, ``failed`` (a person must fix
+    something, then re-queue it), ``expired`` (still failing at the age limit), ``cancelled``
+    (its task closed or its alert acknowledged first) or ``withdrawn`` (§7a).
     """
 
     __tablename__ = "reminder_delivery"
+    __table_args__ = (
+        Index(
+            "ix_reminder_delivery_pending",
+            "channel",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=240, unique=True)
@@ -347,6 +359,11 @@ class ReminderDeliveryRow(SQLModel, table=True):
     planned_on: date
     created_at: datetime = _utc()
     sent_at: datetime | None = _utc_nullable()
+    next_attempt_at: datetime | None = _utc_nullable()
+    """Not tried before this instant (a failing delivery's backoff); null: due now."""
+    last_attempt_at: datetime | None = _utc_nullable()
+    requeued_at: datetime | None = _utc_nullable()
+    """When a person re-queued it: its age limit counts from here instead of ``created_at``."""
 
 
 CLINICAL_TABLES = (

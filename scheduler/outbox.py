@@ -7,6 +7,10 @@ the channel accepted that reminder. A process killed between those two moments l
 pending and sends it again at restart with the same key, which the receiver uses to drop the
 duplicate (Message-ID / Idempotency-Key): delivery is at-least-once, observed exactly once.
 
+A delivery that fails retryably stays pending with ``next_attempt_at`` set by the retry
+policy (`scheduler.retry`); `pending` reads one channel's rows that are due, so each channel
+(each webhook endpoint) is walked on its own, by its own worker (`scheduler.dispatcher`).
+
 Everything here is Core SQL on plain columns and prebuilt statements: the outbox is walked row
 by row, and an ORM session, a row lock and a transaction per row would cost several times the
 one committed statement per delivery that the guarantee above needs.
@@ -17,7 +21,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, Integer, String, any_, bindparam, select, text, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    String,
+    any_,
+    bindparam,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -27,10 +45,12 @@ from persistence.tables import AlertRow, ReminderDeliveryRow
 from .planning import PlannedReminder
 
 __all__ = [
+    "URGENT_KINDS",
     "Delivery",
     "claim",
     "drop_withdrawn",
     "mark_failed",
+    "mark_retry",
     "mark_sent",
     "pending",
     "plan",
@@ -193,16 +213,49 @@ def drop_withdrawn(session: Session) -> int:
     return result.rowcount  # type: ignore[attr-defined,no-any-return]
 
 
-def pending(connection: Connection, after_id: int, limit: int = 500) -> list[Delivery]:
-    """The next ``limit`` pending deliveries after ``after_id``, read without a lock (`claim`
-    them before sending)."""
-    rows = connection.execute(
+URGENT_KINDS = ("critical_alert", "alert_withdrawn")
+"""Sent before the rest of a channel's backlog: a critical notice must not wait behind
+thousands of overdue-task reminders, nor behind the one probe a down endpoint gets a pass."""
+
+
+def _pending_of(urgent: bool) -> Select[Any]:
+    kinds: list[ColumnElement[Any]] = [literal_column(f"'{kind}'") for kind in URGENT_KINDS]
+    kind = _outbox.c.kind.in_(kinds) if urgent else _outbox.c.kind.not_in(kinds)
+    return (
         select(_outbox.c.id, _outbox.c.key, _outbox.c.channel, _outbox.c.kind, _outbox.c.message)
-        .where(_outbox.c.status == "pending", _outbox.c.id > after_id)
+        .where(
+            # a literal, not a parameter, so SQLite sees the partial index's condition holds
+            _outbox.c.status == literal_column("'pending'"),
+            _outbox.c.channel == bindparam("channel"),
+            _outbox.c.id > bindparam("after_id"),
+            or_(
+                _outbox.c.next_attempt_at.is_(None),
+                _outbox.c.next_attempt_at <= bindparam("now"),
+            ),
+            kind,
+        )
         .order_by(_outbox.c.id)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return [Delivery(*row) for row in rows]
+
+
+_pending = {True: _pending_of(True), False: _pending_of(False)}
+
+
+def pending(
+    connection: Connection,
+    channel: str,
+    after_id: int,
+    now: datetime,
+    *,
+    urgent: bool = False,
+    limit: int = 500,
+) -> list[Delivery]:
+    """The next ``limit`` pending deliveries of ``channel`` after ``after_id`` that are due at
+    ``now`` (never tried, or their backoff is over): the urgent kinds (critical notices and
+    their withdrawals) or the others. Read without a lock (`claim` them before sending)."""
+    values = {"channel": channel, "after_id": after_id, "now": now, "limit": limit}
+    return [Delivery(*row) for row in connection.execute(_pending[urgent], values)]
 
 
 _LOCK_NAMESPACE = 0x0D15
@@ -219,9 +272,25 @@ _attempts = select(_outbox.c.id, _outbox.c.attempts).where(
     _outbox.c.id.in_(bindparam("ids", expanding=True)), _outbox.c.status == "pending"
 )
 _mark = update(_outbox).where(_outbox.c.id == bindparam("delivery_id"))
-_mark_sent = _mark.values(status="sent", attempts=bindparam("tries"), sent_at=bindparam("at"))
+_mark_sent = _mark.values(
+    status="sent",
+    attempts=bindparam("tries"),
+    sent_at=bindparam("at"),
+    last_attempt_at=bindparam("at"),
+)
+_mark_retry = _mark.values(
+    status="pending",
+    attempts=bindparam("tries"),
+    last_error=bindparam("error"),
+    last_attempt_at=bindparam("at"),
+    next_attempt_at=bindparam("next_at"),
+)
 _mark_failed = _mark.values(
-    status=bindparam("outcome"), attempts=bindparam("tries"), last_error=bindparam("error")
+    status="failed",
+    attempts=bindparam("tries"),
+    last_error=bindparam("error"),
+    last_attempt_at=bindparam("at"),
+    next_attempt_at=None,
 )
 """Built once: the marks run once per delivery, and building a statement costs as much as
 executing it."""
@@ -259,17 +328,25 @@ def mark_sent(connection: Connection, delivery_id: int, attempts: int, at: datet
     connection.execute(_mark_sent, {"delivery_id": delivery_id, "tries": attempts, "at": at})
 
 
-def mark_failed(
-    connection: Connection, delivery_id: int, attempts: int, error: str, final: bool
+def mark_retry(
+    connection: Connection,
+    delivery_id: int,
+    attempts: int,
+    error: str,
+    at: datetime,
+    next_at: datetime,
 ) -> None:
-    """Record a failed attempt; ``final`` gives up on the delivery, otherwise the next pass
-    retries it."""
+    """Record a failed attempt that may succeed later: the delivery stays pending, due again
+    at ``next_at``."""
+    values = {"delivery_id": delivery_id, "tries": attempts, "error": error, "at": at}
+    connection.execute(_mark_retry, {**values, "next_at": next_at})
+
+
+def mark_failed(
+    connection: Connection, delivery_id: int, attempts: int, error: str, at: datetime
+) -> None:
+    """Record a failure a person must fix first (a refused password, an HTTP 400): no more
+    attempts until someone re-queues it (`scheduler.failing.requeue`)."""
     connection.execute(
-        _mark_failed,
-        {
-            "delivery_id": delivery_id,
-            "outcome": "failed" if final else "pending",
-            "tries": attempts,
-            "error": error,
-        },
+        _mark_failed, {"delivery_id": delivery_id, "tries": attempts, "error": error, "at": at}
     )

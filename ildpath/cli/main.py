@@ -16,6 +16,7 @@ from .init import init
 from .pathway import pathway_app
 from .patient import patient_app
 from .record import record_app
+from .reminders import reminders_app
 from .report import report_app
 from .scenario import scenario_app
 from .scheduler import scheduler_app
@@ -68,6 +69,7 @@ app.command("demo")(demo)
 app.add_typer(pathway_app, name="pathway")
 app.add_typer(audit_app, name="audit")
 app.add_typer(scheduler_app, name="scheduler")
+app.add_typer(reminders_app, name="reminders")
 app.command("serve")(serve)
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(user_app, name="user")

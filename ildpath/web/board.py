@@ -29,6 +29,7 @@ from .access import signed_in
 from .form_values import page_number
 from .listing import PageLinks
 from .refusals import refusal
+from .reminders_page import failing_notice
 from .templating import render
 
 __all__ = ["alerts_text", "board_query", "router"]
@@ -92,4 +93,5 @@ def cohort_board(
         saved=saved_lists(app, caller.account.username),
         error=error,
         today=app.clock.today(),
+        failing=failing_notice(app, caller),
     )

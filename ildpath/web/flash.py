@@ -34,6 +34,9 @@ DONE = {
     "task_assign": "Task assigned: its reminders go to that person where a channel can.",
     "enrolled": "Enrolled in diagnosis: the tasks it opened are listed under Open tasks.",
     "amended": "Phenotype amended: the tasks, recommendations and proposals below follow from it.",
+    "requeued": "Re-queued: tried again at the next dispatch pass, within minutes. A delivery "
+    "that fails again comes back to this list with its new error.",
+    "requeued_none": "Nothing was failing: nothing to re-queue.",
     **{trigger: f"Trigger fired: {label(trigger, 'trigger')}." for trigger in TRIGGERS},
 }
 """What each successful form says, by its code."""

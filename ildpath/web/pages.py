@@ -19,6 +19,7 @@ from . import (
     patient_actions,
     patient_page,
     reminders_form,
+    reminders_page,
     reports_page,
     signin,
     task_forms,
@@ -48,8 +49,8 @@ async def _form_refused(request: Request, _: Exception) -> HTMLResponse:
 
 
 def install_dashboard(api: FastAPI) -> None:
-    """Add the pages (/, /patients/…, /tasks, /lists, /reports, /pathway, /admin/…, /login)
-    and /static."""
+    """Add the pages (/, /patients/…, /tasks, /lists, /reports, /reminders, /pathway,
+    /admin/…, /login) and /static."""
     pages = (
         signin,
         board,
@@ -61,6 +62,7 @@ def install_dashboard(api: FastAPI) -> None:
         worklist,
         task_forms,
         reports_page,
+        reminders_page,
         pathway_page,
         accounts_page,
         accounts_forms,

@@ -24,6 +24,7 @@ from .flash import Flash, read_flash
 from .form_values import day, page_number
 from .listing import PageLinks
 from .refusals import refusal
+from .reminders_page import failing_notice
 from .task_done import done_link
 from .templating import render
 
@@ -100,6 +101,7 @@ def show_worklist(
         can_record=may(caller, Permission.RECORD),
         people=[u.username for u in list_users(app) if u.active],
         done_link=done_link,
+        failing=failing_notice(app, caller),
     )
 
 

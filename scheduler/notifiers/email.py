@@ -83,7 +83,7 @@ class EmailNotifier:
             raise DeliveryFailed(CHANNEL, reason, retryable=False) from error
         except (OSError, smtplib.SMTPServerDisconnected) as error:
             reason = f"cannot reach {self.host}:{self.port}: {str(error) or type(error).__name__}"
-            raise DeliveryFailed(CHANNEL, reason, retryable=True) from error
+            raise DeliveryFailed(CHANNEL, reason, retryable=True, endpoint_down=True) from error
         except smtplib.SMTPException as error:  # no STARTTLS or AUTH offered, etc.
             raise DeliveryFailed(CHANNEL, str(error), retryable=False) from error
         if refused:
@@ -177,9 +177,12 @@ def _withdrawal_body(reminder: Reminder) -> str:
 
 
 def _rejected(code: int, text: bytes | str) -> DeliveryFailed:
-    """4xx is temporary (try again later), 5xx permanent (a person must act)."""
+    """4xx is temporary (try again later; the server is refusing mail for now, so its other
+    reminders wait too), 5xx permanent (a person must act)."""
     message = text.decode(errors="replace") if isinstance(text, bytes) else text
-    return DeliveryFailed(CHANNEL, f"server replied {code} {message}", retryable=400 <= code < 500)
+    temporary = 400 <= code < 500
+    reason = f"server replied {code} {message}"
+    return DeliveryFailed(CHANNEL, reason, retryable=temporary, endpoint_down=temporary)
 
 
 def _refused(refused: dict[str, tuple[int, bytes]], *, partial: bool = False) -> DeliveryFailed:

@@ -1,15 +1,17 @@
-"""Webhook: a signed JSON POST to the clinic's endpoint, retried with exponential backoff.
+"""Webhook: a signed JSON POST to one of the clinic's endpoints, one attempt per send.
 
 The body is ``{"key", "kind", "patient_id", "subject", "due_on", "text", "severity"}`` (a
 withdrawal notice adds ``withdraws``, ``withdrawn_by`` and ``reason``, see `payload`); the
 headers are ``Idempotency-Key`` (the reminder key, also the ``key`` field, so the receiver can
-drop the duplicate a crash-restart or a lost response may cause), ``X-Ildpath-Timestamp`` and
-``X-Ildpath-Signature: sha256=<hex HMAC-SHA256 of "{timestamp}.{body}">`` (see `signature`;
-receivers check it with `verify_signature`).
+drop the duplicate a crash-restart, a retry or a lost response may cause),
+``X-Ildpath-Timestamp`` and ``X-Ildpath-Signature: sha256=<hex HMAC-SHA256 of
+"{timestamp}.{body}">`` (see `signature`; receivers check it with `verify_signature`).
 
-Connection errors, timeouts, 429 and 5xx are retried (``backoff_seconds * 2**n`` between
-attempts); other 4xx are not: sending the same request again will not fix it. Redirects are
-not followed, so the signed body never goes anywhere but the configured URL.
+Connection errors, timeouts, 429 and 5xx fail retryable, as the endpoint being down; other 4xx
+fail for a person to fix: sending the same request again will not fix it. Retrying is the
+outbox's business (`scheduler.retry`), not this class's: a send that slept through its own
+backoff would hold the dispatcher, and every other reminder behind it, for as long. Redirects
+are not followed, so the signed body never goes anywhere but the configured URL.
 """
 
 import http.client
@@ -26,58 +28,41 @@ from .base import DeliveryFailed
 from .signature import sign, verify_signature
 from .wording import withdrawal_reason, withdrawn_notice_key
 
-__all__ = ["WebhookNotifier", "payload", "verify_signature"]
+__all__ = ["CHANNEL", "WebhookNotifier", "payload", "verify_signature"]
 
 CHANNEL = "webhook"
+"""The first endpoint's channel id; the next ones are ``webhook-2``, ``webhook-3``..."""
 
 
 class WebhookNotifier:
-    """POSTs each reminder to one URL; raises `DeliveryFailed` after ``attempts`` tries."""
-
-    channel = CHANNEL
+    """POSTs each reminder to one URL, once, waiting at most ``timeout`` seconds for the
+    connection and for each read; ``channel`` names the endpoint in the outbox."""
 
     def __init__(
         self,
         url: str,
         secret: bytes,
         timeout: float = 10,
-        attempts: int = 4,
-        backoff_seconds: float = 0.5,
-        sleep: Callable[[float], None] = time.sleep,
+        channel: str = CHANNEL,
         clock: Callable[[], float] = time.time,
     ) -> None:
         if urlsplit(url).scheme not in ("http", "https"):
             raise ValueError(f"webhook notifier: the URL must be http(s), not {url!r}")
         if not secret:
             raise ValueError("webhook notifier: an empty secret signs nothing")
-        if attempts < 1:
-            raise ValueError("webhook notifier: attempts must be at least 1")
-        self.url, self.timeout = url, timeout
-        self.attempts, self.backoff_seconds = attempts, backoff_seconds
-        self._secret, self._sleep, self._clock = secret, sleep, clock
+        if timeout <= 0:
+            raise ValueError("webhook notifier: the timeout must be above 0 seconds")
+        self.url, self.timeout, self.channel = url, timeout, channel
+        self._secret, self._clock = secret, clock
         self._opener = urllib.request.build_opener(_RefuseRedirects)
 
     def send(self, reminder: Reminder) -> None:
+        """One signed POST; `DeliveryFailed` unless the endpoint answered 2xx."""
         body = json.dumps(payload(reminder), separators=(",", ":")).encode()
-        for attempt in range(self.attempts):
-            if attempt:
-                self._sleep(self.backoff_seconds * 2 ** (attempt - 1))
-            try:
-                self._post(body, reminder.key)
-                return
-            except DeliveryFailed as failure:
-                if not failure.retryable:
-                    raise
-                if attempt + 1 == self.attempts:
-                    reason = f"{failure.reason} (gave up after {self.attempts} attempts)"
-                    raise DeliveryFailed(CHANNEL, reason, retryable=True) from failure
-
-    def _post(self, body: bytes, key: str) -> None:
-        """One signed attempt (signed anew, so the timestamp is fresh on every retry)."""
         timestamp = str(int(self._clock()))
         headers = {
             "Content-Type": "application/json",
-            "Idempotency-Key": key,
+            "Idempotency-Key": reminder.key,
             "X-Ildpath-Timestamp": timestamp,
             "X-Ildpath-Signature": sign(self._secret, timestamp, body),
             "User-Agent": "ildpath-notifier",
@@ -88,12 +73,16 @@ class WebhookNotifier:
                 response.read()
         except urllib.error.HTTPError as error:
             error.close()
-            retryable = error.code == 429 or error.code >= 500
+            down = error.code == 429 or error.code >= 500
             reason = f"{self.url} answered {error.code} {error.reason}"
-            raise DeliveryFailed(CHANNEL, reason, retryable=retryable) from error
+            raise DeliveryFailed(
+                self.channel, reason, retryable=down, endpoint_down=down
+            ) from error
         except (OSError, http.client.HTTPException) as error:  # URLError, timeouts, resets
             reason = f"cannot reach {self.url}: {_reason(error)}"
-            raise DeliveryFailed(CHANNEL, reason, retryable=True) from error
+            raise DeliveryFailed(
+                self.channel, reason, retryable=True, endpoint_down=True
+            ) from error
 
 
 def payload(reminder: Reminder) -> dict[str, Any]:

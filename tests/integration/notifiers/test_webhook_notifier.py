@@ -1,7 +1,10 @@
-"""Webhook reminders to a real HTTP server on 127.0.0.1: signed, retried, given up on."""
+"""Webhook reminders to a real HTTP server on 127.0.0.1: signed, one attempt per send, and a
+failure that says whether trying later may help and whether the endpoint is down (retrying is
+the outbox's business: tests/integration/scheduler/test_delivery_retries.py)."""
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -13,21 +16,14 @@ from .http_server import Endpoint, http_server
 SECRET = b"clinic-webhook-secret"
 
 
-class Sleeps(list[float]):
-    """Records the backoff delays instead of waiting them out."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def notifier(url: str, sleeps: Sleeps, **options: object) -> WebhookNotifier:
-    return WebhookNotifier(url, SECRET, sleep=sleeps, **{"timeout": 5, **options})  # type: ignore[arg-type]
+def notifier(url: str, **options: object) -> WebhookNotifier:
+    return WebhookNotifier(url, SECRET, **{"timeout": 5, **options})  # type: ignore[arg-type]
 
 
 def test_webhook_posts_signed_json_keyed_by_the_reminder() -> None:
-    endpoint, sleeps, reminder = Endpoint(), Sleeps(), pft_reminder()
+    endpoint, reminder = Endpoint(), pft_reminder()
     with http_server(endpoint) as url:
-        notifier(url, sleeps).send(reminder)
+        notifier(url).send(reminder)
 
     [request] = endpoint.requests
     headers = request.headers
@@ -45,13 +41,12 @@ def test_webhook_posts_signed_json_keyed_by_the_reminder() -> None:
         "text": reminder.text,
         "severity": "info",
     }
-    assert sleeps == []
 
 
 def test_a_tampered_body_or_another_secret_fails_verification() -> None:
     endpoint = Endpoint()
     with http_server(endpoint) as url:
-        notifier(url, Sleeps()).send(pft_reminder())
+        notifier(url).send(pft_reminder())
 
     [request] = endpoint.requests
     timestamp, signature = (
@@ -70,78 +65,63 @@ def test_a_tampered_body_or_another_secret_fails_verification() -> None:
     )
 
 
-def test_unavailable_receiver_is_retried_with_backoff_and_delivered_once() -> None:
-    endpoint, sleeps = Endpoint(statuses=[503, 503]), Sleeps()
-    with http_server(endpoint) as url:
-        notifier(url, sleeps).send(pft_reminder())
-
-    assert endpoint.answered == [503, 503, 200]
-    assert sleeps == [0.5, 1.0]
-    assert {request.headers["Idempotency-Key"] for request in endpoint.requests} == {
-        pft_reminder().key
-    }
-
-
-def test_rate_limited_receiver_is_retried() -> None:
-    endpoint, sleeps = Endpoint(statuses=[429]), Sleeps()
-    with http_server(endpoint) as url:
-        notifier(url, sleeps).send(pft_reminder())
-
-    assert endpoint.answered == [429, 200]
-    assert sleeps == [0.5]
-
-
-def test_bad_request_is_not_retried() -> None:
-    endpoint, sleeps = Endpoint(statuses=[400]), Sleeps()
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_an_unavailable_or_rate_limiting_receiver_fails_retryable_after_one_request(
+    status: int,
+) -> None:
+    endpoint = Endpoint(statuses=[status])
     with http_server(endpoint) as url, pytest.raises(DeliveryFailed) as failure:
-        notifier(url, sleeps).send(pft_reminder())
+        notifier(url).send(pft_reminder())
+
+    assert endpoint.answered == [status]  # one request: no retry inside the notifier
+    assert failure.value.retryable is True
+    assert failure.value.endpoint_down is True
+    assert f"answered {status}" in failure.value.reason
+
+
+def test_bad_request_is_not_retryable() -> None:
+    endpoint = Endpoint(statuses=[400])
+    with http_server(endpoint) as url, pytest.raises(DeliveryFailed) as failure:
+        notifier(url).send(pft_reminder())
 
     assert failure.value.retryable is False
+    assert failure.value.endpoint_down is False
     assert "400" in failure.value.reason
     assert endpoint.answered == [400]
-    assert sleeps == []
 
 
 def test_redirect_is_not_followed() -> None:
-    endpoint, sleeps = Endpoint(statuses=[302]), Sleeps()
+    endpoint = Endpoint(statuses=[302])
     with http_server(endpoint) as url, pytest.raises(DeliveryFailed) as failure:
-        notifier(url, sleeps).send(pft_reminder())
+        notifier(url).send(pft_reminder())
 
     assert failure.value.retryable is False
     assert endpoint.answered == [302]
 
 
-def test_receiver_failing_every_attempt_gives_up_retryable() -> None:
-    endpoint, sleeps = Endpoint(statuses=[500, 500, 500]), Sleeps()
-    with http_server(endpoint) as url, pytest.raises(DeliveryFailed) as failure:
-        notifier(url, sleeps, attempts=3).send(pft_reminder())
-
-    assert failure.value.retryable is True
-    assert "after 3 attempts" in failure.value.reason
-    assert endpoint.answered == [500, 500, 500]
-    assert sleeps == [0.5, 1.0]
-
-
-def test_receiver_down_raises_retryable_after_the_configured_attempts(closed_port: int) -> None:
-    sleeps = Sleeps()
+def test_receiver_down_fails_retryable_naming_the_endpoints_channel(closed_port: int) -> None:
     url = f"http://127.0.0.1:{closed_port}/hooks/ildpath"
     with pytest.raises(DeliveryFailed) as failure:
-        notifier(url, sleeps, attempts=3).send(pft_reminder())
+        notifier(url, channel="webhook-2").send(pft_reminder())
 
     assert failure.value.retryable is True
-    assert failure.value.channel == "webhook"
-    assert "after 3 attempts" in failure.value.reason
-    assert sleeps == [0.5, 1.0]
+    assert failure.value.endpoint_down is True
+    assert failure.value.channel == "webhook-2"
+    assert f"cannot reach {url}" in failure.value.reason
 
 
-def test_receiver_that_does_not_answer_in_time_is_retried() -> None:
-    endpoint, sleeps = Endpoint(stall=threading.Event()), Sleeps()
-    with http_server(endpoint) as url, pytest.raises(DeliveryFailed) as failure:
-        notifier(url, sleeps, attempts=2, timeout=0.2).send(pft_reminder())
+def test_receiver_that_does_not_answer_in_time_fails_after_the_timeout_once() -> None:
+    endpoint = Endpoint(stall=threading.Event())
+    started = time.monotonic()
+    with http_server(endpoint) as url:
+        with pytest.raises(DeliveryFailed) as failure:
+            notifier(url, timeout=0.3).send(pft_reminder())
+        waited = time.monotonic() - started
 
     assert failure.value.retryable is True
-    assert len(endpoint.requests) == 2
-    assert sleeps == [0.5]
+    assert failure.value.endpoint_down is True
+    assert len(endpoint.requests) == 1
+    assert waited < 3  # the timeout (0.3 s), not the receiver's stall (5 s)
 
 
 def test_only_http_urls_and_a_secret_are_accepted() -> None:
@@ -149,3 +129,5 @@ def test_only_http_urls_and_a_secret_are_accepted() -> None:
         WebhookNotifier("file:///etc/passwd", SECRET)
     with pytest.raises(ValueError, match="secret"):
         WebhookNotifier("https://hooks.clinic.example/ildpath", b"")
+    with pytest.raises(ValueError, match="timeout"):
+        WebhookNotifier("https://hooks.clinic.example/ildpath", SECRET, timeout=0)

@@ -1,5 +1,7 @@
-"""A webhook receiver on 127.0.0.1 that takes its time (so a kill lands mid-dispatch) and
-keeps every Idempotency-Key it was sent, the way a real receiver drops duplicates."""
+"""A webhook receiver on 127.0.0.1 that takes its time (so a kill lands mid-dispatch, or long
+enough to outlast a timeout) and keeps every Idempotency-Key it was sent, the way a real
+receiver drops duplicates; it answers ``status`` (a test sets 500 while it is "down") and
+counts apart the keys it accepted."""
 
 import threading
 import time
@@ -13,8 +15,19 @@ from typing import Any
 class Receiver:
     def __init__(self, delay_seconds: float) -> None:
         self.delay_seconds = delay_seconds
+        self.status = 200
         self.keys: Counter[str] = Counter()
+        """Every request, by key, whatever was answered."""
+        self.accepted: Counter[str] = Counter()
+        """Requests answered 2xx, by key: what the receiving end took in."""
+        self.accepted_at: dict[str, float] = {}
+        """When (time.monotonic) each key was first accepted."""
         self.lock = threading.Lock()
+
+    @property
+    def requests(self) -> int:
+        with self.lock:
+            return sum(self.keys.values())
 
     @property
     def distinct(self) -> set[str]:
@@ -33,10 +46,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         receiver = self.server.receiver
+        key, status = self.headers["Idempotency-Key"], receiver.status
         with receiver.lock:
-            receiver.keys[self.headers["Idempotency-Key"]] += 1
+            receiver.keys[key] += 1
         time.sleep(receiver.delay_seconds)
-        self.send_response(200)
+        if status < 300:
+            with receiver.lock:
+                receiver.accepted[key] += 1
+                receiver.accepted_at.setdefault(key, time.monotonic())
+        self.send_response(status)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
