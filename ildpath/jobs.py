@@ -4,6 +4,7 @@ daily re-evaluation and the reminder dispatch, on the application built once per
 import logging
 from datetime import date
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from scheduler.dispatcher import DispatchReport, dispatch
 from scheduler.notifiers.base import Notifier
@@ -71,6 +72,7 @@ def dispatch_reminders() -> None:
         app.clock.today(),
         app.clock.now,
         app.settings.reminder_cadence_days,
+        zone=ZoneInfo(app.settings.timezone),
     )
     if report.planned or report.sent or report.failed:
         log.info(
@@ -85,4 +87,11 @@ def dispatch_reminders() -> None:
 def run_day(app: App, day: date, notifiers: dict[str, Notifier]) -> DispatchReport:
     """One simulated day: the daily evaluation, then dispatch (for --simulate and demos)."""
     run_daily_evaluation(app, day)
-    return dispatch(app.engine, notifiers, day, app.clock.now, app.settings.reminder_cadence_days)
+    return dispatch(
+        app.engine,
+        notifiers,
+        day,
+        app.clock.now,
+        app.settings.reminder_cadence_days,
+        zone=ZoneInfo(app.settings.timezone),
+    )

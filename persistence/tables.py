@@ -9,7 +9,7 @@ are plain strings, not Enums (ARCHITECTURE: Alembic misses Enum changes). No
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime
@@ -326,11 +326,17 @@ class AuditEventRow(SQLModel, table=True):
 class ReminderDeliveryRow(SQLModel, table=True):
     """One reminder for one channel: the outbox the dispatcher works through.
 
-    ``key`` (task or alert, channel, reminder kind) is unique, so planning the same reminder
-    twice, by one scheduler or two, writes it once.
+    ``key`` (installation, task or alert, channel, reminder kind) is unique, so planning the
+    same reminder twice, by one scheduler or two, writes it once. A task's next reminder is
+    chosen from its newest row on the channel, found by ``(task_id, channel, id)``; an
+    alert's notices by ``(alert_id, channel)``.
     """
 
     __tablename__ = "reminder_delivery"
+    __table_args__ = (
+        Index("ix_reminder_delivery_task_sequence", "task_id", "channel", "id"),
+        Index("ix_reminder_delivery_alert_channel", "alert_id", "channel"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=240, unique=True)
@@ -346,6 +352,9 @@ class ReminderDeliveryRow(SQLModel, table=True):
     planned_on: date
     created_at: datetime = _utc()
     sent_at: datetime | None = _utc_nullable()
+    rescheduled_to: date | None = None
+    """A task reminder: the rescheduled due date it counted from (§8); ``None``: the
+    engine's date. A reschedule starts the task's reminders afresh from the new date."""
 
 
 CLINICAL_TABLES = (

@@ -9,11 +9,13 @@ one connection held for the whole pass, and each outcome is one prebuilt Core UP
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
+
+from persistence.installation import installation_id
 
 from .notifiers.base import DeliveryFailed, Notifier
 from .outbox import (
@@ -43,13 +45,25 @@ class DispatchReport:
 
 
 def plan_due(
-    engine: Engine, day: date, now: datetime, channels: list[str], cadence_days: int
+    engine: Engine,
+    day: date,
+    now: datetime,
+    channels: list[str],
+    cadence_days: int,
+    *,
+    zone: tzinfo = UTC,
 ) -> int:
-    """Plan what is due by ``day``, and drop the pending notices of alerts withdrawn since
-    they were planned (they are never sent, §7a)."""
+    """Plan what is due by ``day`` (each key under this database's installation id, made on
+    first use), and drop the pending notices of alerts withdrawn since they were planned
+    (they are never sent, §7a). ``zone`` is the clinic's: the day a reminder was delivered,
+    from which the next one counts, is read in it."""
+    installation = installation_id(engine)
+    if installation is None:  # only when asked not to make one
+        raise RuntimeError("no installation id")
     with Session(engine) as session:
         drop_withdrawn(session)
-        new = plan(session, due_reminders(session, day, cadence_days), channels, day, now)
+        planned = due_reminders(session, day, cadence_days, channels, installation, zone)
+        new = plan(session, planned, channels, day, now)
         session.commit()
     return new
 
@@ -66,6 +80,7 @@ def _reminder(message: dict[str, Any]) -> Reminder:
         message.get("severity", "info"),
         message.get("withdrawn_by"),
         tuple(message.get("to") or ()),
+        message.get("days_overdue"),
     )
 
 
@@ -134,7 +149,9 @@ def dispatch(
     day: date,
     now: Callable[[], datetime],
     cadence_days: int = 7,
+    *,
+    zone: tzinfo = UTC,
 ) -> DispatchReport:
-    planned = plan_due(engine, day, now(), list(notifiers), cadence_days)
+    planned = plan_due(engine, day, now(), list(notifiers), cadence_days, zone=zone)
     sent, failed, retrying = deliver_pending(engine, notifiers, now)
     return DispatchReport(planned, sent, failed, retrying)

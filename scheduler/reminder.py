@@ -33,3 +33,7 @@ class Reminder:
     recipients: tuple[str, ...] = ()
     """A task assigned to a user with an email address (CLINICAL_SPEC §8): the reminder goes
     to that address; empty, it goes to the clinic's list."""
+    days_overdue: int | None = None
+    """An overdue reminder: days past the due date in force on the day it was planned (what
+    it says: "overdue by 38 days"); ``None`` for the others, and for reminders planned before
+    issue 21, which read as plain "overdue"."""
