@@ -328,13 +328,14 @@ class ReminderDeliveryRow(SQLModel, table=True):
 
     ``key`` (installation, task or alert, channel, reminder kind) is unique, so planning the
     same reminder twice, by one scheduler or two, writes it once. A task's next reminder is
-    chosen from its newest row on the channel, found by ``(task_id, channel, id)``; an
+    chosen from its newest row on the channel for its date in force, found by ``(task_id,
+    channel, rescheduled_to, id)``; an
     alert's notices by ``(alert_id, channel)``.
     """
 
     __tablename__ = "reminder_delivery"
     __table_args__ = (
-        Index("ix_reminder_delivery_task_sequence", "task_id", "channel", "id"),
+        Index("ix_reminder_delivery_task_sequence", "task_id", "channel", "rescheduled_to", "id"),
         Index("ix_reminder_delivery_alert_channel", "alert_id", "channel"),
     )
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, func, or_, select
+from sqlalchemy import ARRAY, Integer, and_, any_, bindparam, case, func, select
 from sqlmodel import Session
 
 from persistence.account_tables import UserRow
@@ -58,13 +58,7 @@ _in_flight = (
 )
 
 
-def _newest_in_series(channel: str) -> Any:
-    """The id of the newest reminder of the outer query's task on ``channel`` that counted
-    from the task's date in force (the same rescheduled date, or both the engine's)."""
-    same_date = or_(
-        and_(_outbox.c.rescheduled_to.is_(None), _task.c.rescheduled_to.is_(None)),
-        _outbox.c.rescheduled_to == _task.c.rescheduled_to,
-    )
+def _newest(channel: str, same_date: Any) -> Any:
     return (
         select(_outbox.c.id)
         .where(_outbox.c.task_id == _task.c.id, _outbox.c.channel == channel, same_date)
@@ -72,6 +66,22 @@ def _newest_in_series(channel: str) -> Any:
         .limit(1)
         .correlate(_task)
         .scalar_subquery()
+    )
+
+
+def _newest_in_series(channel: str) -> Any:
+    """The id of the newest reminder of the outer query's task on ``channel`` that counted
+    from the task's date in force (the same rescheduled date, or both the engine's).
+
+    Two subqueries rather than one with ``IS NULL OR =``: each is then a single descent of
+    ``(task_id, channel, rescheduled_to, id)`` on both databases, where the OR made
+    PostgreSQL read every reminder the task ever got on the channel and sort them."""
+    return case(
+        (
+            _task.c.rescheduled_to.is_(None),
+            _newest(channel, _outbox.c.rescheduled_to.is_(None)),
+        ),
+        else_=_newest(channel, _outbox.c.rescheduled_to == _task.c.rescheduled_to),
     )
 
 

@@ -3,7 +3,8 @@
 Issue 21: a task gets at most one reminder per channel at a time, chosen from the newest one
 it got there for its date in force. The outbox gains ``rescheduled_to`` (the rescheduled date
 a task reminder counted from; ``NULL``: the engine's date) and two indexes: the newest row per
-task and channel is one seek on ``(task_id, channel, id)``, and whether an alert's notice is
+task, channel and date in force is one seek on ``(task_id, channel, rescheduled_to,
+id)``, and whether an alert's notice is
 planned on a channel one on ``(alert_id, channel)``.
 
 Rows written before keep their meaning: a reminder of a rescheduled task had the new date in
@@ -51,7 +52,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_reminder_delivery_task_sequence",
         "reminder_delivery",
-        ["task_id", "channel", "id"],
+        ["task_id", "channel", "rescheduled_to", "id"],
         unique=False,
     )
     op.create_index(

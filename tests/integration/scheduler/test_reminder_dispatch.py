@@ -8,8 +8,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from ildpath.usecases import evaluate_patient, record_therapy
-from persistence.tables import ReminderDeliveryRow
+from ildpath.usecases import acknowledge_alert, evaluate_patient, record_therapy
+from persistence.tables import AlertRow, ReminderDeliveryRow
 from scheduler.dispatcher import dispatch
 from scheduler.notifiers.log import LOGGER_NAME, LogNotifier
 
@@ -92,3 +92,16 @@ def test_every_critical_alert_gets_one_urgent_notice(database_url):
         assert [r.message["subject"] for r in urgent] == ["AVOID_AGENT"]
         assert urgent[0].message["severity"] == "critical"
         assert "tocilizumab" not in urgent[0].message["text"]  # no more patient data than needed
+
+
+def test_an_alert_acknowledged_before_dispatch_gets_no_notice(database_url):
+    """Issue 21: a clinician who acknowledged the alert needs no one to be told of it."""
+    with clinic(database_url, ENROLLED) as (app, clock):
+        enrol(app, anti_mda5="positive", ild_course="rapidly_progressive")
+        record_therapy(app, "P-001", "start", "tocilizumab", ENROLLED, CLINICIAN)
+        with Session(app.engine) as session:
+            [alert] = session.exec(select(AlertRow).where(AlertRow.severity == "critical"))
+        assert alert.id is not None
+        acknowledge_alert(app, alert.id, "agent stopped, patient informed", CLINICIAN)
+        _run_days(app, clock, ENROLLED, ENROLLED + timedelta(days=2))
+        assert [r for r in _sent(app) if r.alert_id is not None] == []
