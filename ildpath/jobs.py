@@ -4,6 +4,7 @@ daily re-evaluation and the reminder dispatch, on the application built once per
 import logging
 from datetime import date, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from scheduler.dispatcher import DispatchReport, dispatch
 from scheduler.notifiers.base import Notifier
@@ -94,6 +95,7 @@ def dispatch_reminders() -> None:
         app.settings.reminder_cadence_days,
         clinic_digests(app.settings),
         retry_policy(app),
+        zone=ZoneInfo(app.settings.timezone),
     )
     if report.planned or report.sent or report.failed or report.retrying:
         log.info(
@@ -118,4 +120,5 @@ def run_day(app: App, day: date, notifiers: dict[str, Notifier]) -> DispatchRepo
         app.settings.reminder_cadence_days,
         clinic_digests(app.settings),
         retry_policy(app),
+        zone=ZoneInfo(app.settings.timezone),
     )

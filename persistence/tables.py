@@ -326,11 +326,14 @@ class AuditEventRow(SQLModel, table=True):
 class ReminderDeliveryRow(SQLModel, table=True):
     """One reminder for one channel: the outbox the dispatcher works through.
 
-    ``key`` (task or alert, channel, reminder kind) is unique, so planning the same reminder
-    twice, by one scheduler or two, writes it once. ``status``: ``pending`` (waiting, or
-    failing and retried at ``next_attempt_at``), ``sent``, ``failed`` (a person must fix
-    something, then re-queue it), ``expired`` (still failing at the age limit), ``cancelled``
-    (its task closed or its alert acknowledged first) or ``withdrawn`` (§7a).
+    ``key`` (installation, task or alert, channel, reminder kind) is unique, so planning the
+    same reminder twice, by one scheduler or two, writes it once. A task's next reminder is
+    chosen from its newest row on the channel for its date in force, found by ``(task_id,
+    channel, rescheduled_to, id)``; an alert's notices by ``(alert_id, channel)``.
+    ``status``: ``pending`` (waiting, or failing and retried at ``next_attempt_at``), ``sent``,
+    ``failed`` (a person must fix something, then re-queue it), ``expired`` (still failing at
+    the age limit), ``cancelled`` (its task closed or its alert acknowledged first) or
+    ``withdrawn`` (§7a).
     """
 
     __tablename__ = "reminder_delivery"
@@ -342,6 +345,8 @@ class ReminderDeliveryRow(SQLModel, table=True):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
+        Index("ix_reminder_delivery_task_sequence", "task_id", "channel", "rescheduled_to", "id"),
+        Index("ix_reminder_delivery_alert_channel", "alert_id", "channel"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -364,6 +369,9 @@ class ReminderDeliveryRow(SQLModel, table=True):
     last_attempt_at: datetime | None = _utc_nullable()
     requeued_at: datetime | None = _utc_nullable()
     """When a person re-queued it: its age limit counts from here instead of ``created_at``."""
+    rescheduled_to: date | None = None
+    """A task reminder: the rescheduled due date it counted from (§8); ``None``: the
+    engine's date. A reschedule starts the task's reminders afresh from the new date."""
 
 
 CLINICAL_TABLES = (

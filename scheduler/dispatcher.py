@@ -20,11 +20,13 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine
 from sqlmodel import Session
+
+from persistence.installation import installation_id
 
 from .digest import plan_digests
 from .digest_content import DIGEST_KIND, DailyDigest
@@ -87,15 +89,22 @@ def plan_due(
     channels: list[str],
     cadence_days: int,
     digests: ClinicDigestSettings | None = None,
+    *,
+    zone: tzinfo = UTC,
 ) -> int:
-    """Plan what is due by ``day``, and drop the pending notices of alerts withdrawn since
-    they were planned (they are never sent, §7a). Task reminders of recipients who take a
+    """Plan what is due by ``day`` (each key under this database's installation id, made on
+    first use), and drop the pending notices of alerts withdrawn since they were planned
+    (they are never sent, §7a). ``zone`` is the clinic's: the day a reminder was delivered,
+    from which the next one counts, is read in it. Task reminders of recipients who take a
     daily digest skip the email channel; their digests are planned here too, once their
     hour has come (``digests``: the clinic list's choice; default immediate)."""
+    installation = installation_id(engine)
+    if installation is None:  # only when asked not to make one
+        raise RuntimeError("no installation id")
     clinic = digests or ClinicDigestSettings()
     with Session(engine) as session:
         drop_withdrawn(session)
-        due = due_reminders(session, day, cadence_days)
+        due = due_reminders(session, day, cadence_days, channels, installation, zone)
         new = plan(
             session, without_digested_email(session, due, channels, clinic), channels, day, now
         )
@@ -116,7 +125,8 @@ def _reminder(message: dict[str, Any]) -> Reminder:
         message.get("severity", "info"),
         message.get("withdrawn_by"),
         tuple(message.get("to") or ()),
-        DailyDigest.from_message(message) if message["kind"] == DIGEST_KIND else None,
+        digest=DailyDigest.from_message(message) if message["kind"] == DIGEST_KIND else None,
+        days_overdue=message.get("days_overdue"),
     )
 
 
@@ -242,8 +252,10 @@ def dispatch(
     cadence_days: int = 7,
     digests: ClinicDigestSettings | None = None,
     policy: RetryPolicy | None = None,
+    *,
+    zone: tzinfo = UTC,
 ) -> DispatchReport:
-    planned = plan_due(engine, day, now(), list(notifiers), cadence_days, digests)
+    planned = plan_due(engine, day, now(), list(notifiers), cadence_days, digests, zone=zone)
     done = deliver_pending(engine, notifiers, now, policy)
     return DispatchReport(
         planned,

@@ -27,8 +27,6 @@ from sqlalchemy import (
     Connection,
     Integer,
     Select,
-    String,
-    any_,
     bindparam,
     literal_column,
     or_,
@@ -42,7 +40,7 @@ from sqlmodel import Session
 
 from persistence.tables import AlertRow, ReminderDeliveryRow
 
-from .planning import PlannedReminder
+from .planned import PlannedReminder
 
 __all__ = [
     "URGENT_KINDS",
@@ -59,8 +57,6 @@ __all__ = [
 
 _outbox = ReminderDeliveryRow.__table__  # type: ignore[attr-defined]
 _alert = AlertRow.__table__  # type: ignore[attr-defined]
-_LOOKUP_CHUNK = 900
-"""Keys per ``IN (...)`` lookup: under SQLite's old limit of 999 bound parameters."""
 
 
 @dataclass(frozen=True)
@@ -72,65 +68,6 @@ class Delivery:
     channel: str
     kind: str
     message: dict[str, Any]
-
-
-def _rank(kind: str) -> int:
-    """Order of a source's reminder kinds: due, overdue, then the numbered repeats."""
-    if kind.startswith("overdue-repeat-"):
-        return 1 + int(kind.removeprefix("overdue-repeat-"))
-    return 1 if kind == "overdue" else 0
-
-
-def _source(planned: PlannedReminder) -> tuple[int | None, int | None, str]:
-    """A task's reminders, an alert's notice, an alert's withdrawal notice: each its own
-    source (a withdrawal notice never stands for its notice, nor the other way round)."""
-    kind = planned.reminder.kind if planned.alert_id is not None else ""
-    return planned.task_id, planned.alert_id, kind
-
-
-_keys_in = select(_outbox.c.key).where(_outbox.c.key.in_(bindparam("keys", expanding=True)))
-_keys_any = select(_outbox.c.key).where(
-    _outbox.c.key == any_(bindparam("keys", type_=ARRAY(String)))
-)
-
-
-def _planned_keys(session: Session, keys: Sequence[str]) -> set[str]:
-    """Which of ``keys`` are in the outbox, through its unique index: one array parameter on
-    PostgreSQL, chunks of bound parameters on SQLite."""
-    if session.get_bind().dialect.name == "postgresql":
-        return set(session.execute(_keys_any, {"keys": list(keys)}).scalars())
-    found: set[str] = set()
-    for start in range(0, len(keys), _LOOKUP_CHUNK):
-        chunk = keys[start : start + _LOOKUP_CHUNK]
-        found.update(session.execute(_keys_in, {"keys": chunk}).scalars())
-    return found
-
-
-def _not_yet_planned(
-    session: Session, planned: Iterable[PlannedReminder], channels: list[str]
-) -> list[PlannedReminder]:
-    """Drop every task or alert whose newest reminder is already in the outbox on every
-    channel: a source's reminders are planned together in one transaction and its kinds only
-    grow with the days (due, overdue, repeats), so its newest being planned means all of its
-    older ones are too. What remains goes through ON CONFLICT DO NOTHING, so a wrong guess
-    here could only cost an insert, never plan a reminder twice.
-
-    Without it, every pass (and every restart) would offer the database every reminder of
-    every open task due so far, only to have it refuse them all."""
-    planned = list(planned)
-    newest: dict[tuple[int | None, int | None, str], PlannedReminder] = {}
-    for candidate in planned:
-        current = newest.get(_source(candidate))
-        if current is None or _rank(candidate.reminder.kind) > _rank(current.reminder.kind):
-            newest[_source(candidate)] = candidate
-    wanted = [f"{p.reminder.key}:{c}" for p in newest.values() for c in _channels(p, channels)]
-    have = _planned_keys(session, wanted)
-    done = {
-        source
-        for source, p in newest.items()
-        if all(f"{p.reminder.key}:{c}" in have for c in _channels(p, channels))
-    }
-    return [p for p in planned if _source(p) not in done]
 
 
 def _channels(planned: PlannedReminder, configured: list[str]) -> list[str]:
@@ -150,6 +87,7 @@ def _row(planned: PlannedReminder, channel: str, day: date, now: datetime) -> di
         "alert_id": planned.alert_id,
         "channel": channel,
         "kind": planned.reminder.kind,
+        "rescheduled_to": planned.rescheduled_to,
         "status": "pending",
         "attempts": 0,
         "message": {
@@ -162,6 +100,7 @@ def _row(planned: PlannedReminder, channel: str, day: date, now: datetime) -> di
             "severity": planned.reminder.severity,
             "withdrawn_by": planned.reminder.withdrawn_by,
             "to": list(planned.reminder.recipients),
+            "days_overdue": planned.reminder.days_overdue,
         },
         "planned_on": day,
         "created_at": now,
@@ -175,17 +114,15 @@ def plan(
     day: date,
     now: datetime,
 ) -> int:
-    """Insert the reminders not planned before; returns how many are new.
+    """Insert the planned reminders; returns how many are new. The planner offers only what
+    the outbox's history says is missing; two schedulers planning at once offer the same
+    keys (each is derived from that history), and ON CONFLICT DO NOTHING keeps one.
 
     One executemany of a single INSERT ... ON CONFLICT DO NOTHING (the driver batches it),
     with the rowcount preserved: exact on both databases (a multi-VALUES statement counts -1
     per chunk on psycopg), and cheaper than RETURNING the new rows."""
     channels = list(channels)
-    rows = [
-        _row(p, channel, day, now)
-        for p in _not_yet_planned(session, planned, channels)
-        for channel in _channels(p, channels)
-    ]
+    rows = [_row(p, channel, day, now) for p in planned for channel in _channels(p, channels)]
     if not rows:
         return 0
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

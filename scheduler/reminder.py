@@ -38,3 +38,7 @@ class Reminder:
     digest: DailyDigest | None = None
     """Kind ``digest``: the day's tasks and new alerts of one recipient (``patient_id`` is
     then empty: a digest covers many patients)."""
+    days_overdue: int | None = None
+    """An overdue reminder: days past the due date in force on the day it was planned (what
+    it says: "overdue by 38 days"); ``None`` for the others, and for reminders planned before
+    issue 21, which read as plain "overdue"."""

@@ -3,8 +3,9 @@
 The body names the patient by pseudonymous identifier, the task and the due date (a
 withdrawal notice: the alert code, the day and the entry that withdrew it), and nothing else
 about the patient (not even the reminder's free text): mail leaves the clinic's
-systems. The ``Message-ID`` is derived from the reminder key, so a mailbox or a filter can
-drop the duplicate a crash-restart may send; ``X-Ildpath-Reminder-Key`` carries the key as is.
+systems. The ``Message-ID`` is derived from the reminder key (which starts with the
+installation id, so two installations never share one), so a mailbox or a filter can drop the
+duplicate a crash-restart may send; ``X-Ildpath-Reminder-Key`` carries the key as is.
 """
 
 import hashlib
@@ -21,6 +22,7 @@ from .wording import (
     DISCLAIMER,
     headline,
     one_line,
+    status,
     task_label,
     withdrawal_reason,
     withdrawn_notice_key,
@@ -137,17 +139,19 @@ def compose(reminder: Reminder, sender: str, recipients: list[str]) -> EmailMess
 
 
 def message_id(key: str) -> str:
-    """``<first 32 hex digits of sha256(key)@ildpath>``: the same reminder, the same id."""
+    """``<first 32 hex digits of sha256(key)@ildpath>``: the same reminder, the same id; the
+    key names the installation, so another clinic's reminder 19 gets another id."""
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@ildpath>"
 
 
 def _body(reminder: Reminder) -> str:
     due = reminder.due_on.isoformat() if reminder.due_on else "not set"
-    status = "critical alert" if reminder.kind == "critical_alert" else reminder.kind
+    state = "critical alert" if reminder.kind == "critical_alert" else status(reminder)
     return "\n".join(
         [
             f"Patient: {one_line(reminder.patient_id)}",
-            f"To do: {task_label(reminder.subject)} ({one_line(status)})",
+            f"To do: {task_label(reminder.subject)}",
+            f"Status: {one_line(state)}",
             f"Due: {due}",
             "",
             "Open the patient's record in ildpath for the details.",

@@ -1,7 +1,8 @@
 """Webhook: a signed JSON POST to one of the clinic's endpoints, one attempt per send.
 
-The body is ``{"key", "kind", "patient_id", "subject", "due_on", "text", "severity"}`` (a
-withdrawal notice adds ``withdraws``, ``withdrawn_by`` and ``reason``, see `payload`); the
+The body is ``{"key", "kind", "patient_id", "subject", "due_on", "text", "severity"}`` (an
+overdue reminder adds ``days_overdue``; a withdrawal notice adds ``withdraws``,
+``withdrawn_by`` and ``reason``, see `payload`); the
 headers are ``Idempotency-Key`` (the reminder key, also the ``key`` field, so the receiver can
 drop the duplicate a crash-restart, a retry or a lost response may cause),
 ``X-Ildpath-Timestamp`` and ``X-Ildpath-Signature: sha256=<hex HMAC-SHA256 of
@@ -86,10 +87,11 @@ class WebhookNotifier:
 
 
 def payload(reminder: Reminder) -> dict[str, Any]:
-    """The JSON object sent for a reminder (``due_on`` as an ISO date or null). A withdrawal
+    """The JSON object sent for a reminder (``due_on`` as an ISO date or null). An overdue
+    task reminder adds ``days_overdue`` (days past the due date in force). A withdrawal
     notice (``kind`` ``alert_withdrawn``) adds ``withdraws`` (the key of the notice it
     withdraws), ``withdrawn_by`` (the entry) and ``reason``."""
-    body = {
+    body: dict[str, Any] = {
         "key": reminder.key,
         "kind": reminder.kind,
         "patient_id": reminder.patient_id,
@@ -98,6 +100,8 @@ def payload(reminder: Reminder) -> dict[str, Any]:
         "text": reminder.text,
         "severity": reminder.severity,
     }
+    if reminder.days_overdue is not None:
+        body["days_overdue"] = reminder.days_overdue
     if reminder.kind == "alert_withdrawn":
         body["withdraws"] = withdrawn_notice_key(reminder.key)
         body["withdrawn_by"] = reminder.withdrawn_by

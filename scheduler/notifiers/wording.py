@@ -6,7 +6,15 @@ identifier), never from its free ``text``, so no clinical detail reaches a mailb
 
 from ..reminder import Reminder
 
-__all__ = ["DISCLAIMER", "headline", "task_label", "withdrawal_reason", "withdrawn_notice_key"]
+__all__ = [
+    "DISCLAIMER",
+    "headline",
+    "overdue_by",
+    "status",
+    "task_label",
+    "withdrawal_reason",
+    "withdrawn_notice_key",
+]
 
 DISCLAIMER = "Decision support: the care team decides."
 
@@ -28,9 +36,27 @@ def task_label(subject: str) -> str:
     return one_line(subject.replace("_", " ")).capitalize()
 
 
+def overdue_by(days: int) -> str:
+    """``1 day``, ``38 days``."""
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def status(reminder: Reminder) -> str:
+    """Where a task stands, as its reminder says it: ``OVERDUE by 38 days (reminder 3)``,
+    ``OVERDUE`` for a reminder planned before the days were counted, ``due`` before."""
+    if not reminder.kind.startswith("overdue"):
+        return "due"
+    tag = "OVERDUE"
+    if reminder.days_overdue is not None:
+        tag += f" by {overdue_by(reminder.days_overdue)}"
+    repeat = reminder.kind.removeprefix("overdue").removeprefix("-repeat-")
+    return f"{tag} (reminder {one_line(repeat)})" if repeat else tag
+
+
 def headline(reminder: Reminder) -> str:
-    """``PFT due 2026-04-05 — patient PUB-001`` (or ``OVERDUE: …``, ``CRITICAL alert …``,
-    ``Daily digest for 2026-12-06: 3 overdue, 2 due``)."""
+    """``PFT due 2026-04-05 — patient PUB-001``, ``OVERDUE by 38 days: PFT was due
+    2026-01-02 — patient PUB-001``, ``CRITICAL alert …``, ``WITHDRAWN …``, ``Daily digest
+    for 2026-12-06: 3 overdue, 2 due``."""
     if reminder.digest is not None:
         return reminder.digest.summary()
     patient = f"patient {one_line(reminder.patient_id)}"
@@ -43,9 +69,7 @@ def headline(reminder: Reminder) -> str:
         when = f" on {due}" if due else ""
         return f"CRITICAL alert {label}{when} — {patient}"
     if reminder.kind.startswith("overdue"):
-        repeat = reminder.kind.removeprefix("overdue").removeprefix("-repeat-")
-        tag = f"OVERDUE (reminder {one_line(repeat)})" if repeat else "OVERDUE"
-        return f"{tag}: {label} was due {due or 'earlier'} — {patient}"
+        return f"{status(reminder)}: {label} was due {due or 'earlier'} — {patient}"
     return f"{label} due {due or 'now'} — {patient}"
 
 
@@ -57,7 +81,8 @@ def withdrawal_reason(reminder: Reminder) -> str:
 
 def withdrawn_notice_key(key: str) -> str:
     """The key of the critical-alert notice a withdrawal notice withdraws (same alert, same
-    channel): ``alert:7:alert_withdrawn:email`` -> ``alert:7:critical_alert:email``."""
+    channel, same installation): ``3f9c…:alert:7:alert_withdrawn:email`` ->
+    ``3f9c…:alert:7:critical_alert:email``."""
     return key.replace(":alert_withdrawn", ":critical_alert", 1)
 
 

@@ -49,8 +49,10 @@ def _channels(refusing: str, down: str) -> dict[str, Notifier]:
 
 @pytest.fixture
 def outbox(tmp_path: Path) -> Iterator[Outbox]:
-    """A PFT due and overdue (enrolled 15 days ago): one endpoint refused its reminders (400:
-    a person must fix something), the other was down (503: retried on its backoff)."""
+    """A PFT due yesterday and overdue today (enrolled 15 days ago), dispatched on both days:
+    one endpoint refused both reminders (400: a person must fix something, so the next one
+    was planned the next day); the other was down (503): its `due` reminder is still being
+    retried, so no `overdue` one was planned beside it (one reminder per task at a time)."""
     terminal = Terminal(tmp_path)
     terminal.ok("init")
     refusing, down = Endpoint(statuses=[400] * 50), Endpoint(statuses=[503] * 50)
@@ -61,8 +63,9 @@ def outbox(tmp_path: Path) -> Iterator[Outbox]:
         http_server(down) as down_url,
     ):
         enrol(app)
-        clock.move_to(TODAY)
-        dispatch(app.engine, _channels(refusing_url, down_url), TODAY, clock.now)
+        for day in (TODAY - timedelta(days=1), TODAY):  # the PFT's due day, then the next
+            clock.move_to(day)
+            dispatch(app.engine, _channels(refusing_url, down_url), day, clock.now)
         yield Outbox(terminal, app, clock)
 
 
@@ -81,7 +84,7 @@ def test_a_coordinator_sees_the_failing_deliveries_and_why(outbox: Outbox) -> No
     assert all("answered 400" in row["last_error"] for row in refused)
     assert all(row["patient_id"] == "P-001" and row["channel"] == "webhook" for row in refused)
     [retrying] = [row for row in listed if row["status"] == "pending"]
-    assert retrying["channel"] == "webhook-2" and retrying["attempts"] == 1
+    assert retrying["channel"] == "webhook-2" and retrying["attempts"] == 2  # one a day
     assert "answered 503" in retrying["last_error"] and retrying["next_attempt_at"]
     assert set(by_key) == {k for k, (s, n, _) in outbox.rows().items() if s != "pending" or n}
 
@@ -154,7 +157,8 @@ def test_the_retry_settings_reach_the_scheduler(tmp_path: Path) -> None:
             ILDPATH_REMINDER_RETRY_FIRST_SECONDS="600",
             ILDPATH_REMINDER_MAX_AGE_DAYS="2",
         )
-        first, last = start + timedelta(days=14), start + timedelta(days=18)
+        # due on day 14 (expires on day 16), overdue planned on day 17 (expires on day 19)
+        first, last = start + timedelta(days=14), start + timedelta(days=20)
         ran = terminal.run(
             "scheduler", "run", "--simulate", "--from", str(first), "--until", str(last)
         )
@@ -169,7 +173,7 @@ def test_the_retry_settings_reach_the_scheduler(tmp_path: Path) -> None:
     assert {row["status"] for row in listed} == {"expired"}
     # the first wait is 10 minutes after the day's pass at noon
     assert f"(attempt 1), trying again at {first}T12:10:00+00:00" in ran.stderr
-    assert 1 <= len(down.requests) <= 5  # at most one probe a pass, one pass a simulated day
+    assert 1 <= len(down.requests) <= 7  # at most one probe a pass, one pass a simulated day
 
     terminal.env["ILDPATH_REMINDER_RETRY_FIRST_SECONDS"] = "0"
     refused = terminal.run("scheduler", "run", "--simulate", "--until", str(last))

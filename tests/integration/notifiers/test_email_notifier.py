@@ -75,6 +75,26 @@ def test_overdue_and_critical_subjects_say_so() -> None:
     ]
 
 
+def test_an_overdue_reminder_says_by_how_many_days_in_subject_and_body() -> None:
+    """Issue 21: one reminder of where the task stands, not one per day missed."""
+    mailbox = Mailbox()
+    with smtp_server(mailbox) as port:
+        notifier(port).send(pft_reminder("overdue", days_overdue=38))
+        notifier(port).send(pft_reminder("overdue-repeat-3", days_overdue=59))
+        notifier(port).send(pft_reminder("overdue", days_overdue=1))
+
+    # whitespace normalised: Python's header folding may leave two spaces where it folds
+    first, repeat, yesterday = (mail.message for mail in mailbox.received)
+    assert first["Subject"] == (
+        "[ildpath] OVERDUE by 38 days: PFT was due 2026-04-05 — patient PUB-001"
+    )
+    assert "Status: OVERDUE by 38 days" in first.get_content().splitlines()
+    assert " ".join(repeat["Subject"].split()) == (
+        "[ildpath] OVERDUE by 59 days (reminder 3): PFT was due 2026-04-05 — patient PUB-001"
+    )
+    assert yesterday["Subject"].startswith("[ildpath] OVERDUE by 1 day: ")
+
+
 def _send_through_starttls_and_auth(
     mailbox: Mailbox, certificate: Certificate, password: str
 ) -> None:

@@ -1,5 +1,6 @@
 """Reminders go out when a task becomes due, when it becomes overdue, then on the configured
-cadence; each once per task, channel and kind, even when dispatch runs again or was down."""
+cadence; each once per task, channel and kind, even when dispatch runs again; after downtime,
+one reminder of where the task stands, not each one missed (issue 21)."""
 
 import logging
 from collections import Counter
@@ -7,8 +8,8 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from ildpath.usecases import evaluate_patient, record_therapy
-from persistence.tables import ReminderDeliveryRow
+from ildpath.usecases import acknowledge_alert, evaluate_patient, record_therapy
+from persistence.tables import AlertRow, ReminderDeliveryRow
 from scheduler.dispatcher import dispatch
 from scheduler.notifiers.log import LOGGER_NAME, LogNotifier
 
@@ -68,13 +69,18 @@ def test_dispatching_again_the_same_day_sends_nothing_twice(database_url, caplog
         assert len(_pft_log_lines(caplog)) == 1
 
 
-def test_reminders_missed_while_down_are_sent_at_restart_not_dropped(database_url):
+def test_after_downtime_one_reminder_says_where_the_task_stands_not_each_missed_one(
+    database_url,
+):
+    """Issue 21: the due and overdue reminders missed while down are not caught up; one
+    reminder says the task is overdue by 3 days (before issue 21: both were sent)."""
     with clinic(database_url, ENROLLED) as (app, clock):
         enrol(app)
         _run_days(app, clock, ENROLLED, PFT_DUE - timedelta(days=4))
         _run_days(app, clock, PFT_DUE + timedelta(days=3), PFT_DUE + timedelta(days=3))
-        kinds = sorted(r.kind for r in _sent(app) if r.message["subject"] == "pft")
-        assert kinds == ["due", "overdue"]
+        [pft] = [r for r in _sent(app) if r.message["subject"] == "pft"]
+        assert (pft.kind, pft.message["days_overdue"]) == ("overdue", 3)
+        assert "pft OVERDUE by 3 days (due 2026-03-16)" in pft.message["text"]
 
 
 def test_every_critical_alert_gets_one_urgent_notice(database_url):
@@ -86,3 +92,16 @@ def test_every_critical_alert_gets_one_urgent_notice(database_url):
         assert [r.message["subject"] for r in urgent] == ["AVOID_AGENT"]
         assert urgent[0].message["severity"] == "critical"
         assert "tocilizumab" not in urgent[0].message["text"]  # no more patient data than needed
+
+
+def test_an_alert_acknowledged_before_dispatch_gets_no_notice(database_url):
+    """Issue 21: a clinician who acknowledged the alert needs no one to be told of it."""
+    with clinic(database_url, ENROLLED) as (app, clock):
+        enrol(app, anti_mda5="positive", ild_course="rapidly_progressive")
+        record_therapy(app, "P-001", "start", "tocilizumab", ENROLLED, CLINICIAN)
+        with Session(app.engine) as session:
+            [alert] = session.exec(select(AlertRow).where(AlertRow.severity == "critical"))
+        assert alert.id is not None
+        acknowledge_alert(app, alert.id, "agent stopped, patient informed", CLINICIAN)
+        _run_days(app, clock, ENROLLED, ENROLLED + timedelta(days=2))
+        assert [r for r in _sent(app) if r.alert_id is not None] == []

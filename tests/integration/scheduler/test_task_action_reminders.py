@@ -12,6 +12,7 @@ from ildpath.usecases.task_actions import assign_task, decline_task, reschedule_
 from persistence.tables import CareTaskRow, ReminderDeliveryRow
 from scheduler.dispatcher import dispatch
 from scheduler.notifiers import EmailNotifier
+from scheduler.notifiers.log import LogNotifier
 
 from ..apps import clinic, enrol
 from ..notifiers.smtp_server import Mailbox, smtp_server
@@ -71,3 +72,33 @@ def test_an_assigned_tasks_email_goes_to_the_assignee_and_a_declined_task_gets_n
     subjects = {r.message["subject"] for r in planned}
     assert "vaccination_covid19" not in subjects  # declined: no reminder
     assert "vaccination_pneumococcal" not in subjects  # rescheduled: not due yet
+
+
+def test_a_rescheduled_task_is_reminded_afresh_from_its_new_date(database_url: str) -> None:
+    """Issue 21 with §8: an overdue PFT reminded once, then rescheduled: nothing until the new
+    date, then `due` on it and `overdue` the day after, each once (whatever was sent before)."""
+    pft_due = ENROLLED + timedelta(days=14)
+    moved_to = pft_due + timedelta(days=20)
+    with clinic(database_url, pft_due + timedelta(days=10)) as (app, clock):
+        enrol(app, enrolled_on=ENROLLED)
+        channels = {"log": LogNotifier()}
+        day = pft_due + timedelta(days=10)
+        dispatch(app.engine, channels, day, clock.now)
+        reschedule_task(app, _task_id(app, "pft"), moved_to, "spirometer under repair", ANNA)
+        while day < moved_to + timedelta(days=3):
+            day += timedelta(days=1)
+            clock.move_to(day)
+            for _ in range(2):
+                dispatch(app.engine, channels, day, clock.now)
+        with Session(app.engine) as session:
+            rows = session.exec(
+                select(ReminderDeliveryRow).where(
+                    ReminderDeliveryRow.task_id == _task_id(app, "pft")
+                )
+            ).all()
+    pft = sorted((r.planned_on, r.kind, r.message.get("days_overdue")) for r in rows)
+    assert pft == [
+        (pft_due + timedelta(days=10), "overdue", 10),
+        (moved_to, "due", None),
+        (moved_to + timedelta(days=1), "overdue", 1),
+    ]
