@@ -4,11 +4,15 @@ A reminder retried for days must stop when it stops being true: its task was clo
 declined, cancelled) so nobody should be told to do it; its critical alert was acknowledged
 so somebody already knows; or it has failed past the age limit (`scheduler.retry`) and the
 worklist now says it better. None of these is ever sent later; each keeps a ``last_error``
-saying why, for the failing-deliveries view. A critical notice is the exception to the age
-limit: it keeps trying while its alert stands unacknowledged, however long the channel is
-down. (A withdrawn alert's notice is settled by `scheduler.outbox.drop_withdrawn`, §7a.)
+saying why, for the failing-deliveries view. A task reminder that a newer one of the same
+task and channel stands for is superseded: the planner never makes two at a time, but an outbox
+written by a release before issue 21 holds a task's whole backlog (`due`, `overdue`, every
+repeat) pending, and after an upgrade only its newest should go out. A critical notice is
+the exception to the age limit: it keeps trying while its alert stands unacknowledged,
+however long the channel is down. (A withdrawn alert's notice is settled by
+`scheduler.outbox.drop_withdrawn`, §7a.)
 
-Three set-based UPDATEs over the pending rows: the outbox is walked one row at a time after
+Four set-based UPDATEs over the pending rows: the outbox is walked one row at a time after
 this, and a per-row check of the task or alert would cost a query per delivery.
 """
 
@@ -49,6 +53,25 @@ _task_closed = (
         next_attempt_at=None,
     )
 )
+_newer = _outbox.alias("newer")
+_superseded = (
+    update(_outbox)
+    .where(
+        _outbox.c.status == "pending",
+        _outbox.c.task_id.is_not(None),
+        exists().where(
+            _newer.c.task_id == _outbox.c.task_id,
+            _newer.c.channel == _outbox.c.channel,
+            _newer.c.status == "pending",
+            _newer.c.id > _outbox.c.id,
+        ),
+    )
+    .values(
+        status="cancelled",
+        last_error="not sent: a newer reminder of its task stands for it",
+        next_attempt_at=None,
+    )
+)
 _alert_acknowledged = (
     update(_outbox)
     .where(
@@ -82,10 +105,12 @@ def _expire(cutoff: datetime, days: str) -> Update:
 
 
 def settle_pending(connection: Connection, now: datetime, max_age: timedelta) -> Settled:
-    """Cancel the pending deliveries of closed tasks and acknowledged alerts, and expire the
-    non-critical ones older than ``max_age`` (counted from a person's re-queue, if any)."""
+    """Cancel the pending deliveries of closed tasks, acknowledged alerts and superseded task
+    reminders, and expire the non-critical ones older than ``max_age`` (counted from a
+    person's re-queue, if any)."""
     options = {"preserve_rowcount": True}
     cancelled = connection.execute(_task_closed, execution_options=options).rowcount
+    cancelled += connection.execute(_superseded, execution_options=options).rowcount
     cancelled += connection.execute(_alert_acknowledged, execution_options=options).rowcount
     expire = _expire(now - max_age, _age_words(max_age))
     expired = connection.execute(expire, execution_options=options).rowcount
