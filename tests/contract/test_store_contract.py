@@ -359,6 +359,7 @@ def _rows_without_ids(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[A
                     "id",
                     "patient_id",
                     "external_id",
+                    "external_id_folded",
                     "evidence",
                     "payload",
                     "record",
