@@ -1,6 +1,7 @@
 """/api/reports and /api/pathway: audit reports to download, and the pathway diagram."""
 
 import re
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -49,7 +50,7 @@ def download(data: bytes, fmt: str, name: str) -> Response:
     responses={200: _FILES},
 )
 def cohort(
-    start: Day = Query(alias="from"),
+    start: Annotated[Day, Query(alias="from")],  # a plain default would drop Day's check
     end: Day | None = Query(default=None, alias="to", description="Default: today."),
     format: str = Query(default="html", description=", ".join(REPORT_FORMATS)),
     pseudonymise: bool = False,
