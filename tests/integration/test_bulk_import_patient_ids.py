@@ -94,9 +94,7 @@ def test_an_id_enrolled_with_other_capitals_refuses_the_file_the_same_id_is_skip
     with pytest.raises(ImportRefused) as refused:
         _import(app, tmp_path, [_line(2), _line(1, id="bench-000001")])
 
-    assert "line 2: id: 'bench-000001' is already enrolled as 'BENCH-000001'" in str(
-        refused.value
-    )
+    assert "line 2: id: 'bench-000001' is already enrolled as 'BENCH-000001'" in str(refused.value)
     assert _written(app) == before
     again = _import(app, tmp_path, [_line(2), _line(1)])
     assert (again.patients, again.skipped) == (1, ["BENCH-000001"])
