@@ -136,5 +136,6 @@ def enrol(
         view = FormView("enrol", SHOWN, form_values(form), shown)
         return _form(request, app, caller, view, shown.status)
     raised = [a.id or 0 for a in outcome.alerts_raised]
-    query = flash_query(caller.csrf or "", command.id, "enrolled", raised)
-    return RedirectResponse(f"{patient_url(command.id)}?{query}#status", status_code=303)
+    enrolled = outcome.patient_id  # the id as stored (NFC), which the patient page looks up
+    query = flash_query(caller.csrf or "", enrolled, "enrolled", raised)
+    return RedirectResponse(f"{patient_url(enrolled)}?{query}#status", status_code=303)

@@ -4,14 +4,19 @@ nothing written; an enrolled id in lower case is refused naming the id as enroll
 outside the accepted range is a form error naming the range, in the enrolment form and in
 the worklist's filter."""
 
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from persistence.tables import PatientRow
-from tests.web import WebClinic
+from tests.web import WebClinic, web_clinic
 
 from .browsing import Shots, sign_in
-from .clinic import STABLE
+from .clinic import STABLE, TODAY
 
 RANGE = "allowed: a date from 1900-01-01 to 2200-12-31"
 LOOK_ALIKES = (
@@ -101,3 +106,24 @@ def test_a_far_date_in_the_worklist_filter_is_named_above_the_list(
     assert answer is not None and answer.status == 422
     expect(page.get_by_role("alert")).to_contain_text(f"'9999-12-25' is not allowed; {RANGE}")
     shots(page, "worklist-far-date")
+
+
+@pytest.fixture
+def any_script_clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebClinic]:
+    """A clinic whose pattern allows letters of any script (ILDPATH_PATIENT_ID_PATTERN)."""
+    monkeypatch.setenv("ILDPATH_PATIENT_ID_PATTERN", r"[\w.-]+")
+    with web_clinic(f"sqlite:///{tmp_path}/clinic.db", TODAY) as served:
+        yield served
+
+
+def test_an_id_typed_with_a_combining_accent_is_enrolled_composed_and_its_page_opens(
+    page: Page, any_script_clinic: WebClinic, shots: Shots
+) -> None:
+    sign_in(page, any_script_clinic, "coordinator", "/patients/new")
+
+    assert _enrol(page, "Ame\u0301lie-01") == 303
+
+    expect(page).to_have_url(re.compile(r"/patients/Am%C3%A9lie-01\?done=enrolled.*#status$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Patient Am\u00e9lie-01")
+    shots(page, "composed-id")
+    assert _patient_ids(any_script_clinic) == ["Am\u00e9lie-01"]
