@@ -75,7 +75,7 @@ def pattern_problem(pattern: str) -> str | None:
 
 
 def _character(char: str, index: int) -> str:
-    name = unicodedata.name(char, "a control character")
+    name = unicodedata.name(char, "an unnamed character")
     return f"{name} (U+{ord(char):04X}) at position {index + 1}"
 
 
@@ -128,6 +128,10 @@ class PatientIdRule:
                     value,
                     "with no control or invisible Unicode format character (found "
                     f"{_character(char, index)})",
+                )
+            if unicodedata.category(char) == "Cs":  # JSON may carry "\ud800" alone
+                raise self._refuse(
+                    field, value, f"with no unpaired surrogate (found {_character(char, index)})"
                 )
         if "/" in text:
             raise self._refuse(field, value, "without '/' (it names the patient in a URL)")

@@ -31,6 +31,7 @@ def refused(value: object, rule: PatientIdRule | None = None, field: str = "id")
         ("DEMO-\u200b0001", "format character (found ZERO WIDTH SPACE (U+200B) at position 6)"),
         ("PAT-\u202e1000-TED", "(found RIGHT-TO-LEFT OVERRIDE (U+202E) at position 5)"),
         ("DEMO\x07-0001", "control or invisible Unicode format character"),
+        ("DEMO-\ud800", "no unpaired surrogate (found an unnamed character (U+D800)"),
         ("FHIR/../x", "without '/' (it names the patient in a URL)"),
         ("x" * 65, "of at most 64 characters"),
         ("", "of 1 to 64 characters"),
