@@ -22,8 +22,20 @@ class PatientClosed(ClinicalError):
 
 
 class DuplicatePatient(ClinicalError):
-    def __init__(self, patient_id: str) -> None:
-        super().__init__(f"id: a patient with id {patient_id!r} is already enrolled")
+    """An id already enrolled, or enrolled with other capitals (``demo-0001`` while
+    ``DEMO-0001`` is): one patient would look like two on the board and in reminders."""
+
+    def __init__(self, patient_id: str, enrolled_as: str | None = None) -> None:
+        self.patient_id = patient_id
+        self.enrolled_as = enrolled_as or patient_id
+        if self.enrolled_as == patient_id:
+            said = f"a patient with id {patient_id!r} is already enrolled"
+        else:
+            said = (
+                f"{patient_id!r} is already enrolled as {self.enrolled_as!r} (ids are the same "
+                "whatever the case)"
+            )
+        super().__init__(f"id: {said}")
 
 
 class AlertNotFound(ClinicalError):

@@ -4,10 +4,12 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, FilePath, ValidationError
+from pydantic import Field, FilePath, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from pathway.patient_identifier import DEFAULT_PATTERN, PatientIdRule, pattern_problem
 
 __all__ = ["Settings", "safe_url", "settings_problem"]
 
@@ -128,3 +130,22 @@ class Settings(BaseSettings):
     calendar_cancelled_days: int = Field(default=90, ge=1, le=3660)
     """A task that left a calendar feed (closed, or assigned to someone else) stays in it as
     a cancelled event this many days, so every subscribed calendar app removes it."""
+    patient_id_pattern: str = DEFAULT_PATTERN
+    """The regular expression a whole patient id must match (`pathway.patient_identifier`):
+    default ASCII letters, digits, ``.``, ``_`` and ``-``. A clinic whose ids use another
+    script widens it (e.g. ``[\\w.-]+`` for letters of any script), knowing that look-alike
+    letters of two scripts then enrol two patients. Whatever the pattern, an id is read in
+    NFC and refused with a space at either end, a control or format character, a ``/`` or
+    more than 64 characters, and unique whatever the case."""
+
+    @field_validator("patient_id_pattern")
+    @classmethod
+    def _a_usable_pattern(cls, pattern: str) -> str:
+        problem = pattern_problem(pattern)
+        if problem is not None:
+            raise ValueError(problem)
+        return pattern
+
+    def patient_id_rule(self) -> PatientIdRule:
+        """The id rule with this clinic's pattern, for every way a patient comes in."""
+        return PatientIdRule(self.patient_id_pattern)

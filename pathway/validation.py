@@ -155,25 +155,6 @@ def check_text(field: str, value: object, *, max_length: int | None = None) -> s
     return text
 
 
-PATIENT_ID_MAX_LENGTH = 64
-
-
-def check_patient_id(value: object) -> str:
-    """A patient's pseudonymous id, the same rule for every way in (API, CLI, dashboard,
-    FHIR, bulk import): 1 to 64 characters, no leading or trailing space, no ``/`` (the id
-    names the patient in a URL: ``FHIR/../x`` could be enrolled and never opened), no
-    control or Unicode format character (``check_text``)."""
-    allowed = (
-        f"an id of 1 to {PATIENT_ID_MAX_LENGTH} characters, without '/', without leading or "
-        "trailing spaces, control or format characters"
-    )
-    if not isinstance(value, str) or not value.strip() or len(value) > PATIENT_ID_MAX_LENGTH:
-        raise InvalidValue("id", value, allowed)
-    if value != value.strip() or "/" in value:
-        raise InvalidValue("id", value, allowed)
-    return check_text("id", value)
-
-
 MAX_AGE_YEARS = 120
 """§11: a birth date more than this many years before enrolment is refused."""
 

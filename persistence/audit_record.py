@@ -48,6 +48,7 @@ NOT_CHECKED: dict[str, frozenset[str]] = {
     "patient": frozenset(
         {
             "id",
+            "external_id_folded",
             "audit_seq",
             "audit_head",
             "version",
@@ -58,9 +59,11 @@ NOT_CHECKED: dict[str, frozenset[str]] = {
         }
     ),
 }
-"""Columns that are not the record: the chain's own head (verified as the chain), the row
-version, and the daily run's bookkeeping of when a patient needs judging again (a wrong value
-there only makes the run judge a patient sooner or later; it never changes what is shown)."""
+"""Columns that are not the record: the id as ids are compared (derived from
+``external_id``, which the line holds: revision 0021 added it without changing any line), the
+chain's own head (verified as the chain), the row version, and the daily run's bookkeeping of
+when a patient needs judging again (a wrong value there only makes the run judge a patient
+sooner or later; it never changes what is shown)."""
 
 Converter = Callable[[Any], Any]
 

@@ -1,6 +1,6 @@
 """Errors of the store, translated once at each edge like the domain's."""
 
-__all__ = ["ConcurrencyConflict", "SchemaNeedsOwner", "StaleWrite"]
+__all__ = ["ConcurrencyConflict", "MigrationRefused", "SchemaNeedsOwner", "StaleWrite"]
 
 
 class ConcurrencyConflict(Exception):
@@ -36,3 +36,9 @@ class SchemaNeedsOwner(Exception):
             "change the schema; run `ildpath init` (or the migrations) once as the database's "
             "owner, then start the application again with its own role"
         )
+
+
+class MigrationRefused(Exception):
+    """A migration found data it cannot carry over as it stands, and changed nothing: the
+    message names the rows and what a person must do first (e.g. revision 0021 and two
+    patients whose ids differ only in case)."""

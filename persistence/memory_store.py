@@ -18,6 +18,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from pathway import PatientRecord
+from pathway.patient_identifier import folded_id
 
 from .audit_key import AuditKeyring
 from .changes import PatientChanges, StoredTask, Written
@@ -87,6 +88,8 @@ class MemoryStore:
     def __init__(self, keyring: AuditKeyring | None = None) -> None:
         self.patients: dict[int, _PatientRows] = {}
         self.external_ids: dict[str, int] = {}
+        self.folded_ids: dict[str, int] = {}
+        """Patients by their id as ids are compared (SQL's unique ``external_id_folded``)."""
         self.alert_owners: dict[int, int] = {}
         self.last_ids: dict[str, int] = {}
         self.keyring = keyring or AuditKeyring.generate()
@@ -182,6 +185,7 @@ class MemoryUnitOfWork:
         self.versions: dict[int, int] = {}
         """Versions this unit of work gave patients."""
         self.external_ids: dict[str, int] = {}
+        self.folded_ids: dict[str, int] = {}
         self.alert_owners: dict[int, int] = {}
         return self
 
@@ -217,6 +221,7 @@ class MemoryUnitOfWork:
         self.view[row["id"]] = _PatientRows(row)
         self.copied[row["id"]] = None
         self.external_ids[row["external_id"]] = row["id"]
+        self.folded_ids[row["external_id_folded"]] = row["id"]
 
     def owner(self, table: str, row_id: int) -> int:
         """The patient a row of ``table`` belongs to."""
@@ -234,7 +239,9 @@ class MemoryUnitOfWork:
         for patient_id, version in self.copied.items():
             stored = live.get(patient_id)
             if version is None:
-                taken = self.store.external_ids.get(self.view[patient_id].patient["external_id"])
+                taken = self.store.folded_ids.get(
+                    self.view[patient_id].patient["external_id_folded"]
+                )
                 if taken is not None and taken != patient_id:
                     raise ConcurrencyConflict("the patient was enrolled by someone else meanwhile")
             elif stored is None or stored.patient["version"] != version:
@@ -247,6 +254,7 @@ class MemoryUnitOfWork:
                 carried.patient["last_evaluated_on"] = day
                 live[patient_id] = carried
         self.store.external_ids.update(self.external_ids)
+        self.store.folded_ids.update(self.folded_ids)
         self.store.alert_owners.update(self.alert_owners)
 
 
@@ -266,12 +274,27 @@ class _MemoryPatients:
         )
         return None if found is None else self.get(found)
 
+    def _rows(self, patient_id: int) -> _PatientRows | None:
+        """The patient as this unit of work sees it, or as committed since it began (an
+        enrolment by someone else meanwhile, which SQL's unique id would refuse too)."""
+        return self.work.view.get(patient_id) or self.work.store.patients.get(patient_id)
+
     def get(self, patient_id: int) -> Patient | None:
         rows = self.work.view.get(patient_id)
         return None if rows is None else _patient(rows.patient)
 
     def present(self, external_ids: Iterable[str]) -> set[str]:
         return {e for e in external_ids if self.find(e) is not None}
+
+    def enrolled_as(self, external_ids: Iterable[str]) -> dict[str, str]:
+        found = {}
+        for external_id in external_ids:
+            key = folded_id(external_id)
+            row_id = self.work.folded_ids.get(key, self.work.store.folded_ids.get(key))
+            rows = None if row_id is None else self._rows(row_id)
+            if rows is not None:
+                found[external_id] = rows.patient["external_id"]
+        return found
 
     def records(self, patients: Sequence[Patient]) -> dict[int, PatientRecord]:
         records = {}

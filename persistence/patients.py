@@ -24,6 +24,7 @@ class Patient:
 
     id: int
     external_id: str
+    external_id_folded: str
     sex: str
     birth_date: date
     enrolled_on: date

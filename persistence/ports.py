@@ -66,6 +66,12 @@ class PatientRepository(Protocol):
         """Which of these external ids are enrolled already."""
         ...
 
+    def enrolled_as(self, external_ids: Iterable[str]) -> dict[str, str]:
+        """For each of these ids enrolled already whatever the case (compared by
+        `pathway.patient_identifier.folded_id`), the id as enrolled: ``{"demo-1": "DEMO-1"}``
+        while ``DEMO-1`` is enrolled; an id not enrolled is left out."""
+        ...
+
     def records(self, patients: Sequence[Patient]) -> dict[int, PatientRecord]:
         """The patients' records by row id: every entry and every alert raised, each part in
         recording order (the rules ask what was known on a day themselves)."""

@@ -18,6 +18,7 @@ from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as select_rows
 
 from pathway import PatientRecord
+from pathway.patient_identifier import folded_id
 
 from .audit_key import AuditKeyring, load_keyring
 from .changes import PatientChanges, StoredTask, Written
@@ -51,6 +52,9 @@ _BY_EXTERNAL_ID = _READ.where(_PATIENT.c.external_id == bindparam("key"))
 _BY_ID = _READ.where(_PATIENT.c.id == bindparam("key"))
 _PRESENT = select(_PATIENT.c.external_id).where(
     _PATIENT.c.external_id.in_(bindparam("ids", expanding=True))
+)
+_ENROLLED_AS = select(_PATIENT.c.external_id_folded, _PATIENT.c.external_id).where(
+    _PATIENT.c.external_id_folded.in_(bindparam("folded", expanding=True))
 )
 _STORED = select(
     _TASK.c.patient_id,
@@ -161,6 +165,16 @@ class SqlPatients:
         if not wanted:
             return set()
         return set(self.session.connection().execute(_PRESENT, {"ids": wanted}).scalars())
+
+    def enrolled_as(self, external_ids: Iterable[str]) -> dict[str, str]:
+        folded = {external_id: folded_id(external_id) for external_id in external_ids}
+        if not folded:
+            return {}
+        keys = sorted(set(folded.values()))
+        connection = self.session.connection()
+        rows = connection.execute(_ENROLLED_AS, {"folded": keys})
+        found: dict[str, str] = {key: external_id for key, external_id in rows}
+        return {given: found[key] for given, key in folded.items() if key in found}
 
     def records(self, patients: Sequence[Patient]) -> dict[int, PatientRecord]:
         return load_records(self.session, patients)

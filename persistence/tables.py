@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Integer, Text, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlmodel import AutoString, Field, SQLModel
 
 from .types import UTCDateTime
 
@@ -55,6 +55,20 @@ class PatientRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     external_id: str = Field(index=True, unique=True, max_length=64)
+    external_id_folded: str = Field(
+        sa_column=Column(
+            "external_id_folded",
+            AutoString(length=256),
+            nullable=False,
+            server_default="",
+            index=True,
+            unique=True,
+        )
+    )
+    """The id as ids are compared (`pathway.patient_identifier.folded_id`: NFC, case folded),
+    unique, so that ``demo-0001`` cannot be enrolled beside ``DEMO-0001`` even by two
+    enrolments at once. Written by the writer from ``external_id``; the empty default only
+    lets revision 0021 add it to a filled table before it fills it in."""
     sex: str = Field(max_length=16)
     birth_date: date
     enrolled_on: date = Field(index=True)

@@ -23,12 +23,15 @@ _RACE_CONSTRAINTS = (
     "uq_care_task_patient_key",
     "uq_record_view_patient_seq",
     "record_view.patient_id",
+    "ix_patient_external_id",
+    "patient.external_id",
 )
 
 
 def is_race(error: IntegrityError) -> bool:
     """Whether a unique key refused a row because another writer of the same patient wrote
-    first (the chain's next link, an alert's or a task's key)."""
+    first (the chain's next link, an alert's or a task's key; or the patient itself, enrolled
+    under the same id, in any case, by two people at once)."""
     text = str(error.orig)
     return any(name in text for name in _RACE_CONSTRAINTS) or "audit_event.patient_id" in text
 

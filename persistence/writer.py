@@ -19,6 +19,8 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any, Protocol
 
+from pathway.patient_identifier import folded_id
+
 from .audit_chain import ChainHead, EventColumns, EventNote, chain_events
 from .audit_key import AuditKeyring
 from .audit_record import insert_line, insert_lines, update_line
@@ -184,6 +186,7 @@ def _insert_patients(tables: Tables, layout: _Layout) -> None:
         {
             **NEW_PATIENT,
             **patient.columns,
+            "external_id_folded": folded_id(patient.columns["external_id"]),
             "audit_seq": 0,
             "audit_head": "",
             "created_at": layout.instants[n],

@@ -5,7 +5,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from pathway.date_bounds import EARLIEST, LATEST, RANGE
 
 from ..usecases.entries import observation_values
 
@@ -13,6 +16,7 @@ __all__ = [
     "AcknowledgementIn",
     "AmendmentIn",
     "CorrectionIn",
+    "Day",
     "EnrolmentIn",
     "EnteredInErrorIn",
     "ObservationIn",
@@ -35,6 +39,22 @@ Number = Annotated[float, Field(strict=True)]
 1 (§11); the use case then checks the range and names the unit."""
 
 
+def _within_range(day: date) -> date:
+    """The one range of accepted dates (`pathway.date_bounds`): refused as any other value
+    the schema refuses (422 naming the field), not after it overflowed the arithmetic."""
+    if not EARLIEST <= day <= LATEST:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "{day} is not allowed; allowed: {range}",
+            {"day": str(day), "range": RANGE},
+        )
+    return day
+
+
+Day = Annotated[date, AfterValidator(_within_range)]
+"""A date in a body or a query, within the accepted range."""
+
+
 class EnrolmentIn(BaseModel):
     """A new patient (pseudonymous id; no names)."""
 
@@ -47,8 +67,8 @@ class EnrolmentIn(BaseModel):
         "characters.",
     )
     sex: str = Field(max_length=32, description="female, male, other, unknown")
-    birth_date: date
-    enrolled_on: date | None = Field(default=None, description="default: today")
+    birth_date: Day
+    enrolled_on: Day | None = Field(default=None, description="default: today")
     diagnosis: str = Field(max_length=64)
     anti_mda5: str = Field(default="unknown", max_length=32)
     anti_ars: str = Field(default="unknown", max_length=32)
@@ -64,7 +84,7 @@ class AmendmentIn(BaseModel):
     model_config = _STRICT
     field: str = Field(max_length=32)
     value: Annotated[str, Field(strict=True)] | Number | list[str] | None
-    on: date | None = None
+    on: Day | None = None
     reason: str | None = Text
 
 
@@ -77,7 +97,7 @@ class CorrectionIn(BaseModel):
     values: dict[str, bool | float | str | list[str] | None] = Field(
         default_factory=dict, max_length=20
     )
-    on: date | None = Field(default=None, description="default: the entry's clinical date")
+    on: Day | None = Field(default=None, description="default: the entry's clinical date")
     reason: str = Field(max_length=2000)
 
 
@@ -97,7 +117,7 @@ class ObservationIn(BaseModel):
     kind: str = Field(
         max_length=16, description="pft, cmv, hrct, oxygen, lab, spo2, six_minute_walk"
     )
-    on: date | None = None
+    on: Day | None = None
     fvc_pct: Number | None = None
     dlco_pct: Number | None = None
     dlco_corrected_pct: Number | None = None
@@ -137,7 +157,7 @@ class TherapyIn(BaseModel):
     model_config = _STRICT
     action: str = Field(max_length=8, description="start (or dose change), stop")
     agent: str = Field(max_length=64)
-    on: date | None = None
+    on: Day | None = None
     route: str | None = Field(default=None, max_length=16)
     dose_mg_per_day: Number | None = Field(
         default=None, description="N mg every day (the older form; not with dose)"
@@ -154,13 +174,13 @@ class TherapyIn(BaseModel):
 class ProcedureIn(BaseModel):
     model_config = _STRICT
     kind: str = Field(max_length=64, description="plasma_exchange, pulmonary_rehabilitation")
-    on: date | None = None
+    on: Day | None = None
 
 
 class VaccinationIn(BaseModel):
     model_config = _STRICT
     kind: str = Field(max_length=64, description="influenza, pneumococcal, covid19")
-    on: date | None = None
+    on: Day | None = None
 
 
 class TransitionIn(BaseModel):
@@ -168,7 +188,7 @@ class TransitionIn(BaseModel):
 
     model_config = _STRICT
     trigger: str = Field(max_length=64)
-    on: date | None = None
+    on: Day | None = None
     reason: str | None = Text
     outcome: str | None = Field(default=None, max_length=64)
     closing_reason: str | None = Field(default=None, max_length=64)
@@ -194,7 +214,7 @@ class TaskDoneIn(BaseModel):
     procedure is the task's own."""
 
     model_config = _STRICT
-    on: date | None = None
+    on: Day | None = None
     values: dict[str, float | str | bool | None] = Field(default_factory=dict, max_length=20)
 
 
@@ -202,7 +222,7 @@ class TaskRescheduleIn(BaseModel):
     """A task's new due date (§8), and why."""
 
     model_config = _STRICT
-    due: date
+    due: Day
     reason: str = Field(max_length=2000)
 
 

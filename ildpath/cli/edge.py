@@ -16,9 +16,10 @@ from rich.console import Console
 from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
+from pathway.date_bounds import RANGE, read_day
 from pathway.errors import ClinicalError, InvalidValue
 from persistence.audit_key import AuditKeyError
-from persistence.errors import ConcurrencyConflict, SchemaNeedsOwner
+from persistence.errors import ConcurrencyConflict, MigrationRefused, SchemaNeedsOwner
 
 from ..bootstrap import App, bootstrap
 from ..roles import ROLES, Permission, require
@@ -43,7 +44,7 @@ EXIT_CONFLICT = 3
 """Someone else changed the patient meanwhile: nothing was written; run it again."""
 EXIT_DATABASE = 4
 """The database, or the audit key that signs its trail, could not be reached or read; or
-the schema needs its owner to migrate it."""
+the schema needs its owner to migrate it, or a migration refused data it names."""
 
 console = Console(highlight=False, soft_wrap=True)
 _errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -86,17 +87,15 @@ def open_app() -> App:
 
 
 def parse_day(field: str, text: str | None, default: date | None = None) -> date:
-    """A clinical date as typed (YYYY-MM-DD); ``default`` when not given."""
+    """A date as typed (YYYY-MM-DD), within the accepted range (`pathway.date_bounds`);
+    ``default`` when not given."""
     if text is None or text == "":
         if default is None:
-            raise InvalidValue(field, text, "a date YYYY-MM-DD")
+            raise InvalidValue(field, text, f"a date YYYY-MM-DD ({RANGE})")
         return default
     if text == "today" and default is not None:
         return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidValue(field, text, "a date YYYY-MM-DD") from None
+    return read_day(field, text)
 
 
 def _plain(value: Any) -> Any:
@@ -134,7 +133,7 @@ def run_guarded(main: Callable[[], Any]) -> None:
         fail(str(error), EXIT_REFUSED)
     except ConcurrencyConflict as error:
         fail(f"{error} Nothing was written; run the command again.", EXIT_CONFLICT)
-    except SchemaNeedsOwner as error:
+    except (SchemaNeedsOwner, MigrationRefused) as error:
         fail(str(error), EXIT_DATABASE)
     except OperationalError as error:
         fail(f"database: {error.orig or error}", EXIT_DATABASE)

@@ -103,7 +103,7 @@ def enrol(
         ]
     for command in commands:
         outcome = enrol_patient(app, command, actor)
-        console.print(f"enrolled {command.id} on {command.enrolled_on}")
+        console.print(f"enrolled {outcome.patient_id} on {command.enrolled_on}")
         print_outcome(outcome)
 
 

@@ -17,6 +17,7 @@ from ..bootstrap import App, bootstrap
 from ..clock import SimulatedClock, SystemClock
 from ..scheduling import LiveScheduler
 from ..settings import Settings
+from .edge import parse_day
 
 scheduler_app = typer.Typer(
     help="Care reminders: daily re-evaluation and due-task dispatch.", no_args_is_help=True
@@ -83,7 +84,7 @@ def run(
     if simulate:
         if until is None:
             raise typer.BadParameter("--simulate needs --until YYYY-MM-DD")
-        _simulate(date.fromisoformat(start) if start else None, date.fromisoformat(until))
+        _simulate(parse_day("from", start) if start else None, parse_day("until", until))
         return
     runner = LiveScheduler()
     log = logging.getLogger("ildpath.scheduler")

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pathway.patient_identifier import PatientIdRule
+
 from .codes import (
     CVX,
     CVX_VACCINES,
@@ -49,6 +51,9 @@ class Reading:
     local_codes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """The clinic's own (system, code) -> meaning for diagnoses and antibodies
     (``ILDPATH_FHIR_LOCAL_CODES``, read by ``phenotype_codes.load_local_codes``)."""
+    patient_ids: PatientIdRule = field(default_factory=PatientIdRule)
+    """The clinic's patient id rule (``ILDPATH_PATIENT_ID_PATTERN``), the one every way in
+    applies."""
 
 
 def subject_of(resource: Any) -> Any:

@@ -105,6 +105,7 @@ class Importer:
             medications.get,
             app.settings.fhir_low_flow_max_l_per_min,
             local_codes=load_local_codes(local) if local else {},
+            patient_ids=app.settings.patient_id_rule(),
         )
         self.patients: dict[str, str | Skip] = {}
         self.read_at_enrolment: set[int] = set()
@@ -221,10 +222,13 @@ class Importer:
                 return command.id
             reason = str(error)
             if isinstance(error, DuplicatePatient):
+                enrolled = error.enrolled_as
+                written = "" if enrolled == command.id else f" as {enrolled!r}"
                 reason = (
-                    f"patient {command.id!r} is already enrolled and was not imported from "
-                    "this resource (another sending system, or typed in): its resources are "
-                    "not imported; give the Patient ildpath's patient-id identifier to link it"
+                    f"patient {command.id!r} is already enrolled{written} and was not imported "
+                    "from this resource (another sending system, or typed in): its resources "
+                    "are not imported; give the Patient ildpath's patient-id identifier (the "
+                    "id exactly as enrolled) to link it"
                 )
             self.settle(entry, "invalid", reason, patient=command.id)
             for e in used:

@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from pathway.errors import InvalidValue
+from pathway.patient_identifier import PatientIdRule
+
 from ..usecases import EnrolPatient
 from .codes import ILDPATH, extension_url
 from .events import Reading
 from .phenotype import read_phenotype
 from .phenotype_codes import DIAGNOSES
-from .values import Skip, quantity_in
+from .values import Skip, quantity_in, within_range
 
 __all__ = [
     "PATIENT_ID_SYSTEM",
@@ -54,18 +57,31 @@ PHENOTYPE_EXTENSIONS = {
 }
 
 
-def patient_id(resource: Any) -> str:
+def patient_id(resource: Any, rule: PatientIdRule | None = None) -> str:
     """ildpath's id of the patient: the identifier in ``PATIENT_ID_SYSTEM``, else the
-    resource id."""
-    for identifier in resource.identifier or []:
+    resource id; by the clinic's id rule, a refusal naming the element it came from (an
+    import is no way around the rule the other ways in apply)."""
+    found = _given_id(resource)
+    if found is None:
+        raise Skip(
+            "invalid",
+            f"Patient: no id; give Patient.id or an identifier with system {PATIENT_ID_SYSTEM}",
+        )
+    element, value = found
+    try:
+        return (rule or PatientIdRule()).check(value, element)
+    except InvalidValue as error:
+        raise Skip("invalid", str(error)) from None
+
+
+def _given_id(resource: Any) -> tuple[str, str] | None:
+    """The element ildpath's id is read from, and its value."""
+    for n, identifier in enumerate(resource.identifier or []):
         if identifier.system == PATIENT_ID_SYSTEM and identifier.value:
-            return str(identifier.value)
+            return f"Patient.identifier[{n}].value", str(identifier.value)
     if resource.id:
-        return str(resource.id)
-    raise Skip(
-        "invalid",
-        f"Patient: no id; give Patient.id or an identifier with system {PATIENT_ID_SYSTEM}",
-    )
+        return "Patient.id", str(resource.id)
+    return None
 
 
 def _extensions(resource: Any) -> dict[str, list[Any]]:
@@ -147,7 +163,7 @@ def read_patient(
 ) -> PatientReading:
     """The enrolment a Patient describes: ildpath's extensions first, else what its related
     Conditions and Observations say; the use case checks every value (section 1, 11)."""
-    external_id = patient_id(resource)
+    external_id = patient_id(resource, reading.patient_ids)
     found = _extensions(resource)
     phenotype = read_phenotype(resource, related, reading)
     notes = list(phenotype.notes)
@@ -174,7 +190,10 @@ def read_patient(
         )
     if not isinstance(resource.birthDate, date):
         raise Skip("invalid", f"Patient.birthDate: {resource.birthDate!s}; a full date is needed")
+    within_range(resource.birthDate, "Patient.birthDate")
     enrolled = found.get(PHENOTYPE_EXTENSIONS["enrolled-on"], [])
+    if enrolled and isinstance(enrolled[0].valueDate, date):
+        within_range(enrolled[0].valueDate, "Patient.extension enrolled-on")
     flags = found.get(PHENOTYPE_EXTENSIONS["phenotype-flag"], [])
     weight = _quantity(found, "body-weight", "kg")
     height = _quantity(found, "body-height", "cm")

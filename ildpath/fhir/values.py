@@ -9,6 +9,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pathway.date_bounds import bounded_day
+from pathway.errors import InvalidValue
+
 from .codes import UCUM, normalise_name
 
 __all__ = [
@@ -20,6 +23,7 @@ __all__ = [
     "quantity_in",
     "reference_text",
     "unit_of",
+    "within_range",
 ]
 
 
@@ -32,15 +36,26 @@ class Skip(Exception):
         self.status, self.reason = status, reason
 
 
+def within_range(day: date, element: str) -> date:
+    """``day`` within the range every date accepted must fall in (`pathway.date_bounds`),
+    else the resource is invalid, naming the element and the range."""
+    try:
+        return bounded_day(element, day)
+    except InvalidValue as error:
+        raise Skip("invalid", str(error)) from None
+
+
 def clinical_day(value: object, element: str, zone: str) -> date:
-    """The clinical day of a FHIR date or dateTime, in the clinic's time zone; a partial
-    date (year, or year and month) is refused: the engine judges per day."""
+    """The clinical day of a FHIR date or dateTime, in the clinic's time zone, within the
+    accepted range; a partial date (year, or year and month) is refused: the engine judges
+    per day."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            return value.date()
-        return value.astimezone(ZoneInfo(zone)).date()
+            return within_range(value.date(), element)
+        within_range(value.date(), element)  # 9999-12-31T23:00-05:00 is a day past 9999
+        return within_range(value.astimezone(ZoneInfo(zone)).date(), element)
     if isinstance(value, date):
-        return value
+        return within_range(value, element)
     if value is None:
         raise Skip("invalid", f"{element}: missing; a clinical date is needed")
     raise Skip("invalid", f"{element}: {value!s} is not a full date (YYYY-MM-DD)")

@@ -1,17 +1,18 @@
 """Enrol a patient, and amend the phenotype with audit (CLINICAL_SPEC §1)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from pathway.catalogue import SEXES
+from pathway.date_bounds import bounded_day
 from pathway.errors import InvalidValue
+from pathway.patient_identifier import PatientIdRule
 from pathway.phenotype import phenotype_on
 from pathway.record import PatientRecord, PhenotypeEntry
 from pathway.validation import (
     check_birth_date,
     check_choice,
-    check_patient_id,
     check_phenotype,
     check_text,
 )
@@ -70,12 +71,18 @@ class EnrolPatient:
         }
 
 
-def check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
-    """The checked phenotype of an enrolment, or the first refusal: an id with no control or
-    format characters, a birth date on or before enrolment and at most 120 years before it
-    (§11), an enrolment not after today."""
-    check_patient_id(command.id)
+def check_enrolment(
+    command: EnrolPatient, today: date, ids: PatientIdRule
+) -> tuple[EnrolPatient, dict[str, object]]:
+    """The enrolment with its id as stored (NFC) and its checked phenotype, or the first
+    refusal: an id by the clinic's id rule (`pathway.patient_identifier`), dates within the
+    accepted range, a birth date on or before enrolment and at most 120 years before it
+    (§11), an enrolment not after today. Whether the id is enrolled already is the store's
+    to say (`enrol_patient`)."""
+    command = replace(command, id=ids.check(command.id))
     check_choice("sex", command.sex, SEXES)
+    bounded_day("birth_date", command.birth_date)
+    bounded_day("enrolled_on", command.enrolled_on)
     if command.birth_date > today:
         raise InvalidValue("birth_date", command.birth_date.isoformat(), "a date in the past")
     if command.enrolled_on > today:
@@ -83,7 +90,8 @@ def check_enrolment(command: EnrolPatient, today: date) -> dict[str, object]:
             "enrolled_on", command.enrolled_on.isoformat(), f"a date on or before today ({today})"
         )
     check_birth_date(command.birth_date, command.enrolled_on)
-    return {name: check_phenotype(name, value) for name, value in command.phenotype().items()}
+    phenotype = {name: check_phenotype(name, value) for name, value in command.phenotype().items()}
+    return command, phenotype
 
 
 def enrolment_changes(
@@ -124,13 +132,16 @@ def enrolment_changes(
 
 def enrol_patient(app: App, command: EnrolPatient, actor: Actor) -> Outcome:
     """Enrol; opens the enrolment tasks (PFT, vaccinations, and the transplant referral of an
-    anti-MDA5 positive patient)."""
+    anti-MDA5 positive patient). An id enrolled already, in any case, is refused naming the
+    id as enrolled (the database's unique folded id refuses it too, should two people enrol
+    the same patient at once)."""
     today = app.clock.today()
-    phenotype = check_enrolment(command, today)
+    command, phenotype = check_enrolment(command, today, app.settings.patient_id_rule())
     changes = enrolment_changes(command, phenotype, actor, today, app.definition.version)
     with app.unit_of_work() as uow:
-        if uow.patients.find(command.id) is not None:
-            raise DuplicatePatient(command.id)
+        enrolled = uow.patients.enrolled_as([command.id]).get(command.id)
+        if enrolled is not None:
+            raise DuplicatePatient(command.id, enrolled)
         [written] = uow.patients.write([changes], app.clock.now)
         work = PatientWork(app, uow, written.patient, actor)
         apply_evaluation(work)

@@ -8,10 +8,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import col, select
-
+from pathway.date_bounds import read_day
 from pathway.errors import InvalidValue
-from persistence.tables import PatientRow
+from pathway.patient_identifier import folded_id
 
 from ..bootstrap import App
 from ..scenarios.yaml_loader import load_yaml
@@ -35,15 +34,6 @@ ENROLMENT_KEYS = (
 _REQUIRED = ("id", "sex", "birth_date", "diagnosis")
 
 
-def _day(where: str, value: object) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidValue(where, value, "a date YYYY-MM-DD") from None
-
-
 def _enrolment(where: str, data: object, today: date) -> EnrolPatient:
     if not isinstance(data, dict):
         raise InvalidValue(where, data, "a mapping of " + ", ".join(ENROLMENT_KEYS))
@@ -56,8 +46,8 @@ def _enrolment(where: str, data: object, today: date) -> EnrolPatient:
     return EnrolPatient(
         id=str(data["id"]),
         sex=data["sex"],
-        birth_date=_day(f"{where}.birth_date", data["birth_date"]),
-        enrolled_on=_day(f"{where}.enrolled_on", data.get("enrolled_on", today)),
+        birth_date=read_day(f"{where}.birth_date", data["birth_date"]),
+        enrolled_on=read_day(f"{where}.enrolled_on", data.get("enrolled_on", today)),
         diagnosis=data["diagnosis"],
         anti_mda5=data.get("anti_mda5", "unknown"),
         anti_ars=data.get("anti_ars", "unknown"),
@@ -78,27 +68,47 @@ def _parse(path: Path) -> object:
         raise InvalidValue("file", str(path), f"valid YAML ({error})") from None
 
 
+def _checked(where: str, command: EnrolPatient, app: App, today: date) -> EnrolPatient:
+    """The enrolment checked as every way in checks it, a refusal naming its place in the
+    file (``patients[2].id``)."""
+    try:
+        checked, _ = check_enrolment(command, today, app.settings.patient_id_rule())
+    except InvalidValue as error:
+        raise InvalidValue(f"{where}.{error.field}", error.value, error.allowed) from None
+    return checked
+
+
 def read_enrolments(app: App, path: Path) -> list[EnrolPatient]:
-    """Every patient of the file, each checked (values, dates, ids not already enrolled)."""
+    """Every patient of the file, each checked (values, dates, ids neither repeated in the
+    file nor already enrolled, whatever the case)."""
     if not path.is_file():
         raise InvalidValue("file", str(path), "an existing YAML or JSON file")
     data = _parse(path)
     items = data if isinstance(data, list) else [data]
     today = app.clock.today()
-    commands = [_enrolment(f"patients[{i}]", item, today) for i, item in enumerate(items)]
-    seen: set[str] = set()
-    for i, command in enumerate(commands):
-        check_enrolment(command, today)
-        if command.id in seen:
-            raise InvalidValue(f"patients[{i}].id", command.id, "an id not repeated in the file")
-        seen.add(command.id)
-    with app.transaction() as session:
-        taken = set(
-            session.exec(
-                select(PatientRow.external_id).where(col(PatientRow.external_id).in_(seen))
+    commands: list[EnrolPatient] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        where = f"patients[{i}]"
+        command = _checked(where, _enrolment(where, item, today), app, today)
+        key = folded_id(command.id)
+        if key in seen:
+            first = seen[key]
+            raise InvalidValue(
+                f"{where}.id",
+                command.id,
+                f"an id not repeated in the file, whatever the case (patients[{first}] is "
+                f"{commands[first].id!r})",
             )
-        )
+        seen[key] = i
+        commands.append(command)
+    with app.unit_of_work() as uow:
+        taken = uow.patients.enrolled_as(c.id for c in commands)
     for i, command in enumerate(commands):
         if command.id in taken:
-            raise InvalidValue(f"patients[{i}].id", command.id, "an id not already enrolled")
+            raise InvalidValue(
+                f"patients[{i}].id",
+                command.id,
+                f"an id not already enrolled (enrolled as {taken[command.id]!r})",
+            )
     return commands

@@ -60,11 +60,19 @@ def _required(form: ImmutableMultiDict[str, Any], name: str) -> str:
     return value
 
 
+def _patient_id(form: ImmutableMultiDict[str, Any]) -> str:
+    """The id exactly as typed: a space at either end is refused by the id rule, as by every
+    other way in, not trimmed here (trimmed, ``DEMO-0001 `` pasted from a spreadsheet would
+    be enrolled as what the person did not type)."""
+    _required(form, "id")
+    return str(form.get("id"))
+
+
 def enrolment(form: ImmutableMultiDict[str, Any], app: App) -> EnrolPatient:
     """The enrolment as posted, the required fields refused first when blank, in the form's
     order; the use case checks the values (as for the CLI and the API)."""
     today = app.clock.today()
-    patient_id, sex = _required(form, "id"), _required(form, "sex")
+    patient_id, sex = _patient_id(form), _required(form, "sex")
     _required(form, "birth_date")
     birth_date = day(form, "birth_date", today)
     enrolled_on = day(form, "enrolled_on", today)
@@ -128,5 +136,6 @@ def enrol(
         view = FormView("enrol", SHOWN, form_values(form), shown)
         return _form(request, app, caller, view, shown.status)
     raised = [a.id or 0 for a in outcome.alerts_raised]
-    query = flash_query(caller.csrf or "", command.id, "enrolled", raised)
-    return RedirectResponse(f"{patient_url(command.id)}?{query}#status", status_code=303)
+    enrolled = outcome.patient_id  # the id as stored (NFC), which the patient page looks up
+    query = flash_query(caller.csrf or "", enrolled, "enrolled", raised)
+    return RedirectResponse(f"{patient_url(enrolled)}?{query}#status", status_code=303)

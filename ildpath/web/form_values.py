@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.datastructures import ImmutableMultiDict
 
+from pathway.date_bounds import read_day
 from pathway.errors import InvalidValue
 
 __all__ = ["day", "number", "page_number", "text", "typed", "version"]
@@ -36,14 +37,12 @@ def number(form: ImmutableMultiDict[str, Any], name: str) -> float | None:
 
 
 def day(form: ImmutableMultiDict[str, Any], name: str, default: date) -> date:
-    """A date YYYY-MM-DD; ``default`` (today) when left empty."""
+    """A date YYYY-MM-DD within the accepted range (`pathway.date_bounds`); ``default``
+    (today) when left empty."""
     value = text(form, name)
     if value is None:
         return default
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidValue(name, value, "a date YYYY-MM-DD") from None
+    return read_day(name, value)
 
 
 def version(form: ImmutableMultiDict[str, Any]) -> int:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, QueryParams
 
-from pathway.errors import InvalidValue
+from pathway.date_bounds import read_day
 
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
@@ -34,11 +34,7 @@ Act = Callable[[App, int, FormData, Caller], Outcome]
 
 
 def _required_day(form: FormData, name: str) -> date:
-    value = text(form, name)
-    try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        raise InvalidValue(name, value, "a date YYYY-MM-DD") from None
+    return read_day(name, text(form, name) or "")
 
 
 def _decline(app: App, task_id: int, form: FormData, caller: Caller) -> Outcome:

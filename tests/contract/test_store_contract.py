@@ -265,6 +265,31 @@ def test_a_writer_who_read_an_older_version_writes_nothing(store: Store) -> None
     assert [row["fvc_pct"] for row in after_second["observation"]] == [70.0]
 
 
+def test_an_id_enrolled_whatever_the_case_is_named_as_enrolled(store: Store) -> None:
+    enrol(store, Ticks(), "DEMO-1", "Stra\u00dfe-2")
+    with store.unit_of_work() as uow:
+        assert uow.patients.enrolled_as(["demo-1", "DEMO-1", "STRASSE-2", "P-3"]) == {
+            "demo-1": "DEMO-1",
+            "DEMO-1": "DEMO-1",
+            "STRASSE-2": "Stra\u00dfe-2",
+        }
+        assert uow.patients.find("demo-1") is None  # a lookup by id stays exact
+
+
+def test_one_id_enrolled_in_two_cases_at_once_is_refused_to_the_second_to_write(
+    store: Store,
+) -> None:
+    now = Ticks()
+    with pytest.raises(ConcurrencyConflict), store.unit_of_work() as first:
+        assert first.patients.enrolled_as(["demo-1"]) == {}
+        with store.unit_of_work() as second:
+            second.patients.write([enrolment("DEMO-1")], now)
+        after_second = stored_rows(store)
+        first.patients.write([enrolment("demo-1")], now)
+    assert stored_rows(store) == after_second
+    assert [row["external_id"] for row in after_second["patient"]] == ["DEMO-1"]
+
+
 def test_a_unit_of_work_ended_by_an_error_writes_nothing(store: Store) -> None:
     now = Ticks()
     [patient] = enrol(store, now, "P-1")
@@ -359,6 +384,7 @@ def _rows_without_ids(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[A
                     "id",
                     "patient_id",
                     "external_id",
+                    "external_id_folded",
                     "evidence",
                     "payload",
                     "record",

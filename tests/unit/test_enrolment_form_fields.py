@@ -14,6 +14,7 @@ from ildpath.web.refusals import Refusal, refusal
 from pathway.catalogue import PHENOTYPE_FLAGS
 from pathway.errors import InvalidValue
 from pathway.labels import field_label
+from pathway.patient_identifier import PatientIdRule
 from pathway.validation import CHOICES
 
 TODAY = date(2026, 11, 2)
@@ -49,7 +50,7 @@ def test_the_risk_factors_offered_are_the_catalogues_phenotype_flags() -> None:
 
 def test_a_birth_date_in_the_future_is_refused_naming_the_field_as_labelled() -> None:
     with pytest.raises(InvalidValue) as refused:
-        check_enrolment(_enrolment(birth_date=date(2027, 1, 15)), TODAY)
+        check_enrolment(_enrolment(birth_date=date(2027, 1, 15)), TODAY, PatientIdRule())
     assert refusal(refused.value) == Refusal(
         422,
         "Birth date (birth_date): '2027-01-15' is not allowed; allowed: a date in the past.",
@@ -59,7 +60,7 @@ def test_a_birth_date_in_the_future_is_refused_naming_the_field_as_labelled() ->
 
 def test_a_height_out_of_range_names_the_height_with_its_unit() -> None:
     with pytest.raises(InvalidValue) as refused:
-        check_enrolment(_enrolment(height_cm=300.0), TODAY)
+        check_enrolment(_enrolment(height_cm=300.0), TODAY, PatientIdRule())
     assert refusal(refused.value).message.startswith("Height (cm) (height_cm): 300.0 is not")
 
 

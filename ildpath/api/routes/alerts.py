@@ -1,6 +1,5 @@
 """/api/alerts: the cohort's alerts, and a clinician's acknowledgement with a justification."""
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query
@@ -9,7 +8,7 @@ from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor, acknowledge_alert
 from ...usecases.alerts import list_alerts
-from ..schemas import AcknowledgementIn, RowId
+from ..schemas import AcknowledgementIn, Day, RowId
 from ..security import clinic_app, permitted
 
 router = APIRouter(prefix="/api/alerts", tags=["alerts"])
@@ -23,8 +22,8 @@ def alerts(
     patient: str | None = Query(default=None, max_length=64),
     severity: list[str] = Query(default=[], description="info, warning, critical (repeat)."),
     unacknowledged: bool = False,
-    raised_from: date | None = None,
-    raised_to: date | None = None,
+    raised_from: Day | None = None,
+    raised_to: Day | None = None,
     holding: bool = Query(default=False, description="Only alerts that hold today (§7a)."),
     status: str = Query(
         default="raised",

@@ -1,7 +1,7 @@
 """/api/patients: the cohort, enrolment, one patient's whole picture, phenotype amendments."""
 
-from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
@@ -14,7 +14,7 @@ from ...usecases.patient_data import patient_data
 from ...usecases.views import record_view
 from ..concurrency import IfMatch, etag, expected_version, outcome_body
 from ..paging import CURSOR, LIMIT, next_cursor, offset_of
-from ..schemas import AmendmentIn, EnrolmentIn
+from ..schemas import AmendmentIn, Day, EnrolmentIn
 from ..security import clinic_app, permitted
 
 router = APIRouter(prefix="/api/patients", tags=["patients"])
@@ -83,15 +83,22 @@ def enrol(
     fields["enrolled_on"] = body.enrolled_on or app.clock.today()
     command = EnrolPatient(**fields)
     outcome = enrol_patient(app, command, actor)
-    response.headers["Location"] = f"/api/patients/{outcome.patient_id}"
+    response.headers["Location"] = patient_location(outcome.patient_id)
     return {**outcome_body(response, outcome), "id": outcome.patient_id}
+
+
+def patient_location(patient_id: str) -> str:
+    """The new patient's address, percent-encoded: a header is Latin-1, and an id a clinic's
+    pattern allows may not be (``Д-1``); built raw, it failed after the patient was saved,
+    answering 500 to a write that had happened and 409 to its retry."""
+    return "/api/patients/" + quote(patient_id, safe="")
 
 
 @router.get("/{patient_id}", summary="The whole picture of one patient (the view is audited)")
 def show(
     patient_id: str,
     response: Response,
-    as_of: date | None = Query(default=None, description="As on this day (default today)."),
+    as_of: Day | None = Query(default=None, description="As on this day (default today)."),
     app: App = _APP,
     actor: Actor = _READ,
 ) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """/api/reports and /api/pathway: audit reports to download, and the pathway diagram."""
 
 import re
-from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
@@ -11,6 +11,7 @@ from ...reports.output import REPORT_FORMATS, cohort_report, patient_report
 from ...roles import Permission
 from ...usecases import Actor
 from ...usecases.views import record_view
+from ..schemas import Day
 from ..security import clinic_app, permitted
 
 router = APIRouter(tags=["reports"])
@@ -49,8 +50,8 @@ def download(data: bytes, fmt: str, name: str) -> Response:
     responses={200: _FILES},
 )
 def cohort(
-    start: date = Query(alias="from"),
-    end: date | None = Query(default=None, alias="to", description="Default: today."),
+    start: Annotated[Day, Query(alias="from")],  # a plain default would drop Day's check
+    end: Day | None = Query(default=None, alias="to", description="Default: today."),
     format: str = Query(default="html", description=", ".join(REPORT_FORMATS)),
     pseudonymise: bool = False,
     app: App = Depends(clinic_app),
@@ -70,7 +71,7 @@ def cohort(
 def patient(
     patient_id: str,
     format: str = Query(default="html", description=", ".join(REPORT_FORMATS)),
-    as_of: date | None = None,
+    as_of: Day | None = None,
     pseudonymise: bool = False,
     app: App = Depends(clinic_app),
     actor: Actor = _REPORT,

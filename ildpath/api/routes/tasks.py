@@ -2,7 +2,6 @@
 actions on a task (§8 Acting on a task): done (the entry that closes it), decline,
 reschedule, assign."""
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -16,7 +15,7 @@ from ...usecases.tasks import tasks_calendar
 from ...usecases.worklist import TASK_SORTS, TaskQuery, default_end, find_tasks
 from ..concurrency import outcome_body
 from ..paging import CURSOR, LIMIT, next_cursor, offset_of
-from ..schemas import RowId, TaskAssignmentIn, TaskDeclineIn, TaskDoneIn, TaskRescheduleIn
+from ..schemas import Day, RowId, TaskAssignmentIn, TaskDeclineIn, TaskDoneIn, TaskRescheduleIn
 from ..security import clinic_app, permitted
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -25,8 +24,8 @@ router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 @router.get("", summary="Open tasks due in the range, and every task already overdue")
 def worklist(
     request: Request,
-    start: date | None = Query(default=None, alias="from", description="Default: today."),
-    end: date | None = Query(default=None, alias="to", description="Default: from + 14 days."),
+    start: Day | None = Query(default=None, alias="from", description="Default: today."),
+    end: Day | None = Query(default=None, alias="to", description="Default: from + 14 days."),
     kind: list[str] = Query(default=[], description="Only these task kinds (repeat)."),
     patient: str | None = Query(default=None, max_length=64),
     q: str | None = Query(default=None, max_length=64, description="Patient id, whole or start."),

@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from pathway.errors import ClinicalError, InvalidValue
+from pathway.patient_identifier import folded_id
 from persistence.changes import Actor, PatientChanges
 
 from ...bootstrap import App
+from ...errors import DuplicatePatient
 from ..daily_run import run_daily_evaluation
 from ..heap import collector_paused, heap_set_aside, set_aside_too
 from .planning import Planner
@@ -33,26 +35,52 @@ class ImportReport:
     """Ids already in the database (imported before), left as they are."""
 
 
+def _enrolled_otherwise(app: App, lines: dict[str, tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines whose id is enrolled already with other capitals (``demo-1`` while
+    ``DEMO-1`` is), each with its refusal: importing it would enrol a look-alike. An id
+    enrolled exactly as written is not one: that patient is skipped (an import run again)."""
+    found: list[tuple[int, str]] = []
+    given = [external_id for _, external_id in lines.values()]
+    for start in range(0, len(given), BATCH):
+        with app.unit_of_work() as uow:
+            enrolled = uow.patients.enrolled_as(given[start : start + BATCH])
+        for external_id, stored in enrolled.items():
+            if stored != external_id:
+                number = lines[folded_id(external_id)][0]
+                found.append((number, str(DuplicatePatient(external_id, stored))))
+    return sorted(found)
+
+
 def _check_file(
-    planner: Planner, read: Callable[[], Iterable[str]], batch: int, spool: Spool
+    app: App, planner: Planner, read: Callable[[], Iterable[str]], batch: int, spool: Spool
 ) -> dict[str, int]:
     """Decide every line; keep the decided patients a batch at a time, and how many events
-    each line held; refuse the whole file, naming each bad line, if any is wrong."""
-    problems: list[str] = []
+    each line held; refuse the whole file, naming each bad line, if any is wrong (an id
+    repeated in the file or enrolled already with other capitals among them)."""
+    problems: list[tuple[int, str]] = []
     count = 0
     events: dict[str, int] = {}
+    lines: dict[str, tuple[int, str]] = {}  # id as compared -> its line, the id as written
     pending: list[PatientChanges] = []
     for number, line in lines_of(read):
         try:
             changes, held = planner.plan(parsed(line))
             external_id = changes.patient.columns["external_id"]  # type: ignore[union-attr]
-            if external_id in events:
-                raise InvalidValue("id", external_id, "an id that appears once in the file")
+            key = folded_id(external_id)
+            if key in lines:
+                first, written = lines[key]
+                raise InvalidValue(
+                    "id",
+                    external_id,
+                    "an id that appears once in the file, whatever the case (line "
+                    f"{first} has {written!r})",
+                )
         except ClinicalError as error:
             count += 1
             if len(problems) < MAX_PROBLEMS:
-                problems.append(f"line {number}: {error}")
+                problems.append((number, str(error)))
             continue
+        lines[key] = (number, external_id)
         events[external_id] = held
         if not count:
             pending.append(changes)
@@ -60,8 +88,11 @@ def _check_file(
             if len(pending) >= batch:
                 spool.keep(pending)
                 pending = []
+    clashes = _enrolled_otherwise(app, lines)
+    count += len(clashes)
     if count:
-        raise ImportRefused(problems, count)
+        shown = sorted(problems + clashes)[:MAX_PROBLEMS]
+        raise ImportRefused([f"line {number}: {said}" for number, said in shown], count)
     if pending:
         spool.keep(pending)
     return events
@@ -80,14 +111,14 @@ def import_histories(
     writing). ``judge=False`` leaves the judging to the next daily run (the benchmark times
     it apart)."""
     today = app.clock.today()
-    planner = Planner(actor, today, app.definition)
+    planner = Planner(actor, today, app.definition, app.settings.patient_id_rule())
     patients = events = 0
     skipped: list[str] = []
     first_id: int | None = None
     spool = Spool()
     try:
         with heap_set_aside():
-            held = _check_file(planner, read, batch, spool)
+            held = _check_file(app, planner, read, batch, spool)
             for changes in spool.batches():
                 with collector_paused(), app.unit_of_work() as uow:
                     wanted = [c.patient.columns["external_id"] for c in changes]  # type: ignore[union-attr]

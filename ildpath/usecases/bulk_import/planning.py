@@ -13,6 +13,7 @@ from typing import Any
 
 from pathway import PathwayDefinition, PatientRecord
 from pathway.errors import ClinicalError, InvalidValue
+from pathway.patient_identifier import PatientIdRule
 from persistence.changes import Actor, Item, NewEntry, NewPatient, PatientChanges
 from persistence.patients import NEW_PATIENT
 from persistence.records import PART_PREFIX, assembled, entry_from
@@ -104,14 +105,20 @@ class _History:
 class Planner:
     """Decides each line of the file into one patient's changes for the writer."""
 
-    def __init__(self, actor: Actor, today: date, definition: PathwayDefinition) -> None:
+    def __init__(
+        self,
+        actor: Actor,
+        today: date,
+        definition: PathwayDefinition,
+        ids: PatientIdRule | None = None,
+    ) -> None:
         self.actor, self.today, self.definition = actor, today, definition
+        self.ids = ids or PatientIdRule()
 
     def plan(self, data: dict[str, Any]) -> tuple[PatientChanges, int]:
         """The patient's changes, and how many events the line held (its enrolment
         included)."""
-        enrolment = enrolment_of(data)
-        phenotype = check_enrolment(enrolment, self.today)
+        enrolment, phenotype = check_enrolment(enrolment_of(data), self.today, self.ids)
         changes = enrolment_changes(
             enrolment, phenotype, self.actor, self.today, self.definition.version
         )

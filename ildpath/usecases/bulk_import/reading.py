@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
+from pathway.date_bounds import read_day
 from pathway.errors import ClinicalError, InvalidValue
 
 from ..enrolment import EnrolPatient
@@ -66,10 +67,8 @@ def parsed(line: str) -> dict[str, Any]:
 
 
 def _day(name: str, value: object) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidValue(name, value, "a date YYYY-MM-DD") from None
+    """A date as the file writes it (YYYY-MM-DD), within the accepted range."""
+    return read_day(name, str(value))
 
 
 def enrolment_of(data: dict[str, Any]) -> EnrolPatient:
