@@ -19,7 +19,7 @@ this, and a per-row check of the task or alert would cost a query per delivery.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Update, exists, func, literal, select, update
+from sqlalchemy import Connection, Update, bindparam, exists, func, literal, select, update
 
 from persistence.tables import AlertRow, CareTaskRow, ReminderDeliveryRow
 
@@ -53,18 +53,22 @@ _task_closed = (
         next_attempt_at=None,
     )
 )
-_newer = _outbox.alias("newer")
+_backlogs = (
+    select(_outbox.c.task_id, _outbox.c.channel, func.max(_outbox.c.id), func.count())
+    .where(_outbox.c.status == "pending", _outbox.c.task_id.is_not(None))
+    .group_by(_outbox.c.task_id, _outbox.c.channel)
+    .having(func.count() > 1)
+)
+"""Tasks with more than one pending reminder on a channel: one grouped scan of the pending
+rows, which finds none outside an upgrade (a correlated check per row costs a scan per row
+on SQLite, 16 s at 10,000 due reminders)."""
 _superseded = (
     update(_outbox)
     .where(
         _outbox.c.status == "pending",
-        _outbox.c.task_id.is_not(None),
-        exists().where(
-            _newer.c.task_id == _outbox.c.task_id,
-            _newer.c.channel == _outbox.c.channel,
-            _newer.c.status == "pending",
-            _newer.c.id > _outbox.c.id,
-        ),
+        _outbox.c.task_id == bindparam("task"),
+        _outbox.c.channel == bindparam("on"),
+        _outbox.c.id < bindparam("newest"),
     )
     .values(
         status="cancelled",
@@ -72,6 +76,18 @@ _superseded = (
         next_attempt_at=None,
     )
 )
+
+
+def _supersede(connection: Connection) -> int:
+    """Cancel every pending task reminder but the newest of its task and channel."""
+    backlogs = connection.execute(_backlogs).all()
+    if not backlogs:
+        return 0
+    older = [{"task": task, "on": on, "newest": newest} for task, on, newest, _ in backlogs]
+    connection.execute(_superseded, older)
+    return sum(count - 1 for *_, count in backlogs)
+
+
 _alert_acknowledged = (
     update(_outbox)
     .where(
@@ -110,7 +126,7 @@ def settle_pending(connection: Connection, now: datetime, max_age: timedelta) ->
     person's re-queue, if any)."""
     options = {"preserve_rowcount": True}
     cancelled = connection.execute(_task_closed, execution_options=options).rowcount
-    cancelled += connection.execute(_superseded, execution_options=options).rowcount
+    cancelled += _supersede(connection)
     cancelled += connection.execute(_alert_acknowledged, execution_options=options).rowcount
     expire = _expire(now - max_age, _age_words(max_age))
     expired = connection.execute(expire, execution_options=options).rowcount
