@@ -126,8 +126,13 @@ def test_retry_requeues_what_is_named_and_an_unknown_key_writes_nothing(
     with http_server(Endpoint()) as fixed, http_server(Endpoint()) as back:
         outbox.clock.advance(timedelta(minutes=5))
         report = dispatch(outbox.app.engine, _channels(fixed, back), TODAY, outbox.clock.now)
-    assert report.sent == len(before)
-    assert {status for status, _, _ in outbox.rows().values()} == {"sent"}
+    # both of the task's reminders on `webhook` were re-queued: the newer stands for the
+    # older, which is cancelled (one reminder per task and channel at a time)
+    assert report.sent == len(before) - 1 and report.cancelled == 1
+    after = outbox.rows()
+    assert sorted(status for status, _, _ in after.values()) == ["cancelled", "sent", "sent"]
+    [(cancelled, (_, _, why))] = [(k, v) for k, v in after.items() if v[0] == "cancelled"]
+    assert cancelled.endswith(":due:webhook") and "a newer reminder" in (why or "")
     assert outbox.terminal.json("reminders", "list") == []
 
 

@@ -7,6 +7,7 @@ with ``.`` and ``_``, one in other capitals than enrolled), their entries, alert
 and a throwaway account and token, so the use cases behind each route run on real rows, not
 only the 404."""
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -18,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from ildpath.accounts import add_user, issue_token
+from ildpath.accounts import add_user, issue_feed, issue_token
 from ildpath.api.problems import is_fhir_path
 from tests.conftest import fresh_postgres_database
 from tests.integration.api.conftest import TODAY, seed
@@ -64,6 +65,8 @@ def real_records(clinic: WebClinic) -> list[dict[str, Any]]:
     issue_token(clinic.app, "fuzz-target", "fuzzed", by="system")
     tokens = clinic.client("admin").get("/api/users/fuzz-target/tokens").json()["tokens"]
     found += [{"username": "fuzz-target"}, {"token_id": tokens[0]["id"]}]
+    feed = issue_feed(clinic.app, "fuzz-target", "mine", by="fuzz-target")
+    found.append({"token": feed.token})  # /calendar/{token}.ics: a live calendar feed
     return found
 
 
@@ -89,7 +92,7 @@ def _check(case: schemathesis.Case, clinic: WebClinic) -> int:
 
 
 def _path_parameters(operation: schemathesis.APIOperation) -> set[str]:
-    return {part.strip("{}") for part in operation.path.split("/") if part.startswith("{")}
+    return set(re.findall(r"\{([^}]+)\}", operation.path))  # "/calendar/{token}.ics" too
 
 
 def _cases(
