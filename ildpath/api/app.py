@@ -10,15 +10,12 @@ from fastapi import FastAPI, Request, Response
 
 from .. import __version__
 from ..bootstrap import App
+from ..decision_support import DECISION_SUPPORT
 from .problems import install_problem_handlers
 from .routes import alerts, calendar, entries, fhir, patients, reports, tasks, users
 
 __all__ = ["DECISION_SUPPORT", "create_api"]
 
-DECISION_SUPPORT = (
-    "Decision support only: the engine proposes, clinicians decide. It never moves a patient "
-    "along the pathway without a person."
-)
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
