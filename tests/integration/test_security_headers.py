@@ -1,0 +1,123 @@
+"""The browser-facing protections docs/security.md claims, checked over real HTTP (uvicorn on
+127.0.0.1): every answer — a patient's page, the sign-in form, the API's JSON, an error —
+carries a strict Content-Security-Policy, is never framed, sniffed or cached, and sends no
+Referer; the session cookie is HttpOnly, Secure and SameSite=Strict.
+
+Why each header matters for a clinic is in docs/security.md (STRIDE table, "Information
+disclosure" and "Tampering" rows)."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.integration.api.conftest import TODAY, seed
+from tests.web import PASSWORD, PEOPLE, WebClinic, web_clinic
+
+
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebClinic]:
+    folder = tmp_path_factory.mktemp("headers")
+    with web_clinic(f"sqlite:///{folder}/clinic.db", TODAY) as served:
+        seed(served)
+        yield served
+
+
+@pytest.fixture(scope="module")
+def signed_in(clinic: WebClinic) -> Iterator[httpx.Client]:
+    """A client holding a coordinator's dashboard session. The cookie is Secure, so httpx
+    keeps it off plain http; browsers send it to 127.0.0.1, and so does this client, by hand."""
+    answer = httpx.post(
+        f"{clinic.url}/login",
+        data={"username": PEOPLE["coordinator"], "password": PASSWORD},
+        timeout=60,
+    )
+    assert answer.status_code == 303
+    session = f"ildpath_session={answer.cookies['ildpath_session']}"
+    with httpx.Client(base_url=clinic.url, timeout=60, headers={"Cookie": session}) as browser:
+        assert browser.get("/").status_code == 200
+        yield browser
+
+
+def _directives(policy: str) -> dict[str, str]:
+    pairs = (part.strip().partition(" ") for part in policy.split(";") if part.strip())
+    return {name: value.strip() for name, _, value in pairs}
+
+
+def _answers(clinic: WebClinic, browser: httpx.Client) -> dict[str, httpx.Response]:
+    """One answer of each kind a person or a program gets."""
+    api = clinic.client("coordinator")
+    return {
+        "patient page": browser.get("/patients/P-002"),
+        "board": browser.get("/"),
+        "sign-in form": httpx.get(f"{clinic.url}/login", timeout=60),
+        "patient JSON": api.get("/api/patients/P-002"),
+        "alerts JSON": api.get("/api/alerts"),
+        "refusal without a token": httpx.get(f"{clinic.url}/api/patients", timeout=60),
+        "unknown page": browser.get("/no-such-page"),
+    }
+
+
+def test_every_answer_runs_only_the_sites_own_script_and_loads_no_plugin(
+    clinic: WebClinic, signed_in: httpx.Client
+) -> None:
+    for kind, answer in _answers(clinic, signed_in).items():
+        policy = _directives(answer.headers["Content-Security-Policy"])
+        assert policy["default-src"] == "'self'", kind
+        assert policy["script-src"] == "'self'", kind
+        assert "'unsafe-inline'" not in policy["style-src"], kind
+        assert policy["object-src"] == "'none'", kind
+        assert policy["form-action"] == "'self'", kind
+
+
+def test_no_answer_can_be_framed_sniffed_cached_or_leak_its_address_as_a_referer(
+    clinic: WebClinic, signed_in: httpx.Client
+) -> None:
+    for kind, answer in _answers(clinic, signed_in).items():
+        assert _directives(answer.headers["Content-Security-Policy"])["frame-ancestors"] == (
+            "'none'"
+        ), kind
+        assert answer.headers["X-Frame-Options"] == "DENY", kind
+        assert answer.headers["X-Content-Type-Options"] == "nosniff", kind
+        assert answer.headers["Referrer-Policy"] == "no-referrer", kind
+        assert "no-store" in answer.headers["Cache-Control"], kind
+
+
+def test_a_patients_page_is_shown_to_the_signed_in_person_and_not_stored_by_the_browser(
+    signed_in: httpx.Client,
+) -> None:
+    page = signed_in.get("/patients/P-002")
+    assert page.status_code == 200 and "P-002" in page.text
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_the_session_cookie_is_hidden_from_scripts_sent_over_https_only_and_never_cross_site(
+    clinic: WebClinic,
+) -> None:
+    answer = httpx.post(
+        f"{clinic.url}/login",
+        data={"username": PEOPLE["clinician"], "password": PASSWORD},
+        timeout=60,
+    )
+    assert answer.status_code == 303
+    set_cookie = answer.headers["Set-Cookie"]
+    attributes = {part.strip().split("=")[0].lower() for part in set_cookie.split(";")}
+    assert set_cookie.startswith("ildpath_session=")
+    assert {"httponly", "secure", "samesite", "path"} <= attributes
+    assert "samesite=strict" in set_cookie.lower()
+    assert len(answer.headers.get_list("Set-Cookie")) == 1, "only the session cookie is set"
+
+
+def test_a_wrong_sign_in_sets_no_cookie_and_says_no_more_than_wrong_name_or_password(
+    clinic: WebClinic,
+) -> None:
+    for username in (PEOPLE["clinician"], "nobody-by-this-name"):
+        answer = httpx.post(
+            f"{clinic.url}/login",
+            data={"username": username, "password": "not-the-password-at-all"},
+            timeout=60,
+        )
+        assert answer.status_code == 401
+        assert "Set-Cookie" not in answer.headers
+        assert "Wrong username or password" in answer.text
