@@ -55,6 +55,8 @@ def _answers(clinic: WebClinic, browser: httpx.Client) -> dict[str, httpx.Respon
         "alerts JSON": api.get("/api/alerts"),
         "refusal without a token": httpx.get(f"{clinic.url}/api/patients", timeout=60),
         "unknown page": browser.get("/no-such-page"),
+        "API docs": httpx.get(f"{clinic.url}/docs", timeout=60),
+        "API docs script": httpx.get(f"{clinic.url}/docs/assets/swagger-ui-bundle.js", timeout=60),
     }
 
 
