@@ -123,3 +123,41 @@ def test_a_wrong_sign_in_sets_no_cookie_and_says_no_more_than_wrong_name_or_pass
         assert answer.status_code == 401
         assert "Set-Cookie" not in answer.headers
         assert "Wrong username or password" in answer.text
+
+
+def test_a_sign_in_posted_from_another_site_is_refused_and_sets_no_cookie(
+    clinic: WebClinic,
+) -> None:
+    credentials = {"username": PEOPLE["clinician"], "password": PASSWORD}
+    for planted in (
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "https://evil.example"},
+    ):
+        answer = httpx.post(f"{clinic.url}/login", data=credentials, headers=planted, timeout=60)
+        assert answer.status_code == 403, planted
+        assert "Set-Cookie" not in answer.headers
+    own = httpx.post(
+        f"{clinic.url}/login",
+        data=credentials,
+        headers={"Sec-Fetch-Site": "same-origin"},
+        timeout=60,
+    )
+    assert own.status_code == 303
+
+
+def test_signing_in_again_issues_a_new_session_and_ends_the_one_sent(clinic: WebClinic) -> None:
+    credentials = {"username": PEOPLE["auditor"], "password": PASSWORD}
+    first = httpx.post(f"{clinic.url}/login", data=credentials, timeout=60)
+    old = first.cookies["ildpath_session"]
+    again = httpx.post(
+        f"{clinic.url}/login",
+        data=credentials,
+        headers={"Cookie": f"ildpath_session={old}"},
+        timeout=60,
+    )
+    new = again.cookies["ildpath_session"]
+    assert new != old
+    with_old = httpx.get(f"{clinic.url}/", headers={"Cookie": f"ildpath_session={old}"})
+    with_new = httpx.get(f"{clinic.url}/", headers={"Cookie": f"ildpath_session={new}"})
+    assert with_old.status_code == 303 and with_old.headers["Location"].startswith("/login")
+    assert with_new.status_code == 200
