@@ -97,3 +97,27 @@ def test_a_deeply_nested_body_is_a_problem_not_a_server_error(clinic: WebClinic)
         )
         assert 400 <= answer.status_code < 500
         assert api.get("/api/health").status_code == 200
+
+
+@pytest.mark.parametrize("folder", ["/static/", "/docs/assets/", "/docs/start/"])
+def test_a_static_folder_is_not_listed(clinic: WebClinic, folder: str) -> None:
+    assert httpx.get(f"{clinic.url}{folder}", timeout=60).status_code == 404
+
+
+def test_trace_is_not_answered(clinic: WebClinic) -> None:
+    for path in ("/", "/api/patients", "/login"):
+        answer = httpx.request("TRACE", f"{clinic.url}{path}", timeout=60)
+        assert answer.status_code in (404, 405), path
+        assert "Authorization" not in answer.text
+
+
+def test_the_accounts_listing_shows_no_password_hash_token_digest_or_session(
+    clinic: WebClinic,
+) -> None:
+    with clinic.client("admin") as api:
+        users = api.get("/api/users")
+        tokens = api.get(f"/api/users/{PEOPLE['clinician']}/tokens")
+    assert users.status_code == 200 and tokens.status_code == 200
+    shown = (users.text + tokens.text).lower()
+    for secret in ("argon2", "hmac-sha256", "password", "digest", "secret", "ildp_"):
+        assert secret not in shown, secret

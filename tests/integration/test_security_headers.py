@@ -69,6 +69,7 @@ def test_every_answer_runs_only_the_sites_own_script_and_loads_no_plugin(
         assert policy["script-src"] == "'self'", kind
         assert "'unsafe-inline'" not in policy["style-src"], kind
         assert policy["object-src"] == "'none'", kind
+        assert policy["base-uri"] == "'none'", kind
         assert policy["form-action"] == "'self'", kind
 
 
@@ -161,3 +162,34 @@ def test_signing_in_again_issues_a_new_session_and_ends_the_one_sent(clinic: Web
     with_new = httpx.get(f"{clinic.url}/", headers={"Cookie": f"ildpath_session={new}"})
     assert with_old.status_code == 303 and with_old.headers["Location"].startswith("/login")
     assert with_new.status_code == 200
+
+
+def test_no_other_site_is_allowed_to_read_answers_with_the_callers_credentials(
+    clinic: WebClinic, signed_in: httpx.Client
+) -> None:
+    evil = {"Origin": "https://evil.example"}
+    with clinic.client("coordinator") as api:
+        answers = [
+            api.get("/api/patients/P-002", headers=evil),
+            api.options(
+                "/api/patients",
+                headers={**evil, "Access-Control-Request-Method": "POST"},
+            ),
+            signed_in.get("/patients/P-002", headers=evil),
+        ]
+    for answer in answers:
+        assert "Access-Control-Allow-Origin" not in answer.headers
+        assert "Access-Control-Allow-Credentials" not in answer.headers
+
+
+def test_signing_out_takes_a_post_with_the_csrf_token_never_a_link(clinic: WebClinic) -> None:
+    answer = httpx.post(
+        f"{clinic.url}/login",
+        data={"username": PEOPLE["coordinator"], "password": PASSWORD},
+        timeout=60,
+    )
+    cookie = {"Cookie": f"ildpath_session={answer.cookies['ildpath_session']}"}
+    assert httpx.get(f"{clinic.url}/logout", headers=cookie).status_code == 405
+    without_token = httpx.post(f"{clinic.url}/logout", headers=cookie)
+    assert without_token.status_code == 403
+    assert httpx.get(f"{clinic.url}/", headers=cookie).status_code == 200
