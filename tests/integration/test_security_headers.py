@@ -193,3 +193,14 @@ def test_signing_out_takes_a_post_with_the_csrf_token_never_a_link(clinic: WebCl
     without_token = httpx.post(f"{clinic.url}/logout", headers=cookie)
     assert without_token.status_code == 403
     assert httpx.get(f"{clinic.url}/", headers=cookie).status_code == 200
+
+
+def test_the_sign_in_form_masks_the_password_and_lets_password_managers_fill_it(
+    clinic: WebClinic,
+) -> None:
+    form = httpx.get(f"{clinic.url}/login", timeout=60).text
+    assert '<input type="password" id="password" name="password"' in form
+    assert 'autocomplete="current-password"' in form
+    assert 'autocomplete="username"' in form
+    for blocker in ("onpaste", "oncopy", 'autocomplete="off"'):
+        assert blocker not in form
