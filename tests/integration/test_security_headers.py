@@ -6,6 +6,7 @@ Referer; the session cookie is HttpOnly, Secure and SameSite=Strict.
 Why each header matters for a clinic is in docs/security.md (STRIDE table, "Information
 disclosure" and "Tampering" rows)."""
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -204,3 +205,19 @@ def test_the_sign_in_form_masks_the_password_and_lets_password_managers_fill_it(
     assert 'autocomplete="username"' in form
     for blocker in ("onpaste", "oncopy", 'autocomplete="off"'):
         assert blocker not in form
+
+
+def test_a_download_is_an_attachment_under_a_plain_file_name(clinic: WebClinic) -> None:
+    with clinic.client("coordinator") as api:
+        answers = {
+            "cohort CSV": api.get(
+                "/api/reports/cohort", params={"from": "2026-10-01", "format": "csv"}
+            ),
+            "patient JSON": api.get("/api/patients/P-002/report", params={"format": "json"}),
+            "tasks calendar": api.get("/api/tasks/calendar.ics"),
+        }
+    for kind, answer in answers.items():
+        assert answer.status_code == 200, kind
+        disposition = answer.headers["Content-Disposition"]
+        assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"', disposition), kind
+    assert "P-002" in answers["patient JSON"].headers["Content-Disposition"]
