@@ -34,7 +34,7 @@ const provider = new Provider(settings.issuer, {
   async findAccount(_ctx, id) {
     const person = people()[id];
     if (!person) return undefined;
-    return { accountId: id, claims: async () => ({ sub: person.sub, ...person.claims }) };
+    return { accountId: id, claims: async () => ({ ...person.claims, sub: id }) };
   },
 });
 provider.proxy = false;
