@@ -92,3 +92,20 @@ def test_the_password_form_still_signs_in_beside_the_hospital_button(
     sign_in(page, hospital_clinic, "coordinator", "/tasks")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tasks")
     shots(page, "password-sign-in")
+
+
+def test_the_hospital_button_is_reached_and_followed_by_keyboard_alone(
+    page: Page, hospital_clinic: WebClinic, shots: Shots
+) -> None:
+    clinic = hospital_clinic
+    page.goto(f"{clinic.url}/login?next=/reports")
+    page.locator("#password").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Sign in"
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Sign in with St Elsewhere account"
+    page.keyboard.press("Enter")
+    _through_the_provider(page, "nurse.olga", shots)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    expect(page.get_by_text("Signed in as nurse.olga (coordinator)")).to_be_visible()
