@@ -3,8 +3,10 @@ Connect provider (npm ``oidc-provider`` under Node, on localhost), the provider'
 consent forms filled in as a browser would. The authorization code flow with PKCE signs a
 person in, in the role their hospital groups map to, which follows the provider at the next
 sign-in; a person without an ildpath group, a forged or replayed state, a wrong PKCE verifier
-and a wrong nonce are refused and write nothing; the password form works beside it; and the
-accounts chain records each account made and role changed, and still verifies."""
+and a wrong nonce, a deactivated account and a last admin's demotion are refused and write
+nothing; the password form works beside it; and the accounts chain records each account made
+and role changed, still verifies, and finds an identity re-tied with SQL. On SQLite and on
+PostgreSQL as the application's role (migration 0024's grants)."""
 
 import re
 from collections.abc import Iterator
@@ -16,13 +18,15 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from ildpath.accounts import add_user, list_users
+from ildpath.accounts import add_user, deactivate_user, list_users
 from ildpath.accounts.sign_on_pending import Pending, keep_pending
 from ildpath.usecases.audit import verify_audit
 from persistence.account_chain import AccountEventRow
 from persistence.sign_on_tables import OidcIdentityRow, OidcPendingRow
 from tests.oidc_provider import HospitalProvider, hospital_provider, sign_on_settings
 from tests.web import PASSWORD, PEOPLE, WebClinic, free_port, web_clinic
+
+from .tampering import tamper
 
 CALLBACK = "/signin/oidc/callback"
 
@@ -34,14 +38,13 @@ class Hospital:
 
 
 @pytest.fixture
-def hospital(tmp_path: Path) -> Iterator[Hospital]:
+def hospital(database_url: str, tmp_path: Path) -> Iterator[Hospital]:
+    """ildpath on SQLite or PostgreSQL (as the application's role), and the provider."""
     provider_port, clinic_port = free_port(), free_port()
     public = f"http://127.0.0.1:{clinic_port}"
     settings = sign_on_settings(f"http://localhost:{provider_port}", public)
     with (
-        web_clinic(
-            f"sqlite:///{tmp_path}/clinic.db", port=clinic_port, secure_cookies=False, **settings
-        ) as clinic,
+        web_clinic(database_url, port=clinic_port, secure_cookies=False, **settings) as clinic,
         hospital_provider(tmp_path, provider_port, public + CALLBACK) as provider,
     ):
         yield Hospital(clinic, provider)
@@ -321,3 +324,52 @@ def test_without_an_issuer_there_is_no_hospital_button_and_the_route_is_404(
         assert "Sign in with St Elsewhere" not in browser.get(f"{clinic.url}/login").text
         assert browser.get(f"{clinic.url}/signin/oidc").status_code == 404
         assert browser.get(f"{clinic.url}{CALLBACK}?state=a&code=b").status_code == 404
+
+
+def test_a_deactivated_account_is_refused_though_the_provider_still_knows_the_person(
+    hospital: Hospital,
+) -> None:
+    clinic = hospital.clinic
+    with _browser() as browser:
+        sign_on(browser, clinic, "nurse.olga")
+    deactivate_user(clinic.app, "nurse.olga", by=PEOPLE["admin"])
+    with _browser() as browser:
+        refused = sign_on(browser, clinic, "nurse.olga")
+        assert refused.status_code == 403
+        assert "deactivated" in refused.text
+        assert "ildpath_session" not in browser.cookies
+
+
+def test_the_last_active_admin_is_not_demoted_by_the_provider_the_sign_in_is_refused(
+    hospital: Hospital,
+) -> None:
+    clinic = hospital.clinic
+    with _browser() as browser:
+        sign_on(browser, clinic, "it.quinn")
+    deactivate_user(clinic.app, PEOPLE["admin"], by="it.quinn")
+    hospital.provider.set_groups("it.quinn", ["ildpath-clinicians"])
+    with _browser() as browser:
+        refused = sign_on(browser, clinic, "it.quinn")
+        assert refused.status_code == 403
+        assert "without an active admin" in refused.text
+    assert {u.username: u.role for u in list_users(clinic.app)}["it.quinn"] == "admin"
+
+
+def test_an_identity_tied_to_another_account_behind_the_application_s_back_is_found(
+    hospital: Hospital,
+) -> None:
+    clinic = hospital.clinic
+    with _browser() as browser:
+        sign_on(browser, clinic, "nurse.olga")
+    assert _identities(clinic) == 1
+    assert verify_audit(clinic.app).findings == []
+    tamper(
+        clinic.app.engine,
+        "UPDATE oidc_identity SET user_id = (SELECT id FROM user_account WHERE username = :admin)",
+        admin=PEOPLE["admin"],
+    )
+    findings = [f.problem for f in verify_audit(clinic.app).findings]
+    assert any(
+        "single sign-on identity 'nurse.olga' of user admin-dan: row differs: user_id" in m
+        for m in findings
+    ), findings
