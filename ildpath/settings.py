@@ -192,8 +192,13 @@ class Settings(BaseSettings):
         }
         missing = [name for name, value in needed.items() if not value]
         if missing:
+            named = (
+                " and ".join(missing)
+                if len(missing) < 3
+                else (", ".join(missing[:-1]) + " and " + missing[-1])
+            )
             raise ValueError(
-                f"ILDPATH_OIDC_ISSUER is set, so {' and '.join(missing)} must be set too "
+                f"ILDPATH_OIDC_ISSUER is set, so {named} must be set too "
                 "(docs/sign-in.md, Hospital single sign-on)"
             )
         return self
