@@ -373,3 +373,21 @@ def test_an_identity_tied_to_another_account_behind_the_application_s_back_is_fo
         "single sign-on identity 'nurse.olga' of user admin-dan: row differs: user_id" in m
         for m in findings
     ), findings
+
+
+def test_cancelling_at_the_provider_comes_back_refused_without_a_session(
+    hospital: Hospital,
+) -> None:
+    clinic = hospital.clinic
+    with _browser() as browser:
+        started = browser.get(f"{clinic.url}/signin/oidc")
+        login_page = _follow(browser, started, clinic)
+        cancel = re.search(r'<a href="([^"]+/abort)"', login_page.text)
+        assert cancel is not None
+        back = _follow(browser, browser.get(cancel.group(1)), clinic)
+        assert back.next_request is not None
+        assert "error=access_denied" in str(back.next_request.url)
+        refused = browser.get(str(back.next_request.url))
+        assert refused.status_code == 401
+        assert "did not sign you in" in refused.text
+        assert "ildpath_session" not in browser.cookies
