@@ -391,3 +391,25 @@ def test_cancelling_at_the_provider_comes_back_refused_without_a_session(
         assert refused.status_code == 401
         assert "did not sign you in" in refused.text
         assert "ildpath_session" not in browser.cookies
+
+
+def test_a_provider_whose_discovery_names_another_issuer_is_not_followed(tmp_path: Path) -> None:
+    """A mix-up: the configured address answers, but its discovery document names another
+    issuer (here the same provider under another host name), so nobody is sent there and
+    nothing is kept for a sign-on."""
+    provider_port, clinic_port = free_port(), free_port()
+    public = f"http://127.0.0.1:{clinic_port}"
+    settings = sign_on_settings(f"http://127.0.0.1:{provider_port}", public)
+    with (
+        web_clinic(
+            f"sqlite:///{tmp_path}/clinic.db", port=clinic_port, secure_cookies=False, **settings
+        ) as clinic,
+        hospital_provider(tmp_path, provider_port, public + CALLBACK),
+        _browser() as browser,
+    ):
+        answer = browser.get(f"{clinic.url}/signin/oidc")
+        assert answer.status_code == 502
+        assert "did not answer as expected" in answer.text
+        assert "ildpath_sign_on" not in browser.cookies
+        with clinic.app.transaction() as session:
+            assert session.exec(select(OidcPendingRow)).all() == []
