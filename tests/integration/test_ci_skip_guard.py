@@ -51,6 +51,22 @@ def test_ci_fails_a_run_with_skips(inner: pytest.Pytester, monkeypatch: pytest.M
     assert "test_xfails" not in result.stdout.str().split("count as failures")[1]
 
 
+def test_ci_fails_a_run_with_skips_in_parallel_workers(
+    inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The suite runs in two workers (pytest-xdist): a skip in a worker fails the run too."""
+    monkeypatch.setenv("CI", "true")
+    inner.makepyfile(test_one=SKIPPING_TESTS, test_two=PASSING_TESTS)
+    result = inner.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "*CI=true: skipped tests count as failures*",
+            "1 skipped: CI must run every test*",
+        ]
+    )
+
+
 def test_ci_passes_a_run_without_skips(
     inner: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
