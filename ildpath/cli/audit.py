@@ -21,7 +21,8 @@ def verify(
         False, "--json", help="Print the report as JSON (for monitoring), not as text."
     ),
 ) -> None:
-    """Check every chain (each patient's audit trail, the access log, the accounts chain)
+    """Check every chain (each patient's audit trail, the access log of single views and of
+    listings, the accounts chain)
     with the audit key, rebuild the clinical tables from the trail and compare, and compare the
     heads with the latest checkpoint. Names every finding (exit 1), or says all is intact
     (exit 0)."""
@@ -41,7 +42,8 @@ def verify(
         )
     summary = (
         f"{report.patients} patients, {report.events} audit events, {report.rows} rows checked "
-        f"against them, {report.views} record views, {report.account_events} account events "
+        f"against them, {report.views} record views, {report.listings} listings shown, "
+        f"{report.account_events} account events "
         f"in {report.seconds:.1f} s"
     )
     if report.findings:

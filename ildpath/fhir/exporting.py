@@ -22,6 +22,7 @@ from persistence.tables import PatientRow
 from .. import __version__
 from ..bootstrap import App
 from ..usecases import Actor, patient_summary
+from ..usecases.listings import Listing, log_listing
 from ..usecases.patient_data import patient_data
 from ..usecases.views import record_view
 from . import resources as r
@@ -99,13 +100,13 @@ def export_patient(app: App, external_id: str, actor: Actor, *, via: str) -> str
 
 
 def export_cohort(app: App, actor: Actor, *, via: str) -> str:
-    """Every patient's bundle in one (JSON); logged as a view of each patient's record."""
+    """Every patient's bundle in one (JSON); logged as one listing naming every patient in it
+    (one entry per export, not one per patient)."""
     with app.transaction() as session:
         ids = list(session.exec(select(PatientRow.external_id).order_by(col(PatientRow.id))))
     resources = []
     for external_id in ids:
         resources += _with_urls(external_id, _patient_resources(app, external_id))
     text = _bundle(app, resources)
-    for external_id in ids:
-        record_view(app, external_id, actor, via=via, what=f"{EXPORT_VIEW} (cohort)")
+    log_listing(app, Listing(actor, via, f"{EXPORT_VIEW} (cohort)"), ids)
     return text

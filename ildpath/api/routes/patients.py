@@ -10,6 +10,7 @@ from ...roles import Permission
 from ...usecases import Actor, EnrolPatient, amend_phenotype, enrol_patient, patient_summary
 from ...usecases.cohort import CohortQuery, find_patients
 from ...usecases.cohort_query import COHORT_SORTS
+from ...usecases.listings import Listing, log_listing
 from ...usecases.patient_data import patient_data
 from ...usecases.views import record_view
 from ..concurrency import IfMatch, etag, expected_version, outcome_body
@@ -45,7 +46,7 @@ def cohort(
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
     app: App = _APP,
-    _: Actor = _READ,
+    actor: Actor = _READ,
 ) -> dict[str, Any]:
     query = CohortQuery(
         search=q,
@@ -62,6 +63,8 @@ def cohort(
     ).check()
     params = list(request.query_params.multi_items())
     found = find_patients(app, query, offset=offset_of(cursor, params), limit=limit)
+    shown = Listing(actor, "api", "cohort", request.url.query)
+    log_listing(app, shown, (entry.patient_id for entry in found.entries))
     return {
         "count": found.total,
         "returned": len(found.entries),
