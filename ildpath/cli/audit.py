@@ -10,6 +10,7 @@ from persistence.audit_key import rotate_key
 from ..bootstrap import bootstrap
 from ..settings import Settings
 from ..usecases.audit import verify_audit
+from .access_log import views
 from .audit_checkpoint import checkpoint
 
 audit_app = typer.Typer(help="The audit trail of every change.", no_args_is_help=True)
@@ -55,6 +56,7 @@ def verify(
 
 
 audit_app.command("checkpoint")(checkpoint)
+audit_app.command("views")(views)
 
 
 @audit_app.command("rotate-key")

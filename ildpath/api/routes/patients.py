@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor, EnrolPatient, amend_phenotype, enrol_patient, patient_summary
+from ...usecases.access_history import access_history
 from ...usecases.cohort import CohortQuery, find_patients
 from ...usecases.cohort_query import COHORT_SORTS
 from ...usecases.listings import Listing, log_listing
@@ -131,3 +132,16 @@ def amend(
         expected_version=expected_version(if_match),
     )
     return {**outcome_body(response, outcome), "id": patient_id}
+
+
+@router.get(
+    "/{patient_id}/access-log",
+    summary="Who saw this patient, alone or in a listing (auditors and admins; logged too)",
+)
+def access_log(
+    patient_id: str,
+    app: App = _APP,
+    actor: Actor = permitted(Permission.SEE_ACCESS_LOG),
+) -> dict[str, Any]:
+    found = access_history(app, patient_id, actor, via="api")
+    return {"patient": patient_id, "count": len(found), "accesses": found}
