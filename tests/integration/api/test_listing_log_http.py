@@ -186,3 +186,31 @@ def test_every_listing_logged_over_http_verifies(clinic: WebClinic) -> None:
     report = verify_audit(clinic.app)
     assert report.findings == [] and report.listings == len(_entries(clinic)) > 0
     assert json.loads(json.dumps(report.as_json()))["listings"] == report.listings
+
+
+def test_the_access_log_of_a_patient_shows_listings_and_views_to_an_auditor(
+    clinic: WebClinic,
+) -> None:
+    with clinic.client("clinician") as client:
+        assert client.get("/api/patients/P-002").status_code == 200
+        assert client.get("/api/alerts").status_code == 200
+    with clinic.client("auditor") as client:
+        answer = client.get("/api/patients/P-002/access-log")
+    assert answer.status_code == 200
+    accesses = answer.json()["accesses"]
+    assert (accesses[-2]["kind"], accesses[-2]["what"], accesses[-2]["actor"]) == (
+        "record",
+        "patient record",
+        "dr-ben",
+    )
+    assert (accesses[-1]["kind"], accesses[-1]["what"], accesses[-1]["actor"]) == (
+        "listing",
+        "alerts",
+        "dr-ben",
+    )
+    assert any(a["what"] == "cohort report (csv)" for a in accesses)
+
+
+def test_the_access_log_of_a_patient_is_refused_to_a_coordinator(clinic: WebClinic) -> None:
+    with clinic.client("coordinator") as client:
+        assert client.get("/api/patients/P-002/access-log").status_code == 403
