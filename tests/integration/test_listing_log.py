@@ -5,6 +5,7 @@ PostgreSQL)."""
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -14,8 +15,10 @@ from sqlmodel import col, select
 from ildpath.bootstrap import App
 from ildpath.fhir.exporting import export_cohort
 from ildpath.reports.output import cohort_report
+from ildpath.settings import Settings
 from ildpath.usecases import Actor
 from ildpath.usecases.audit import verify_audit
+from ildpath.usecases.audit_checkpoint import append_checkpoint
 from ildpath.usecases.cohort import CohortQuery, find_patients
 from ildpath.usecases.listings import Listing, log_listing
 from ildpath.usecases.tasks import tasks_calendar
@@ -194,6 +197,25 @@ def test_a_deleted_entry_is_found_by_audit_verify(app: App) -> None:
 
     lines = [f.line() for f in verify_audit(app).findings if f.chain == "listings"]
     assert any("entry 2 is missing" in line for line in lines)
+
+
+@pytest.mark.writes_outside_the_writer
+def test_the_newest_entries_deleted_after_a_checkpoint_are_named(app: App, tmp_path: Path) -> None:
+    app.settings = Settings(
+        database_url=app.settings.database_url, audit_checkpoint_file=tmp_path / "heads.jsonl"
+    )
+    for _ in range(3):
+        log_listing(app, Listing(COORDINATOR, "calendar", "calendar feed (all)"), PATIENTS)
+    append_checkpoint(app)
+    tamper(
+        app.engine,
+        "DELETE FROM listing_view_patient WHERE listing_id IN "
+        "(SELECT id FROM listing_view WHERE seq >= 2)",
+        "DELETE FROM listing_view WHERE seq >= 2",
+    )
+
+    lines = [f.line() for f in verify_audit(app).findings if f.chain == "listings"]
+    assert any("listings 2..3 removed after the checkpoint" in line for line in lines), lines
 
 
 def _refused(engine: Engine, statement: str) -> str:
