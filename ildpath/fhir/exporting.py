@@ -26,6 +26,7 @@ from ..usecases.listings import Listing, log_listing
 from ..usecases.patient_data import patient_data
 from ..usecases.views import record_view
 from . import resources as r
+from .listing_events import audit_listing, listings_of
 from .recorded import observations
 
 __all__ = ["export_cohort", "export_patient"]
@@ -70,6 +71,7 @@ def _patient_resources(app: App, external_id: str) -> list[dict[str, Any]]:
         *observations(refs, summary),
         *(r.audit_transition(refs, t) for t in summary.transitions),
         *(r.audit_view(refs, v) for v in _views(app, summary.patient.id)),
+        *(audit_listing(refs, shown) for shown in listings_of(app, summary.patient.id)),
     ]
 
 

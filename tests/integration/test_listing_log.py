@@ -2,6 +2,7 @@
 exactly the patients shown, chained, verified by `audit verify`, and append-only (SQLite and
 PostgreSQL)."""
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -13,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import col, select
 
 from ildpath.bootstrap import App
-from ildpath.fhir.exporting import export_cohort
+from ildpath.fhir.exporting import export_cohort, export_patient
 from ildpath.reports.output import cohort_report
 from ildpath.settings import Settings
 from ildpath.usecases import Actor
@@ -97,6 +98,29 @@ def test_a_cohort_fhir_export_is_one_entry_not_one_view_per_patient(app: App) ->
 
     [(entry, names)] = _entries(app)
     assert names == list(PATIENTS) and entry.what == "fhir export (cohort)"
+
+
+def test_a_patients_fhir_export_carries_the_listings_that_named_them(app: App) -> None:
+    log_listing(app, Listing(COORDINATOR, "dashboard", "board", "q=P-00"), PATIENTS)
+    log_listing(app, Listing(COORDINATOR, "api", "tasks"), ["P-002"])
+
+    bundle = json.loads(export_patient(app, "P-001", AUDITOR, via="api"))
+
+    reads = [
+        e["resource"]
+        for e in bundle["entry"]
+        if e["resource"]["resourceType"] == "AuditEvent"
+        and e["resource"]["id"].startswith("listing-")
+    ]
+    [board] = reads  # the tasks listing did not name P-001
+    details = {d["type"]: d["valueString"] for d in board["entity"][0]["detail"]}
+    assert details == {
+        "via": "dashboard",
+        "what": "board",
+        "query": "q=P-00",
+        "patients shown": "3",
+    }
+    assert board["agent"][0]["name"] == "coord-ada" and board["action"] == "R"
 
 
 def test_a_page_of_the_cohort_logs_that_pages_patients_only(app: App) -> None:
