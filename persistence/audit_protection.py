@@ -24,6 +24,7 @@ __all__ = [
     "LISTING_TABLES",
     "PROTECTED_TABLES",
     "app_role_exists",
+    "protect_added_tables",
     "protect_again_as_owner",
     "protect_audit_tables",
     "unprotect_audit_tables",
@@ -143,6 +144,23 @@ def protect_audit_tables(
     _postgres_triggers(connection, tables)
     if app_role_exists(connection, role):
         _postgres_grants(connection, role, tables)
+
+
+def protect_added_tables(
+    connection: Connection, tables: tuple[str, ...], role: str = APP_ROLE
+) -> None:
+    """Make tables a later migration adds append-only like the others: the same triggers,
+    and on PostgreSQL the application's role may only read and append to them. Touches
+    nothing else (re-granting every table here would hand the role back UPDATE and DELETE on
+    the audit tables 0015 protected)."""
+    if connection.dialect.name == "sqlite":
+        protect_audit_tables(connection, role, tables)
+        return
+    _postgres_triggers(connection, tables)
+    if app_role_exists(connection, role):
+        who, listed = f'"{role}"', ", ".join(f'"{table}"' for table in tables)
+        connection.execute(text(f"GRANT SELECT, INSERT ON {listed} TO {who}"))
+        connection.execute(text(f"REVOKE UPDATE, DELETE, TRUNCATE ON {listed} FROM {who}"))
 
 
 def _drop_triggers(connection: Connection, tables: tuple[str, ...]) -> None:

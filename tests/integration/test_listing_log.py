@@ -271,3 +271,16 @@ def test_even_the_owner_may_not_change_the_listing_log_while_protected(
             assert f"{table} is append-only" in _refused(owner, f"DELETE FROM {table}")
     finally:
         owner.dispose()
+
+
+@pytest.mark.writes_outside_the_writer
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_the_app_role_may_only_read_and_append_to_the_listing_log(app: App) -> None:
+    log_listing(app, Listing(COORDINATOR, "api", "cohort"), PATIENTS)
+
+    for table in LISTING_TABLES:
+        problem = _refused(app.engine, f"UPDATE {table} SET id = id")
+        assert f"permission denied for table {table}" in problem
+    assert "permission denied for table audit_event" in _refused(
+        app.engine, "UPDATE audit_event SET actor = 'x'"
+    )

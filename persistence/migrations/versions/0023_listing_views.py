@@ -4,8 +4,8 @@ Two new tables: ``listing_view`` (one row per request: who, role, when, through 
 listing and how it was asked for, how many patients, the chain's fields) and
 ``listing_view_patient`` (the patients shown, one row each, covered by the entry's hash). Both
 are made append-only as migration 0015 made the other audit tables (triggers; on PostgreSQL
-the application's role may only read and append), with the same helper given these two
-tables, so nothing 0015 installed changes.
+the application's role may only read and append), by `protect_added_tables`, which touches
+only these two tables, so nothing 0015 installed changes.
 
 Revision ID: 0023
 Revises: 0022
@@ -28,7 +28,7 @@ SHOWN = "listing_view_patient"
 
 
 def upgrade() -> None:
-    from persistence.audit_protection import protect_audit_tables
+    from persistence.audit_protection import protect_added_tables
 
     op.create_table(
         LISTING,
@@ -60,7 +60,7 @@ def upgrade() -> None:
     with op.batch_alter_table(SHOWN, schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_listing_view_patient_listing_id"), ["listing_id"])
         batch_op.create_index(batch_op.f("ix_listing_view_patient_patient_id"), ["patient_id"])
-    protect_audit_tables(op.get_bind(), tables=(LISTING, SHOWN))
+    protect_added_tables(op.get_bind(), (LISTING, SHOWN))
 
 
 def downgrade() -> None:
