@@ -214,3 +214,11 @@ def test_the_access_log_of_a_patient_shows_listings_and_views_to_an_auditor(
 def test_the_access_log_of_a_patient_is_refused_to_a_coordinator(clinic: WebClinic) -> None:
     with clinic.client("coordinator") as client:
         assert client.get("/api/patients/P-002/access-log").status_code == 403
+
+
+def test_the_access_log_of_an_unknown_patient_is_404_and_logs_nothing(clinic: WebClinic) -> None:
+    before = len(_entries(clinic))
+    with clinic.client("auditor") as client:
+        answer = client.get("/api/patients/NOBODY-9/access-log")
+    assert answer.status_code == 404 and "NOBODY-9" in answer.text
+    assert len(_entries(clinic)) == before
