@@ -4,12 +4,14 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, FilePath, ValidationError, field_validator
+from pydantic import Field, FilePath, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from pathway.patient_identifier import DEFAULT_PATTERN, PatientIdRule, pattern_problem
+
+from .oidc.role_map import RoleMap, parse_role_map
 
 __all__ = ["Settings", "safe_url", "settings_problem"]
 
@@ -31,6 +33,8 @@ def settings_problem(error: ValidationError) -> str | None:
     problems = [
         f"ILDPATH_{'_'.join(str(part) for part in problem['loc']).upper()}: "
         f"{problem['msg'].lower()} (got {problem['input']!r})"
+        if problem["loc"]
+        else str(problem["msg"]).removeprefix("Value error, ")
         for problem in error.errors()
     ]
     return "settings: " + "; ".join(problems)
@@ -126,7 +130,8 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")
     """The address people reach the dashboard at (e.g. ``https://ildpath.clinic.example``):
     what a calendar feed's URL starts with when the command line prints it (unset: the path
-    alone, to put after the dashboard's address)."""
+    alone, to put after the dashboard's address), and where the hospital's identity provider
+    sends people back after single sign-on (required with ``ILDPATH_OIDC_ISSUER``)."""
     calendar_cancelled_days: int = Field(default=90, ge=1, le=3660)
     """A task that left a calendar feed (closed, or assigned to someone else) stays in it as
     a cancelled event this many days, so every subscribed calendar app removes it."""
@@ -137,6 +142,70 @@ class Settings(BaseSettings):
     letters of two scripts then enrol two patients. Whatever the pattern, an id is read in
     NFC and refused with a space at either end, a control or format character, a ``/`` or
     more than 64 characters, and unique whatever the case."""
+
+    oidc_issuer: str | None = Field(default=None, pattern=r"^https?://[^\s?#]+$")
+    """The hospital's OpenID Connect provider (e.g. ``https://login.microsoftonline.com/<tenant>
+    /v2.0``): set, the sign-in page offers "Sign in with ..." beside the password form
+    (docs/sign-in.md). Its ``/.well-known/openid-configuration`` names everything else."""
+    oidc_client_id: str | None = None
+    """ildpath's client id at that provider (required with the issuer)."""
+    oidc_client_secret: SecretStr | None = None
+    """ildpath's client secret at that provider (required with the issuer)."""
+    oidc_scopes: str = "openid profile email"
+    """The scopes asked for (must include ``openid``)."""
+    oidc_role_claim: str = "roles"
+    """The ID token claim holding the person's groups or app roles (``roles`` in Entra ID,
+    ``groups`` in Keycloak and Okta once the provider is told to send it)."""
+    oidc_username_claim: str = "preferred_username"
+    """The claim the new account's username is made from (the identity itself is the issuer
+    and ``sub``, never this nor the email)."""
+    oidc_roles: str = ""
+    """``<claim value>=<role>`` pairs, comma-separated (e.g. ``ildpath-clinicians=clinician,
+    ildpath-coordinators=coordinator``): the first pair whose value the role claim holds gives
+    the role; none, and signing on is refused (required with the issuer)."""
+    oidc_button_label: str = Field(default="hospital sign-in", min_length=1, max_length=60)
+    """The sign-in button's words after "Sign in with" (e.g. ``St Mary's account``)."""
+
+    @field_validator("oidc_roles")
+    @classmethod
+    def _a_role_map(cls, text: str) -> str:
+        parse_role_map(text)
+        return text
+
+    @field_validator("oidc_scopes")
+    @classmethod
+    def _asks_for_openid(cls, scopes: str) -> str:
+        if "openid" not in scopes.split():
+            raise ValueError("must include openid (e.g. 'openid profile email')")
+        return scopes
+
+    @model_validator(mode="after")
+    def _a_whole_sign_on(self) -> "Settings":
+        """With an issuer, everything signing on needs, each missing one named."""
+        if self.oidc_issuer is None:
+            return self
+        needed = {
+            "ILDPATH_OIDC_CLIENT_ID": self.oidc_client_id,
+            "ILDPATH_OIDC_CLIENT_SECRET": self.oidc_client_secret,
+            "ILDPATH_OIDC_ROLES": self.oidc_roles.strip(),
+            "ILDPATH_PUBLIC_URL": self.public_url,
+        }
+        missing = [name for name, value in needed.items() if not value]
+        if missing:
+            named = (
+                " and ".join(missing)
+                if len(missing) < 3
+                else (", ".join(missing[:-1]) + " and " + missing[-1])
+            )
+            raise ValueError(
+                f"ILDPATH_OIDC_ISSUER is set, so {named} must be set too "
+                "(docs/sign-in.md, Hospital single sign-on)"
+            )
+        return self
+
+    def oidc_role_map(self) -> RoleMap:
+        """``ILDPATH_OIDC_ROLES`` as (claim value, role) pairs, in the order written."""
+        return parse_role_map(self.oidc_roles)
 
     @field_validator("patient_id_pattern")
     @classmethod

@@ -29,6 +29,7 @@ from .audit_chain import GENESIS, canonical_json, instant_text, link_hash
 from .audit_findings import Finding
 from .audit_key import AuditKeyError, AuditKeyring
 from .audit_record import checked_columns, insert_line, plain_row, update_line
+from .sign_on_tables import OidcIdentityRow
 from .types import UTCDateTime
 
 __all__ = [
@@ -43,10 +44,16 @@ __all__ = [
     "verify_account_chain",
 ]
 
-ACCOUNT_TABLES = (UserRow.__tablename__, ApiTokenRow.__tablename__, CalendarFeedRow.__tablename__)
+ACCOUNT_TABLES = (
+    UserRow.__tablename__,
+    ApiTokenRow.__tablename__,
+    CalendarFeedRow.__tablename__,
+    OidcIdentityRow.__tablename__,
+)
 """The tables the accounts chain carries: who may sign in, and every grant of access (API
-tokens, calendar feeds). Web sessions are not: they come and go. Named through their models,
-so the tables are known wherever the chain is verified."""
+tokens, calendar feeds, identities at the hospital's OpenID Connect provider). Web sessions
+are not: they come and go. Named through their models, so the tables are known wherever the
+chain is verified."""
 
 VOLATILE: dict[str, frozenset[str]] = {
     "api_token": frozenset({"last_used_at"}),
@@ -240,6 +247,9 @@ def _who(table: str, row: Mapping[str, Any], users: Mapping[int, Mapping[str, An
         return f"user {row.get('username')}"
     if table == "calendar_feed":
         return f"calendar feed ({row.get('scope')}) of user {row.get('username')}"
+    if table == "oidc_identity":
+        owner = users.get(int(row.get("user_id") or 0), {}).get("username", "?")
+        return f"single sign-on identity {row.get('subject')!r} of user {owner}"
     owner = users.get(int(row.get("user_id") or 0), {}).get("username", "?")
     return f"token {row.get('name')!r} of user {owner}"
 

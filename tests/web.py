@@ -51,9 +51,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(app: App, *, dashboard: bool = True) -> Iterator[str]:
-    """Serve the app on a free loopback port until the block ends."""
-    port = free_port()
+def serving(app: App, *, dashboard: bool = True, port: int | None = None) -> Iterator[str]:
+    """Serve the app on a loopback port (a free one unless given) until the block ends."""
+    port = port or free_port()
     api = create_api(app, dashboard=dashboard)
     config = server_config(api, app.settings, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -73,17 +73,23 @@ def serving(app: App, *, dashboard: bool = True) -> Iterator[str]:
 
 @contextmanager
 def web_clinic(
-    database_url: str, today: date = date(2026, 11, 2), *, dashboard: bool = True
+    database_url: str,
+    today: date = date(2026, 11, 2),
+    *,
+    dashboard: bool = True,
+    port: int | None = None,
+    **settings: object,
 ) -> Iterator[WebClinic]:
-    """A clinic with one account and one API token per role, served over HTTP."""
+    """A clinic with one account and one API token per role, served over HTTP (on ``port``,
+    when given, with further ``settings``)."""
     clock = SimulatedClock(today)
-    app = bootstrap(Settings(database_url=database_url), clock)
+    app = bootstrap(Settings(database_url=database_url, **settings), clock)  # type: ignore[arg-type]
     try:
         tokens = {}
         for role, username in PEOPLE.items():
             add_user(app, username, role, PASSWORD, by="system")
             tokens[role] = issue_token(app, username, "tests", by="system")
-        with serving(app, dashboard=dashboard) as url:
+        with serving(app, dashboard=dashboard, port=port) as url:
             yield WebClinic(url, app, clock, tokens)
     finally:
         app.engine.dispose()

@@ -10,20 +10,18 @@ from fastapi import FastAPI, Request, Response
 
 from .. import __version__
 from ..bootstrap import App
+from ..decision_support import DECISION_SUPPORT
+from .docs_page import install_api_docs
 from .problems import install_problem_handlers
 from .routes import alerts, calendar, entries, fhir, patients, reports, tasks, users
 
 __all__ = ["DECISION_SUPPORT", "create_api"]
 
-DECISION_SUPPORT = (
-    "Decision support only: the engine proposes, clinicians decide. It never moves a patient "
-    "along the pathway without a person."
-)
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -51,9 +49,12 @@ def create_api(clinic: App, *, dashboard: bool = True) -> FastAPI:
         + " Authenticate with `Authorization: Bearer <token>` (`ildpath user token`). "
         "Errors are RFC 9457 problem details naming the field. Writes to a patient accept "
         "`If-Match` with the patient's ETag and answer 409 if it changed meanwhile.",
+        docs_url=None,
+        redoc_url=None,
     )
     api.state.clinic = clinic
     install_problem_handlers(api)
+    install_api_docs(api, DECISION_SUPPORT)
     api.middleware("http")(_security_headers)
     for module in (patients, entries, alerts, tasks, reports, users, fhir, calendar):
         api.include_router(module.router)

@@ -1,7 +1,7 @@
 """`ildpath demo`: fill an empty database with a synthetic demo cohort."""
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -13,12 +13,13 @@ from persistence.tables import PatientRow
 
 from ..bootstrap import App, bootstrap
 from ..clock import SimulatedClock, SystemClock
-from ..demo import DemoSummary, build_demo
-from ..demo.courses import MAX_SPAN_DAYS
 from ..jobs import anchor_heads
 from ..roles import Permission
 from ..settings import Settings, safe_url
 from .edge import EXIT_REFUSED, console, fail, operator
+
+if TYPE_CHECKING:
+    from ..demo import DemoSummary
 
 __all__ = ["count_patients", "demo", "seed_demo"]
 
@@ -38,7 +39,7 @@ def _anchor(settings: Settings) -> None:
         app.engine.dispose()
 
 
-def _report(url: str, summary: DemoSummary, first_report_day: str, today: str) -> None:
+def _report(url: str, summary: "DemoSummary", first_report_day: str, today: str) -> None:
     states = ", ".join(f"{state} {count}" for state, count in summary.states.items())
     console.print(
         f"[bold]Demo cohort ready[/] in {url}: {summary.patients} synthetic patients, "
@@ -65,9 +66,14 @@ def _report(url: str, summary: DemoSummary, first_report_day: str, today: str) -
         console.print(f"  {command}", markup=False)
 
 
-def seed_demo(settings: Settings, size: int, seed: int) -> DemoSummary:
+def seed_demo(settings: Settings, size: int, seed: int) -> "DemoSummary":
     """Fill the settings' EMPTY database with the demo cohort, with a progress bar; refuse a
     database that already holds patients."""
+    # The demo's builder and its courses are imported only when a demo is seeded: every
+    # other command starts without them.
+    from ..demo import build_demo
+    from ..demo.courses import MAX_SPAN_DAYS
+
     today = SystemClock(settings.timezone).today()
     url = safe_url(settings.database_url)
     app = bootstrap(settings, SimulatedClock(today - timedelta(days=MAX_SPAN_DAYS)))

@@ -9,14 +9,11 @@ import threading
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from ..accounts import add_user, demo_accounts, has_users, set_password
-from ..api.app import DECISION_SUPPORT, create_api
-from ..api.server import server_config
 from ..bootstrap import App, bootstrap
+from ..decision_support import DECISION_SUPPORT
 from ..roles import Permission
-from ..scheduling import LiveScheduler
 from ..settings import Settings, safe_url
 from .demo import count_patients, seed_demo
 from .edge import EXIT_REFUSED, console, fail, operator
@@ -116,6 +113,14 @@ def serve(
     ] = True,
 ) -> None:
     """Serve the coordinators' dashboard and the REST API (ILDPATH_DATABASE_URL)."""
+    # The web server and the scheduler are imported here, not at the top: every other
+    # command starts without them.
+    import uvicorn
+
+    from ..api.app import create_api
+    from ..api.server import server_config
+    from ..scheduling import LiveScheduler
+
     operator(ctx).acting(Permission.READ)
     if demo_size < 1:
         fail(f"--demo-size: {demo_size} is not allowed; allowed: 1 or more", EXIT_REFUSED)

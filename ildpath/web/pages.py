@@ -21,6 +21,7 @@ from . import (
     reminders_form,
     reminders_page,
     reports_page,
+    sign_on,
     signin,
     task_forms,
     worklist,
@@ -53,6 +54,7 @@ def install_dashboard(api: FastAPI) -> None:
     /admin/…, /login) and /static."""
     pages = (
         signin,
+        sign_on,
         board,
         lists_page,
         enrol_form,  # /patients/new before /patients/{id}

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData
 
-from ..accounts import TooManyAttempts, close_session, open_session, sign_in
+from ..accounts import Account, TooManyAttempts, close_session, open_session, sign_in
 from ..api.security import SESSION_COOKIE, Caller, clinic_app, identify
 from ..bootstrap import App
 from .access import check_form, local_path, posted_form, signed_in
@@ -21,7 +21,7 @@ from .errors_page import error_page
 from .form_values import text
 from .templating import render
 
-__all__ = ["router"]
+__all__ = ["router", "start_session"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,6 +40,7 @@ def too_many(seconds: int) -> str:
 def _login_page(
     request: Request, wanted: str, *, error: str = "", username: str = "", status: int = 200
 ) -> Response:
+    settings = clinic_app(request).settings
     return render(
         request,
         None,
@@ -48,6 +49,7 @@ def _login_page(
         wanted=wanted,
         error=error,
         username=username,
+        sign_on_label=settings.oidc_button_label if settings.oidc_issuer else "",
     )
 
 
@@ -98,11 +100,16 @@ def login(
         return locked
     if account is None:
         return _login_page(request, wanted, error=WRONG, username=username, status=401)
+    return start_session(request, app, account, RedirectResponse(wanted, status_code=303))
+
+
+def start_session(request: Request, app: App, account: Account, response: Response) -> Response:
+    """Sign ``account`` in on ``response``: the browser's previous session (if any) ends, a
+    new one begins, its cookie HttpOnly and SameSite=Strict."""
     previous = request.cookies.get(SESSION_COOKIE)
     if previous:
         close_session(app, previous)
     cookie, _ = open_session(app, account, hours=app.settings.session_hours)
-    response = RedirectResponse(wanted, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         cookie,

@@ -7,8 +7,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..api.app import DECISION_SUPPORT
 from ..api.security import Caller, clinic_app
+from ..decision_support import DECISION_SUPPORT
 from ..roles import Permission, allows
 from ..wording import install_wording
 

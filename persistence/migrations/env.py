@@ -12,6 +12,7 @@ import persistence.installation  # registers the installation id
 import persistence.listing_views  # registers the listing log (several patients per request)
 import persistence.record_views  # registers the access log on SQLModel.metadata
 import persistence.sign_in_tables  # registers the failed sign-ins (throttling)
+import persistence.sign_on_tables  # registers hospital single sign-on (OpenID Connect)
 import persistence.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 config = context.config

@@ -100,3 +100,13 @@ def test_a_long_unguessable_password_is_taken_whatever_its_characters(
 ) -> None:
     add_user(app, "ben", "clinician", password, by="anna.rossi")
     assert authenticate(app, "ben", password) is not None
+
+
+def test_a_passphrase_past_64_characters_is_taken_whole_and_checked_exactly(app: App) -> None:
+    passphrase = "umbrella quartz ferry mosaic thimble glacier piano ostrich lantern cobalt meadow"
+    assert len(passphrase) > 64
+    add_user(app, "ben", "clinician", passphrase, by="anna.rossi")
+    assert authenticate(app, "ben", passphrase) is not None
+    assert authenticate(app, "ben", passphrase[:64]) is None
+    assert authenticate(app, "ben", passphrase.upper()) is None
+    assert authenticate(app, "ben", passphrase + " ") is None
