@@ -24,6 +24,7 @@ class Permission(StrEnum):
     ADMINISTER = "manage users and tokens"
     EVALUATE = "evaluate the cohort"
     MANAGE_REMINDERS = "see and re-queue failing reminder deliveries"
+    SEE_ACCESS_LOG = "see who saw a patient's record"
 
 
 _COORDINATOR = frozenset(
@@ -40,8 +41,15 @@ _COORDINATOR = frozenset(
 ROLES: dict[str, frozenset[Permission]] = {
     "coordinator": _COORDINATOR,
     "clinician": _COORDINATOR | {Permission.FIRE_TRIGGER, Permission.ACKNOWLEDGE_ALERT},
-    "auditor": frozenset({Permission.READ, Permission.REPORT}),
-    "admin": frozenset({Permission.READ, Permission.ADMINISTER, Permission.MANAGE_REMINDERS}),
+    "auditor": frozenset({Permission.READ, Permission.REPORT, Permission.SEE_ACCESS_LOG}),
+    "admin": frozenset(
+        {
+            Permission.READ,
+            Permission.ADMINISTER,
+            Permission.MANAGE_REMINDERS,
+            Permission.SEE_ACCESS_LOG,
+        }
+    ),
     "system": frozenset({Permission.READ, Permission.EVALUATE}),
 }
 """The engine itself acts as ``system``: it evaluates and raises, it never records clinical

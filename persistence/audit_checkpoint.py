@@ -5,8 +5,9 @@ A keyed chain proves that what is there was written by the application, but not 
 was cut off its end: someone with write access to the database can delete a patient's last
 events and roll the patient's head back, empty an access log, or delete a whole patient, and
 every chain that is left still verifies. A checkpoint remembers, outside the database, how far
-each chain reached (each patient's trail and access log, the accounts chain) and signs that
-with the audit key; `checkpoint_findings` names every chain that no longer reaches as far.
+each chain reached (each patient's trail and access log, the accounts chain, the listing log)
+and signs that with the audit key; `checkpoint_findings` names every chain that no longer
+reaches as far.
 
 One JSON line per checkpoint (keys sorted, compact), appended and fsynced, so the file can be
 shipped to write-once storage as it grows. Several databases may share one file: each line
@@ -94,9 +95,10 @@ def _patient_heads(connection: Connection, table: str) -> dict[str, Head]:
     return {external: (int(seq), str(digest)) for external, seq, digest in rows}
 
 
-def _accounts_head(connection: Connection) -> Head:
+def _global_head(connection: Connection, table: str) -> Head:
+    """The last link of an installation-wide chain (``account_event``, ``listing_view``)."""
     row = connection.execute(
-        text("SELECT seq, hash FROM account_event WHERE seq = (SELECT max(seq) FROM account_event)")
+        text(f"SELECT seq, hash FROM {table} WHERE seq = (SELECT max(seq) FROM {table})")
     ).first()
     return (int(row[0]), str(row[1])) if row else (0, "")
 
@@ -111,8 +113,13 @@ def _heads(connection: Connection) -> dict[str, Any]:
         }
         for external, head in events.items()
     }
-    seq, digest = _accounts_head(connection)
-    return {"patients": patients, "accounts": {"seq": seq, "hash": digest}}
+    seq, digest = _global_head(connection, "account_event")
+    listed, listed_hash = _global_head(connection, "listing_view")
+    return {
+        "patients": patients,
+        "accounts": {"seq": seq, "hash": digest},
+        "listings": {"seq": listed, "hash": listed_hash},
+    }
 
 
 def take_checkpoint(
@@ -236,17 +243,30 @@ def _patient_findings(connection: Connection, line: dict[str, Any]) -> list[Find
     return findings
 
 
-def _account_findings(connection: Connection, line: dict[str, Any]) -> list[Finding]:
-    seq, digest = int(line["accounts"]["seq"]), str(line["accounts"]["hash"])
-    if seq <= 0:
-        return []
-    found = connection.execute(
-        text("SELECT hash FROM account_event WHERE seq = :seq"), {"seq": seq}
-    ).scalar()
-    last = connection.execute(text("SELECT coalesce(max(seq), 0) FROM account_event")).scalar()
-    now = None if found is None else str(found)
-    problem = _compare("account event", (seq, digest), now, int(last or 0), str(line["taken_at"]))
-    return [Finding("accounts", problem, seq=seq)] if problem else []
+_GLOBAL_CHAINS = (
+    ("accounts", "account_event", "account event"),
+    ("listings", "listing_view", "listing"),
+)
+"""Installation-wide chains a checkpoint anchors: (its key and chain, table, a link's noun).
+A checkpoint taken before the listing log has no ``listings``: nothing to compare."""
+
+
+def _global_findings(connection: Connection, line: dict[str, Any]) -> list[Finding]:
+    findings = []
+    for chain, links, noun in _GLOBAL_CHAINS:
+        head = line.get(chain) or {"seq": 0, "hash": ""}
+        seq, digest = int(head["seq"]), str(head["hash"])
+        if seq <= 0:
+            continue
+        found = connection.execute(
+            text(f"SELECT hash FROM {links} WHERE seq = :seq"), {"seq": seq}
+        ).scalar()
+        last = connection.execute(text(f"SELECT coalesce(max(seq), 0) FROM {links}")).scalar()
+        now = None if found is None else str(found)
+        problem = _compare(noun, (seq, digest), now, int(last or 0), str(line["taken_at"]))
+        if problem:
+            findings.append(Finding(chain, problem, seq=seq))
+    return findings
 
 
 def checkpoint_findings(
@@ -267,5 +287,5 @@ def checkpoint_findings(
         raise CheckpointError(f"cannot read the checkpoint file {path}: {error}") from error
     if line is None:
         return None, findings
-    findings += _patient_findings(bind, line) + _account_findings(bind, line)
+    findings += _patient_findings(bind, line) + _global_findings(bind, line)
     return _summary(path, line), findings

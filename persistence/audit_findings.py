@@ -10,7 +10,8 @@ __all__ = ["Finding"]
 class Finding:
     """One thing that does not hold. ``chain`` is what was checked: ``events`` (a patient's
     audit trail), ``record`` (a clinical row against the trail), ``views`` (the access log),
-    ``accounts`` (the accounts chain and the account rows) or ``checkpoint``."""
+    ``accounts`` (the accounts chain and the account rows), ``listings`` (the log of listings
+    shown) or ``checkpoint``."""
 
     chain: str
     problem: str
@@ -31,5 +32,6 @@ class Finding:
             where.append(self.table if self.row_id is None else f"{self.table} row {self.row_id}")
         if self.seq is not None:
             view = self.chain == "views" or self.table == "record_view"
-            where.append(f"{'view' if view else 'event'} {self.seq}")
+            label = "entry" if self.chain == "listings" else "view" if view else "event"
+            where.append(f"{label} {self.seq}")
         return ": ".join([self.chain, *where, self.problem])

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from pathway.errors import InvalidValue
 from persistence.account_chain import account_line, account_update_line
 from persistence.account_tables import CalendarFeedRow, UserRow
+from persistence.changes import Actor
 
 from ..bootstrap import App
 from .chained import in_account_change, own_name, record_event
@@ -60,6 +61,13 @@ class Feed:
     username: str
     scope: str
     created_at: datetime
+    role: str = ""
+    """The user's role when the feed was read: the access log names who saw the patients."""
+
+    @property
+    def actor(self) -> Actor:
+        """The feed's user, as the access log records a reader."""
+        return Actor(self.username, self.role)
 
 
 @dataclass(frozen=True)
@@ -220,17 +228,18 @@ def feed_for_token(app: App, token: str) -> Feed | None:
     if not _SECRET.fullmatch(token):
         return None
     query = (
-        select(CalendarFeedRow)
+        select(CalendarFeedRow, UserRow.role)
         .join(UserRow, col(UserRow.username) == col(CalendarFeedRow.username))
         .where(CalendarFeedRow.token_digest == feed_token_digest(token))
         .where(col(CalendarFeedRow.revoked_at).is_(None))
         .where(col(UserRow.active))
     )
     with app.transaction() as session:
-        row = session.exec(query).first()
-        if row is not None:
-            session.expunge(row)
-    if row is None:
+        found = session.exec(query).first()
+        if found is not None:
+            session.expunge(found[0])
+    if found is None:
         return None
+    row, role = found
     _touch(app, row)
-    return Feed(row.id or 0, row.username, row.scope, row.created_at)
+    return Feed(row.id or 0, row.username, row.scope, row.created_at, role)

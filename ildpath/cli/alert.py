@@ -8,7 +8,9 @@ from rich.table import Table
 from ..roles import Permission
 from ..usecases import acknowledge_alert
 from ..usecases.alerts import list_alerts
+from ..usecases.listings import log_listing
 from .edge import console, emit_json, open_app, operator, parse_day
+from .listing_log import cli_listing
 from .patient_view import SEVERITY_STYLE
 
 alert_app = typer.Typer(
@@ -61,9 +63,10 @@ def list_(
 ) -> None:
     """Alerts across the cohort: those that hold first, then cleared ones awaiting their
     acknowledgement; newest first within. Withdrawn alerts only with ``--status withdrawn``."""
-    operator(ctx).acting(Permission.READ)
+    actor = operator(ctx).acting(Permission.READ)
+    app = open_app()
     alerts = list_alerts(
-        open_app(),
+        app,
         patient_id=patient_id,
         severities=tuple(severity or ()),
         unacknowledged=unacknowledged,
@@ -73,6 +76,7 @@ def list_(
         status=status,
         closed=closed,
     )
+    log_listing(app, cli_listing(ctx, actor, "alerts"), (alert.patient_id for alert in alerts))
     if as_json:
         emit_json(alerts)
         return

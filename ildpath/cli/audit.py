@@ -10,6 +10,7 @@ from persistence.audit_key import rotate_key
 from ..bootstrap import bootstrap
 from ..settings import Settings
 from ..usecases.audit import verify_audit
+from .access_log import views
 from .audit_checkpoint import checkpoint
 
 audit_app = typer.Typer(help="The audit trail of every change.", no_args_is_help=True)
@@ -21,7 +22,8 @@ def verify(
         False, "--json", help="Print the report as JSON (for monitoring), not as text."
     ),
 ) -> None:
-    """Check every chain (each patient's audit trail, the access log, the accounts chain)
+    """Check every chain (each patient's audit trail, the access log of single views and of
+    listings, the accounts chain)
     with the audit key, rebuild the clinical tables from the trail and compare, and compare the
     heads with the latest checkpoint. Names every finding (exit 1), or says all is intact
     (exit 0)."""
@@ -41,7 +43,8 @@ def verify(
         )
     summary = (
         f"{report.patients} patients, {report.events} audit events, {report.rows} rows checked "
-        f"against them, {report.views} record views, {report.account_events} account events "
+        f"against them, {report.views} record views, {report.listings} listings shown, "
+        f"{report.account_events} account events "
         f"in {report.seconds:.1f} s"
     )
     if report.findings:
@@ -53,6 +56,7 @@ def verify(
 
 
 audit_app.command("checkpoint")(checkpoint)
+audit_app.command("views")(views)
 
 
 @audit_app.command("rotate-key")

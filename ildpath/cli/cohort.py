@@ -12,7 +12,9 @@ from pathway.labels import label
 from ..roles import Permission
 from ..usecases.cohort import CohortEntry, CohortQuery, find_patients
 from ..usecases.cohort_query import COHORT_SORTS, DUE_WINDOWS, PAGE_SIZE
+from ..usecases.listings import log_listing
 from .edge import console, emit_json, open_app, operator, parse_day
+from .listing_log import cli_listing
 from .patient_view import SEVERITY_STYLE
 
 __all__ = ["cohort"]
@@ -110,7 +112,7 @@ def cohort(
 ) -> None:
     """The patients matching the filters, the most urgent first: holding critical alerts,
     holding warnings, overdue tasks, cleared alerts awaiting acknowledgement, the soonest due."""
-    operator(ctx).acting(Permission.READ)
+    actor = operator(ctx).acting(Permission.READ)
     app = open_app()
     query = CohortQuery(
         search=search,
@@ -127,6 +129,7 @@ def cohort(
     ).check()
     day = parse_day("as_of", as_of, app.clock.today())
     found = find_patients(app, query, offset=(page - 1) * limit, limit=limit, as_of=day)
+    log_listing(app, cli_listing(ctx, actor, "cohort"), (e.patient_id for e in found.entries))
     if as_json:
         emit_json(
             {

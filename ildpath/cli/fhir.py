@@ -106,8 +106,8 @@ def export(
     cohort: Annotated[bool, typer.Option("--cohort", help="Every patient.")] = False,
 ) -> None:
     """Write a patient's (or with --cohort every patient's) pathway as a collection Bundle:
-    CarePlan, Task, DetectedIssue, AuditEvent, Provenance. The export is logged as a view
-    of each record."""
+    CarePlan, Task, DetectedIssue, AuditEvent, Provenance. The export is logged: a
+    patient's as a view of the record, the cohort's as one listing naming every patient."""
     if cohort == (patient_id is not None):
         raise InvalidValue("PATIENT_ID", patient_id, "a patient id, or --cohort (not both)")
     app = open_app()

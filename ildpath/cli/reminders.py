@@ -10,6 +10,7 @@ from rich.table import Table
 from pathway.errors import InvalidValue
 
 from ..roles import Permission
+from ..usecases.listings import log_listing
 from ..usecases.reminder_deliveries import (
     DeliveryView,
     list_deliveries,
@@ -17,6 +18,7 @@ from ..usecases.reminder_deliveries import (
     what,
 )
 from .edge import console, emit_json, open_app, operator
+from .listing_log import cli_listing
 
 reminders_app = typer.Typer(
     help="Reminder deliveries: which are failing and why, and re-queueing them.",
@@ -72,10 +74,10 @@ def list_reminders(
 ) -> None:
     """Reminder deliveries not sent: failing ones (--failed), waiting ones (--pending), or
     both (neither option), critical notices first, each with its last error."""
-    operator(ctx).acting(Permission.MANAGE_REMINDERS)
-    views = list_deliveries(
-        open_app(), failing=failed or not pending, waiting=pending or not failed
-    )
+    actor = operator(ctx).acting(Permission.MANAGE_REMINDERS)
+    app = open_app()
+    views = list_deliveries(app, failing=failed or not pending, waiting=pending or not failed)
+    log_listing(app, cli_listing(ctx, actor, "reminders"), (v.patient_id for v in views))
     if as_json:
         emit_json([_plain(view) for view in views])
         return

@@ -10,6 +10,7 @@ from pathway.errors import InvalidValue
 
 from ..reports.output import REPORT_FORMATS, cohort_report, patient_report
 from ..roles import Permission
+from ..usecases.listings import Listing
 from ..usecases.views import record_view
 from .edge import console, open_app, operator, parse_day
 
@@ -79,11 +80,12 @@ def cohort(
 ) -> None:
     """The pathway audit for a period: every measure of CLINICAL_SPEC §10, patients by state,
     the flow between states, overdue tasks, deviations, alerts and transitions."""
-    operator(ctx).acting(Permission.REPORT)
+    actor = operator(ctx).acting(Permission.REPORT)
     if fmt == "pdf" and out is None:
         raise InvalidValue("out", None, "a file for the PDF: give --out FILE.pdf")
     app = open_app()
     first = parse_day("from", start)
     last = parse_day("to", end, app.clock.today())
-    data = cohort_report(app, first, last, fmt, pseudonymise=pseudonymise)
+    shown = Listing(actor, "cli", f"cohort report ({fmt})", f"from={first} to={last}")
+    data = cohort_report(app, first, last, fmt, pseudonymise=pseudonymise, listing=shown)
     _write(data, fmt, out, f"cohort report {first} to {last}")

@@ -11,11 +11,13 @@ from pathway.labels import label
 
 from ..roles import Permission
 from ..usecases.cohort_query import DUE_WINDOWS, PAGE_SIZE
+from ..usecases.listings import Listing, log_listing
 from ..usecases.task_actions import assign_task, decline_task, reschedule_task, task_id_of
 from ..usecases.task_done import complete_task
 from ..usecases.tasks import tasks_calendar
 from ..usecases.worklist import TASK_SORTS, TaskQuery, default_end, find_tasks
 from .edge import console, emit_json, open_app, operator, parse_day
+from .listing_log import cli_listing
 from .outcome_lines import print_outcome
 
 tasks_app = typer.Typer(
@@ -75,6 +77,7 @@ def worklist(
     )
     found = find_tasks(app, query, offset=(page - 1) * limit, limit=limit)
     tasks = found.tasks
+    log_listing(app, cli_listing(ctx, actor, "tasks"), (task.patient_id for task in tasks))
     if as_json:
         emit_json([{**t.__dict__, "overdue": t.overdue} for t in tasks])
         return
@@ -107,8 +110,8 @@ def ical(
 ) -> None:
     """Write an iCalendar (RFC 5545) file with one all-day event per open task on its due date.
     UIDs are stable, so importing the file again updates the events instead of duplicating."""
-    operator(ctx).acting(Permission.READ)
-    data = tasks_calendar(open_app())
+    actor = operator(ctx).acting(Permission.READ)
+    data = tasks_calendar(open_app(), Listing(actor, "cli", "tasks calendar"))
     out.write_bytes(data)
     console.print(f"wrote {data.count(b'BEGIN:VEVENT')} tasks to {out}")
 

@@ -22,9 +22,11 @@ from persistence.tables import PatientRow
 from .. import __version__
 from ..bootstrap import App
 from ..usecases import Actor, patient_summary
+from ..usecases.listings import Listing, log_listing
 from ..usecases.patient_data import patient_data
 from ..usecases.views import record_view
 from . import resources as r
+from .listing_events import audit_listing, listings_of
 from .recorded import observations
 
 __all__ = ["export_cohort", "export_patient"]
@@ -69,6 +71,7 @@ def _patient_resources(app: App, external_id: str) -> list[dict[str, Any]]:
         *observations(refs, summary),
         *(r.audit_transition(refs, t) for t in summary.transitions),
         *(r.audit_view(refs, v) for v in _views(app, summary.patient.id)),
+        *(audit_listing(refs, shown) for shown in listings_of(app, summary.patient.id)),
     ]
 
 
@@ -99,13 +102,13 @@ def export_patient(app: App, external_id: str, actor: Actor, *, via: str) -> str
 
 
 def export_cohort(app: App, actor: Actor, *, via: str) -> str:
-    """Every patient's bundle in one (JSON); logged as a view of each patient's record."""
+    """Every patient's bundle in one (JSON); logged as one listing naming every patient in it
+    (one entry per export, not one per patient)."""
     with app.transaction() as session:
         ids = list(session.exec(select(PatientRow.external_id).order_by(col(PatientRow.id))))
     resources = []
     for external_id in ids:
         resources += _with_urls(external_id, _patient_resources(app, external_id))
     text = _bundle(app, resources)
-    for external_id in ids:
-        record_view(app, external_id, actor, via=via, what=f"{EXPORT_VIEW} (cohort)")
+    log_listing(app, Listing(actor, via, f"{EXPORT_VIEW} (cohort)"), ids)
     return text

@@ -46,6 +46,9 @@ class CohortReport:
     transitions: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[dict[str, Any]] = field(default_factory=list)
     deviations: list[dict[str, Any]] = field(default_factory=list)
+    patients: list[str] = field(default_factory=list)
+    """Every patient whose record went into the report (counted in a measure or listed):
+    who the access log says was seen, pseudonymised or not."""
 
     def as_data(self) -> dict[str, Any]:
         """Plain data for JSON and the templates."""
@@ -148,9 +151,11 @@ def build_cohort_report(app: App, start: date, end: date) -> CohortReport:
         end,
         {"pft": definition.audit_grace_days, "cmv_test": definition.audit_cmv_grace_days},
     )
+    patients: list[str] = []
     for bundle in cohort_bundles(app, start, end):
         tally.add(bundle)
         collector.add(bundle)
+        patients.append(bundle.patient.external_id)
     by_state = [(s, tally.by_state.get(s, 0)) for s in STATES]
     collector.overdue.sort(key=lambda o: (o["due_on"], o["patient"]))
     collector.deviations.sort(key=lambda d: (d["on"], d["patient"]))
@@ -168,4 +173,5 @@ def build_cohort_report(app: App, start: date, end: date) -> CohortReport:
         collector.transitions,
         collector.overdue,
         collector.deviations,
+        patients,
     )

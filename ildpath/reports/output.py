@@ -10,6 +10,7 @@ from typing import Any
 from pathway.errors import InvalidValue
 
 from ..bootstrap import App
+from ..usecases.listings import Listing, log_listing
 from .cohort import build_cohort_report
 from .patient import build_patient_report
 from .pdf import html_to_pdf
@@ -54,10 +55,21 @@ def _shareable(app: App, data: dict[str, Any], pseudonymise: bool) -> dict[str, 
 
 
 def cohort_report(
-    app: App, start: date, end: date, fmt: str, *, pseudonymise: bool = False
+    app: App,
+    start: date,
+    end: date,
+    fmt: str,
+    *,
+    pseudonymise: bool = False,
+    listing: Listing | None = None,
 ) -> bytes:
+    """The cohort report as ``fmt``; logged as ``listing`` (every patient whose record went
+    into it) when given, before it is rendered."""
     _check_format(fmt)
-    data = _shareable(app, build_cohort_report(app, start, end).as_data(), pseudonymise)
+    report = build_cohort_report(app, start, end)
+    if listing is not None:
+        log_listing(app, listing, report.patients)
+    data = _shareable(app, report.as_data(), pseudonymise)
     if fmt == "json":
         return _json(data)
     if fmt == "csv":

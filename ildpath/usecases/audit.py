@@ -1,5 +1,5 @@
 """Verify the audit trail: every patient's chain and the record rebuilt from it, the access
-log, the accounts chain, and the latest checkpoint of their heads."""
+log (single views and listings), the accounts chain, and the latest checkpoint of their heads."""
 
 import time
 from collections.abc import Iterator
@@ -12,6 +12,7 @@ from persistence.account_chain import count_account_events, verify_account_chain
 from persistence.audit import ChainBreak
 from persistence.audit_findings import Finding
 from persistence.audit_rebuild import SliceChecked, check_patients, patient_id_range
+from persistence.listing_verify import count_listings, verify_listing_chain
 from persistence.record_views import count_views, verify_view_chains
 
 from ..bootstrap import App
@@ -32,6 +33,7 @@ class AuditReport:
     events: int
     findings: list[Finding]
     views: int = 0
+    listings: int = 0
     rows: int = 0
     seconds: float = 0.0
     account_events: int = 0
@@ -44,8 +46,8 @@ class AuditReport:
 
     @property
     def breaks(self) -> list[Finding]:
-        """The breaks of the patients' chains and access logs."""
-        return [found for found in self.findings if found.chain in ("events", "views")]
+        """The breaks of the patients' chains and access logs (single views and listings)."""
+        return [found for found in self.findings if found.chain in ("events", "views", "listings")]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -54,6 +56,7 @@ class AuditReport:
             "events": self.events,
             "rows_checked": self.rows,
             "views": self.views,
+            "listings": self.listings,
             "account_events": self.account_events,
             "seconds": round(self.seconds, 3),
             "checkpoint": self.checkpoint,
@@ -105,6 +108,8 @@ def verify_audit(app: App) -> AuditReport:
     with app.transaction() as session:
         checked.findings.extend(_view_findings(verify_view_chains(session, keyring)))
         views = count_views(session)
+        checked.findings.extend(verify_listing_chain(session, keyring))
+        listings = count_listings(session)
         checked.findings.extend(verify_account_chain(session, keyring))
         account_events = count_account_events(session)
         checked.patients = _count(session)
@@ -115,6 +120,7 @@ def verify_audit(app: App) -> AuditReport:
         events=checked.events,
         findings=checked.findings,
         views=views,
+        listings=listings,
         rows=checked.rows,
         account_events=account_events,
         seconds=time.perf_counter() - started,

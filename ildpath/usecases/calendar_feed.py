@@ -17,6 +17,7 @@ from persistence.tables import CareTaskRow, TaskActionRow
 
 from ..accounts.calendar_feeds import Feed
 from ..bootstrap import App
+from .listings import Listing, log_listing
 from .task_calendar import Listed, calendar_of, change_counts, task_rows
 
 __all__ = ["feed_calendar"]
@@ -101,9 +102,11 @@ def _name(feed: Feed) -> str:
     return "ildpath: every open care task"
 
 
-def feed_calendar(app: App, feed: Feed) -> bytes:
+def feed_calendar(app: App, feed: Feed, listing: Listing | None = None) -> bytes:
     """The feed's calendar now: ``mine``, the open tasks assigned to its user; ``all``, every
-    open task; each with the tasks that left it lately, cancelled."""
+    open task; each with the tasks that left it lately, cancelled. Logged as ``listing``
+    (the patients of every event in it, cancelled ones too: their ids are in it) when
+    given."""
     now = app.clock.now()
     keep = timedelta(days=app.settings.calendar_cancelled_days)
     since = max(feed.created_at, now - keep)
@@ -113,4 +116,6 @@ def feed_calendar(app: App, feed: Feed) -> bytes:
         else:
             listed = _everyone(session, since)
         changes = change_counts(session, (item.task for item in listed))
+    if listing is not None:
+        log_listing(app, listing, (item.task.patient_id for item in listed))
     return calendar_of(_name(feed), listed, changes, now, subscribed=True)

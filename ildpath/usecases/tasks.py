@@ -8,6 +8,7 @@ from sqlmodel import col, select
 from persistence.tables import CareTaskRow, PatientRow
 
 from ..bootstrap import App
+from .listings import Listing, log_listing
 from .task_calendar import Listed, calendar_of, change_counts, task_rows
 
 __all__ = ["OpenTask", "open_tasks", "tasks_calendar"]
@@ -58,13 +59,16 @@ def open_tasks(app: App) -> list[OpenTask]:
     return sorted(found, key=lambda t: (t.due_in_force, t.patient_id))
 
 
-def tasks_calendar(app: App) -> bytes:
+def tasks_calendar(app: App, listing: Listing | None = None) -> bytes:
     """One all-day event per open task, on its date in force (a rescheduled task's new date,
     §8), at its version (`task_calendar`). Open tasks only: a download is a snapshot to
     import, and a closed task in it would only clutter the calendar (issue 18: 458 of 645
-    events were done tasks); a subscription (`calendar_feed`) carries the cancellations."""
+    events were done tasks); a subscription (`calendar_feed`) carries the cancellations.
+    Logged as ``listing`` (the patients of its events) when given."""
     stamp = app.clock.now()
     with app.transaction() as session:
         listed = [Listed(task) for task in task_rows(session, col(CareTaskRow.status) == "open")]
         changes = change_counts(session, (item.task for item in listed))
+    if listing is not None:
+        log_listing(app, listing, (item.task.patient_id for item in listed))
     return calendar_of("ildpath care tasks", listed, changes, stamp)

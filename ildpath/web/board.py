@@ -24,6 +24,7 @@ from ..usecases.cohort_query import (
     PAGE_SIZE,
     SEVERITY_RANK,
 )
+from ..usecases.listings import Listing, log_listing
 from ..usecases.saved_lists import saved_lists
 from .access import signed_in
 from .form_values import page_number
@@ -71,6 +72,8 @@ def cohort_board(
     found: CohortPage = find_patients(app, query, offset=(page - 1) * PAGE_SIZE)
     if error:
         found = CohortPage([], 0, 0, PAGE_SIZE, found.state_counts, found.work)
+    shown = Listing(caller.actor(), "dashboard", "board", request.url.query)
+    log_listing(app, shown, (entry.patient_id for entry in found.entries))
     return render(
         request,
         caller,

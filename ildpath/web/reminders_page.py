@@ -17,6 +17,7 @@ from starlette.datastructures import FormData
 from ..api.security import Caller, clinic_app
 from ..bootstrap import App
 from ..roles import Permission, RoleNotPermitted, require
+from ..usecases.listings import Listing, log_listing
 from ..usecases.reminder_deliveries import (
     DeliveryView,
     failing_count,
@@ -85,6 +86,8 @@ def show_deliveries(
     except RoleNotPermitted as refused:
         return error_page(request, caller, 403, "Not for your role", str(refused))
     views = list_deliveries(app, failing=True)
+    shown = Listing(caller.actor(), "dashboard", "failing reminders", request.url.query)
+    log_listing(app, shown, (view.patient_id for view in views))
     return render(
         request,
         caller,

@@ -18,6 +18,7 @@ from ..api.security import Caller, clinic_app
 from ..bootstrap import App
 from ..roles import Permission, require
 from ..usecases.cohort_query import DUE_WINDOWS, PAGE_SIZE
+from ..usecases.listings import Listing, log_listing
 from ..usecases.worklist import TASK_SORTS, TaskPage, TaskQuery, default_end, find_tasks
 from .access import may, signed_in
 from .flash import Flash, read_flash
@@ -74,6 +75,11 @@ def show_worklist(
         found = find_tasks(app, query, offset=(page - 1) * PAGE_SIZE)
     except InvalidValue as refused:
         error, status = error or refusal(refused).message, 422
+    log_listing(
+        app,
+        Listing(caller.actor(), "dashboard", "tasks", str(params)),
+        (task.patient_id for task in found.tasks),
+    )
     items: Sequence[tuple[str, str]] = list(params.multi_items())
     here = WORKLIST + ("?" + str(params) if str(params) else "")
     return render(

@@ -9,6 +9,7 @@ import persistence.account_chain  # registers the accounts chain
 import persistence.account_tables  # registers the accounts (users, API tokens, sessions)
 import persistence.fhir_tables  # registers the ledger of imported FHIR resources
 import persistence.installation  # registers the installation id
+import persistence.listing_views  # registers the listing log (several patients per request)
 import persistence.record_views  # registers the access log on SQLModel.metadata
 import persistence.sign_in_tables  # registers the failed sign-ins (throttling)
 import persistence.sign_on_tables  # registers hospital single sign-on (OpenID Connect)

@@ -7,7 +7,7 @@ audit rows at all (`persistence.audit_protection`); these helpers go through the
 
 from sqlalchemy import Engine, MetaData, Table, delete, select, text
 
-from persistence.audit_protection import AUDIT_TABLES
+from persistence.audit_protection import AUDIT_TABLES, PROTECTED_TABLES
 from persistence.database import make_engine
 from tests.database_roles import owner_url_for
 
@@ -43,7 +43,7 @@ def as_owner_without_protection(engine_or_url: Engine | str) -> Engine:
             for name in list(names):
                 connection.execute(text(f'DROP TRIGGER IF EXISTS "{name}"'))
         else:
-            for table in AUDIT_TABLES:
+            for table in PROTECTED_TABLES:
                 connection.execute(text(f'ALTER TABLE "{table}" DISABLE TRIGGER USER'))
     return engine
 

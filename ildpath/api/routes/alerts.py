@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
 from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor, acknowledge_alert
 from ...usecases.alerts import list_alerts
+from ...usecases.listings import Listing, log_listing
 from ..schemas import AcknowledgementIn, Day, RowId
 from ..security import clinic_app, permitted
 
@@ -19,6 +20,7 @@ router = APIRouter(prefix="/api/alerts", tags=["alerts"])
     summary="Alerts across the cohort: those that hold first, then cleared ones; newest first",
 )
 def alerts(
+    request: Request,
     patient: str | None = Query(default=None, max_length=64),
     severity: list[str] = Query(default=[], description="info, warning, critical (repeat)."),
     unacknowledged: bool = False,
@@ -35,7 +37,7 @@ def alerts(
         default=False, description="Include closed patients' alerts in a cohort-wide list."
     ),
     app: App = Depends(clinic_app),
-    _: Actor = permitted(Permission.READ),
+    actor: Actor = permitted(Permission.READ),
 ) -> dict[str, Any]:
     found = list_alerts(
         app,
@@ -48,6 +50,8 @@ def alerts(
         status=status,
         closed=closed,
     )
+    shown = Listing(actor, "api", "alerts", request.url.query)
+    log_listing(app, shown, (alert.patient_id for alert in found))
     return {"count": len(found), "alerts": found}
 
 

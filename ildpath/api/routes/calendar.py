@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Response
 from ...accounts.calendar_feeds import feed_for_token
 from ...bootstrap import App
 from ...usecases.calendar_feed import feed_calendar
+from ...usecases.listings import Listing
 from ..problems import problem
 from ..security import clinic_app
 
@@ -41,7 +42,7 @@ def calendar_feed(token: str, app: App = Depends(clinic_app)) -> Response:
     if feed is None:
         return problem(404, "not-found", "Not found", _NOT_FOUND)
     return Response(
-        feed_calendar(app, feed),
+        feed_calendar(app, feed, Listing(feed.actor, "calendar", f"calendar feed ({feed.scope})")),
         media_type=CALENDAR,
         headers={
             "Cache-Control": "private, no-store",

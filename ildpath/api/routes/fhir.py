@@ -116,7 +116,7 @@ def patient_bundle(
 
 @router.get(
     "/api/fhir/cohort",
-    summary="Every patient's pathway as one FHIR Bundle (each view is audited)",
+    summary="Every patient's pathway as one FHIR Bundle (logged as one listing of them all)",
     response_class=Response,
     responses={200: _BUNDLE_OUT},
 )

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor, EnrolPatient, amend_phenotype, enrol_patient, patient_summary
+from ...usecases.access_history import access_history
 from ...usecases.cohort import CohortQuery, find_patients
 from ...usecases.cohort_query import COHORT_SORTS
+from ...usecases.listings import Listing, log_listing
 from ...usecases.patient_data import patient_data
 from ...usecases.views import record_view
 from ..concurrency import IfMatch, etag, expected_version, outcome_body
@@ -45,7 +47,7 @@ def cohort(
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
     app: App = _APP,
-    _: Actor = _READ,
+    actor: Actor = _READ,
 ) -> dict[str, Any]:
     query = CohortQuery(
         search=q,
@@ -62,6 +64,8 @@ def cohort(
     ).check()
     params = list(request.query_params.multi_items())
     found = find_patients(app, query, offset=offset_of(cursor, params), limit=limit)
+    shown = Listing(actor, "api", "cohort", request.url.query)
+    log_listing(app, shown, (entry.patient_id for entry in found.entries))
     return {
         "count": found.total,
         "returned": len(found.entries),
@@ -128,3 +132,16 @@ def amend(
         expected_version=expected_version(if_match),
     )
     return {**outcome_body(response, outcome), "id": patient_id}
+
+
+@router.get(
+    "/{patient_id}/access-log",
+    summary="Who saw this patient, alone or in a listing (auditors and admins; logged too)",
+)
+def access_log(
+    patient_id: str,
+    app: App = _APP,
+    actor: Actor = permitted(Permission.SEE_ACCESS_LOG),
+) -> dict[str, Any]:
+    found = access_history(app, patient_id, actor, via="api")
+    return {"patient": patient_id, "count": len(found), "accesses": found}

@@ -3,13 +3,14 @@
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ...bootstrap import App
 from ...diagram import DIAGRAM_FORMATS, pathway_diagram
 from ...reports.output import REPORT_FORMATS, cohort_report, patient_report
 from ...roles import Permission
 from ...usecases import Actor
+from ...usecases.listings import Listing
 from ...usecases.views import record_view
 from ..schemas import Day
 from ..security import clinic_app, permitted
@@ -50,15 +51,17 @@ def download(data: bytes, fmt: str, name: str) -> Response:
     responses={200: _FILES},
 )
 def cohort(
+    request: Request,
     start: Annotated[Day, Query(alias="from")],  # a plain default would drop Day's check
     end: Day | None = Query(default=None, alias="to", description="Default: today."),
     format: str = Query(default="html", description=", ".join(REPORT_FORMATS)),
     pseudonymise: bool = False,
     app: App = Depends(clinic_app),
-    _: Actor = _REPORT,
+    actor: Actor = _REPORT,
 ) -> Response:
     last = end or app.clock.today()
-    data = cohort_report(app, start, last, format, pseudonymise=pseudonymise)
+    shown = Listing(actor, "api", f"cohort report ({format})", request.url.query)
+    data = cohort_report(app, start, last, format, pseudonymise=pseudonymise, listing=shown)
     return download(data, format, f"ildpath-cohort-{start}-{last}")
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from ...bootstrap import App
 from ...roles import Permission
 from ...usecases import Actor
+from ...usecases.listings import Listing, log_listing
 from ...usecases.task_actions import assign_task, decline_task, reschedule_task
 from ...usecases.task_done import complete_task
 from ...usecases.tasks import tasks_calendar
@@ -35,7 +36,7 @@ def worklist(
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
     app: App = Depends(clinic_app),
-    _: Actor = permitted(Permission.READ),
+    actor: Actor = permitted(Permission.READ),
 ) -> dict[str, Any]:
     first = start or app.clock.today()
     query = TaskQuery(
@@ -50,6 +51,8 @@ def worklist(
     )
     params = list(request.query_params.multi_items())
     found = find_tasks(app, query, offset=offset_of(cursor, params), limit=limit)
+    shown = Listing(actor, "api", "tasks", request.url.query)
+    log_listing(app, shown, (task.patient_id for task in found.tasks))
     return {
         "count": found.total,
         "overdue": found.overdue,
@@ -67,10 +70,10 @@ def worklist(
 )
 def calendar(
     app: App = Depends(clinic_app),
-    _: Actor = permitted(Permission.READ),
+    actor: Actor = permitted(Permission.READ),
 ) -> Response:
     return Response(
-        tasks_calendar(app),
+        tasks_calendar(app, Listing(actor, "api", "tasks calendar")),
         media_type="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="ildpath-tasks.ics"'},
     )

@@ -16,6 +16,7 @@ RECORDERS = ("coordinator", "clinician")
 CLINICIANS = ("clinician",)
 REPORTERS = ("coordinator", "clinician", "auditor")
 ADMINS = ("admin",)
+ACCESS_LOG_READERS = ("auditor", "admin")
 
 ACTIONS: dict[str, tuple[tuple[str, ...], str, str, dict[str, Any] | None]] = {
     "see the cohort": (EVERYONE, "GET", "/api/patients", None),
@@ -85,6 +86,12 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str, str, dict[str, Any] | None]] = {
         None,
     ),
     "report on a patient": (REPORTERS, "GET", "/api/patients/P-001/report?format=json", None),
+    "see who saw a patient": (
+        ACCESS_LOG_READERS,
+        "GET",
+        "/api/patients/P-001/access-log",
+        None,
+    ),
     "list accounts": (ADMINS, "GET", "/api/users", None),
     "add an account": (
         ADMINS,

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel, select
 
 from ildpath.bootstrap import App
 from persistence.fhir_tables import FhirImportRow, PatientIdentifierRow
+from persistence.listing_views import ListingPatientRow, ListingViewRow
 from persistence.record_views import RecordViewRow
 from persistence.tables import (
     AlertRow,
@@ -71,6 +72,8 @@ RECORD_TABLES: tuple[type[SQLModel], ...] = (
     CareTaskRow,
     AuditEventRow,
     RecordViewRow,
+    ListingViewRow,
+    ListingPatientRow,
     FhirImportRow,
     PatientIdentifierRow,
 )

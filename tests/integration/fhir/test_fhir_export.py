@@ -131,7 +131,7 @@ def test_export_writes_nothing_but_its_view_in_the_access_log(app):
     )
 
 
-def test_cohort_export_holds_every_patient_and_logs_a_view_of_each(app):
+def test_cohort_export_holds_every_patient_and_logs_one_listing_naming_each(app):
     enrol(app, "P-002", enrolled_on=IMPORT_DAY)
     before = row_counts(app)
 
@@ -141,7 +141,10 @@ def test_cohort_export_holds_every_patient_and_logs_a_view_of_each(app):
     plans = _resources(text, "CarePlan")
     assert len(plans) == 2
     assert len(_resources(text, "Device")) == 1
-    assert row_counts(app)["record_view"] == before["record_view"] + 2
+    after = row_counts(app)
+    assert after["listing_view"] == before["listing_view"] + 1
+    assert after["listing_view_patient"] == before["listing_view_patient"] + 2
+    assert after["record_view"] == before["record_view"]
 
 
 def test_the_example_in_docs_is_current_and_valid(tmp_path):
