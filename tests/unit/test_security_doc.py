@@ -1,10 +1,7 @@
 """docs/security.md stays true to the code: every test it cites exists, every ASVS row has a
 status and evidence or a reason, every shortfall names a known gap, and the ids are ASVS 5.0.0's
 shape, unique and in order. A row that cites a test that was renamed or deleted fails here,
-not in an auditor's hands.
-
-References marked ``PENDING-OIDC`` or ``PENDING-READS`` name a test file of a feature on another
-branch; they are skipped until that branch is merged."""
+not in an auditor's hands."""
 
 import ast
 import re
@@ -17,7 +14,6 @@ DOC = ROOT / "docs" / "security.md"
 
 STATUSES = ("met", "partly", "not met", "not applicable")
 _TEST_REF = re.compile(r"(?<![\w/-])(tests/[\w/]+\.py)::(\w+)")
-_PENDING_REF = re.compile(r"PENDING-(?:OIDC|READS) (tests/[\w/]+\.py)(?!::)")
 _ANY_TEST_PATH = re.compile(r"(?<![\w/-])tests/[\w/]+\.py")
 _MODULE_PATH = re.compile(r"(?<![\w/-])((?:ildpath|pathway|persistence|scheduler)/[\w/]+\.\w+)")
 _DOC_PATH = re.compile(r"(?<![\w/-])(docs/[\w-]+\.md)")
@@ -77,14 +73,15 @@ def test_every_test_the_page_cites_exists_in_its_file() -> None:
     assert missing == []
 
 
-def test_a_test_file_without_a_test_name_is_only_a_pending_reference() -> None:
+def test_every_test_file_the_page_cites_names_its_test_and_nothing_is_left_pending() -> None:
+    """A file alone says nothing an auditor can run; a placeholder is a claim not yet shown."""
     text = _text()
     bare = {m.start() for m in _ANY_TEST_PATH.finditer(text)}
     named = {m.start() for m in _TEST_REF.finditer(text)}
-    pending = {m.start(1) for m in _PENDING_REF.finditer(text)}
     itself = {m.start() for m in re.finditer(r"tests/unit/test_security_doc\.py", text)}
-    unexplained = sorted(bare - named - pending - itself)
+    unexplained = sorted(bare - named - itself)
     assert [text[i : i + 60] for i in unexplained] == []
+    assert re.findall(r"PENDING-\w+", text) == []
 
 
 def test_every_module_and_document_the_page_names_exists() -> None:
@@ -114,11 +111,9 @@ def test_every_asvs_row_has_a_status_and_evidence_or_a_reason() -> None:
         assert row.status in STATUSES, f"{row.id}: status {row.status!r}; allowed: {STATUSES}"
         assert row.evidence not in ("", "—", "-"), f"{row.id}: no evidence or reason"
         if row.status == "met":
-            assert _TEST_REF.search(row.evidence) or _PENDING_REF.search(row.evidence), (
-                f"{row.id}: met, but names no test"
-            )
+            assert _TEST_REF.search(row.evidence), f"{row.id}: met, but names no test"
         if row.status == "not applicable":
-            reason = _PENDING_REF.sub("", _TEST_REF.sub("", row.evidence))
+            reason = _TEST_REF.sub("", row.evidence)
             assert re.search(r"[A-Za-z]{2}", reason), f"{row.id}: not applicable, but says not why"
 
 

@@ -7,11 +7,8 @@ are made append-only as migration 0015 made the other audit tables (triggers; on
 the application's role may only read and append), by `protect_added_tables`, which touches
 only these two tables, so nothing 0015 installed changes.
 
-It runs after 0024 (single sign-on), which reached the main line first: 0024 is left as it
-was, so a database already at 0024 simply gains these tables.
-
 Revision ID: 0023
-Revises: 0024
+Revises: 0022
 Create Date: 2026-12-06 18:00:00
 """
 
@@ -22,7 +19,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0024"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

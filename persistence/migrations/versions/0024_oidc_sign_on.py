@@ -5,8 +5,8 @@ server has it) may read and write them, as every working table
 (`persistence.audit_protection`).
 
 Revision ID: 0024
-Revises: 0022
-Create Date: 2026-12-09 09:00:00
+Revises: 0023
+Create Date: 2026-12-06 18:30:00
 """
 
 from collections.abc import Sequence
@@ -16,7 +16,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0024"
-down_revision: str | None = "0022"
+down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
