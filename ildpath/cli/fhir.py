@@ -10,18 +10,18 @@ success), 2 when the bundle is refused whole or a transaction is refused (nothin
 """
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from pathway.errors import InvalidValue
 
-from ..fhir import ImportReport, import_bundle
-from ..fhir.exporting import export_cohort, export_patient
-from ..fhir.report import TransactionRefused
 from ..roles import Permission
 from .edge import EXIT_REFUSED, console, emit_json, fail, open_app, operator
+
+if TYPE_CHECKING:
+    from ..fhir import ImportReport
 
 fhir_app = typer.Typer(
     help="FHIR R4: import a Bundle (Patient, Observation, Medication*, Procedure, "
@@ -56,6 +56,10 @@ def import_(
     """Import a Bundle; refused whole (exit 2, nothing written) if it is not valid FHIR or a
     transaction fails, else each resource is created, already imported, or listed with why
     it was not (exit 1 when nothing could be imported)."""
+    # The FHIR models load with the FHIR commands only: every other command starts without.
+    from ..fhir import import_bundle
+    from ..fhir.report import TransactionRefused
+
     who = operator(ctx)
     actor = who.acting(Permission.ENROL)
     who.acting(Permission.RECORD)
@@ -78,7 +82,7 @@ def import_(
         )
 
 
-def _show(report: ImportReport, as_json: bool) -> None:
+def _show(report: "ImportReport", as_json: bool) -> None:
     """The report: as JSON, or a table of the entries and the counts line."""
     if as_json:
         emit_json(report.as_data())
@@ -108,6 +112,8 @@ def export(
     """Write a patient's (or with --cohort every patient's) pathway as a collection Bundle:
     CarePlan, Task, DetectedIssue, AuditEvent, Provenance. The export is logged: a
     patient's as a view of the record, the cohort's as one listing naming every patient."""
+    from ..fhir.exporting import export_cohort, export_patient
+
     if cohort == (patient_id is not None):
         raise InvalidValue("PATIENT_ID", patient_id, "a patient id, or --cohort (not both)")
     app = open_app()

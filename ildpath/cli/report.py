@@ -8,7 +8,6 @@ import typer
 
 from pathway.errors import InvalidValue
 
-from ..reports.output import REPORT_FORMATS, cohort_report, patient_report
 from ..roles import Permission
 from ..usecases.listings import Listing
 from ..usecases.views import record_view
@@ -35,6 +34,8 @@ Pseudonymise = Annotated[
 
 
 def _write(data: bytes, fmt: str, out: Path | None, what: str) -> None:
+    from ..reports.output import REPORT_FORMATS
+
     if fmt not in REPORT_FORMATS:
         raise InvalidValue("format", fmt, ", ".join(REPORT_FORMATS))
     if out is None:
@@ -60,6 +61,8 @@ def patient(
     actor = operator(ctx).acting(Permission.REPORT)
     if fmt == "pdf" and out is None:
         raise InvalidValue("out", None, "a file for the PDF: give --out FILE.pdf")
+    from ..reports.output import patient_report  # the renderers load with reports only
+
     app = open_app()
     day = parse_day("as_of", as_of, app.clock.today())
     data = patient_report(app, patient_id, fmt, as_of=day, pseudonymise=pseudonymise)
@@ -83,6 +86,8 @@ def cohort(
     actor = operator(ctx).acting(Permission.REPORT)
     if fmt == "pdf" and out is None:
         raise InvalidValue("out", None, "a file for the PDF: give --out FILE.pdf")
+    from ..reports.output import cohort_report  # the renderers load with reports only
+
     app = open_app()
     first = parse_day("from", start)
     last = parse_day("to", end, app.clock.today())
