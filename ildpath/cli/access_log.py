@@ -28,8 +28,9 @@ def views(
         emit_json([asdict(access) for access in found])
         return
     table = Table("when", "who", "role", "via", "what", "shown")
+    table.columns[0].no_wrap = True  # a time cut short is no time
     for access in found:
-        shown = "alone" if access.kind == "record" else f"with {access.patients - 1} others"
+        shown = "alone" if access.kind == "record" else _with_others(access.patients - 1)
         what = f"{access.what} ({access.query})" if access.query else access.what
         table.add_row(
             access.at.isoformat(timespec="seconds"),
@@ -40,4 +41,11 @@ def views(
             shown,
         )
     console.print(table, markup=False)
-    console.print(f"{len(found)} accesses to {patient_id}.", markup=False)
+    times = "access" if len(found) == 1 else "accesses"
+    console.print(f"{len(found)} {times} to {patient_id}.", markup=False)
+
+
+def _with_others(others: int) -> str:
+    if others == 0:
+        return "alone in the listing"
+    return f"with {others} other{'s' * (others != 1)}"

@@ -115,7 +115,8 @@ def test_audit_views_shows_single_views_and_listings_together(shell: Terminal) -
     assert {a["actor"] for a in seen} == {"coord-anna"}
     assert seen[1]["patients"] == 2
     printed = shell.ok("audit", "views", "PT-1", role="admin")
-    assert "cohort report (json)" in printed and "with 1 others" in printed
+    assert "cohort report (json)" in printed and "with 1 other " in printed
+    assert "4 accesses to PT-1." in printed  # the three above, and the auditor's own reading
 
 
 def test_audit_views_is_refused_to_a_coordinator_and_writes_nothing(shell: Terminal) -> None:
