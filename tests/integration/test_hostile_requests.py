@@ -12,17 +12,15 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from persistence.tables import PatientRow
-from tests.integration.api.conftest import TODAY, seed
-from tests.web import PASSWORD, PEOPLE, WebClinic, web_clinic
+from tests.integration.api.conftest import seeded_clinic
+from tests.web import PASSWORD, PEOPLE, WebClinic
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebClinic]:
-    folder = tmp_path_factory.mktemp("hostile")
-    with web_clinic(f"sqlite:///{folder}/clinic.db", TODAY) as served:
-        seed(served)
+    with seeded_clinic(tmp_path_factory, "hostile") as served:
         yield served
 
 

@@ -12,15 +12,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.integration.api.conftest import TODAY, seed
-from tests.web import PASSWORD, PEOPLE, WebClinic, web_clinic
+from tests.integration.api.conftest import seeded_clinic
+from tests.web import PASSWORD, PEOPLE, WebClinic
 
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebClinic]:
-    folder = tmp_path_factory.mktemp("headers")
-    with web_clinic(f"sqlite:///{folder}/clinic.db", TODAY) as served:
-        seed(served)
+    with seeded_clinic(tmp_path_factory, "headers") as served:
         yield served
 
 

@@ -1,6 +1,7 @@
 """A served clinic with a few synthetic patients, shared by a test module."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -31,9 +32,18 @@ def seed(clinic: WebClinic) -> None:
     record_therapy(app, "P-002", "start", "infliximab", date(2026, 10, 3), CLINICIAN)
 
 
+@contextmanager
+def seeded_clinic(
+    tmp_path_factory: pytest.TempPathFactory, name: str, *, dashboard: bool = True
+) -> Iterator[WebClinic]:
+    """The two patients of `seed`, served over real HTTP from a SQLite file of their own."""
+    folder = tmp_path_factory.mktemp(name)
+    with web_clinic(f"sqlite:///{folder}/clinic.db", TODAY, dashboard=dashboard) as served:
+        seed(served)
+        yield served
+
+
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebClinic]:
-    folder = tmp_path_factory.mktemp("api")
-    with web_clinic(f"sqlite:///{folder}/clinic.db", TODAY, dashboard=False) as served:
-        seed(served)
+    with seeded_clinic(tmp_path_factory, "api", dashboard=False) as served:
         yield served

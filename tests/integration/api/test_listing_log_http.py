@@ -13,18 +13,16 @@ from sqlmodel import col, select
 from ildpath.accounts.calendar_feeds import issue_feed
 from persistence.listing_views import ListingPatientRow, ListingViewRow
 from persistence.tables import PatientRow
-from tests.web import PASSWORD, PEOPLE, WebClinic, web_clinic
+from tests.web import PASSWORD, PEOPLE, WebClinic
 
-from .conftest import TODAY, seed
+from .conftest import seeded_clinic
 
 PATIENTS = ["P-001", "P-002"]
 
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebClinic]:
-    folder = tmp_path_factory.mktemp("listings")
-    with web_clinic(f"sqlite:///{folder}/clinic.db", TODAY) as served:
-        seed(served)
+    with seeded_clinic(tmp_path_factory, "listings") as served:
         yield served
 
 
