@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from persistence.account_chain import account_line, account_update_line
+from persistence.account_chain import account_line
 from persistence.account_tables import UserRow
 from persistence.sign_on_tables import OidcIdentityRow
 
 from ..bootstrap import App
 from .chained import check_admin_left, in_account_change, record_event
 from .errors import LastAdminRefused
-from .users import Account, well_formed
+from .users import Account, chain_change, well_formed
 
 __all__ = ["SIGN_ON_ACTOR", "Identity", "SignOnRefused", "sign_on"]
 
@@ -103,19 +103,9 @@ def _follow_role(app: App, session: Session, user: UserRow, role: str, issuer: s
         return
     if user.role == "admin":
         check_admin_left(session, user.username)
-    payload = {"from": user.role, "to": role, "issuer": issuer}
-    user.role = role
-    session.add(user)
-    line = account_update_line("user_account", user.id or 0, {"role": role})
-    record_event(
-        app,
-        session,
-        kind="role_changed",
-        by=SIGN_ON_ACTOR,
-        by_role="system",
-        subject=user.username,
-        payload=payload,
-        rows=[line] if line else [],
+    payload: dict[str, object] = {"from": user.role, "to": role, "issuer": issuer}
+    chain_change(
+        app, session, user, "role_changed", SIGN_ON_ACTOR, "system", {"role": role}, payload
     )
 
 

@@ -32,6 +32,7 @@ __all__ = [
     "add_user",
     "assignable",
     "authenticate",
+    "chain_change",
     "change_role",
     "deactivate_user",
     "demo_accounts",
@@ -171,7 +172,7 @@ def authenticate(app: App, username: str, password: str) -> Account | None:
     return Account(user.username, user.role)
 
 
-def _changed(
+def chain_change(
     app: App,
     session: Session,
     user: UserRow,
@@ -209,7 +210,7 @@ def set_password(
 
     def work(session: Session) -> None:
         user = find_user(session, username)
-        _changed(app, session, user, "password_set", by, by_role, {"password_hash": hashed}, {})
+        chain_change(app, session, user, "password_set", by, by_role, {"password_hash": hashed}, {})
         session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user.id))
 
     in_account_change(app, work)
@@ -224,7 +225,7 @@ def set_email(
     def work(session: Session) -> None:
         user = find_user(session, username)
         values: dict[str, object] = {"email": checked}
-        _changed(app, session, user, "email_set", by, by_role, values, values)
+        chain_change(app, session, user, "email_set", by, by_role, values, values)
 
     in_account_change(app, work)
 
@@ -255,7 +256,7 @@ def change_role(
         if user.role == "admin" and user.active:
             check_admin_left(session, username)
         payload: dict[str, object] = {"from": user.role, "to": role}
-        _changed(app, session, user, "role_changed", by, by_role, {"role": role}, payload)
+        chain_change(app, session, user, "role_changed", by, by_role, {"role": role}, payload)
 
     in_account_change(app, work)
     return Account(username, role)
@@ -274,7 +275,7 @@ def deactivate_user(app: App, username: str, *, by: str, by_role: str | None = N
             return
         if user.role == "admin":
             check_admin_left(session, username)
-        _changed(app, session, user, "deactivated", by, by_role, {"active": False}, {})
+        chain_change(app, session, user, "deactivated", by, by_role, {"active": False}, {})
         session.exec(delete(WebSessionRow).where(col(WebSessionRow.user_id) == user.id))
 
     in_account_change(app, work)
@@ -288,7 +289,7 @@ def reactivate_user(app: App, username: str, *, by: str, by_role: str | None = N
         user = find_user(session, username)
         if user.active:
             return
-        _changed(app, session, user, "reactivated", by, by_role, {"active": True}, {})
+        chain_change(app, session, user, "reactivated", by, by_role, {"active": True}, {})
 
     in_account_change(app, work)
 

@@ -6,8 +6,6 @@ view (`ildpath.usecases.views`), reading moves no patient's version and is no cl
 It is written before the listing is answered, so a listing nobody could log is not shown.
 """
 
-import random
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,11 +17,11 @@ from persistence.listing_views import append_listing
 from persistence.tables import PatientRow
 
 from ..bootstrap import App
+from .chain_race import append_despite_races
 from .work import Actor
 
 __all__ = ["Listing", "log_listing"]
 
-_ATTEMPTS = 10
 _CHUNK = 500
 """External ids resolved per query (well inside every database's limit of parameters)."""
 
@@ -54,22 +52,19 @@ def log_listing(app: App, listing: Listing, patients: Iterable[str]) -> None:
     one entry, even when nobody was listed. Two requests logged at once both land: the loser
     of the race for the next place in the chain waits a moment and tries again."""
     shown = sorted(set(patients))
-    for attempt in range(_ATTEMPTS):
-        try:
-            with app.transaction() as session:
-                append_listing(
-                    session,
-                    _patient_ids(session, shown),
-                    actor=listing.actor.name,
-                    role=listing.actor.role,
-                    via=listing.via,
-                    what=listing.what,
-                    query=listing.query,
-                    viewed_at=app.clock.now(),
-                    keyring=app.sql.keyring,
-                )
-            return
-        except (ConcurrencyConflict, IntegrityError, OperationalError):
-            if attempt == _ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+
+    def append() -> None:
+        with app.transaction() as session:
+            append_listing(
+                session,
+                _patient_ids(session, shown),
+                actor=listing.actor.name,
+                role=listing.actor.role,
+                via=listing.via,
+                what=listing.what,
+                query=listing.query,
+                viewed_at=app.clock.now(),
+                keyring=app.sql.keyring,
+            )
+
+    append_despite_races(append, (ConcurrencyConflict, IntegrityError, OperationalError))

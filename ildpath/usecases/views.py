@@ -1,8 +1,5 @@
 """Every view of a patient record goes into the access log (who, when, what, through what)."""
 
-import random
-import time
-
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
@@ -12,11 +9,10 @@ from persistence.tables import PatientRow
 
 from ..bootstrap import App
 from ..errors import PatientNotFound
+from .chain_race import append_despite_races
 from .work import Actor
 
 __all__ = ["record_view"]
-
-_ATTEMPTS = 10
 
 
 def record_view(app: App, external_id: str, actor: Actor, *, via: str, what: str) -> None:
@@ -24,28 +20,25 @@ def record_view(app: App, external_id: str, actor: Actor, *, via: str, what: str
     (PostgreSQL: ``FOR NO KEY UPDATE``, which neither bumps its version nor blocks a writer's
     new entries); where the database cannot queue them (SQLite's snapshot), the loser of the
     sequence race waits a moment and retries, so simultaneous views are all logged."""
-    for attempt in range(_ATTEMPTS):
-        try:
-            with app.transaction() as session:
-                patient = session.exec(
-                    select(PatientRow)
-                    .where(PatientRow.external_id == external_id)
-                    .with_for_update(key_share=True)
-                ).first()
-                if patient is None or patient.id is None:
-                    raise PatientNotFound(external_id)
-                append_view(
-                    session,
-                    patient.id,
-                    actor=actor.name,
-                    role=actor.role,
-                    via=via,
-                    what=what,
-                    viewed_at=app.clock.now(),
-                    keyring=app.sql.keyring,
-                )
-            return
-        except (ConcurrencyConflict, OperationalError):
-            if attempt == _ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+
+    def append() -> None:
+        with app.transaction() as session:
+            patient = session.exec(
+                select(PatientRow)
+                .where(PatientRow.external_id == external_id)
+                .with_for_update(key_share=True)
+            ).first()
+            if patient is None or patient.id is None:
+                raise PatientNotFound(external_id)
+            append_view(
+                session,
+                patient.id,
+                actor=actor.name,
+                role=actor.role,
+                via=via,
+                what=what,
+                viewed_at=app.clock.now(),
+                keyring=app.sql.keyring,
+            )
+
+    append_despite_races(append, (ConcurrencyConflict, OperationalError))
