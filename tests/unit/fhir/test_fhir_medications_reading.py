@@ -159,6 +159,51 @@ def test_a_name_in_rxnorm_convention_is_read_when_its_code_is_not_in_the_table()
     )
 
 
+@pytest.mark.parametrize(
+    ("code", "display", "agent", "dose", "every", "timing"),
+    [
+        # codes pinned by openFDA's NDC directory (terminology/rxnorm.csv), displays as an EHR
+        # writes its own product names rather than RxNorm's
+        ("1868018", "pirfenidone 801 mg tablet", "pirfenidone", 2403.0, "day", "TID"),
+        ("1592279", "PIRFENIDONE 267 MG CAPSULE", "pirfenidone", 801.0, "day", "TID"),
+        (
+            "1367410",
+            "ergocalciferol (VITAMIN D2) 1,250 mcg (50,000 unit) capsule",
+            "vitamin_d",
+            1.25,
+            "week",
+            "WEEKLY",
+        ),
+        ("905024", "risedronate 35 mg tablet", "risedronate", 35.0, "week", "WEEKLY"),
+        (
+            "308907",
+            "calcium carbonate (TUMS) 500 mg chewable tablet",
+            "calcium",
+            500.0,
+            "day",
+            "DAILY",
+        ),
+    ],
+)
+def test_a_code_pinned_by_its_product_reads_the_tablet_count_whatever_the_display(
+    code, display, agent, dose, every, timing
+):
+    """The display is the EHR's own name (not RxNorm's): the code alone gives agent and strength,
+    so "1 tablet" becomes a dose in mg."""
+    timings = {"TID": {"repeat": {"frequency": 3, "period": 1, "periodUnit": "d"}}}
+    timings |= {"WEEKLY": WEEKLY, "DAILY": DAILY}
+    (start,) = _request(
+        {"medicationCodeableConcept": _rxnorm(code, display)},
+        _dosage({"value": 1}, timings[timing]),
+    )
+    assert (start.values["agent"], start.values["dose"], start.values["unit"]) == (
+        agent,
+        dose,
+        "mg",
+    )
+    assert start.values["every"] == every
+
+
 def test_a_display_naming_another_ingredient_than_the_code_is_refused():
     with pytest.raises(Skip) as refused:
         _request(
