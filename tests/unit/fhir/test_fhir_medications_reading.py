@@ -204,6 +204,14 @@ def test_a_code_pinned_by_its_product_reads_the_tablet_count_whatever_the_displa
     assert start.values["every"] == every
 
 
+def test_an_ivig_order_coded_by_its_rxnorm_code_reads_as_ivig():
+    """Epic's own display for Panzyga: the code (an IV product by its RxNorm name) says IVIG."""
+    (start,) = _request(
+        {"medicationCodeableConcept": _rxnorm("2102463", "PANZYGA 10 GRAM/100 ML IV SOLUTION")}
+    )
+    assert start.values["agent"] == "ivig"
+
+
 def test_a_display_naming_another_ingredient_than_the_code_is_refused():
     with pytest.raises(Skip) as refused:
         _request(
