@@ -25,6 +25,7 @@ __all__ = [
     "SOLID_FORMS",
     "ClinicalDrug",
     "RxNormConcept",
+    "agent_of_brand",
     "agent_of_ingredient",
     "agents_named",
     "concept",
@@ -116,13 +117,29 @@ def agent_of_ingredient(name: str) -> str | None:
     return ingredient_agents().get(" ".join(name.lower().split()))
 
 
+@cache
+def _brand_agents() -> dict[tuple[str, str], str]:
+    return {
+        (row["ingredient"].lower(), row["brand"].lower()): row["agent"]
+        for row in table("brand_agents")
+    }
+
+
+def agent_of_brand(ingredient: str, brand: str | None) -> str | None:
+    """The agent a brand makes of an ingredient that is not one agent by itself (human IgG
+    of a brand licensed for intravenous use only is IVIG); else None."""
+    if brand is None:
+        return None
+    return _brand_agents().get((" ".join(ingredient.lower().split()), brand.strip().lower()))
+
+
 _NUMBER = r"\d+(?:\.\d+)?"
 _UNIT = (
     r"(?:MG|MCG|G|UNT|MEQ|ML|MG/ML|MCG/ML|UNT/ML|MG/HR|MCG/HR|MG/MG|MEQ/ML|MG/ACTUAT|MCG/ACTUAT)"
 )
 _COMPONENT = re.compile(rf"^(?P<ingredient>.+?) (?P<value>{_NUMBER}) (?P<unit>{_UNIT})$")
 _QUANTITY = re.compile(rf"^(?:{_NUMBER} (?:ML|HR|ACTUAT|MG) )+")
-_BRAND = re.compile(r"\s*\[[^\]]+\]$")
+_BRAND = re.compile(r"\s*\[(?P<brand>[^\]]+)\]$")
 _PACK = re.compile(r"^\{(?P<parts>.+)\}\s*Pack(?:\s*\[[^\]]+\])?$")
 _PACK_PART = re.compile(r"(?:^|/)\s*\d+\s*\((?P<drug>[^()]+)\)\s*(?=/|$)")
 _DOSE_FORM_WORD = re.compile(r"^[A-Za-z][A-Za-z-]*$")
@@ -142,6 +159,8 @@ def _split_form(text: str) -> tuple[str, str] | None:
 
 
 def _single(text: str) -> ClinicalDrug | None:
+    branded = _BRAND.search(text.strip())
+    brand = branded["brand"] if branded else None
     text = _BRAND.sub("", text.strip())
     text = _QUANTITY.sub("", text)
     split = _split_form(text)
@@ -152,7 +171,8 @@ def _single(text: str) -> ClinicalDrug | None:
     if not all(parts):
         return None
     matches = [p for p in parts if p is not None]
-    agent = agent_of_ingredient(" / ".join(m["ingredient"] for m in matches))
+    ingredients = " / ".join(m["ingredient"] for m in matches)
+    agent = agent_of_ingredient(ingredients) or agent_of_brand(ingredients, brand)
     if agent is None:
         return None
     strength: float | None = None

@@ -204,12 +204,29 @@ def test_a_code_pinned_by_its_product_reads_the_tablet_count_whatever_the_displa
     assert start.values["every"] == every
 
 
-def test_an_ivig_order_coded_by_its_rxnorm_code_reads_as_ivig():
-    """Epic's own display for Panzyga: the code (an IV product by its RxNorm name) says IVIG."""
-    (start,) = _request(
-        {"medicationCodeableConcept": _rxnorm("2102463", "PANZYGA 10 GRAM/100 ML IV SOLUTION")}
-    )
+@pytest.mark.parametrize(
+    ("code", "display"),
+    [
+        ("2102463", "PANZYGA 10 GRAM/100 ML IV SOLUTION"),  # intravenous by its RxNorm name
+        ("1809518", "PRIVIGEN 10 % INTRAVENOUS SOLUTION"),  # a brand licensed for the vein only
+    ],
+)
+def test_an_ivig_order_coded_by_its_rxnorm_code_reads_as_ivig(code, display):
+    (start,) = _request({"medicationCodeableConcept": _rxnorm(code, display)})
     assert start.values["agent"] == "ivig"
+
+
+def test_immunoglobulin_of_a_brand_also_given_under_the_skin_is_not_read_as_ivig():
+    """Gammagard Liquid is licensed into a vein and under the skin: reported, never guessed."""
+    with pytest.raises(Skip) as refused:
+        _request(
+            {
+                "medicationCodeableConcept": _rxnorm(
+                    "1809666", "immunoglobulin G, human 100 MG/ML Injection [Gammagard]"
+                )
+            }
+        )
+    assert refused.value.status == "unknown_code"
 
 
 def test_a_display_naming_another_ingredient_than_the_code_is_refused():

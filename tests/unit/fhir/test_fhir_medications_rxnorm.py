@@ -169,6 +169,8 @@ def test_rxnorm_names_read_as_agent_strength_and_form(name, agent, strength, sol
             False,
         ),
         ("immune globulin intravenous (human) - slra 100 MG/ML Injection", "ivig", None, False),
+        ("100 ML immunoglobulin G, human 100 MG/ML Injection [Privigen]", "ivig", None, False),
+        ("immunoglobulin G, human 50 MG/ML Injection [Gammaplex]", "ivig", None, False),
     ],
 )
 def test_salt_and_precise_ingredient_names_read_as_the_catalogue_agent(
@@ -187,8 +189,10 @@ def test_salt_and_precise_ingredient_names_read_as_the_catalogue_agent(
         "calcitriol 0.00025 MG Oral Capsule",  # an active analogue, not the vitamin D meant
         "alfacalcidol 0.001 MG Oral Capsule",
         # human IgG is given under the skin as well as into a vein: only a name that says
-        # intravenous is read as IVIG
-        "immunoglobulin G, human 100 MG/ML Injection [Privigen]",
+        # intravenous, or a brand licensed for the vein alone, is read as IVIG
+        "immunoglobulin G, human 100 MG/ML Injection",
+        "immunoglobulin G, human 100 MG/ML Injection [Gammagard]",
+        "10 ML immunoglobulin G, human 200 MG/ML Injection [Hizentra]",
         "immune globulin subcutaneous (human) - klhw 200 MG/ML Injection",
     ],
 )
@@ -215,3 +219,8 @@ def test_a_pack_of_several_strengths_has_no_single_strength():
 )
 def test_anything_else_is_not_read_as_a_drug(name):
     assert parse_name(name) is None
+
+
+def test_the_brand_table_says_why_a_brand_makes_the_agent_and_how_to_refresh_it():
+    header = " ".join(provenance("brand_agents"))
+    assert "intravenous use only" in header and "Refresh" in header
