@@ -9,7 +9,9 @@ a quantified drug starts with its volume ("0.8 ML adalimumab 50 MG/ML Prefilled 
 pack is ``{21 (predniSONE 5 MG Oral Tablet) } Pack``. Hospitals (Epic) and Synthea send these
 names as ``display``. Only a name that follows the grammar, with an ingredient the table or the
 catalogue names exactly, is read; "Tacrolimus 1 mg capsule" is not (units are upper case in
-RxNorm), and is left to the exact-name rule of ``medications``.
+RxNorm), and is left to the exact-name rule of ``medications``. A brand decides the agent only
+where the ingredient cannot (human immunoglobulin G goes into a vein or under the skin; a brand
+licensed for the vein alone is IVIG: ``terminology/brand_agents.csv``).
 """
 
 import re
@@ -159,9 +161,10 @@ def _split_form(text: str) -> tuple[str, str] | None:
 
 
 def _single(text: str) -> ClinicalDrug | None:
-    branded = _BRAND.search(text.strip())
+    text = text.strip()
+    branded = _BRAND.search(text)
     brand = branded["brand"] if branded else None
-    text = _BRAND.sub("", text.strip())
+    text = _BRAND.sub("", text)
     text = _QUANTITY.sub("", text)
     split = _split_form(text)
     if split is None:
