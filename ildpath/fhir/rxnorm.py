@@ -27,7 +27,6 @@ __all__ = [
     "SOLID_FORMS",
     "ClinicalDrug",
     "RxNormConcept",
-    "agent_of_brand",
     "agent_of_ingredient",
     "agents_named",
     "concept",
@@ -127,7 +126,7 @@ def _brand_agents() -> dict[tuple[str, str], str]:
     }
 
 
-def agent_of_brand(ingredient: str, brand: str | None) -> str | None:
+def _agent_of_brand(ingredient: str, brand: str | None) -> str | None:
     """The agent a brand makes of an ingredient that is not one agent by itself (human IgG
     of a brand licensed for intravenous use only is IVIG); else None."""
     if brand is None:
@@ -175,7 +174,7 @@ def _single(text: str) -> ClinicalDrug | None:
         return None
     matches = [p for p in parts if p is not None]
     ingredients = " / ".join(m["ingredient"] for m in matches)
-    agent = agent_of_ingredient(ingredients) or agent_of_brand(ingredients, brand)
+    agent = agent_of_ingredient(ingredients) or _agent_of_brand(ingredients, brand)
     if agent is None:
         return None
     strength: float | None = None

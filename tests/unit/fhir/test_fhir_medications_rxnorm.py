@@ -196,7 +196,7 @@ def test_salt_and_precise_ingredient_names_read_as_the_catalogue_agent(
         "immune globulin subcutaneous (human) - klhw 200 MG/ML Injection",
     ],
 )
-def test_combinations_and_vitamin_d_analogues_are_not_read(name):
+def test_combinations_analogues_and_immunoglobulin_of_either_route_are_not_read(name):
     assert parse_name(name) is None
 
 
