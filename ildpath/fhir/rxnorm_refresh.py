@@ -99,13 +99,13 @@ def write_table(path: Path, header: Sequence[str], rows: Sequence[TableRow]) -> 
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def _confirmed_source(source: str, release: str) -> str:
+def _confirmed_source(source: str, label: str) -> str:
     """The source once the release confirms the row: no longer one source; the release named
     once (a re-run with the same release leaves the row as it is)."""
     source = source.removeprefix(ONE_SOURCE)
-    if re.search(rf"RxNorm {re.escape(release)}(?![\w.-])", source):
+    if re.search(rf"RxNorm {re.escape(label)}(?![\w.-])", source):
         return source
-    return f"{source}; confirmed in RxNorm {release}"
+    return f"{source}; confirmed in RxNorm {label}"
 
 
 def _reads_alike(row: TableRow, name: str) -> bool:
@@ -122,9 +122,7 @@ def _reads_alike(row: TableRow, name: str) -> bool:
     )
 
 
-def _checked(
-    row: TableRow, found: ReleaseConcept | None, release: str, result: Refresh
-) -> TableRow:
+def _checked(row: TableRow, found: ReleaseConcept | None, label: str, result: Refresh) -> TableRow:
     """The row as the release leaves it, listed under what the release says of it."""
     if found is None or not found.current:
         result.not_in_release.append(row)
@@ -133,20 +131,20 @@ def _checked(
         result.conflicts.append((row, f"the release says {found.tty} {found.name!r}"))
         return row
     if found.name.lower() == row.name.lower():
-        kept = replace(row, source=_confirmed_source(row.source, release))
+        kept = replace(row, source=_confirmed_source(row.source, label))
         result.confirmed.append(kept)
         return kept
     if BY_CONVENTION in row.source and _reads_alike(row, found.name):
-        source = row.source.replace(BY_CONVENTION, f"name from RxNorm {release}")
-        renamed = replace(row, name=found.name, source=_confirmed_source(source, release))
+        source = row.source.replace(BY_CONVENTION, f"name from RxNorm {label}")
+        renamed = replace(row, name=found.name, source=_confirmed_source(source, label))
         result.renamed.append((renamed, row.name))
         return renamed
     result.conflicts.append((row, f"the release names it {found.name!r}"))
     return row
 
 
-def _new_row(concept: ReleaseConcept, release: str) -> TableRow | None:
-    source = f"RxNorm {release} (RXNCONSO.RRF SAB=RXNORM)"
+def _new_row(concept: ReleaseConcept, label: str) -> TableRow | None:
+    source = f"RxNorm {label} (RXNCONSO.RRF SAB=RXNORM)"
     if concept.tty in INGREDIENTS:
         agent = agent_of_ingredient(concept.name)
         if agent is None:
