@@ -23,7 +23,7 @@ import io
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 
@@ -31,13 +31,10 @@ from pathway.catalogue import AGENT_CLASS
 from pathway.errors import InvalidValue
 
 from .rxnorm import agent_of_ingredient, parse_name
-from .rxnorm_release import ReleaseConcept, read_release
+from .rxnorm_release import CLINICAL_DRUGS, INGREDIENTS, ReleaseConcept, read_release
 
 __all__ = ["Refresh", "TableRow", "main", "read_table", "refresh", "write_table"]
 
-CLINICAL_DRUGS = frozenset({"SCD", "SBD", "GPCK", "BPCK"})
-INGREDIENTS = frozenset({"IN", "PIN", "MIN"})
-COLUMNS = ("rxcui", "tty", "name", "agent", "strength", "unit", "dose_form", "source")
 ONE_SOURCE = "ONE SOURCE: "
 BY_CONVENTION = "name by convention"
 
@@ -55,8 +52,11 @@ class TableRow:
     dose_form: str
     source: str
 
-    def cells(self) -> list[str]:
-        return [getattr(self, column) for column in COLUMNS]
+    def cells(self) -> tuple[str, ...]:
+        return astuple(self)
+
+
+COLUMNS = tuple(f.name for f in fields(TableRow))
 
 
 @dataclass

@@ -13,9 +13,11 @@ from pathlib import Path
 
 from pathway.errors import InvalidValue
 
-__all__ = ["TABLE_TERM_TYPES", "ReleaseConcept", "read_release"]
+__all__ = ["CLINICAL_DRUGS", "INGREDIENTS", "TABLE_TERM_TYPES", "ReleaseConcept", "read_release"]
 
-TABLE_TERM_TYPES = frozenset({"IN", "PIN", "MIN", "SCD", "SBD", "GPCK", "BPCK"})
+INGREDIENTS = frozenset({"IN", "PIN", "MIN"})
+CLINICAL_DRUGS = frozenset({"SCD", "SBD", "GPCK", "BPCK"})
+TABLE_TERM_TYPES = INGREDIENTS | CLINICAL_DRUGS
 """Ingredients and clinical drugs: what a medication's code can be read as."""
 
 CONCEPTS_FILE = "RXNCONSO.RRF"
