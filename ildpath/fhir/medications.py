@@ -80,6 +80,9 @@ def identify(medication: Any) -> Medicine:
             _check_display(known.rxcui, known.agent, coding.display)
             solid = known.dose_form.lower().split()[-1:] in (["tablet"], ["capsule"])
             evidence.append((known.agent, Product(known.strength_mg, solid)))
+            if known.strength_mg is None and (drug := parse_name(coding.display)) is not None:
+                # the code proves the agent, its RxNorm name the strength the table lacks
+                evidence.append((drug.agent, Product(drug.strength_mg, drug.solid)))
         elif (drug := parse_name(coding.display)) is not None:
             evidence.append((drug.agent, Product(drug.strength_mg, drug.solid)))
     if (drug := parse_name(getattr(medication, "text", None))) is not None:

@@ -21,6 +21,7 @@ from functools import cache
 from pathway.catalogue import AGENT_CLASS
 
 from .codes import normalise_name
+from .rxnorm_release import TABLE_TERM_TYPES, term_types
 from .terminology import table
 
 __all__ = [
@@ -42,7 +43,11 @@ these (Oral Tablet, Delayed Release Oral Tablet, Oral Capsule...)."""
 
 @dataclass(frozen=True)
 class RxNormConcept:
-    """One row of ``rxnorm.csv``."""
+    """One row of ``rxnorm.csv``. A row whose name is blank is a code whose agent a public
+    source proves but not yet its name, strength or form (an openFDA label listing every
+    strength of one agent together); its ``tty`` may then hold the term types it can be,
+    joined by ``|``. The importer reads such a code as its agent and takes the strength from
+    the coding's display, by RxNorm's convention, when the display gives one."""
 
     rxcui: str
     tty: str
@@ -51,6 +56,11 @@ class RxNormConcept:
     strength_mg: float | None
     dose_form: str
     source: str
+
+    @property
+    def term_types(self) -> frozenset[str]:
+        """The term types the code can be: one, once NLM's release or a copy of it confirms."""
+        return term_types(self.tty)
 
 
 @dataclass(frozen=True)
@@ -84,6 +94,11 @@ def concepts() -> dict[str, RxNormConcept]:
     for row in table("rxnorm"):
         if row["agent"] not in AGENT_CLASS:
             raise ValueError(f"rxnorm.csv {row['rxcui']}: {row['agent']!r} is not an agent")
+        if not term_types(row["tty"]) <= TABLE_TERM_TYPES:
+            raise ValueError(
+                f"rxnorm.csv {row['rxcui']}: term type {row['tty']!r} is not one of "
+                f"{', '.join(sorted(TABLE_TERM_TYPES))} (several joined by |)"
+            )
         found[row["rxcui"]] = RxNormConcept(
             row["rxcui"],
             row["tty"],

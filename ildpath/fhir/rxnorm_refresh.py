@@ -8,7 +8,9 @@ missing clinical drugs in one run instead of by hand.
 Each row of the table is compared with the release: the same code, term type and name is
 *confirmed* (a "ONE SOURCE" row is then confirmed by NLM itself); a row whose name was written
 by RxNorm's convention takes NLM's name when that name reads as the same agent, strength and
-form; any other difference is a *conflict*, reported and left for a person. A code the release
+form; a row whose agent alone was proven (no name yet: "name not confirmed") is *completed*
+with NLM's term type, name, strength and form when NLM's name reads as its agent; any other
+difference is a *conflict*, reported and left for a person. A code the release
 no longer carries (retired or suppressed) is reported and **kept**: a two-year-old order in an
 EHR still carries the code of its day. Every current ingredient and clinical drug of the release
 whose name reads as a catalogue agent (``rxnorm.parse_name``: the agent, strength and form come
@@ -31,12 +33,13 @@ from pathway.catalogue import AGENT_CLASS
 from pathway.errors import InvalidValue
 
 from .rxnorm import agent_of_ingredient, parse_name
-from .rxnorm_release import CLINICAL_DRUGS, INGREDIENTS, ReleaseConcept, read_release
+from .rxnorm_release import CLINICAL_DRUGS, INGREDIENTS, ReleaseConcept, read_release, term_types
 
 __all__ = ["Refresh", "TableRow", "main", "read_table", "refresh", "write_table"]
 
 ONE_SOURCE = "ONE SOURCE: "
 BY_CONVENTION = "name by convention"
+NOT_CONFIRMED = "name not confirmed"
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,11 @@ class TableRow:
     def cells(self) -> tuple[str, ...]:
         return astuple(self)
 
+    @property
+    def term_types(self) -> frozenset[str]:
+        """The term types the code can be (several, joined by ``|``, until confirmed)."""
+        return term_types(self.tty)
+
 
 COLUMNS = tuple(f.name for f in fields(TableRow))
 
@@ -65,14 +73,19 @@ class Refresh:
 
     confirmed: list[TableRow] = field(default_factory=list)
     renamed: list[tuple[TableRow, str]] = field(default_factory=list)
+    completed: list[TableRow] = field(default_factory=list)
     conflicts: list[tuple[TableRow, str]] = field(default_factory=list)
     not_in_release: list[TableRow] = field(default_factory=list)
     added: list[TableRow] = field(default_factory=list)
     rows: list[TableRow] = field(default_factory=list)
 
     def agents_without_clinical_drug(self) -> list[str]:
-        covered = {r.agent for r in self.rows if r.tty in CLINICAL_DRUGS}
+        covered = {r.agent for r in self.rows if r.term_types <= CLINICAL_DRUGS}
         return sorted(set(AGENT_CLASS) - covered)
+
+    def not_confirmed(self) -> list[TableRow]:
+        """Rows whose agent alone is proven: no name, strength or form yet."""
+        return [r for r in self.rows if not r.name]
 
 
 def default_table() -> Path:
@@ -127,9 +140,11 @@ def _checked(row: TableRow, found: ReleaseConcept | None, label: str, result: Re
     if found is None or not found.current:
         result.not_in_release.append(row)
         return row
-    if found.tty != row.tty:
+    if found.tty not in row.term_types:
         result.conflicts.append((row, f"the release says {found.tty} {found.name!r}"))
         return row
+    if not row.name:
+        return _completed(row, found, label, result)
     if found.name.lower() == row.name.lower():
         kept = replace(row, source=_confirmed_source(row.source, label))
         result.confirmed.append(kept)
@@ -141,6 +156,36 @@ def _checked(row: TableRow, found: ReleaseConcept | None, label: str, result: Re
         return renamed
     result.conflicts.append((row, f"the release names it {found.name!r}"))
     return row
+
+
+def _completed(row: TableRow, found: ReleaseConcept, label: str, result: Refresh) -> TableRow:
+    """A row that had only its agent proven takes NLM's term type, name, strength and form,
+    provided NLM's name reads as that agent (and as the strength or form the row gives)."""
+    drug = parse_name(found.name)
+    strength_given = float(row.strength) if row.strength else None
+    if (
+        drug is None
+        or drug.agent != row.agent
+        or NOT_CONFIRMED not in row.source
+        or (strength_given is not None and drug.strength_mg != strength_given)
+        or (row.dose_form and drug.dose_form != row.dose_form)
+    ):
+        result.conflicts.append((row, f"the release names it {found.name!r}"))
+        return row
+    strength = "" if drug.strength_mg is None else f"{drug.strength_mg:g}"
+    source = row.source.replace(NOT_CONFIRMED, f"name from RxNorm {label}")
+    completed = TableRow(
+        row.rxcui,
+        found.tty,
+        found.name,
+        row.agent,
+        strength,
+        "mg" if strength else "",
+        drug.dose_form,
+        _confirmed_source(source, label),
+    )
+    result.completed.append(completed)
+    return completed
 
 
 def _new_row(concept: ReleaseConcept, label: str) -> TableRow | None:
@@ -189,6 +234,8 @@ def _print(result: Refresh) -> None:
     write(f"confirmed (same code, term type and name): {len(result.confirmed)}\n")
     for row, old in result.renamed:
         write(f"renamed: {row.rxcui} {old!r} -> {row.name!r} (NLM's name)\n")
+    for row in result.completed:
+        write(f"completed: {row.rxcui} {row.tty} {row.name!r} -> {row.agent} (NLM's name)\n")
     for row, why in result.conflicts:
         write(f"CONFLICT: {row.rxcui} {row.tty} {row.name!r} ({row.agent}): {why}; left as is\n")
     for row in result.not_in_release:
@@ -198,6 +245,12 @@ def _print(result: Refresh) -> None:
         )
     for row in result.added:
         write(f"added: {row.rxcui} {row.tty} {row.name!r} -> {row.agent}\n")
+    unconfirmed = [f"{r.rxcui} ({r.agent})" for r in result.not_confirmed()]
+    write(
+        "codes whose name and strength are not confirmed: "
+        + (", ".join(unconfirmed) if unconfirmed else "none")
+        + "\n"
+    )
     missing = result.agents_without_clinical_drug()
     write(
         "agents without a clinical-drug code: " + (", ".join(missing) if missing else "none") + "\n"

@@ -13,12 +13,26 @@ from pathlib import Path
 
 from pathway.errors import InvalidValue
 
-__all__ = ["CLINICAL_DRUGS", "INGREDIENTS", "TABLE_TERM_TYPES", "ReleaseConcept", "read_release"]
+__all__ = [
+    "CLINICAL_DRUGS",
+    "INGREDIENTS",
+    "TABLE_TERM_TYPES",
+    "ReleaseConcept",
+    "read_release",
+    "term_types",
+]
 
 INGREDIENTS = frozenset({"IN", "PIN", "MIN"})
 CLINICAL_DRUGS = frozenset({"SCD", "SBD", "GPCK", "BPCK"})
 TABLE_TERM_TYPES = INGREDIENTS | CLINICAL_DRUGS
 """Ingredients and clinical drugs: what a medication's code can be read as."""
+
+
+def term_types(tty: str) -> frozenset[str]:
+    """The term types a table row's ``tty`` allows: one, or several joined by ``|`` while a
+    source shows only that the code is one of them (NLM's release then says which)."""
+    return frozenset(tty.split("|"))
+
 
 CONCEPTS_FILE = "RXNCONSO.RRF"
 _FIELDS = 18

@@ -110,3 +110,24 @@ def test_an_order_with_a_route_ildpath_cannot_read_is_entered_and_the_route_note
     ]
     assert azathioprine.route is None
     assert (azathioprine.dose, azathioprine.unit, azathioprine.every) == (100.0, "mg", "day")
+
+
+def test_a_nintedanib_order_sent_by_code_alone_raises_the_antifibrotic_alert(app):
+    """An EHR that sends only the RxCUI of a nintedanib capsule: read as nintedanib (the code
+    proves the agent), so starting it in anti-MDA5 rapidly progressive ILD is flagged."""
+    import_bundle(app, bundle(), CLINICIAN)
+    assert "ANTIFIBROTIC_IN_ACUTE_RPILD" not in patient_summary(app, PATIENT).alert_codes()
+    order = {
+        "resourceType": "MedicationRequest",
+        "identifier": [{"system": ORDERS, "value": "nint"}],
+        "status": "active",
+        "intent": "order",
+        "authoredOn": "2026-10-12",
+        "medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": "1592750"}]},
+    }
+    report = import_bundle(app, _with(order), CLINICIAN)
+
+    line = next(x for x in report.lines() if x.resource == "MedicationRequest nint")
+    assert line.status == "created"
+    assert "nintedanib" in {c.agent for c in patient_summary(app, PATIENT).active_courses()}
+    assert "ANTIFIBROTIC_IN_ACUTE_RPILD" in patient_summary(app, PATIENT).alert_codes()

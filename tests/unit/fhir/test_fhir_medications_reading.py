@@ -368,3 +368,52 @@ def test_a_combination_tablet_count_is_not_multiplied():
     )
     assert start.values["agent"] == "tmp_smx"
     assert "dose" not in start.values and "dose not read" in start.note
+
+
+def test_a_code_proving_only_its_agent_is_read_and_its_capsule_count_left_unread():
+    """Every nintedanib label lists the codes of both strengths: 1592750 is nintedanib, but
+    100 or 150 mg no record shows. The order is entered as nintedanib; one capsule is not
+    turned into a guessed dose."""
+    (start,) = _request(
+        {"medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": "1592750"}]}},
+        _dosage({"value": 1, "system": UCUM, "code": "{capsule}"}, TWICE_A_DAY),
+    )
+    assert start.values["agent"] == "nintedanib"
+    assert "dose" not in start.values
+    assert "dose not read" in start.note and "strength" in start.note
+
+
+@pytest.mark.parametrize(
+    ("code", "display", "agent", "dose"),
+    [
+        ("1592742", "nintedanib 100 MG Oral Capsule", "nintedanib", 200.0),
+        ("1592750", "nintedanib 150 MG Oral Capsule [Ofev]", "nintedanib", 300.0),
+        (
+            "2196894",
+            "24 HR upadacitinib 15 MG Extended Release Oral Tablet",
+            "upadacitinib",
+            30.0,
+        ),
+    ],
+)
+def test_the_strength_a_code_does_not_give_is_read_from_its_rxnorm_display(
+    code, display, agent, dose
+):
+    """The code proves the agent, the display in RxNorm's convention the strength: one
+    capsule or tablet twice a day is then a dose in mg."""
+    (start,) = _request(
+        {"medicationCodeableConcept": _rxnorm(code, display)},
+        _dosage({"value": 1}, TWICE_A_DAY),
+    )
+    assert (start.values["agent"], start.values["dose"], start.values["every"]) == (
+        agent,
+        dose,
+        "day",
+    )
+
+
+def test_a_code_proving_only_its_agent_still_refuses_a_display_of_another_agent():
+    with pytest.raises(Skip) as refused:
+        _request({"medicationCodeableConcept": _rxnorm("2196894", "tofacitinib 5 MG Oral Tablet")})
+    assert refused.value.status == "invalid"
+    assert "upadacitinib" in refused.value.reason and "tofacitinib" in refused.value.reason

@@ -160,24 +160,94 @@ def test_report_only_writes_nothing_and_write_then_a_rerun_adds_nothing(tmp_path
     assert read_table(path)[1] == rows, "a second run changes nothing"
 
 
-def test_the_report_names_the_agents_still_without_a_clinical_drug_code(tmp_path):
-    """Run on the shipped table: the two agents issue 19 still lacks, until a release adds
-    them."""
+def test_the_report_names_the_codes_whose_agent_alone_is_proven_and_agents_without_a_code(
+    tmp_path,
+):
+    """Run on the shipped table: every agent has a clinical-drug code, five of them with their
+    agent proven but not yet their name and strength, which a release completes."""
     shipped = tmp_path / "rxnorm.csv"
     shipped.write_bytes(default_table().read_bytes())
     empty = release(tmp_path / "empty")
-    before = run(str(empty), "--table", str(shipped))
-    assert "agents without a clinical-drug code: nintedanib, upadacitinib" in before.stdout
+    report = run(str(empty), "--table", str(shipped))
+    assert (
+        "codes whose name and strength are not confirmed: 1592742 (nintedanib), "
+        "1592750 (nintedanib), 2196894 (upadacitinib), 2196900 (upadacitinib), "
+        "2590051 (upadacitinib)\n"
+    ) in report.stdout
+    assert "agents without a clinical-drug code: none" in report.stdout
     assert "not in this release (retired or suppressed; kept for older records): 312615" in (
-        before.stdout
+        report.stdout
     )
-    with_both = release(
-        tmp_path / "both",
-        atom("99000002", "SCD", "nintedanib 150 MG Oral Capsule"),
-        atom("99000004", "SCD", "24 HR upadacitinib 15 MG Extended Release Oral Tablet"),
+    only_prednisone = run(str(empty), "--table", str(table(tmp_path / "p.csv", PREDNISONE)))
+    missing = only_prednisone.stdout.split("agents without a clinical-drug code: ")[1]
+    assert "nintedanib" in missing and "upadacitinib" in missing and "prednisone" not in missing
+
+
+AGENT_ONLY = (
+    "99000020,SCD,,nintedanib,,,,openFDA: generic labels list both strengths; name not confirmed",
+    "99000021,SCD|SBD|GPCK|BPCK,,upadacitinib,,,,"
+    "ONE SOURCE: openFDA: the brand's label lists every strength; name not confirmed",
+)
+
+
+def test_a_release_completes_a_row_whose_agent_alone_was_proven(tmp_path):
+    folder = release(
+        tmp_path / "rel",
+        atom("99000020", "SCD", "nintedanib 150 MG Oral Capsule"),
+        atom("99000021", "SBD", "24 HR upadacitinib 15 MG Extended Release Oral Tablet [Rinvoq]"),
     )
-    after = run(str(with_both), "--table", str(shipped))
-    assert "agents without a clinical-drug code: none" in after.stdout
+    path = table(tmp_path / "rxnorm.csv", *AGENT_ONLY)
+    report = run(str(folder), "--table", str(path), "--write")
+    assert report.returncode == 0, report.stderr
+    assert (
+        "completed: 99000020 SCD 'nintedanib 150 MG Oral Capsule' -> nintedanib (NLM's name)"
+        in report.stdout
+    )
+    assert "codes whose name and strength are not confirmed: none" in report.stdout
+    _, rows = read_table(path)
+    assert [r.cells() for r in rows] == [
+        (
+            "99000020",
+            "SCD",
+            "nintedanib 150 MG Oral Capsule",
+            "nintedanib",
+            "150",
+            "mg",
+            "Oral Capsule",
+            "openFDA: generic labels list both strengths; name from RxNorm rel",
+        ),
+        (
+            "99000021",
+            "SBD",
+            "24 HR upadacitinib 15 MG Extended Release Oral Tablet [Rinvoq]",
+            "upadacitinib",
+            "15",
+            "mg",
+            "Extended Release Oral Tablet",
+            "openFDA: the brand's label lists every strength; name from RxNorm rel",
+        ),
+    ], "NLM's term type, name, strength and form; no longer one source"
+    again = run(str(folder), "--table", str(path), "--write")
+    assert "confirmed (same code, term type and name): 2" in again.stdout
+    assert read_table(path)[1] == rows
+
+
+def test_a_release_naming_another_agent_or_term_type_leaves_the_row_for_a_person(tmp_path):
+    folder = release(
+        tmp_path / "rel",
+        atom("99000020", "SCD", "pirfenidone 267 MG Oral Capsule"),
+        atom("99000021", "SCDF", "upadacitinib Extended Release Oral Tablet"),
+        atom("99000022", "SBD", "nintedanib 100 MG Oral Capsule [Ofev]"),
+    )
+    generic_only = AGENT_ONLY[0].replace("99000020", "99000022")
+    _, rows = read_table(table(tmp_path / "rxnorm.csv", *AGENT_ONLY, generic_only))
+    result = refresh(rows, read_release(folder), "rel")
+    assert [(row.rxcui, why) for row, why in result.conflicts] == [
+        ("99000020", "the release names it 'pirfenidone 267 MG Oral Capsule'"),
+        ("99000022", "the release says SBD 'nintedanib 100 MG Oral Capsule [Ofev]'"),
+    ], "an SCDF is not a term type the table reads, so the release does not carry 99000021"
+    assert result.rows == rows and not result.completed
+    assert [r.rxcui for r in result.not_in_release] == ["99000021"]
 
 
 def test_the_shipped_table_is_written_back_byte_for_byte(tmp_path):
