@@ -83,7 +83,7 @@ def test_clinical_drug_codes_confirmed_so_far():
 def test_codes_whose_agent_alone_is_proven_say_so_and_claim_no_strength():
     """Every label of nintedanib lists both strengths' codes, Rinvoq's every strength and form:
     the code proves the agent, not the strength. Such rows are read as their agent (a code-only
-    order still raises the antifibrotic and JAK-inhibitor rules) and claim nothing more."""
+    order still meets the rules on that agent) and claim nothing more."""
     unnamed = {c.rxcui: c for c in concepts().values() if not c.name}
     assert set(unnamed) == {"1592742", "1592750", "2196894", "2196900", "2590051"}
     assert {c.agent for c in unnamed.values()} == {"nintedanib", "upadacitinib"}
