@@ -166,7 +166,6 @@ def _completed(row: TableRow, found: ReleaseConcept, label: str, result: Refresh
     if (
         drug is None
         or drug.agent != row.agent
-        or NOT_CONFIRMED not in row.source
         or (strength_given is not None and drug.strength_mg != strength_given)
         or (row.dose_form and drug.dose_form != row.dose_form)
     ):
